@@ -1,0 +1,30 @@
+#pragma once
+// A Signer over an OpenSSL EVP_PKEY that holds its private key in memory (a key file). Also the
+// reference signer other backends are compared with.
+#include "core/ossl_ptr.h"
+#include "core/signer.h"
+
+namespace kpki {
+
+class EvpSigner final : public Signer {
+ public:
+  // Throws Unsupported when the key is not one of kpki's algorithms.
+  explicit EvpSigner(EvpPkeyPtr private_key);
+
+  Algorithm algorithm() const override { return algorithm_; }
+  const Bytes& public_key_der() const override { return public_key_der_; }
+  const Bytes& signature_algorithm() const override;
+  Bytes sign(ByteView message) const override;
+
+  EVP_PKEY* pkey() const { return key_.get(); }
+
+ private:
+  EvpPkeyPtr key_;
+  Algorithm algorithm_;
+  Bytes public_key_der_;
+};
+
+// Generates a fresh key of `algorithm` with OpenSSL.
+EvpPkeyPtr generate_evp_key(Algorithm algorithm);
+
+}  // namespace kpki

@@ -1,0 +1,24 @@
+#pragma once
+// Key files handled by OpenSSL: a bare path or file:PATH. Writes PKCS#8 PEM (encrypted with
+// AES-256-CBC when a passphrase file is given), mode 0600, atomically; reads PKCS#8, PKCS#1
+// "RSA PRIVATE KEY" and SEC1 "EC PRIVATE KEY".
+#include "core/key_manager.h"
+#include "core/ossl_ptr.h"
+
+namespace kpki {
+
+class FileKeyManager final : public KeyManager {
+ public:
+  bool exists(const std::string& uri, const KeyOptions& options) override;
+  std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
+                                   const KeyOptions& options) override;
+  std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override;
+};
+
+// Loads a private key file (PEM in any of the forms above, or DER PKCS#8). Errors name the file.
+EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& passphrase_file);
+
+// PKCS#8 PEM of `key`, encrypted with the passphrase when one is given.
+std::string private_key_to_pem(EVP_PKEY* key, const std::string& passphrase_file);
+
+}  // namespace kpki

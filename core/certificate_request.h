@@ -1,0 +1,66 @@
+#pragma once
+// The backend-neutral description of a certificate to issue: who it names, what it may do, how
+// long it lives, and the public key it certifies. Profiles and Kubernetes trees fill these in.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.h"
+
+namespace kpki {
+
+using Clock = std::chrono::system_clock;
+
+struct Subject {
+  std::string common_name;
+  std::vector<std::string> organizations;
+  std::vector<std::string> organizational_units;
+  std::string country;
+  std::string state;
+  std::string locality;
+
+  bool operator==(const Subject&) const = default;
+};
+
+struct SubjectAltNames {
+  std::vector<std::string> dns;
+  std::vector<std::string> ips;  // textual IPv4 or IPv6
+  std::vector<std::string> uris;
+  std::vector<std::string> emails;
+
+  bool empty() const { return dns.empty() && ips.empty() && uris.empty() && emails.empty(); }
+  bool operator==(const SubjectAltNames&) const = default;
+};
+
+enum class ExtendedKeyUsage { ServerAuth, ClientAuth };
+
+// keyUsage bits, as flags.
+enum KeyUsageBits : unsigned {
+  kDigitalSignature = 1u << 0,
+  kKeyEncipherment = 1u << 1,
+  kKeyCertSign = 1u << 2,
+  kCrlSign = 1u << 3,
+};
+
+struct Validity {
+  Clock::time_point not_before;
+  Clock::time_point not_after;
+
+  // kubeadm's rule: NotBefore = now - 5 minutes (clock skew), NotAfter = now + lifetime.
+  static Validity from_now(std::chrono::seconds lifetime);
+};
+
+struct CertificateRequest {
+  Subject subject;
+  SubjectAltNames sans;
+  bool is_ca = false;
+  std::optional<int> path_length;  // CAs only; none = unlimited
+  unsigned key_usage = 0;          // KeyUsageBits
+  std::vector<ExtendedKeyUsage> extended_key_usage;
+  Validity validity;
+  Bytes subject_public_key;      // DER SubjectPublicKeyInfo
+  std::optional<Bytes> serial;   // big-endian, positive; none = random
+};
+
+}  // namespace kpki

@@ -1,0 +1,30 @@
+#pragma once
+// Verifies a certificate against trusted CA certificates the way a TLS peer would: chain,
+// validity at a given time, purpose (EKU) and host name or IP.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/certificate.h"
+
+namespace kpki {
+
+enum class Purpose { Any, Server, Client };
+
+struct VerifyOptions {
+  Purpose purpose = Purpose::Any;
+  std::string host;  // DNS name or IP; "" = not checked
+  std::optional<Clock::time_point> at;  // default now
+};
+
+struct VerifyResult {
+  bool ok = false;
+  std::string reason;  // one line, when !ok
+};
+
+Purpose parse_purpose(std::string_view text);
+
+VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
+                                const Certificate& certificate, const VerifyOptions& options);
+
+}  // namespace kpki

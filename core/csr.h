@@ -1,0 +1,27 @@
+#pragma once
+// PKCS#10 certificate signing requests: parsed, their self-signature checked, and reduced to what
+// kpki takes from them (subject, SANs, public key). Usages never come from a CSR.
+#include <string>
+
+#include "core/bytes.h"
+#include "core/certificate_request.h"
+#include "core/ossl_ptr.h"
+
+namespace kpki {
+
+struct SigningRequest {
+  Subject subject;
+  SubjectAltNames sans;
+  Bytes public_key_der;
+};
+
+// Throws InvalidInput naming `origin` for bad PEM/DER, a bad signature, unsupported subject
+// attributes or malformed SANs.
+SigningRequest parse_csr(ByteView pem_or_der, const std::string& origin);
+SigningRequest load_csr(const std::string& path);
+
+// Makes a CSR signed by `signer`'s key (used by tests and by `kpki csr`).
+class Signer;
+std::string make_csr_pem(const Subject& subject, const SubjectAltNames& sans, const Signer& signer);
+
+}  // namespace kpki

@@ -1,0 +1,39 @@
+#pragma once
+// Picks the backend for a key URI by its scheme. A bare path or file:PATH is the OpenSSL file
+// backend; botan: and pkcs11: belong to backends that may be compiled out, in which case the
+// registry says so instead of guessing.
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/key_manager.h"
+
+namespace kpki {
+
+// "file", "botan" or "pkcs11" (or whatever scheme precedes ':'); "file" for a bare path.
+// Throws InvalidInput for an unknown scheme.
+std::string key_uri_scheme(std::string_view uri);
+
+// The path of a file: or bare-path URI, or of a botan:PATH URI.
+std::string key_uri_path(std::string_view uri);
+
+class KeyRegistry {
+ public:
+  void add(const std::string& scheme, std::unique_ptr<KeyManager> manager);
+
+  // The manager for `uri`'s scheme. Throws Unsupported ("kpki was built without PKCS#11 support")
+  // when that scheme's backend was compiled out.
+  KeyManager& manager_for(std::string_view uri) const;
+
+  bool supports(const std::string& scheme) const { return managers_.count(scheme) != 0; }
+
+  // Opens the key at `uri`, or generates it with `algorithm` when absent. *created tells which.
+  std::unique_ptr<Signer> open_or_generate(const std::string& uri, Algorithm algorithm,
+                                           const KeyOptions& options, bool* created = nullptr) const;
+
+ private:
+  std::map<std::string, std::unique_ptr<KeyManager>> managers_;
+};
+
+}  // namespace kpki

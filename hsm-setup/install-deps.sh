@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package kpki needs to build, test and benchmark. Idempotent: only
+# missing packages are installed, so a second run is a no-op.
+set -euo pipefail
+
+packages=(
+  g++ cmake pkg-config make
+  libssl-dev openssl
+  libp11-dev libp11-kit-dev p11-kit p11-kit-modules softhsm2 opensc
+  libbotan-2-dev botan
+  libcli11-dev libgtest-dev libbenchmark-dev
+  libyaml-cpp-dev nlohmann-json3-dev
+  gnutls-bin etcd-server etcd-client
+  gnuplot-nox clang libclang-rt-14-dev
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
