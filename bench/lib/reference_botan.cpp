@@ -1,0 +1,35 @@
+#include "bench/lib/reference_loops.h"
+
+#ifdef KPKI_WITH_BOTAN
+#include <botan/auto_rng.h>
+#include <botan/pubkey.h>
+#include <botan/x509_key.h>
+
+#include "backends/botan/botan_algorithm.h"
+#include "backends/botan/botan_key_file.h"
+#endif
+
+namespace kpki::bench {
+
+#ifdef KPKI_WITH_BOTAN
+std::optional<ReferenceResult> botan_sign_reference(const std::string& key_path, ByteView message,
+                                                    int threads,
+                                                    std::chrono::duration<double> duration) {
+  std::shared_ptr<Botan::Private_Key> key = load_botan_private_key(key_path, "");
+  std::vector<uint8_t> spki = Botan::X509::BER_encode(*key);
+  std::string emsa = botan_emsa(algorithm_of_public_key(Bytes(spki.begin(), spki.end())));
+  auto factory = [&]() -> std::function<void()> {
+    auto rng = std::make_shared<Botan::AutoSeeded_RNG>();
+    auto signer = std::make_shared<Botan::PK_Signer>(*key, *rng, emsa, Botan::DER_SEQUENCE);
+    return [rng, signer, message] { signer->sign_message(message.data(), message.size(), *rng); };
+  };
+  return ReferenceResult{"Botan PK_Signer", measure_rate_per_thread(factory, threads, duration)};
+}
+#else
+std::optional<ReferenceResult> botan_sign_reference(const std::string&, ByteView, int,
+                                                    std::chrono::duration<double>) {
+  return std::nullopt;
+}
+#endif
+
+}  // namespace kpki::bench
