@@ -19,6 +19,10 @@ std::string botan_emsa(Algorithm algorithm) {
   return "";
 }
 
+Botan::Signature_Format botan_signature_format(Algorithm algorithm) {
+  return key_type(algorithm) == KeyType::Ec ? Botan::DER_SEQUENCE : Botan::IEEE_1363;
+}
+
 std::unique_ptr<Botan::Private_Key> botan_generate_key(Algorithm algorithm,
                                                        Botan::RandomNumberGenerator& rng) {
   switch (key_type(algorithm)) {

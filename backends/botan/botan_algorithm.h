@@ -5,6 +5,7 @@
 #include <string>
 
 #include <botan/pk_keys.h>
+#include <botan/pubkey.h>
 #include <botan/rng.h>
 
 #include "core/algorithm.h"
@@ -14,6 +15,10 @@ namespace kpki {
 // "EMSA3(SHA-256)" for RSA PKCS#1 v1.5, "EMSA1(SHA-256)"/"EMSA1(SHA-384)" for ECDSA, "Pure" for
 // Ed25519.
 std::string botan_emsa(Algorithm algorithm);
+
+// X.509 wants ECDSA signatures as a DER ECDSA-Sig-Value, not Botan's default r||s; RSA and Ed25519
+// signatures have one encoding only, and Botan rejects DER_SEQUENCE for them.
+Botan::Signature_Format botan_signature_format(Algorithm algorithm);
 
 // A fresh private key of `algorithm` generated with `rng`.
 std::unique_ptr<Botan::Private_Key> botan_generate_key(Algorithm algorithm,

@@ -27,9 +27,7 @@ BotanSigner::BotanSigner(std::unique_ptr<Botan::Private_Key> private_key)
       algorithm_(algorithm_of_public_key(spki_of(*key_))),
       public_key_der_(spki_of(*key_)),
       emsa_(botan_emsa(algorithm_)),
-      // X.509 wants ECDSA signatures as a DER ECDSA-Sig-Value, not Botan's default r||s; RSA and
-      // Ed25519 signatures have one encoding only and Botan rejects DER_SEQUENCE for them.
-      format_(key_type(algorithm_) == KeyType::Ec ? Botan::DER_SEQUENCE : Botan::IEEE_1363),
+      format_(botan_signature_format(algorithm_)),
       pool_([this] { return std::make_unique<Context>(*key_, emsa_, format_); }) {}
 
 const Bytes& BotanSigner::signature_algorithm() const {

@@ -17,10 +17,12 @@ std::optional<ReferenceResult> botan_sign_reference(const std::string& key_path,
                                                     std::chrono::duration<double> duration) {
   std::shared_ptr<Botan::Private_Key> key = load_botan_private_key(key_path, "");
   std::vector<uint8_t> spki = Botan::X509::BER_encode(*key);
-  std::string emsa = botan_emsa(algorithm_of_public_key(Bytes(spki.begin(), spki.end())));
+  Algorithm algorithm = algorithm_of_public_key(Bytes(spki.begin(), spki.end()));
+  std::string emsa = botan_emsa(algorithm);
+  Botan::Signature_Format format = botan_signature_format(algorithm);
   auto factory = [&]() -> std::function<void()> {
     auto rng = std::make_shared<Botan::AutoSeeded_RNG>();
-    auto signer = std::make_shared<Botan::PK_Signer>(*key, *rng, emsa, Botan::DER_SEQUENCE);
+    auto signer = std::make_shared<Botan::PK_Signer>(*key, *rng, emsa, format);
     return [rng, signer, message] { signer->sign_message(message.data(), message.size(), *rng); };
   };
   return ReferenceResult{"Botan PK_Signer", measure_rate_per_thread(factory, threads, duration)};

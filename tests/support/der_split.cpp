@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace kpki::test {
+namespace kpki::testing {
 
 namespace {
 
@@ -45,4 +45,4 @@ CertificateParts split_certificate(ByteView der) {
   return parts;
 }
 
-}  // namespace kpki::test
+}  // namespace kpki::testing

@@ -3,7 +3,7 @@
 // signature" precisely.
 #include "core/bytes.h"
 
-namespace kpki::test {
+namespace kpki::testing {
 
 struct CertificateParts {
   Bytes tbs;                  // TBSCertificate, tag and length included
@@ -14,4 +14,4 @@ struct CertificateParts {
 // Throws std::runtime_error on anything that is not SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING }.
 CertificateParts split_certificate(ByteView der);
 
-}  // namespace kpki::test
+}  // namespace kpki::testing

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/public_key.h"
-#include "tests/support/scratch_dir.h"
+#include "tests/support/test_keys.h"
 
 #ifdef KPKI_WITH_BOTAN
 #include <botan/certstor.h>
@@ -17,7 +17,7 @@
 #include <botan/x509path.h>
 #endif
 
-namespace kpki::test {
+namespace kpki::testing {
 
 std::string openssl_verify_signature(const Certificate& certificate, const Certificate& issuer) {
   EvpPkeyPtr key = public_key_from_der(issuer.public_key_der());
@@ -67,7 +67,7 @@ std::string botan_path_validate(const Certificate&, const Certificate&, const st
 bool certtool_available() { return std::system("certtool --version >/dev/null 2>&1") == 0; }
 
 std::string certtool_verify(const Certificate& certificate, const Certificate& trusted_ca) {
-  ScratchDir dir;
+  TempDir dir;
   std::ofstream(dir.file("ca.pem")) << trusted_ca.pem();
   std::ofstream(dir.file("cert.pem")) << certificate.pem();
   std::string command = "certtool --verify --load-ca-certificate '" + dir.file("ca.pem") +
@@ -79,4 +79,4 @@ std::string certtool_verify(const Certificate& certificate, const Certificate& t
   return "certtool: " + output.str();
 }
 
-}  // namespace kpki::test
+}  // namespace kpki::testing

@@ -6,7 +6,7 @@
 
 #include "core/certificate.h"
 
-namespace kpki::test {
+namespace kpki::testing {
 
 // The signature of `certificate` checks out under `issuer`'s public key (OpenSSL).
 std::string openssl_verify_signature(const Certificate& certificate, const Certificate& issuer);
@@ -22,4 +22,4 @@ std::string botan_path_validate(const Certificate& certificate, const Certificat
 bool certtool_available();
 std::string certtool_verify(const Certificate& certificate, const Certificate& trusted_ca);
 
-}  // namespace kpki::test
+}  // namespace kpki::testing

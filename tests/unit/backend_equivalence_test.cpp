@@ -15,7 +15,7 @@
 #include "core/profiles.h"
 #include "tests/support/der_split.h"
 #include "tests/support/independent_verifiers.h"
-#include "tests/support/scratch_dir.h"
+#include "tests/support/test_keys.h"
 
 namespace kpki {
 namespace {
@@ -42,8 +42,8 @@ struct MatrixCell {
 };
 
 // Keys live for the whole test program: RSA-4096 generation is too slow to repeat per cell.
-const test::ScratchDir& key_dir() {
-  static const test::ScratchDir dir;
+const testing::TempDir& key_dir() {
+  static const testing::TempDir dir;
   return dir;
 }
 
@@ -144,8 +144,8 @@ class BackendMatrix : public ::testing::TestWithParam<MatrixCell> {
 
 void expect_same_but_signature(const Certificate& expected, const Certificate& actual,
                                Algorithm algorithm) {
-  test::CertificateParts a = test::split_certificate(expected.der());
-  test::CertificateParts b = test::split_certificate(actual.der());
+  testing::CertificateParts a = testing::split_certificate(expected.der());
+  testing::CertificateParts b = testing::split_certificate(actual.der());
   EXPECT_EQ(a.tbs, b.tbs) << "TBSCertificate differs";
   EXPECT_EQ(a.signature_algorithm, b.signature_algorithm);
   EXPECT_EQ(b.signature_algorithm.size(), signature_algorithm_der(algorithm).size());
@@ -170,15 +170,15 @@ TEST_P(BackendMatrix, VerifiesWithOpenSslBotanAndCerttool) {
   Certificate ca = CertificateAuthority::self_sign(ca_request(*signer_), *signer_);
   Certificate leaf = CertificateAuthority(copy(ca), signer_).issue(leaf_request());
 
-  EXPECT_EQ(test::openssl_verify_signature(ca, ca), "");
-  EXPECT_EQ(test::openssl_verify_signature(leaf, ca), "");
-  if (test::botan_available()) {
-    EXPECT_EQ(test::botan_path_validate(ca, ca), "");
-    EXPECT_EQ(test::botan_path_validate(leaf, ca, "kube-apiserver.kpki.test"), "");
+  EXPECT_EQ(testing::openssl_verify_signature(ca, ca), "");
+  EXPECT_EQ(testing::openssl_verify_signature(leaf, ca), "");
+  if (testing::botan_available()) {
+    EXPECT_EQ(testing::botan_path_validate(ca, ca), "");
+    EXPECT_EQ(testing::botan_path_validate(leaf, ca, "kube-apiserver.kpki.test"), "");
   }
-  if (test::certtool_available()) {
-    EXPECT_EQ(test::certtool_verify(ca, ca), "");
-    EXPECT_EQ(test::certtool_verify(leaf, ca), "");
+  if (testing::certtool_available()) {
+    EXPECT_EQ(testing::certtool_verify(ca, ca), "");
+    EXPECT_EQ(testing::certtool_verify(leaf, ca), "");
   } else {
     ADD_FAILURE() << "certtool (gnutls-bin) is not installed";
   }

@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "core/public_key.h"
 #include "core/signer.h"
-#include "tests/support/scratch_dir.h"
+#include "tests/support/test_keys.h"
 
 namespace kpki {
 namespace {
@@ -38,7 +38,7 @@ class BotanBackend : public ::testing::TestWithParam<Algorithm> {
   void SetUp() override {
     if (!key_registry().supports("botan")) GTEST_SKIP() << "built without Botan";
   }
-  test::ScratchDir dir_;
+  testing::TempDir dir_;
 };
 
 TEST_P(BotanBackend, GeneratesKeyThatOpenSslFileBackendOpens) {
@@ -101,7 +101,7 @@ class BotanKeyFiles : public ::testing::Test {
     std::ofstream(pass_) << "correct horse\n";
     std::ofstream(wrong_) << "battery staple\n";
   }
-  test::ScratchDir dir_;
+  testing::TempDir dir_;
   std::string pass_ = dir_.file("pass");
   std::string wrong_ = dir_.file("wrong");
 };
