@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/public_key.h"
+#include "core/spki.h"
 #include "core/serial.h"
 #include "core/x509_names.h"
 
@@ -113,8 +114,7 @@ X509Ptr build_unsigned_certificate(const CertificateRequest& request,
   check(X509_set_subject_name(x.get(), subject.get()), "subject");
   check(X509_set_issuer_name(x.get(), issuer.name ? issuer.name : subject.get()), "issuer");
 
-  EvpPkeyPtr key = public_key_from_der(request.subject_public_key);
-  check(X509_set_pubkey(x.get(), key.get()), "public key");
+  set_subject_public_key_info(x.get(), request.subject_public_key);
 
   add_basic_constraints(x.get(), request);
   add_key_usage(x.get(), request.key_usage);

@@ -48,14 +48,15 @@ Certificate sign_certificate(X509* x, const Signer& signer, EVP_PKEY* verify_key
   int der_len = i2d_X509(x, &der);
   if (der_len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode certificate");
   OsslBytesPtr der_owner(der);
-  Certificate certificate =
-      Certificate::from_der(ByteView(der, static_cast<size_t>(der_len)), "issued certificate");
-  if (X509_verify(certificate.x509(), verify_key) != 1) {
+  // X509_verify checks the signature over the cached TBS encoding: the bytes signed above, which
+  // are the ones i2d_X509 just wrote. The DER is not parsed back here, which in OpenSSL 3.0 would
+  // cost a public key decode per certificate (core/spki.h); Certificate does it if it is needed.
+  if (X509_verify(x, verify_key) != 1) {
     throw_openssl_error(ErrorCode::CryptoError,
                         "the signer's signature does not verify with the issuer's public key; "
                         "certificate discarded");
   }
-  return certificate;
+  return Certificate::adopt_issued(Bytes(der, der + der_len));
 }
 
 }  // namespace kpki

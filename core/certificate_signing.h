@@ -1,7 +1,7 @@
 #pragma once
 // Turns an unsigned certificate into a signed one with any Signer: the signer's
 // AlgorithmIdentifier goes into the TBS and outside it, the TBS DER is signed, the signature set,
-// and the result re-parsed from DER and verified before anyone sees it.
+// and the signature verified over exactly the TBS bytes that go into the DER before anyone sees it.
 #include "core/certificate.h"
 #include "core/signer.h"
 

@@ -74,34 +74,34 @@ BenchRow measure_cell(const std::string& backend, Algorithm algorithm, const Ben
   IssuanceFixture fixture = make_issuance_fixture(signer);
   ByteView message = fixture.tbs;
 
-  progress.detail("sign, 1 thread");
-  row.sign_1 = measure_rate([&] { signer->sign(message); }, 1, options.duration);
-  progress.detail("sign, " + std::to_string(threads) + " threads");
-  row.sign_n = measure_rate([&] { signer->sign(message); }, threads, options.duration);
-
-  progress.detail("library reference");
-  std::optional<ReferenceResult> reference;
+  // Everything compared with everything else is measured interleaved, on one thread.
+  progress.detail("sign, issue and library references, 1 thread");
+  auto sign = shared_operation([&signer, message] { signer->sign(message); });
+  auto issue = shared_operation([&fixture] { fixture.authority->issue(fixture.leaf).pem(); });
+  std::optional<ReferenceLoop> reference;
   if (backend == "openssl") {
-    reference = openssl_sign_reference(key.path, message, 1, options.duration);
+    reference = openssl_sign_reference(key.path, message);
   } else if (backend == "botan") {
-    reference = botan_sign_reference(key.path, message, 1, options.duration);
+    reference = botan_sign_reference(key.path, message);
   } else {
-    reference = pkcs11_sign_reference(key.uri, algorithm, message, 1, options.duration,
-                                      &row.reference_note);
+    reference = pkcs11_sign_reference(key.uri, algorithm, message, &row.reference_note);
   }
+  Bytes signature = signer->sign(message);
+  ReferenceLoop verify = openssl_verify_reference(signer->public_key_der(), message, signature);
+
+  std::vector<MeteredOperation> group = {{sign, 1}, {issue, 1}, {verify.make_operation, 1}};
+  if (reference) group.push_back({reference->make_operation, 1});
+  std::vector<RateResult> rates = measure_interleaved(group, options.duration);
+  row.sign_1 = rates[0];
+  row.issue = rates[1];
+  row.verify_per_second = rates[2].per_second;
   if (reference) {
     row.reference_name = reference->name;
-    row.reference = reference->rate;
+    row.reference = rates[3];
   }
-  progress.detail("verify reference");
-  Bytes signature = signer->sign(message);
-  row.verify_per_second =
-      openssl_verify_reference(signer->public_key_der(), message, signature, options.duration)
-          .rate.per_second;
 
-  progress.detail("issue (build + sign + verify + PEM)");
-  row.issue =
-      measure_rate([&] { fixture.authority->issue(fixture.leaf).pem(); }, 1, options.duration);
+  progress.detail("sign, " + std::to_string(threads) + " threads");
+  row.sign_n = measure_rate([&] { signer->sign(message); }, threads, options.duration);
   return row;
 }
 

@@ -6,13 +6,17 @@
 #include <exception>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace kpki::bench {
 
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+
+struct Slice {
+  std::vector<double> latencies_us;
+  double seconds = 0;
+};
 
 double percentile(std::vector<double>& samples, double fraction) {
   if (samples.empty()) return 0;
@@ -21,13 +25,11 @@ double percentile(std::vector<double>& samples, double fraction) {
   return samples[index];
 }
 
-}  // namespace
-
-RateResult measure_rate_per_thread(const OperationFactory& make_operation, int threads,
-                                   std::chrono::duration<double> duration) {
+// One operation on `threads` threads for `duration`; the first failure is rethrown here.
+Slice run_slice(const OperationFactory& make_operation, int threads,
+                std::chrono::duration<double> duration) {
   threads = std::max(threads, 1);
   std::vector<std::vector<double>> latencies(static_cast<size_t>(threads));
-  // A failing operation stops the run; the first failure is rethrown on the calling thread.
   std::mutex failure_mutex;
   std::exception_ptr failure;
   std::atomic<bool> stop{false};
@@ -42,7 +44,7 @@ RateResult measure_rate_per_thread(const OperationFactory& make_operation, int t
         std::function<void()> operation = make_operation();
         operation();
         auto& mine = latencies[static_cast<size_t>(t)];
-        mine.reserve(1 << 16);
+        mine.reserve(1 << 14);
         arrived = true;
         start.arrive_and_wait();
         for (auto now = SteadyClock::now();
@@ -65,23 +67,56 @@ RateResult measure_rate_per_thread(const OperationFactory& make_operation, int t
   start.arrive_and_wait();
   workers.clear();  // joins
   if (failure) std::rethrow_exception(failure);
+  Slice slice;
   // Wall time until the last thread finished its last operation, not the nominal duration.
-  double elapsed = std::chrono::duration<double>(SteadyClock::now() - begin).count();
+  slice.seconds = std::chrono::duration<double>(SteadyClock::now() - begin).count();
+  for (auto& mine : latencies) {
+    slice.latencies_us.insert(slice.latencies_us.end(), mine.begin(), mine.end());
+  }
+  return slice;
+}
 
+RateResult summarize(std::vector<Slice>& slices) {
   RateResult result;
+  std::vector<double> rates;
   std::vector<double> all;
-  for (auto& mine : latencies) all.insert(all.end(), mine.begin(), mine.end());
-  result.operations = static_cast<long>(all.size());
-  result.seconds = elapsed;
-  result.per_second = elapsed > 0 ? static_cast<double>(result.operations) / elapsed : 0;
+  for (auto& slice : slices) {
+    result.operations += static_cast<long>(slice.latencies_us.size());
+    result.seconds += slice.seconds;
+    if (slice.seconds > 0)
+      rates.push_back(static_cast<double>(slice.latencies_us.size()) / slice.seconds);
+    all.insert(all.end(), slice.latencies_us.begin(), slice.latencies_us.end());
+  }
+  result.per_second = percentile(rates, 0.5);
   result.p50_us = percentile(all, 0.50);
   result.p99_us = percentile(all, 0.99);
   return result;
 }
 
+}  // namespace
+
+std::vector<RateResult> measure_interleaved(const std::vector<MeteredOperation>& operations,
+                                            std::chrono::duration<double> duration, int slices) {
+  slices = std::max(slices, 1);
+  std::vector<std::vector<Slice>> per_operation(operations.size());
+  for (int round = 0; round < slices; ++round) {
+    for (size_t i = 0; i < operations.size(); ++i) {
+      per_operation[i].push_back(
+          run_slice(operations[i].make_operation, operations[i].threads, duration / slices));
+    }
+  }
+  std::vector<RateResult> results;
+  for (auto& slices_of_one : per_operation) results.push_back(summarize(slices_of_one));
+  return results;
+}
+
 RateResult measure_rate(const std::function<void()>& operation, int threads,
                         std::chrono::duration<double> duration) {
-  return measure_rate_per_thread([&operation] { return operation; }, threads, duration);
+  return measure_interleaved({{shared_operation(operation), threads}}, duration).front();
+}
+
+OperationFactory shared_operation(std::function<void()> operation) {
+  return [operation = std::move(operation)] { return operation; };
 }
 
 }  // namespace kpki::bench

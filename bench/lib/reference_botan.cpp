@@ -12,24 +12,25 @@
 namespace kpki::bench {
 
 #ifdef KPKI_WITH_BOTAN
-std::optional<ReferenceResult> botan_sign_reference(const std::string& key_path, ByteView message,
-                                                    int threads,
-                                                    std::chrono::duration<double> duration) {
-  std::shared_ptr<Botan::Private_Key> key = load_botan_private_key(key_path, "");
+std::optional<ReferenceLoop> botan_sign_reference(const std::string& key_path,
+                                                  ByteView message_view) {
+  std::shared_ptr<const Botan::Private_Key> key = load_botan_private_key(key_path, "");
+  auto message = std::make_shared<Bytes>(message_view.begin(), message_view.end());
   std::vector<uint8_t> spki = Botan::X509::BER_encode(*key);
   Algorithm algorithm = algorithm_of_public_key(Bytes(spki.begin(), spki.end()));
   std::string emsa = botan_emsa(algorithm);
   Botan::Signature_Format format = botan_signature_format(algorithm);
-  auto factory = [&]() -> std::function<void()> {
+  auto factory = [key, message, emsa, format]() -> std::function<void()> {
     auto rng = std::make_shared<Botan::AutoSeeded_RNG>();
     auto signer = std::make_shared<Botan::PK_Signer>(*key, *rng, emsa, format);
-    return [rng, signer, message] { signer->sign_message(message.data(), message.size(), *rng); };
+    return [key, rng, signer, message] {
+      signer->sign_message(message->data(), message->size(), *rng);
+    };
   };
-  return ReferenceResult{"Botan PK_Signer", measure_rate_per_thread(factory, threads, duration)};
+  return ReferenceLoop{"Botan PK_Signer", factory};
 }
 #else
-std::optional<ReferenceResult> botan_sign_reference(const std::string&, ByteView, int,
-                                                    std::chrono::duration<double>) {
+std::optional<ReferenceLoop> botan_sign_reference(const std::string&, ByteView) {
   return std::nullopt;
 }
 #endif
