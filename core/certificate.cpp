@@ -32,7 +32,8 @@ Certificate Certificate::adopt_issued(Bytes der) { return Certificate(nullptr, s
 
 X509* Certificate::x509() const {
   std::call_once(parsed_->once, [this] {
-    if (!parsed_->x509) parsed_->x509 = std::move(from_der(der_, "issued certificate").parsed_->x509);
+    if (!parsed_->x509)
+      parsed_->x509 = std::move(from_der(der_, "issued certificate").parsed_->x509);
   });
   return parsed_->x509.get();
 }
@@ -93,7 +94,8 @@ Bytes Certificate::public_key_der() const {
   // a certificate assembled in memory whose key was never decoded (see core/spki.h).
   unsigned char* out = nullptr;
   int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x509()), &out);
-  if (len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode the certificate's public key");
+  if (len <= 0)
+    throw_openssl_error(ErrorCode::CryptoError, "cannot encode the certificate's public key");
   OsslBytesPtr owned(out);
   return Bytes(out, out + len);
 }

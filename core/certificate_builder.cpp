@@ -2,8 +2,8 @@
 
 #include "core/error.h"
 #include "core/public_key.h"
-#include "core/spki.h"
 #include "core/serial.h"
+#include "core/spki.h"
 #include "core/x509_names.h"
 
 namespace kpki {
