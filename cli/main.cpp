@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   kpki::cli::add_csr_command(app);
   kpki::cli::add_inspect_command(app);
   kpki::cli::add_verify_command(app);
+  kpki::cli::add_kubernetes_commands(app);
 
   try {
     app.parse(argc, argv);
