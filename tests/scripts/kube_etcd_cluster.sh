@@ -7,7 +7,7 @@
 # this build has PKCS#11 support.
 set -euo pipefail
 KPKI=${KPKI:?set KPKI to the kpki binary}
-source "$(dirname "$0")/kube_lib.sh"
+source "$(dirname "$0")/lib/kube_lib.sh"
 
 for tool in etcd etcdctl; do
   command -v $tool >/dev/null || { echo "SKIP: $tool not installed (apt-get install etcd-server etcd-client)"; exit 77; }

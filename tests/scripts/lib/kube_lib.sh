@@ -1,4 +1,4 @@
-# Helpers shared by the kube_*.sh tests (sourced, not a test itself: no .sh test runs it alone).
+# Helpers shared by the kube_*.sh tests (sourced; lives outside scripts/*.sh so ctest does not run it).
 # Every daemon runs in its own process group (setsid) and is killed, group and all, on exit.
 
 KUBE_PGIDS=()
