@@ -127,4 +127,13 @@ if kubectl --kubeconfig "$W/wrong-host.conf" --request-timeout=5s get --raw /ver
   fail "kubectl accepted the apiserver certificate for 'localhost' (not in its SANs)"
 fi
 pass "wrong-CA client certificate and wrong host name rejected"
+
+# Day 2: renew everything on cp1; the rewritten admin.conf still works, serials changed.
+old_serial=$(openssl x509 -in "$W/admin.crt" -noout -serial)
+"$KPKI" certs renew all --dir "$CP" --config "$W/cluster.yaml" >/dev/null
+kubeconfig_cert "$CP/admin.conf" "$W/admin-renewed.crt"
+[ "$(openssl x509 -in "$W/admin-renewed.crt" -noout -serial)" != "$old_serial" ] || fail "admin.conf serial unchanged"
+check "$CP/pki/ca.crt" "$W/admin-renewed.crt" sslclient
+kubectl --kubeconfig "$CP/admin.conf" get --raw /version >/dev/null || fail "kubectl with renewed admin.conf"
+pass "certs renew all: new serials, renewed admin.conf accepted by the endpoint"
 echo PASS
