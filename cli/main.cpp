@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("kpki ") + KPKI_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
+  // One line, like every other kpki error.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "kpki: error: " + std::string(e.what()) + " (see --help)\n";
+  });
 
   kpki::cli::add_ca_commands(app);
   kpki::cli::add_key_commands(app);
