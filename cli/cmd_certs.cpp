@@ -63,7 +63,8 @@ void add_certs_commands(CLI::App& app) {
       "renew", "Renew leaf certificates (new key and serial, same subject/SANs/EKU); never a CA");
   renew_cmd->footer(
       example("kpki certs renew apiserver etcd-server --dir out/nodes/cp1 --config cluster.yaml"));
-  renew_cmd->add_option("names", renew->names, "all, or certificate names (apiserver, admin.conf, ...)")
+  renew_cmd
+      ->add_option("names", renew->names, "all, or certificate names (apiserver, admin.conf, ...)")
       ->required();
   renew_cmd->add_option("--dir", renew->dir, "Node directory (OUT/nodes/<name>)")->required();
   renew_cmd->add_option("--config", renew->config,

@@ -25,8 +25,8 @@ void run_init_command(InitArgs& args) {
   kube::InitSummary summary =
       kube::run_init(config, args.options, key_registry(), PemKeySource(), std::cout);
   std::cout << (args.options.dry_run ? "plan: " : "") << summary.created << " created, "
-            << summary.replaced << " replaced, " << summary.kept << " kept, "
-            << summary.mismatched << " mismatching\n";
+            << summary.replaced << " replaced, " << summary.kept << " kept, " << summary.mismatched
+            << " mismatching\n";
 }
 
 }  // namespace
@@ -40,8 +40,7 @@ void add_init_command(CLI::App& app) {
       ->required();
   cmd->add_option("--dir", args->options.out_dir, "Output directory")->required();
   cmd->add_flag("--dry-run", args->options.dry_run, "Print the plan; write nothing");
-  cmd->add_flag("--force", args->options.force,
-                "Replace files that no longer match the config");
+  cmd->add_flag("--force", args->options.force, "Replace files that no longer match the config");
   args->ca_key.add_to(*cmd, "ca-key-");
   cmd->callback([args] { run_init_command(*args); });
 }

@@ -23,9 +23,11 @@ struct UserArgs {
 };
 
 void run_user(const UserArgs& args) {
-  if (args.client_name.empty()) throw Error(ErrorCode::InvalidInput, "--client-name must not be empty");
+  if (args.client_name.empty())
+    throw Error(ErrorCode::InvalidInput, "--client-name must not be empty");
   if (args.server.rfind("https://", 0) != 0)
-    throw Error(ErrorCode::InvalidInput, "--server '" + args.server + "': expected https://HOST:PORT");
+    throw Error(ErrorCode::InvalidInput,
+                "--server '" + args.server + "': expected https://HOST:PORT");
   auto validity = parse_duration(args.validity, "--validity");
   Algorithm algorithm = parse_algorithm(args.algorithm);
   CertificateAuthority ca =

@@ -47,7 +47,8 @@ constexpr LeafRow kLeaves[] = {
      Profile::Client, true},
     {"kube-proxy.conf", "kube-proxy.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client,
      false},
-    {"kubelet.conf", "kubelet.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client, false},
+    {"kubelet.conf", "kubelet.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client,
+     false},
     {"scheduler.conf", "scheduler.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client,
      true},
     {"super-admin.conf", "super-admin.conf", LeafKind::Kubeconfig, CaId::Kubernetes,
@@ -108,8 +109,8 @@ void fill_identity(LeafSpec& spec, const ClusterConfig& config, const NodeConfig
     // kubeadm points the controller-manager and scheduler at their local API server; everything
     // else goes through the control-plane endpoint.
     bool local = n == "controller-manager.conf" || n == "scheduler.conf";
-    spec.server = local ? Endpoint{node.address, kApiServerPort}.url()
-                        : config.control_plane_endpoint.url();
+    spec.server =
+        local ? Endpoint{node.address, kApiServerPort}.url() : config.control_plane_endpoint.url();
   }
 }
 

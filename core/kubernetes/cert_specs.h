@@ -1,7 +1,7 @@
 #pragma once
 // Every certificate of a kubeadm-style cluster in one table: file, signer, subject, profile and
-// SANs. `kpki init`, `--dry-run`, `certs renew`, `certs check-expiration` and the tests all read it,
-// so there is exactly one place that says what kube-apiserver's certificate looks like.
+// SANs. `kpki init`, `--dry-run`, `certs renew`, `certs check-expiration` and the tests all read
+// it, so there is exactly one place that says what kube-apiserver's certificate looks like.
 #include <string>
 #include <vector>
 

@@ -43,8 +43,8 @@ ClusterCa prepare_one(const ClusterConfig& config, const CaSpec& spec, const std
   KeyManager& manager = registry.manager_for(ca.key_uri);
   bool key_exists = manager.exists(ca.key_uri, key_options);
   bool cert_exists = file_exists(ca.cert_path);
-  std::string what = spec.name + " (" + subject_to_string(spec.subject) + ", self-signed, key " +
-                     ca.key_uri + ")";
+  std::string what =
+      spec.name + " (" + subject_to_string(spec.subject) + ", self-signed, key " + ca.key_uri + ")";
   if (!key_exists && cert_exists && !force) {
     throw Error(ErrorCode::AlreadyExists,
                 "'" + ca.cert_path + "' exists but its key " + ca.key_uri +
@@ -80,8 +80,8 @@ ClusterCa prepare_one(const ClusterConfig& config, const CaSpec& spec, const std
     cert = self_sign_ca(config, spec, *signer);
     log.line(cert_exists ? "replace" : "create", ca.cert_path, what);
     if (!log.dry_run())
-      write_new_or_replace(ca.cert_path, cert->pem(), 0644, cert_exists ? Overwrite::Yes : Overwrite::No,
-                           created);
+      write_new_or_replace(ca.cert_path, cert->pem(), 0644,
+                           cert_exists ? Overwrite::Yes : Overwrite::No, created);
   }
   ca.authority.emplace(std::move(*cert), signer, "CA certificate '" + ca.cert_path + "'");
   return ca;

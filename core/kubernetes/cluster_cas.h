@@ -19,15 +19,16 @@ namespace kpki::kube {
 struct ClusterCa {
   const CaSpec* spec = nullptr;
   std::string key_uri;
-  std::string cert_path;                         // OUT/pki/<name>.crt
+  std::string cert_path;                          // OUT/pki/<name>.crt
   std::optional<CertificateAuthority> authority;  // none only in a dry run of a new CA
-  std::string key_file;                          // the key's path when it is a plain key file
+  std::string key_file;                           // the key's path when it is a plain key file
 };
 
 // Logs one line per action: "<verb> <path>  <detail>".
 class PlanLog {
  public:
-  PlanLog(std::ostream& out, std::string root, bool dry_run) : out_(out), root_(std::move(root)), dry_run_(dry_run) {}
+  PlanLog(std::ostream& out, std::string root, bool dry_run)
+      : out_(out), root_(std::move(root)), dry_run_(dry_run) {}
   void line(const std::string& verb, const std::string& path, const std::string& detail = "");
   bool dry_run() const { return dry_run_; }
 

@@ -68,8 +68,8 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
   config.base_dir = base_dir;
   config.cluster_name = top.string("clusterName", config.cluster_name);
   if (top.has("controlPlaneEndpoint")) {
-    config.control_plane_endpoint = parse_endpoint(top.string("controlPlaneEndpoint"),
-                                                   kApiServerPort, origin + ": controlPlaneEndpoint");
+    config.control_plane_endpoint = parse_endpoint(
+        top.string("controlPlaneEndpoint"), kApiServerPort, origin + ": controlPlaneEndpoint");
   }
   YamlFields networking = top.mapping("networking");
   networking.reject_unknown({"serviceSubnet", "dnsDomain"});
@@ -145,8 +145,8 @@ ClusterConfig parse_cluster_config(const std::string& text, const std::string& o
   }
   if (is_kubeadm_config(present)) return parse_kubeadm_config(present, origin, base_dir);
   if (present.size() != 1)
-    config_error(origin, "", "expected one ClusterPKI document, found " +
-                                 std::to_string(present.size()));
+    config_error(origin, "",
+                 "expected one ClusterPKI document, found " + std::to_string(present.size()));
   YamlFields top(present.front(), origin, "");
   std::string api_version = top.string("apiVersion");
   if (api_version != kApiVersion)
@@ -159,7 +159,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
   std::string text = read_text_file(path);
   std::string base = std::filesystem::path(path).parent_path().string();
   if (base.empty()) base = ".";
-  return parse_cluster_config(text, path, std::filesystem::absolute(base).lexically_normal().string());
+  return parse_cluster_config(text, path,
+                              std::filesystem::absolute(base).lexically_normal().string());
 }
 
 }  // namespace kpki::kube

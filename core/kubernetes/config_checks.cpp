@@ -57,8 +57,8 @@ std::string read_node_name(const YamlFields& fields, const std::string& key) {
   // Node names become DNS SANs and CNs (system:node:<name>): lower-case RFC 1123, like kubelet.
   bool ok = !name.empty() && name.size() <= 253 && name.find('*') == std::string::npos;
   for (char c : name) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '-' || c == '.'))
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.'))
       ok = false;
   }
   if (ok) {
@@ -77,11 +77,13 @@ std::string read_node_name(const YamlFields& fields, const std::string& key) {
 void finalize_config(ClusterConfig& config, const YamlFields& top,
                      const std::string& endpoint_field, const std::string& subnet_field) {
   if (config.cluster_name.empty()) top.fail("clusterName", "must not be empty");
-  if (config.dns_domain.empty()) config_error(config.source, "networking.dnsDomain", "must not be empty");
+  if (config.dns_domain.empty())
+    config_error(config.source, "networking.dnsDomain", "must not be empty");
   try {
     validate_dns_name(config.dns_domain);
   } catch (const Error& e) {
-    config_error(config.source, "networking.dnsDomain", "invalid DNS domain '" + config.dns_domain + "'");
+    config_error(config.source, "networking.dnsDomain",
+                 "invalid DNS domain '" + config.dns_domain + "'");
   }
   // Dual-stack subnets are comma separated; the API server's service IP comes from the first.
   std::string first = config.service_subnet.substr(0, config.service_subnet.find(','));
@@ -98,13 +100,13 @@ void finalize_config(ClusterConfig& config, const YamlFields& top,
     if (!names.insert(node.name).second)
       config_error(config.source, item + ".name", "duplicate node name '" + node.name + "'");
     if (!addresses.insert(node.address).second)
-      config_error(config.source, item + ".address", "duplicate node address '" + node.address + "'");
+      config_error(config.source, item + ".address",
+                   "duplicate node address '" + node.address + "'");
     if (node.control_plane() && !first_cp) first_cp = &node;
   }
   if (config.control_plane_endpoint.host.empty()) {
     if (!first_cp)
-      config_error(config.source, endpoint_field,
-                   "required when there is no control-plane node");
+      config_error(config.source, endpoint_field, "required when there is no control-plane node");
     config.control_plane_endpoint = Endpoint{first_cp->address, kApiServerPort};
   }
 }

@@ -38,7 +38,8 @@ class InitRun {
     if (summary_.mismatched > 0 && !options_.dry_run) {
       throw Error(ErrorCode::AlreadyExists,
                   std::to_string(summary_.mismatched) + " file(s) no longer match " +
-                      config_.source + " (listed above as MISMATCH); re-run with --force to "
+                      config_.source +
+                      " (listed above as MISMATCH); re-run with --force to "
                       "replace them");
     }
     return summary_;
@@ -64,8 +65,8 @@ class InitRun {
     std::vector<CopiedFile> files;
     auto ca_cert = [&](CaId id, const std::string& rel) {
       const ClusterCa& ca = cas_[static_cast<size_t>(id)];
-      files.push_back({rel, ca.authority ? ca.authority->certificate().pem() : std::string(),
-                       0644, ca.spec->name + " certificate"});
+      files.push_back({rel, ca.authority ? ca.authority->certificate().pem() : std::string(), 0644,
+                       ca.spec->name + " certificate"});
     };
     ca_cert(CaId::Kubernetes, "pki/ca.crt");
     files.push_back({kKubeletConfigTls, kubelet_tls_config(), 0644, "KubeletConfiguration TLS"});
@@ -107,7 +108,8 @@ class InitRun {
     const ClusterCa& ca = cas_[static_cast<size_t>(spec.ca)];
     const Certificate* ca_cert = ca.authority ? &ca.authority->certificate() : nullptr;
     ExistingLeaf existing = read_leaf(node_dir, spec, keys_);
-    std::string shown = node_dir + "/" + (spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path());
+    std::string shown =
+        node_dir + "/" + (spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path());
     std::string detail = subject_to_string(spec.subject) + "  SANs: " + sans_to_string(spec.sans) +
                          "  signer: " + ca.spec->name;
     // A key without its certificate is kept and certified; anything else present is compared.

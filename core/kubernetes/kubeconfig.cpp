@@ -64,7 +64,8 @@ std::string render_kubeconfig(const Kubeconfig& config) {
   out << YAML::Key << "client-key-data" << YAML::Value << base64_encode(config.client_key_pem);
   out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
   out << YAML::EndMap;
-  if (!out.good()) throw Error(ErrorCode::InvalidInput, "cannot render kubeconfig: " + out.GetLastError());
+  if (!out.good())
+    throw Error(ErrorCode::InvalidInput, "cannot render kubeconfig: " + out.GetLastError());
   return std::string(out.c_str()) + "\n";
 }
 
@@ -103,7 +104,8 @@ Kubeconfig parse_kubeconfig(const std::string& text, const std::string& origin) 
   Kubeconfig config;
   config.cluster_name = scalar(context, "cluster", origin);
   config.user = scalar(context, "user", origin);
-  YAML::Node cluster = find_named(root["clusters"], config.cluster_name, "cluster", origin)["cluster"];
+  YAML::Node cluster =
+      find_named(root["clusters"], config.cluster_name, "cluster", origin)["cluster"];
   YAML::Node user = find_named(root["users"], config.user, "user", origin)["user"];
   config.server = scalar(cluster, "server", origin);
   config.ca_pem = base64_decode(scalar(cluster, "certificate-authority-data", origin),

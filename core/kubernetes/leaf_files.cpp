@@ -93,8 +93,7 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
     return "key does not match the certificate";
   if (leaf.kubeconfig) {
     const Kubeconfig& kc = *leaf.kubeconfig;
-    if (kc.server != spec.server)
-      return "server is " + kc.server + ", config wants " + spec.server;
+    if (kc.server != spec.server) return "server is " + kc.server + ", config wants " + spec.server;
     if (kc.cluster_name != cluster_name)
       return "cluster is '" + kc.cluster_name + "', config wants '" + cluster_name + "'";
     if (kc.user != spec.subject.common_name) return "user is '" + kc.user + "'";
@@ -126,8 +125,8 @@ void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certifi
                 const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created) {
   if (spec.kind == LeafKind::Kubeconfig) {
-    Kubeconfig kc{cluster_name, spec.server,  spec.subject.common_name,
-                  ca_cert.pem(), cert.pem(), key.pem.reveal()};
+    Kubeconfig kc{cluster_name,  spec.server, spec.subject.common_name,
+                  ca_cert.pem(), cert.pem(),  key.pem.reveal()};
     Secret text(render_kubeconfig(kc));
     write_new_or_replace(join(node_dir, spec.path), text.reveal(), 0600, overwrite, created);
     return;

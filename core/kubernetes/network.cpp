@@ -51,7 +51,8 @@ std::string first_address_of_cidr(std::string_view cidr, std::string_view field)
   int bits = static_cast<int>(size * 8);
   // A subnet needs room for at least one host address after the network address.
   if (prefix < 0 || prefix > bits - 1) fail(field, quoted);
-  for (int bit = prefix; bit < bits; ++bit) bytes[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
+  for (int bit = prefix; bit < bits; ++bit)
+    bytes[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
   for (size_t i = size; i-- > 0;) {  // network address + 1
     if (++bytes[i] != 0) break;
   }
@@ -86,8 +87,8 @@ Endpoint parse_endpoint(std::string_view text, int default_port, std::string_vie
     if (port.empty()) fail(field, quoted);
   }
   if (host.empty()) fail(field, quoted);
-  if (!port.empty() && (!parse_int(port, endpoint.port) || endpoint.port < 1 ||
-                        endpoint.port > 65535)) {
+  if (!port.empty() &&
+      (!parse_int(port, endpoint.port) || endpoint.port < 1 || endpoint.port > 65535)) {
     fail(field, "invalid port in '" + std::string(text) + "'");
   }
   if (is_ip_address(host)) {

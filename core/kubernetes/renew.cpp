@@ -59,10 +59,12 @@ class Renewer {
       for (const CaSpec& ca : ca_specs()) {
         if (name == ca.name)
           throw Error(ErrorCode::InvalidInput,
-                      "'" + name + "' is a CA: certs renew never renews a CA (re-run kpki init "
-                      "with a new CA and --force instead)");
+                      "'" + name +
+                          "' is a CA: certs renew never renews a CA (re-run kpki init "
+                          "with a new CA and --force instead)");
       }
-      auto it = std::find_if(known.begin(), known.end(), [&](const auto& s) { return s.name == name; });
+      auto it =
+          std::find_if(known.begin(), known.end(), [&](const auto& s) { return s.name == name; });
       if (it == known.end()) {
         std::string names;
         for (const auto& s : known) names += (names.empty() ? "" : ", ") + s.name;
@@ -85,10 +87,9 @@ class Renewer {
     } else if (file_exists(dir() + "/" + spec.base_path + ".key")) {
       uri = dir() + "/" + spec.base_path + ".key";
     } else {
-      throw Error(ErrorCode::NotFound, "no key for " + spec.name + ": '" + dir() + "/" +
-                                           spec.base_path +
-                                           ".key' is absent and --config sets no caKeys." +
-                                           spec.name);
+      throw Error(ErrorCode::NotFound,
+                  "no key for " + spec.name + ": '" + dir() + "/" + spec.base_path +
+                      ".key' is absent and --config sets no caKeys." + spec.name);
     }
     std::shared_ptr<const Signer> signer =
         registry_.manager_for(uri).open(uri, options_.ca_key_options);
@@ -100,7 +101,8 @@ class Renewer {
   RenewResult renew(const LeafSpec& spec, const std::string& rel) {
     ExistingLeaf existing = read_leaf(dir(), spec, keys_);
     if (!existing.problem.empty()) throw Error(ErrorCode::InvalidInput, existing.problem);
-    if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + dir() + "/" + rel + "': no certificate");
+    if (!existing.cert)
+      throw Error(ErrorCode::NotFound, "'" + dir() + "/" + rel + "': no certificate");
     const Certificate& old = *existing.cert;
     if (old.is_ca()) throw Error(ErrorCode::InvalidInput, "'" + rel + "' is a CA certificate");
     const CertificateAuthority& ca = authority(spec.ca);
@@ -140,8 +142,8 @@ class Renewer {
 }  // namespace
 
 std::vector<RenewResult> renew_certificates(const RenewOptions& options,
-                                            const KeyRegistry& registry,
-                                            const LeafKeySource& keys, std::ostream& log) {
+                                            const KeyRegistry& registry, const LeafKeySource& keys,
+                                            std::ostream& log) {
   return Renewer(options, registry, keys, log).run();
 }
 

@@ -34,7 +34,7 @@ struct RenewResult {
 };
 
 std::vector<RenewResult> renew_certificates(const RenewOptions& options,
-                                            const KeyRegistry& registry,
-                                            const LeafKeySource& keys, std::ostream& log);
+                                            const KeyRegistry& registry, const LeafKeySource& keys,
+                                            std::ostream& log);
 
 }  // namespace kpki::kube
