@@ -29,6 +29,8 @@ class InitRun {
 
   InitSummary run() {
     const std::string& out = options_.out_dir;
+    // Every CA key backend must exist in this build before anything is created.
+    for (const CaSpec& spec : ca_specs()) registry_.manager_for(ca_key_uri(config_, spec, out));
     if (!options_.dry_run) make_directories(out + "/pki/etcd", 0700);
     cas_ = prepare_cluster_cas(config_, out, registry_, options_.ca_key_options, options_.force,
                                log_, created_);
