@@ -1,5 +1,11 @@
 #include "core/kubernetes/init.h"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
 #include "core/error.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
@@ -9,6 +15,13 @@
 namespace kpki::kube {
 
 namespace {
+
+struct PendingLeaf {
+  std::string node_dir;
+  LeafSpec spec;
+  bool replace;
+  LeafKey key;  // kept from disk, or generated in issue_pending()
+};
 
 struct CopiedFile {
   std::string rel;
@@ -36,6 +49,7 @@ class InitRun {
                                log_, created_);
     prepare_service_account_key();
     for (const auto& node : config_.nodes) write_node(node);
+    issue_pending();
     created_.commit();
     if (summary_.mismatched > 0 && !options_.dry_run) {
       throw Error(ErrorCode::AlreadyExists,
@@ -134,11 +148,41 @@ class InitRun {
     ++(present ? summary_.replaced : summary_.created);
     log_.line(present ? "replace" : "create", shown, detail);
     if (options_.dry_run) return;
-    LeafKey key = reuse_key ? std::move(*existing.key) : keys_.generate(config_.algorithm);
-    Certificate cert =
-        ca.authority->issue(leaf_request(spec, *key.signer, config_.certificate_validity));
-    write_leaf(node_dir, spec, cert, key, ca.authority->certificate(), config_.cluster_name,
-               present ? Overwrite::Yes : Overwrite::No, created_);
+    PendingLeaf pending{node_dir, spec, present, {}};
+    if (reuse_key) pending.key = std::move(*existing.key);
+    pending_.push_back(std::move(pending));
+  }
+
+  // Key generation (RSA especially) dominates a run: new leaf keys are made on every core at
+  // once, then each CA, built once, signs them in order.
+  void issue_pending() {
+    std::atomic<size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto worker = [&] {
+      for (size_t i; (i = next++) < pending_.size();) {
+        if (pending_[i].key.signer) continue;
+        try {
+          pending_[i].key = keys_.generate(config_.algorithm);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    };
+    size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& thread : pool) thread.join();
+    if (failure) std::rethrow_exception(failure);
+    for (const PendingLeaf& leaf : pending_) {
+      const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
+      Certificate cert = ca.authority->issue(
+          leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
+      write_leaf(leaf.node_dir, leaf.spec, cert, leaf.key, ca.authority->certificate(),
+                 config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No, created_);
+    }
   }
 
   void write_node(const NodeConfig& node) {
@@ -161,6 +205,7 @@ class InitRun {
   LeafKey sa_key_;
   std::string sa_pub_;
   InitSummary summary_;
+  std::vector<PendingLeaf> pending_;
 };
 
 }  // namespace
