@@ -110,9 +110,9 @@ X509Ptr build_unsigned_certificate(const CertificateRequest& request,
   set_serial(x.get(), request.serial);
   set_validity(x.get(), request.validity);
 
-  X509NamePtr subject = make_x509_name(request.subject);
-  check(X509_set_subject_name(x.get(), subject.get()), "subject");
-  check(X509_set_issuer_name(x.get(), issuer.name ? issuer.name : subject.get()), "issuer");
+  X509_NAME* subject = X509_get_subject_name(x.get());
+  fill_x509_name(subject, request.subject);
+  check(X509_set_issuer_name(x.get(), issuer.name ? issuer.name : subject), "issuer");
 
   set_subject_public_key_info(x.get(), request.subject_public_key);
 
@@ -122,7 +122,7 @@ X509Ptr build_unsigned_certificate(const CertificateRequest& request,
   if (!request.sans.empty()) {
     GeneralNamesPtr names = make_general_names(request.sans);
     // RFC 5280 4.2.1.6: critical when the subject is empty.
-    add_extension(x.get(), NID_subject_alt_name, names, X509_NAME_entry_count(subject.get()) == 0,
+    add_extension(x.get(), NID_subject_alt_name, names, X509_NAME_entry_count(subject) == 0,
                   "subjectAltName");
   }
   add_key_identifiers(x.get(), request, issuer);

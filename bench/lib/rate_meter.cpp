@@ -76,7 +76,7 @@ Slice run_slice(const OperationFactory& make_operation, int threads,
   return slice;
 }
 
-RateResult summarize(std::vector<Slice>& slices) {
+RateResult summarize(std::vector<Slice>& slices, int threads) {
   RateResult result;
   std::vector<double> rates;
   std::vector<double> all;
@@ -87,9 +87,10 @@ RateResult summarize(std::vector<Slice>& slices) {
       rates.push_back(static_cast<double>(slice.latencies_us.size()) / slice.seconds);
     all.insert(all.end(), slice.latencies_us.begin(), slice.latencies_us.end());
   }
-  result.per_second = percentile(rates, 0.5);
   result.p50_us = percentile(all, 0.50);
   result.p99_us = percentile(all, 0.99);
+  result.per_second = threads > 1 ? percentile(rates, 0.5)
+                                  : (result.p50_us > 0 ? 1e6 / result.p50_us : 0);
   return result;
 }
 
@@ -106,7 +107,9 @@ std::vector<RateResult> measure_interleaved(const std::vector<MeteredOperation>&
     }
   }
   std::vector<RateResult> results;
-  for (auto& slices_of_one : per_operation) results.push_back(summarize(slices_of_one));
+  for (size_t i = 0; i < operations.size(); ++i) {
+    results.push_back(summarize(per_operation[i], operations[i].threads));
+  }
   return results;
 }
 

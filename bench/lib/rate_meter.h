@@ -14,7 +14,10 @@ namespace kpki::bench {
 struct RateResult {
   long operations = 0;
   double seconds = 0;
-  double per_second = 0;  // median of the slices' rates
+  // One thread: 1 / median latency, the rate the operation sustains when nothing else runs; a
+  // mean would count the times the scheduler gave the CPU to another process. Several threads:
+  // throughput, operations / wall time, the median over the slices.
+  double per_second = 0;
   double p50_us = 0;
   double p99_us = 0;
 };
