@@ -43,7 +43,7 @@ void plot_report(const BenchReport& report, const std::string& path) {
   std::string data = scratch.file("bench.dat");
   {
     std::ofstream out(data);
-    out << "label\tsign_1\tsign_n\treference\tissue\n";
+    out << "# label\tsign_1\tsign_n\treference\tissue\n";
     for (const auto& row : report.rows) {
       out << '"' << algorithm_name(row.algorithm) << "\\n"
           << row.backend << "\"\t" << row.sign_1.per_second << '\t' << row.sign_n.per_second << '\t'
