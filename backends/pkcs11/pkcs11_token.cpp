@@ -125,6 +125,7 @@ Pkcs11Token& Pkcs11Token::find(Pkcs11Module& module, const Pkcs11Uri& uri) {
 
 Pkcs11Token::Pkcs11Token(Pkcs11Module& module, const Pkcs11SlotInfo& info)
     : module_(module),
+      identity_(info),
       slot_(info.slot_id),
       name_("token '" + info.label + "' (serial " + info.serial + ")") {
   CK_TOKEN_INFO ti = token_info(module.functions(), slot_, name_);
@@ -146,6 +147,7 @@ void Pkcs11Token::sync_generation_locked() {
   open_ = 0;
   anchor_.reset();
   logged_in_ = false;
+  relocate_locked();
   if (pin_) {
     if (!pin_->repeatable()) {
       throw Error(ErrorCode::InvalidInput,
@@ -155,6 +157,19 @@ void Pkcs11Token::sync_generation_locked() {
     }
     login_locked(*pin_);
   }
+}
+
+void Pkcs11Token::relocate_locked() {
+  // Slot ids are only stable within one initialisation (SoftHSM renumbers a token initialised
+  // in this process, for one), so find the token again by what it says about itself.
+  for (const auto& s : list_slots(module_)) {
+    if (s.token_present && s.label == identity_.label && s.serial == identity_.serial &&
+        s.manufacturer == identity_.manufacturer && s.model == identity_.model) {
+      slot_ = s.slot_id;
+      return;
+    }
+  }
+  throw Error(ErrorCode::NotFound, name_ + " is no longer present", "CKR_TOKEN_NOT_PRESENT");
 }
 
 CK_SESSION_HANDLE Pkcs11Token::open_session_locked() {

@@ -4,6 +4,7 @@
 // modules, tokens live as long as the process (sessions stay open, the login holds).
 #include <p11-kit/pkcs11.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -90,12 +91,14 @@ class Pkcs11Token {
   friend class Pkcs11Session;
   Pkcs11Token(Pkcs11Module& module, const Pkcs11SlotInfo& info);
   void sync_generation_locked();
+  void relocate_locked();
   void login_locked(const PinSource& pin);
   CK_SESSION_HANDLE open_session_locked();
   void release(CK_SESSION_HANDLE handle, std::uint64_t generation, bool discard);
 
   Pkcs11Module& module_;
-  CK_SLOT_ID slot_;
+  Pkcs11SlotInfo identity_;       // label, serial, manufacturer, model: how to find the slot again
+  std::atomic<CK_SLOT_ID> slot_;  // changes only when a forked child re-initialises
   std::string name_;
   std::size_t max_sessions_;
 
