@@ -4,15 +4,15 @@
 
 namespace kpki::cli {
 
-void add_ca_commands(CLI::App& app);       // ca create
-void add_issue_command(CLI::App& app);     // issue
-void add_sign_command(CLI::App& app);      // sign (a CSR)
-void add_inspect_command(CLI::App& app);   // inspect
-void add_verify_command(CLI::App& app);    // verify
-void add_key_commands(CLI::App& app);      // key generate
-void add_csr_command(CLI::App& app);       // csr (make a CSR with a key URI)
-void add_hsm_commands(CLI::App& app);      // hsm tokens|keys (PKCS#11)
-void add_bench_command(CLI::App& app);     // bench
+void add_ca_commands(CLI::App& app);          // ca create
+void add_issue_command(CLI::App& app);        // issue
+void add_sign_command(CLI::App& app);         // sign (a CSR)
+void add_inspect_command(CLI::App& app);      // inspect
+void add_verify_command(CLI::App& app);       // verify
+void add_key_commands(CLI::App& app);         // key generate
+void add_csr_command(CLI::App& app);          // csr (make a CSR with a key URI)
+void add_hsm_commands(CLI::App& app);         // hsm tokens|keys (PKCS#11)
+void add_bench_command(CLI::App& app);        // bench
 void add_kubernetes_commands(CLI::App& app);  // init, certs, kubeconfig
 
 }  // namespace kpki::cli

@@ -15,12 +15,18 @@ namespace kpki {
 
 std::string_view algorithm_name(Algorithm alg) {
   switch (alg) {
-    case Algorithm::Rsa2048: return "rsa-2048";
-    case Algorithm::Rsa3072: return "rsa-3072";
-    case Algorithm::Rsa4096: return "rsa-4096";
-    case Algorithm::EcdsaP256: return "ecdsa-p256";
-    case Algorithm::EcdsaP384: return "ecdsa-p384";
-    case Algorithm::Ed25519: return "ed25519";
+    case Algorithm::Rsa2048:
+      return "rsa-2048";
+    case Algorithm::Rsa3072:
+      return "rsa-3072";
+    case Algorithm::Rsa4096:
+      return "rsa-4096";
+    case Algorithm::EcdsaP256:
+      return "ecdsa-p256";
+    case Algorithm::EcdsaP384:
+      return "ecdsa-p384";
+    case Algorithm::Ed25519:
+      return "ed25519";
   }
   return "unknown";
 }
@@ -40,18 +46,25 @@ Algorithm parse_algorithm(std::string_view text) {
 KeyType key_type(Algorithm alg) {
   switch (alg) {
     case Algorithm::EcdsaP256:
-    case Algorithm::EcdsaP384: return KeyType::Ec;
-    case Algorithm::Ed25519: return KeyType::Ed25519;
-    default: return KeyType::Rsa;
+    case Algorithm::EcdsaP384:
+      return KeyType::Ec;
+    case Algorithm::Ed25519:
+      return KeyType::Ed25519;
+    default:
+      return KeyType::Rsa;
   }
 }
 
 int rsa_bits(Algorithm alg) {
   switch (alg) {
-    case Algorithm::Rsa2048: return 2048;
-    case Algorithm::Rsa3072: return 3072;
-    case Algorithm::Rsa4096: return 4096;
-    default: return 0;
+    case Algorithm::Rsa2048:
+      return 2048;
+    case Algorithm::Rsa3072:
+      return 3072;
+    case Algorithm::Rsa4096:
+      return 4096;
+    default:
+      return 0;
   }
 }
 
@@ -80,8 +93,8 @@ std::string_view digest_name(Algorithm alg) {
 
 static Bytes encode_algorithm_identifier(int nid, bool null_params) {
   X509AlgorPtr algor(X509_ALGOR_new());
-  if (!algor || !X509_ALGOR_set0(algor.get(), OBJ_nid2obj(nid), null_params ? V_ASN1_NULL : V_ASN1_UNDEF,
-                                 nullptr)) {
+  if (!algor || !X509_ALGOR_set0(algor.get(), OBJ_nid2obj(nid),
+                                 null_params ? V_ASN1_NULL : V_ASN1_UNDEF, nullptr)) {
     throw_openssl_error(ErrorCode::CryptoError, "cannot encode AlgorithmIdentifier");
   }
   unsigned char* out = nullptr;
@@ -98,9 +111,12 @@ const Bytes& signature_algorithm_der(Algorithm alg) {
   static const Bytes ecdsa_sha384 = encode_algorithm_identifier(NID_ecdsa_with_SHA384, false);
   static const Bytes ed25519 = encode_algorithm_identifier(NID_ED25519, false);
   switch (key_type(alg)) {
-    case KeyType::Rsa: return rsa_sha256;
-    case KeyType::Ec: return alg == Algorithm::EcdsaP384 ? ecdsa_sha384 : ecdsa_sha256;
-    case KeyType::Ed25519: return ed25519;
+    case KeyType::Rsa:
+      return rsa_sha256;
+    case KeyType::Ec:
+      return alg == Algorithm::EcdsaP384 ? ecdsa_sha384 : ecdsa_sha256;
+    case KeyType::Ed25519:
+      return ed25519;
   }
   return rsa_sha256;
 }
@@ -115,8 +131,8 @@ Algorithm algorithm_of_public_key(ByteView spki_der) {
       if (bits == 2048) return Algorithm::Rsa2048;
       if (bits == 3072) return Algorithm::Rsa3072;
       if (bits == 4096) return Algorithm::Rsa4096;
-      throw Error(ErrorCode::Unsupported,
-                  "RSA-" + std::to_string(bits) + " keys are not supported (use 2048, 3072 or 4096)");
+      throw Error(ErrorCode::Unsupported, "RSA-" + std::to_string(bits) +
+                                              " keys are not supported (use 2048, 3072 or 4096)");
     }
     case EVP_PKEY_EC: {
       char group[64] = {};
@@ -125,11 +141,14 @@ Algorithm algorithm_of_public_key(ByteView spki_der) {
       std::string name(group, len);
       if (name == "prime256v1" || name == "P-256") return Algorithm::EcdsaP256;
       if (name == "secp384r1" || name == "P-384") return Algorithm::EcdsaP384;
-      throw Error(ErrorCode::Unsupported, "EC curve '" + name + "' is not supported (use P-256 or P-384)");
+      throw Error(ErrorCode::Unsupported,
+                  "EC curve '" + name + "' is not supported (use P-256 or P-384)");
     }
-    case EVP_PKEY_ED25519: return Algorithm::Ed25519;
+    case EVP_PKEY_ED25519:
+      return Algorithm::Ed25519;
     default:
-      throw Error(ErrorCode::Unsupported, "public key type is not supported (RSA, EC P-256/P-384 and Ed25519 are)");
+      throw Error(ErrorCode::Unsupported,
+                  "public key type is not supported (RSA, EC P-256/P-384 and Ed25519 are)");
   }
 }
 

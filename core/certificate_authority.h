@@ -32,6 +32,7 @@ class CertificateAuthority {
   Certificate certificate_;
   std::shared_ptr<const Signer> signer_;
   EvpPkeyPtr public_key_;  // parsed once, for re-verification
+  Bytes key_identifier_;   // the CA's SKI, for every leaf's AKI
 };
 
 }  // namespace kpki

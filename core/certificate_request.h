@@ -59,8 +59,8 @@ struct CertificateRequest {
   unsigned key_usage = 0;          // KeyUsageBits
   std::vector<ExtendedKeyUsage> extended_key_usage;
   Validity validity;
-  Bytes subject_public_key;      // DER SubjectPublicKeyInfo
-  std::optional<Bytes> serial;   // big-endian, positive; none = random
+  Bytes subject_public_key;     // DER SubjectPublicKeyInfo
+  std::optional<Bytes> serial;  // big-endian, positive; none = random
 };
 
 }  // namespace kpki

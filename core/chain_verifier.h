@@ -13,7 +13,7 @@ enum class Purpose { Any, Server, Client };
 
 struct VerifyOptions {
   Purpose purpose = Purpose::Any;
-  std::string host;  // DNS name or IP; "" = not checked
+  std::string host;                     // DNS name or IP; "" = not checked
   std::optional<Clock::time_point> at;  // default now
 };
 

@@ -3,6 +3,7 @@
 // kpki takes from them (subject, SANs, public key). Usages never come from a CSR.
 #include <string>
 
+#include "core/algorithm.h"
 #include "core/bytes.h"
 #include "core/certificate_request.h"
 #include "core/ossl_ptr.h"
@@ -19,6 +20,10 @@ struct SigningRequest {
 // attributes or malformed SANs.
 SigningRequest parse_csr(ByteView pem_or_der, const std::string& origin);
 SigningRequest load_csr(const std::string& path);
+
+// Refuses keys weaker than policy or of unknown type (RSA < 2048 bits, curves other than
+// P-256/P-384/P-521) and returns the key's type. Errors name `origin`.
+KeyType check_public_key_policy(ByteView spki_der, const std::string& origin);
 
 // Makes a CSR signed by `signer`'s key (used by tests and by `kpki csr`).
 class Signer;

@@ -6,13 +6,20 @@ namespace kpki {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidInput: return "invalid input";
-    case ErrorCode::NotFound: return "not found";
-    case ErrorCode::AlreadyExists: return "already exists";
-    case ErrorCode::Unsupported: return "unsupported";
-    case ErrorCode::PinIncorrect: return "PIN incorrect";
-    case ErrorCode::DeviceError: return "device error";
-    case ErrorCode::CryptoError: return "crypto error";
+    case ErrorCode::InvalidInput:
+      return "invalid input";
+    case ErrorCode::NotFound:
+      return "not found";
+    case ErrorCode::AlreadyExists:
+      return "already exists";
+    case ErrorCode::Unsupported:
+      return "unsupported";
+    case ErrorCode::PinIncorrect:
+      return "PIN incorrect";
+    case ErrorCode::DeviceError:
+      return "device error";
+    case ErrorCode::CryptoError:
+      return "crypto error";
   }
   return "error";
 }

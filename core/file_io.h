@@ -2,8 +2,8 @@
 // Files as a CA tool must write them: whole or not at all. Every write goes to a temporary file in
 // the same directory, is fsync'd, renamed over the target and the directory fsync'd, so a crash
 // leaves either the old file or the new one, never a torn one.
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 #include "core/bytes.h"
 

@@ -18,7 +18,8 @@ constexpr KnownScheme kKnownSchemes[] = {
 bool looks_like_scheme(std::string_view s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
   for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+      return false;
   }
   return true;
 }
@@ -44,7 +45,8 @@ std::string key_uri_path(std::string_view uri) {
     if (uri.substr(0, prefix.size()) == prefix) {
       std::string_view path = uri.substr(prefix.size());
       if (path.substr(0, 2) == "//") path.remove_prefix(2);  // file:///abs -> /abs
-      if (path.empty()) throw Error(ErrorCode::InvalidInput, "key URI '" + std::string(uri) + "' has no path");
+      if (path.empty())
+        throw Error(ErrorCode::InvalidInput, "key URI '" + std::string(uri) + "' has no path");
       return std::string(path);
     }
   }
@@ -63,8 +65,8 @@ KeyManager& KeyRegistry::manager_for(std::string_view uri) const {
   for (const auto& known : kKnownSchemes) {
     if (known.scheme == scheme) feature = known.feature;
   }
-  throw Error(ErrorCode::Unsupported,
-              "kpki was built without " + feature + " support (key URI '" + std::string(uri) + "')");
+  throw Error(ErrorCode::Unsupported, "kpki was built without " + feature + " support (key URI '" +
+                                          std::string(uri) + "')");
 }
 
 std::unique_ptr<Signer> KeyRegistry::open_or_generate(const std::string& uri, Algorithm algorithm,

@@ -30,7 +30,8 @@ class KeyRegistry {
 
   // Opens the key at `uri`, or generates it with `algorithm` when absent. *created tells which.
   std::unique_ptr<Signer> open_or_generate(const std::string& uri, Algorithm algorithm,
-                                           const KeyOptions& options, bool* created = nullptr) const;
+                                           const KeyOptions& options,
+                                           bool* created = nullptr) const;
 
  private:
   std::map<std::string, std::unique_ptr<KeyManager>> managers_;

@@ -40,6 +40,14 @@ using Asn1TimePtr = OsslPtr<ASN1_TIME, ASN1_TIME_free>;
 using Asn1OctetStringPtr = OsslPtr<ASN1_OCTET_STRING, ASN1_OCTET_STRING_free>;
 using GeneralNamesPtr = OsslPtr<GENERAL_NAMES, GENERAL_NAMES_free>;
 
+// Stacks are freed with their elements (pop_free) except where noted.
+inline void free_extension_stack(STACK_OF(X509_EXTENSION) * s) noexcept {
+  sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
+}
+inline void free_x509_stack(STACK_OF(X509) * s) noexcept { sk_X509_pop_free(s, X509_free); }
+using X509ExtensionStackPtr = OsslPtr<STACK_OF(X509_EXTENSION), free_extension_stack>;
+using X509StackPtr = OsslPtr<STACK_OF(X509), free_x509_stack>;
+
 // OPENSSL_free is a macro; this wraps it for buffers OpenSSL allocates (i2d with null out).
 inline void openssl_free_bytes(unsigned char* p) noexcept { OPENSSL_free(p); }
 using OsslBytesPtr = std::unique_ptr<unsigned char, OsslDeleter<openssl_free_bytes>>;

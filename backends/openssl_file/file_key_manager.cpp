@@ -1,0 +1,111 @@
+#include "backends/openssl_file/file_key_manager.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <cstring>
+
+#include "backends/openssl_file/evp_signer.h"
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/key_registry.h"
+#include "core/pem.h"
+#include "core/secret.h"
+
+namespace kpki {
+
+namespace {
+
+// Supplies the passphrase to OpenSSL; with none, fails instead of prompting on the terminal.
+int passphrase_callback(char* buf, int size, int /*rwflag*/, void* userdata) {
+  const auto* secret = static_cast<const Secret*>(userdata);
+  if (!secret || secret->empty()) return -1;
+  int len = static_cast<int>(secret->reveal().size());
+  if (len > size) return -1;
+  std::memcpy(buf, secret->reveal().data(), static_cast<size_t>(len));
+  return len;
+}
+
+Secret optional_passphrase(const std::string& passphrase_file) {
+  return passphrase_file.empty() ? Secret() : read_secret_file(passphrase_file);
+}
+
+}  // namespace
+
+EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& passphrase_file) {
+  Bytes content = read_file(path);
+  Secret passphrase = optional_passphrase(passphrase_file);
+  BioPtr bio(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+  EvpPkeyPtr key;
+  if (looks_like_pem(content)) {
+    bool encrypted = std::string_view(reinterpret_cast<const char*>(content.data()), content.size())
+                         .find("ENCRYPTED") != std::string_view::npos;
+    key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, &passphrase));
+    if (!key && encrypted && passphrase.empty()) {
+      OPENSSL_cleanse(content.data(), content.size());
+      ERR_clear_error();
+      throw Error(ErrorCode::InvalidInput,
+                  "key file '" + path + "' is encrypted: give its passphrase file");
+    }
+    if (!key && encrypted) {
+      OPENSSL_cleanse(content.data(), content.size());
+      throw_openssl_error(ErrorCode::InvalidInput,
+                          "cannot decrypt key file '" + path + "' (wrong passphrase?)");
+    }
+  } else {
+    const unsigned char* p = content.data();
+    key.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(content.size())));
+  }
+  OPENSSL_cleanse(content.data(), content.size());
+  if (!key)
+    throw_openssl_error(ErrorCode::InvalidInput, "'" + path + "' is not a private key file");
+  return key;
+}
+
+std::string private_key_to_pem(EVP_PKEY* key, const std::string& passphrase_file) {
+  Secret passphrase = optional_passphrase(passphrase_file);
+  // secmem BIO: the plaintext key bytes are wiped when the BIO is freed.
+  BioPtr bio(BIO_new(BIO_s_secmem()));
+  const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_aes_256_cbc();
+  auto* pass = passphrase.empty()
+                   ? nullptr
+                   : reinterpret_cast<const unsigned char*>(passphrase.reveal().data());
+  int pass_len = static_cast<int>(passphrase.reveal().size());
+  if (!bio ||
+      !PEM_write_bio_PKCS8PrivateKey(bio.get(), key, cipher, reinterpret_cast<const char*>(pass),
+                                     pass_len, nullptr, nullptr)) {
+    throw_openssl_error(ErrorCode::CryptoError, "cannot encode private key");
+  }
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+bool FileKeyManager::exists(const std::string& uri, const KeyOptions&) {
+  return file_exists(key_uri_path(uri));
+}
+
+std::unique_ptr<Signer> FileKeyManager::generate(const std::string& uri, Algorithm algorithm,
+                                                 const KeyOptions& options) {
+  std::string path = key_uri_path(uri);
+  if (!options.force && file_exists(path)) {
+    throw Error(ErrorCode::AlreadyExists,
+                "key file '" + path + "' already exists (use --force to replace it)");
+  }
+  EvpPkeyPtr key = generate_evp_key(algorithm);
+  Secret pem(private_key_to_pem(key.get(), options.passphrase_file));
+  write_file_atomic(path, pem.reveal(), 0600, options.force ? Overwrite::Yes : Overwrite::No);
+  return std::make_unique<EvpSigner>(std::move(key));
+}
+
+std::unique_ptr<Signer> FileKeyManager::open(const std::string& uri, const KeyOptions& options) {
+  std::string path = key_uri_path(uri);
+  try {
+    return std::make_unique<EvpSigner>(load_private_key_file(path, options.passphrase_file));
+  } catch (const Error& e) {
+    if (e.message().find(path) != std::string::npos) throw;
+    throw Error(e.code(), "key file '" + path + "': " + e.message(), e.cause());
+  }
+}
+
+}  // namespace kpki

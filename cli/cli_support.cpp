@@ -1,0 +1,54 @@
+#include "cli/cli_support.h"
+
+#include "backends/backends.h"
+#include "core/error.h"
+#include "core/file_io.h"
+
+namespace kpki::cli {
+
+void KeyFlags::add_to(CLI::App& cmd, const std::string& prefix) {
+  cmd.add_option("--" + prefix + "passphrase-file", options.passphrase_file,
+                 "File holding the passphrase of an encrypted key file (never on the command line)")
+      ->check(CLI::ExistingFile);
+  if (!cmd.get_option_no_throw("--pkcs11-module")) {
+    cmd.add_option(
+        "--pkcs11-module", options.pkcs11_module,
+        "PKCS#11 module for pkcs11: URIs without module-path (default: $KPKI_PKCS11_MODULE, "
+        "then p11-kit's proxy)");
+  }
+}
+
+void add_output_format_flag(CLI::App& cmd, std::string& format, bool with_csv) {
+  format = "text";
+  auto* opt = cmd.add_option("-o,--output", format, "Output format");
+  if (with_csv) {
+    opt->check(CLI::IsMember({"text", "json", "csv"}));
+  } else {
+    opt->check(CLI::IsMember({"text", "json"}));
+  }
+}
+
+CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
+                                                const std::string& ca_key_uri,
+                                                const KeyOptions& key_options) {
+  Certificate ca_cert = Certificate::load(ca_cert_path);
+  KeyManager& manager = key_registry().manager_for(ca_key_uri);
+  std::shared_ptr<const Signer> signer = manager.open(ca_key_uri, key_options);
+  return CertificateAuthority(std::move(ca_cert), std::move(signer),
+                              "CA certificate '" + ca_cert_path + "'");
+}
+
+void ensure_writable(const std::string& path, bool force) {
+  if (!force && file_exists(path)) {
+    throw Error(ErrorCode::AlreadyExists,
+                "'" + path + "' already exists (use --force to replace it)");
+  }
+}
+
+void write_certificate(const std::string& path, const Certificate& certificate, bool force) {
+  write_file_atomic(path, certificate.pem(), 0644, force ? Overwrite::Yes : Overwrite::No);
+}
+
+std::string example(const std::string& text) { return "\nExample:\n  " + text + "\n"; }
+
+}  // namespace kpki::cli

@@ -1,0 +1,38 @@
+#pragma once
+// What several verbs share: key-option flags, loading a CA (certificate + key URI), reading
+// SAN flags, writing outputs. Verbs stay thin: parse flags, call core, write files.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/certificate_authority.h"
+#include "core/error.h"
+#include "core/key_manager.h"
+
+namespace kpki::cli {
+
+// Flags that tune how a key URI is opened: --<prefix>passphrase-file and --pkcs11-module.
+struct KeyFlags {
+  KeyOptions options;
+  void add_to(CLI::App& cmd, const std::string& prefix);
+};
+
+// Output format flag shared by inspect, hsm and certs: "text" (default) or "json".
+void add_output_format_flag(CLI::App& cmd, std::string& format, bool with_csv = false);
+
+// Opens the CA key and certificate and checks they belong together and may issue.
+CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
+                                                const std::string& ca_key_uri,
+                                                const KeyOptions& key_options);
+
+// Writes a certificate PEM (0644). Errors if present unless `force`.
+void write_certificate(const std::string& path, const Certificate& certificate, bool force);
+
+// Fails early (before any key is made) when an output exists and --force was not given.
+void ensure_writable(const std::string& path, bool force);
+
+// Example text appended to a verb's help.
+std::string example(const std::string& text);
+
+}  // namespace kpki::cli

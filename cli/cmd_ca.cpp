@@ -1,0 +1,74 @@
+// kpki ca create: a self-signed root CA whose key lives at any key URI.
+#include <iostream>
+
+#include "backends/backends.h"
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "cli/subject_flags.h"
+#include "core/certificate_authority.h"
+#include "core/duration.h"
+#include "core/error.h"
+#include "core/profiles.h"
+
+namespace kpki::cli {
+
+namespace {
+
+struct CaCreateArgs {
+  std::string key_uri;
+  std::string algorithm = "ecdsa-p256";
+  std::string validity = "87600h";
+  std::string out;
+  int path_length = -1;
+  bool force = false;
+  SubjectFlags subject;
+  KeyFlags key;
+};
+
+void run_ca_create(const CaCreateArgs& args) {
+  Algorithm algorithm = parse_algorithm(args.algorithm);
+  auto lifetime = parse_duration(args.validity, "--validity");
+  ensure_writable(args.out, args.force);
+
+  bool created = false;
+  auto signer =
+      key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
+  CertificateRequest request;
+  request.subject = args.subject.subject;
+  request.sans = args.subject.sans;
+  apply_profile(Profile::Ca, key_type(signer->algorithm()), request);
+  if (args.path_length >= 0) request.path_length = args.path_length;
+  request.validity = Validity::from_now(lifetime);
+  Certificate ca = CertificateAuthority::self_sign(request, *signer);
+  write_certificate(args.out, ca, args.force);
+  std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
+            << " key " << args.key_uri << "\nwrote " << args.out << " ("
+            << subject_to_string(request.subject) << ", serial " << ca.serial_hex() << ")\n";
+}
+
+}  // namespace
+
+void add_ca_commands(CLI::App& app) {
+  auto* ca = app.add_subcommand("ca", "Certificate authorities");
+  ca->require_subcommand(1);
+  auto args = std::make_shared<CaCreateArgs>();
+  auto* create = ca->add_subcommand(
+      "create", "Create a self-signed root CA; the key at --key is generated if absent");
+  create->footer(
+      example("kpki ca create --key pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:pin "
+              "--algorithm ecdsa-p256 --cn kubernetes --out ca.crt"));
+  create->add_option("--key", args->key_uri, "Key URI: PATH, file:PATH, botan:PATH or pkcs11:...")
+      ->required();
+  create->add_option("--algorithm", args->algorithm, "Key algorithm when the key is generated")
+      ->capture_default_str();
+  create->add_option("--validity", args->validity, "Lifetime, e.g. 87600h or 3650d")
+      ->capture_default_str();
+  create->add_option("--path-length", args->path_length, "pathLenConstraint (default: none)");
+  create->add_option("--out", args->out, "Certificate output (PEM)")->required();
+  create->add_flag("--force", args->force, "Replace an existing --out file");
+  args->subject.add_to(*create, true);
+  args->key.add_to(*create, "key-");
+  create->callback([args] { run_ca_create(*args); });
+}
+
+}  // namespace kpki::cli

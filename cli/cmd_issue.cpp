@@ -1,0 +1,87 @@
+// kpki issue: a leaf certificate for a key at any URI (generated when absent), signed by a CA.
+#include <iostream>
+
+#include "backends/backends.h"
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "cli/subject_flags.h"
+#include "core/duration.h"
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/key_registry.h"
+#include "core/profiles.h"
+#include "core/subject_alt_names.h"
+
+namespace kpki::cli {
+
+namespace {
+
+struct IssueArgs {
+  std::string ca_cert, ca_key, profile, key_uri, out;
+  std::string algorithm = "ecdsa-p256";
+  std::string validity = "8760h";
+  bool force = false;
+  SubjectFlags subject;
+  KeyFlags ca_key_flags, key_flags;
+};
+
+void run_issue(IssueArgs& args) {
+  Profile profile = parse_profile(args.profile);
+  if (profile == Profile::Ca)
+    throw Error(ErrorCode::InvalidInput, "--profile ca: use 'kpki ca create' for CAs");
+  Algorithm algorithm = parse_algorithm(args.algorithm);
+  auto lifetime = parse_duration(args.validity, "--validity");
+  validate_subject_alt_names(args.subject.sans);
+  ensure_writable(args.out, args.force);
+  // pkcs11 module flag is shared by both keys.
+  args.key_flags.options.pkcs11_module = args.ca_key_flags.options.pkcs11_module;
+  CertificateAuthority ca =
+      load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
+
+  CreatedFiles rollback;
+  bool created = false;
+  auto signer =
+      key_registry().open_or_generate(args.key_uri, algorithm, args.key_flags.options, &created);
+  if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
+
+  CertificateRequest request;
+  request.subject = args.subject.subject;
+  request.sans = args.subject.sans;
+  request.subject_public_key = signer->public_key_der();
+  apply_profile(profile, key_type(signer->algorithm()), request);
+  request.validity = Validity::from_now(lifetime);
+  Certificate leaf = ca.issue(request);
+  write_certificate(args.out, leaf, args.force);
+  rollback.commit();
+  std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
+            << " key " << args.key_uri << "\nwrote " << args.out << " (" << profile_name(profile)
+            << ", " << subject_to_string(request.subject) << ", serial " << leaf.serial_hex()
+            << ")\n";
+}
+
+}  // namespace
+
+void add_issue_command(CLI::App& app) {
+  auto args = std::make_shared<IssueArgs>();
+  auto* cmd = app.add_subcommand(
+      "issue", "Issue a leaf certificate; the key at --key is generated if absent");
+  cmd->footer(
+      example("kpki issue --ca-cert ca.crt --ca-key ca.key --profile server --cn kube-apiserver "
+              "--dns kubernetes --ip 10.96.0.1 --key apiserver.key --out apiserver.crt"));
+  cmd->add_option("--ca-cert", args->ca_cert, "CA certificate (PEM)")->required();
+  cmd->add_option("--ca-key", args->ca_key, "CA key URI")->required();
+  cmd->add_option("--profile", args->profile, "server, client or peer")->required();
+  cmd->add_option("--key", args->key_uri, "Leaf key URI")->required();
+  cmd->add_option("--out", args->out, "Certificate output (PEM)")->required();
+  cmd->add_option("--algorithm", args->algorithm, "Leaf key algorithm when generated")
+      ->capture_default_str();
+  cmd->add_option("--validity", args->validity, "Lifetime, e.g. 8760h or 90d")
+      ->capture_default_str();
+  cmd->add_flag("--force", args->force, "Replace an existing --out file");
+  args->subject.add_to(*cmd, true);
+  args->ca_key_flags.add_to(*cmd, "ca-key-");
+  args->key_flags.add_to(*cmd, "key-");
+  cmd->callback([args] { run_issue(*args); });
+}
+
+}  // namespace kpki::cli

@@ -1,0 +1,58 @@
+// kpki key generate|public: keys at any URI.
+#include <iostream>
+
+#include "backends/backends.h"
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/public_key.h"
+
+namespace kpki::cli {
+
+void add_key_commands(CLI::App& app) {
+  struct Args {
+    std::string uri, algorithm = "ecdsa-p256", out;
+    KeyFlags key;
+  };
+  auto* key = app.add_subcommand("key", "Private keys in files, Botan or PKCS#11 tokens");
+  key->require_subcommand(1);
+
+  auto gen = std::make_shared<Args>();
+  auto* generate =
+      key->add_subcommand("generate", "Generate a key at a URI (never overwrites unless --force)");
+  generate->footer(
+      example("kpki key generate 'pkcs11:token=kube-ca;object=etcd-ca?pin-source=file:pin' "
+              "--algorithm ecdsa-p384"));
+  generate->add_option("uri", gen->uri, "Key URI: PATH, file:PATH, botan:PATH or pkcs11:...")
+      ->required();
+  generate
+      ->add_option("--algorithm", gen->algorithm,
+                   "rsa-2048|rsa-3072|rsa-4096|ecdsa-p256|ecdsa-p384|ed25519")
+      ->capture_default_str();
+  generate->add_flag("--force", gen->key.options.force, "Replace an existing key file");
+  gen->key.add_to(*generate, "");
+  generate->callback([gen] {
+    auto signer = key_registry().manager_for(gen->uri).generate(
+        gen->uri, parse_algorithm(gen->algorithm), gen->key.options);
+    std::cerr << "generated " << algorithm_name(signer->algorithm()) << " key " << gen->uri << "\n";
+  });
+
+  auto pub = std::make_shared<Args>();
+  auto* show = key->add_subcommand("public", "Write a key's public key (PKIX PEM)");
+  show->footer(example("kpki key public sa.key --out sa.pub"));
+  show->add_option("uri", pub->uri, "Key URI")->required();
+  show->add_option("--out", pub->out, "Output file (default: stdout)");
+  pub->key.add_to(*show, "");
+  show->callback([pub] {
+    auto signer = key_registry().manager_for(pub->uri).open(pub->uri, pub->key.options);
+    std::string pem = public_key_pem(signer->public_key_der());
+    if (pub->out.empty()) {
+      std::cout << pem;
+    } else {
+      write_file_atomic(pub->out, pem, 0644, Overwrite::Yes);
+    }
+  });
+}
+
+}  // namespace kpki::cli

@@ -1,0 +1,40 @@
+// kpki verify: exit 0 only when chain, validity, purpose and host all hold.
+#include <iostream>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "core/chain_verifier.h"
+#include "core/error.h"
+
+namespace kpki::cli {
+
+void add_verify_command(CLI::App& app) {
+  struct Args {
+    std::string ca, cert, purpose, host;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd =
+      app.add_subcommand("verify", "Verify a certificate against a CA: chain, time, purpose, host");
+  cmd->footer(
+      example("kpki verify --ca ca.crt apiserver.crt --purpose server --host kubernetes.default"));
+  cmd->add_option("--ca", args->ca, "Trusted CA certificate(s) (PEM bundle)")->required();
+  cmd->add_option("cert", args->cert, "Certificate to verify")->required();
+  cmd->add_option("--purpose", args->purpose, "server or client")
+      ->check(CLI::IsMember({"server", "client"}));
+  cmd->add_option("--host", args->host, "DNS name or IP the certificate must cover");
+  cmd->callback([args] {
+    auto cas = Certificate::load_bundle(args->ca);
+    auto cert = Certificate::load(args->cert);
+    VerifyOptions options;
+    options.purpose = parse_purpose(args->purpose);
+    options.host = args->host;
+    VerifyResult result = verify_certificate(cas, cert, options);
+    if (!result.ok) {
+      std::cerr << "kpki: " << args->cert << ": verification failed: " << result.reason << "\n";
+      std::exit(1);
+    }
+    std::cout << args->cert << ": OK (" << subject_to_string(cert.subject()) << ")\n";
+  });
+}
+
+}  // namespace kpki::cli

@@ -1,0 +1,41 @@
+// kpki: issue a Kubernetes cluster's PKI with keys in files, Botan or a PKCS#11 token.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "kpki: issue X.509 certificates and whole Kubernetes PKI trees through pluggable "
+      "crypto backends (OpenSSL files, Botan, PKCS#11 tokens)"};
+  app.set_version_flag("--version", std::string("kpki ") + KPKI_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  // One line, like every other kpki error.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "kpki: error: " + std::string(e.what()) + " (see --help)\n";
+  });
+
+  kpki::cli::add_ca_commands(app);
+  kpki::cli::add_key_commands(app);
+  kpki::cli::add_issue_command(app);
+  kpki::cli::add_sign_command(app);
+  kpki::cli::add_csr_command(app);
+  kpki::cli::add_inspect_command(app);
+  kpki::cli::add_verify_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const kpki::Error& e) {
+    std::cerr << "kpki: error: " << e.what() << "\n";
+    return kpki::cli::exit_code_for(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "kpki: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

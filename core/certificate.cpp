@@ -1,0 +1,138 @@
+#include "core/certificate.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include <cstdio>
+
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/pem.h"
+#include "core/public_key.h"
+#include "core/x509_names.h"
+
+namespace kpki {
+
+namespace {
+
+Clock::time_point to_time_point(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (!ASN1_TIME_to_tm(t, &tm)) return {};
+  return Clock::from_time_t(timegm(&tm));
+}
+
+}  // namespace
+
+Certificate Certificate::from_der(ByteView der, const std::string& origin) {
+  const unsigned char* p = der.data();
+  X509Ptr x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!x509)
+    throw_openssl_error(ErrorCode::InvalidInput, origin + ": not a valid X.509 certificate");
+  if (p != der.data() + der.size()) {
+    throw Error(ErrorCode::InvalidInput, origin + ": trailing data after the certificate");
+  }
+  return Certificate(std::move(x509), Bytes(der.begin(), der.end()));
+}
+
+Certificate Certificate::from_pem(const std::string& pem, const std::string& origin) {
+  for (auto& block : decode_pem(as_bytes(pem), origin)) {
+    if (block.label == "CERTIFICATE") return from_der(block.der, origin);
+  }
+  throw Error(ErrorCode::InvalidInput, origin + ": no CERTIFICATE block");
+}
+
+Certificate Certificate::load(const std::string& path) {
+  Bytes content = read_file(path);
+  if (looks_like_pem(content)) return from_pem(std::string(content.begin(), content.end()), path);
+  return from_der(content, path);
+}
+
+std::vector<Certificate> Certificate::load_bundle(const std::string& path) {
+  Bytes content = read_file(path);
+  std::vector<Certificate> out;
+  if (!looks_like_pem(content)) {
+    out.push_back(from_der(content, path));
+    return out;
+  }
+  for (auto& block : decode_pem(content, path)) {
+    if (block.label == "CERTIFICATE") out.push_back(from_der(block.der, path));
+  }
+  if (out.empty()) throw Error(ErrorCode::InvalidInput, path + ": no CERTIFICATE block");
+  return out;
+}
+
+std::string Certificate::pem() const { return encode_pem("CERTIFICATE", der_); }
+
+Subject Certificate::subject() const {
+  return subject_from_x509_name(X509_get_subject_name(x509_.get()), "certificate", false);
+}
+
+SubjectAltNames Certificate::subject_alt_names() const {
+  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(x509_.get(), NID_subject_alt_name, nullptr, nullptr)));
+  if (!names) return {};
+  return sans_from_general_names(names.get(), "certificate", false);
+}
+
+Bytes Certificate::public_key_der() const {
+  return public_key_to_der(X509_get0_pubkey(x509_.get()));
+}
+
+std::vector<ExtendedKeyUsage> Certificate::extended_key_usage() const {
+  std::vector<ExtendedKeyUsage> out;
+  uint32_t flags = X509_get_extended_key_usage(x509_.get());
+  if (flags == UINT32_MAX) return out;  // no EKU extension
+  if (flags & XKU_SSL_SERVER) out.push_back(ExtendedKeyUsage::ServerAuth);
+  if (flags & XKU_SSL_CLIENT) out.push_back(ExtendedKeyUsage::ClientAuth);
+  return out;
+}
+
+Clock::time_point Certificate::not_before() const {
+  return to_time_point(X509_get0_notBefore(x509_.get()));
+}
+Clock::time_point Certificate::not_after() const {
+  return to_time_point(X509_get0_notAfter(x509_.get()));
+}
+
+std::string Certificate::serial_hex() const {
+  BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509_.get()), nullptr));
+  if (!bn) return {};
+  char* hex = BN_bn2hex(bn.get());
+  OsslBytesPtr owned(reinterpret_cast<unsigned char*>(hex));
+  return hex ? std::string(hex) : std::string();
+}
+
+bool Certificate::is_ca() const { return X509_check_ca(x509_.get()) == 1; }
+
+std::string Certificate::fingerprint_sha256() const {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(der_.data(), der_.size(), md, &len, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    char buf[4];
+    std::snprintf(buf, sizeof buf, i ? ":%02X" : "%02X", md[i]);
+    out += buf;
+  }
+  return out;
+}
+
+std::string subject_to_string(const Subject& subject) {
+  std::string out;
+  auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    if (!out.empty()) out += ", ";
+    out += key;
+    out += "=";
+    out += value;
+  };
+  add("CN", subject.common_name);
+  for (const auto& o : subject.organizations) add("O", o);
+  for (const auto& ou : subject.organizational_units) add("OU", ou);
+  add("L", subject.locality);
+  add("ST", subject.state);
+  add("C", subject.country);
+  return out;
+}
+
+}  // namespace kpki

@@ -1,0 +1,84 @@
+#include "core/certificate_authority.h"
+
+#include <ctime>
+
+#include "core/certificate_builder.h"
+#include "core/certificate_signing.h"
+#include "core/error.h"
+#include "core/public_key.h"
+
+namespace kpki {
+
+namespace {
+
+std::string format_time(Clock::time_point t) {
+  std::time_t tt = Clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+Bytes subject_key_identifier_of(const Certificate& ca) {
+  const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(ca.x509());
+  if (ski)
+    return Bytes(ASN1_STRING_get0_data(ski), ASN1_STRING_get0_data(ski) + ASN1_STRING_length(ski));
+  return sha1_key_identifier(ca.public_key_der());  // a foreign CA without SKI
+}
+
+}  // namespace
+
+CertificateAuthority::CertificateAuthority(Certificate ca_certificate,
+                                           std::shared_ptr<const Signer> signer,
+                                           const std::string& ca_origin)
+    : certificate_(std::move(ca_certificate)), signer_(std::move(signer)) {
+  X509* ca = certificate_.x509();
+  uint32_t flags = X509_get_extension_flags(ca);
+  if (!(flags & EXFLAG_BCONS) || !(flags & EXFLAG_CA)) {
+    throw Error(ErrorCode::InvalidInput, ca_origin + " is not a CA (no basicConstraints CA:TRUE)");
+  }
+  if ((flags & EXFLAG_KUSAGE) && !(X509_get_key_usage(ca) & KU_KEY_CERT_SIGN)) {
+    throw Error(ErrorCode::InvalidInput,
+                ca_origin + " may not sign certificates (keyUsage lacks keyCertSign)");
+  }
+  auto now = Clock::now();
+  if (certificate_.not_after() <= now) {
+    throw Error(ErrorCode::InvalidInput,
+                ca_origin + " expired on " + format_time(certificate_.not_after()));
+  }
+  if (certificate_.not_before() > now) {
+    throw Error(ErrorCode::InvalidInput,
+                ca_origin + " is not valid before " + format_time(certificate_.not_before()));
+  }
+  public_key_ = public_key_from_der(certificate_.public_key_der());
+  EvpPkeyPtr signer_key = public_key_from_der(signer_->public_key_der());
+  if (EVP_PKEY_eq(public_key_.get(), signer_key.get()) != 1) {
+    throw Error(ErrorCode::InvalidInput,
+                ca_origin + " does not match the CA key (different public keys)");
+  }
+  key_identifier_ = subject_key_identifier_of(certificate_);
+}
+
+Certificate CertificateAuthority::issue(const CertificateRequest& request) const {
+  CertificateRequest capped = request;
+  // A certificate cannot outlive its issuer in any useful way; clients reject the chain then.
+  if (capped.validity.not_after > certificate_.not_after())
+    capped.validity.not_after = certificate_.not_after();
+  IssuerIdentity issuer{X509_get_subject_name(certificate_.x509()), key_identifier_};
+  X509Ptr unsigned_cert = build_unsigned_certificate(capped, issuer);
+  return sign_certificate(unsigned_cert.get(), *signer_, public_key_.get());
+}
+
+Certificate CertificateAuthority::self_sign(CertificateRequest request, const Signer& signer) {
+  if (request.subject_public_key.empty()) request.subject_public_key = signer.public_key_der();
+  if (request.subject_public_key != signer.public_key_der()) {
+    throw Error(ErrorCode::InvalidInput,
+                "a self-signed certificate must certify the signer's own key");
+  }
+  X509Ptr unsigned_cert = build_unsigned_certificate(request, IssuerIdentity{});
+  EvpPkeyPtr key = public_key_from_der(signer.public_key_der());
+  return sign_certificate(unsigned_cert.get(), signer, key.get());
+}
+
+}  // namespace kpki

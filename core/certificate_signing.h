@@ -1,0 +1,15 @@
+#pragma once
+// Turns an unsigned certificate into a signed one with any Signer: the signer's
+// AlgorithmIdentifier goes into the TBS and outside it, the TBS DER is signed, the signature set,
+// and the result re-parsed from DER and verified before anyone sees it.
+#include "core/certificate.h"
+#include "core/signer.h"
+
+namespace kpki {
+
+// `verify_key` is the issuer's public key (the signer's own for a self-signed certificate).
+// Throws CryptoError when the signature does not verify: such a certificate is never returned.
+Certificate sign_certificate(X509* unsigned_certificate, const Signer& signer,
+                             EVP_PKEY* verify_key);
+
+}  // namespace kpki

@@ -1,0 +1,58 @@
+#include "core/chain_verifier.h"
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+#include "core/error.h"
+#include "core/subject_alt_names.h"
+
+namespace kpki {
+
+Purpose parse_purpose(std::string_view text) {
+  if (text == "server") return Purpose::Server;
+  if (text == "client") return Purpose::Client;
+  if (text == "any" || text.empty()) return Purpose::Any;
+  throw Error(ErrorCode::InvalidInput,
+              "unknown purpose '" + std::string(text) + "' (expected server or client)");
+}
+
+VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
+                                const Certificate& certificate, const VerifyOptions& options) {
+  X509StorePtr store(X509_STORE_new());
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (!store || !ctx) throw_openssl_error(ErrorCode::CryptoError, "out of memory");
+  for (const auto& ca : trusted_cas) X509_STORE_add_cert(store.get(), ca.x509());
+  X509StackPtr untrusted(sk_X509_new_null());
+  if (!X509_STORE_CTX_init(ctx.get(), store.get(), certificate.x509(), untrusted.get())) {
+    throw_openssl_error(ErrorCode::CryptoError, "cannot set up verification");
+  }
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
+  if (options.at) X509_VERIFY_PARAM_set_time(param, Clock::to_time_t(*options.at));
+  if (options.purpose == Purpose::Server)
+    X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
+  if (options.purpose == Purpose::Client)
+    X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_CLIENT);
+  if (!options.host.empty()) {
+    bool is_ip = true;
+    try {
+      parse_ip_address(options.host);
+    } catch (const Error&) {
+      is_ip = false;
+    }
+    int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, options.host.c_str())
+                   : X509_VERIFY_PARAM_set1_host(param, options.host.c_str(), options.host.size());
+    if (!ok) return {false, "invalid host '" + options.host + "'"};
+  }
+  int rc = X509_verify_cert(ctx.get());
+  ERR_clear_error();
+  if (rc == 1) return {true, {}};
+  int err = X509_STORE_CTX_get_error(ctx.get());
+  std::string reason = X509_verify_cert_error_string(err);
+  if (err == X509_V_ERR_HOSTNAME_MISMATCH || err == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+    reason += " (host " + options.host + ")";
+  }
+  return {false, reason};
+}
+
+}  // namespace kpki

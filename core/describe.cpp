@@ -1,0 +1,190 @@
+#include "core/describe.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include <ctime>
+#include <sstream>
+
+#include "core/certificate.h"
+#include "core/csr.h"
+#include "core/error.h"
+#include "core/pem.h"
+#include "core/public_key.h"
+#include "core/x509_names.h"
+
+namespace kpki {
+
+namespace {
+
+using nlohmann::json;
+
+std::string iso_time(Clock::time_point t) {
+  std::time_t tt = Clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+json subject_json(const Subject& s) {
+  json j = {{"commonName", s.common_name}};
+  if (!s.organizations.empty()) j["organization"] = s.organizations;
+  if (!s.organizational_units.empty()) j["organizationalUnit"] = s.organizational_units;
+  if (!s.country.empty()) j["country"] = s.country;
+  if (!s.state.empty()) j["state"] = s.state;
+  if (!s.locality.empty()) j["locality"] = s.locality;
+  j["text"] = subject_to_string(s);
+  return j;
+}
+
+json sans_json(const SubjectAltNames& sans) {
+  return {{"dns", sans.dns}, {"ip", sans.ips}, {"uri", sans.uris}, {"email", sans.emails}};
+}
+
+json key_usage_json(X509* x) {
+  json out = json::array();
+  uint32_t ku = X509_get_key_usage(x);
+  if (ku == UINT32_MAX) return out;
+  const std::pair<uint32_t, const char*> kNames[] = {{KU_DIGITAL_SIGNATURE, "digitalSignature"},
+                                                     {KU_NON_REPUDIATION, "contentCommitment"},
+                                                     {KU_KEY_ENCIPHERMENT, "keyEncipherment"},
+                                                     {KU_DATA_ENCIPHERMENT, "dataEncipherment"},
+                                                     {KU_KEY_AGREEMENT, "keyAgreement"},
+                                                     {KU_KEY_CERT_SIGN, "keyCertSign"},
+                                                     {KU_CRL_SIGN, "cRLSign"}};
+  for (auto [bit, name] : kNames) {
+    if (ku & bit) out.push_back(name);
+  }
+  return out;
+}
+
+json certificate_json(const Certificate& cert) {
+  X509* x = cert.x509();
+  json j;
+  j["kind"] = "certificate";
+  j["subject"] = subject_json(cert.subject());
+  j["issuer"] = subject_json(subject_from_x509_name(X509_get_issuer_name(x), "certificate", false));
+  j["serial"] = cert.serial_hex();
+  j["notBefore"] = iso_time(cert.not_before());
+  j["notAfter"] = iso_time(cert.not_after());
+  j["subjectAltNames"] = sans_json(cert.subject_alt_names());
+  j["keyUsage"] = key_usage_json(x);
+  json eku = json::array();
+  for (auto usage : cert.extended_key_usage()) {
+    eku.push_back(usage == ExtendedKeyUsage::ServerAuth ? "serverAuth" : "clientAuth");
+  }
+  j["extendedKeyUsage"] = eku;
+  long pathlen = X509_get_pathlen(x);
+  j["basicConstraints"] = {{"ca", cert.is_ca()}};
+  if (cert.is_ca() && pathlen >= 0) j["basicConstraints"]["pathLength"] = pathlen;
+  j["signatureAlgorithm"] = OBJ_nid2ln(X509_get_signature_nid(x));
+  j["publicKey"] = describe_public_key(cert.public_key_der());
+  j["fingerprintSHA256"] = cert.fingerprint_sha256();
+  ERR_clear_error();
+  return j;
+}
+
+json csr_json(const SigningRequest& csr) {
+  return {{"kind", "certificate request"},
+          {"subject", subject_json(csr.subject)},
+          {"subjectAltNames", sans_json(csr.sans)},
+          {"publicKey", describe_public_key(csr.public_key_der)},
+          {"signatureValid", true}};
+}
+
+void render(std::ostringstream& out, const json& j, const std::string& prefix) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string key = prefix + it.key();
+    if (it->is_object()) {
+      if (it->contains("text")) {
+        out << key << ": " << (*it)["text"].get<std::string>() << "\n";
+      } else {
+        render(out, *it, key + ".");
+      }
+    } else if (it->is_array()) {
+      if (it->empty()) continue;
+      std::string joined;
+      for (const auto& v : *it)
+        joined += (joined.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+      out << key << ": " << joined << "\n";
+    } else {
+      out << key << ": " << (it->is_string() ? it->get<std::string>() : it->dump()) << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+json describe_public_key(ByteView spki_der) {
+  EvpPkeyPtr key = public_key_from_der(spki_der);
+  json j;
+  switch (EVP_PKEY_get_base_id(key.get())) {
+    case EVP_PKEY_RSA:
+      j["type"] = "RSA";
+      break;
+    case EVP_PKEY_EC: {
+      j["type"] = "EC";
+      char group[64] = {};
+      size_t len = 0;
+      EVP_PKEY_get_group_name(key.get(), group, sizeof group, &len);
+      std::string name(group, len);
+      j["curve"] = name == "prime256v1" ? "P-256" : name == "secp384r1" ? "P-384" : name;
+      break;
+    }
+    case EVP_PKEY_ED25519:
+      j["type"] = "Ed25519";
+      break;
+    default:
+      j["type"] = OBJ_nid2sn(EVP_PKEY_get_base_id(key.get()));
+  }
+  j["bits"] = EVP_PKEY_get_bits(key.get());
+  return j;
+}
+
+json describe_file_content(ByteView content, const std::string& origin) {
+  if (!looks_like_pem(content)) {
+    // DER: try certificate, then CSR, then public key.
+    try {
+      return certificate_json(Certificate::from_der(content, origin));
+    } catch (const Error&) {
+    }
+    try {
+      return csr_json(parse_csr(content, origin));
+    } catch (const Error&) {
+    }
+    try {
+      json j = {{"kind", "public key"}, {"publicKey", describe_public_key(content)}};
+      return j;
+    } catch (const Error&) {
+    }
+    ERR_clear_error();
+    throw Error(ErrorCode::InvalidInput,
+                origin + ": not a certificate, CSR or public key (PEM or DER)");
+  }
+  auto blocks = decode_pem(content, origin);
+  const PemBlock& first = blocks.front();
+  if (first.label == "CERTIFICATE")
+    return certificate_json(Certificate::from_der(first.der, origin));
+  if (first.label == "CERTIFICATE REQUEST" || first.label == "NEW CERTIFICATE REQUEST") {
+    return csr_json(parse_csr(content, origin));
+  }
+  if (first.label == "PUBLIC KEY") {
+    return {{"kind", "public key"}, {"publicKey", describe_public_key(first.der)}};
+  }
+  if (first.label.find("PRIVATE KEY") != std::string::npos) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        origin + ": is a private key; kpki inspect shows certificates, CSRs and public keys");
+  }
+  throw Error(ErrorCode::InvalidInput, origin + ": unsupported PEM block '" + first.label + "'");
+}
+
+std::string render_description_text(const json& description) {
+  std::ostringstream out;
+  render(out, description, "");
+  return out.str();
+}
+
+}  // namespace kpki

@@ -1,0 +1,40 @@
+#pragma once
+// Shared test helpers: fresh OpenSSL keys as Signers, temp directories, running the kpki binary.
+#include <memory>
+#include <string>
+
+#include "backends/openssl_file/evp_signer.h"
+#include "core/certificate.h"
+#include "core/certificate_request.h"
+
+namespace kpki::testing {
+
+std::shared_ptr<EvpSigner> make_signer(Algorithm algorithm);
+
+// A temporary directory removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs a shell command line; output captured.
+CommandResult run_command(const std::string& command_line);
+
+// Path of the kpki binary under test.
+std::string kpki_binary();
+
+// A self-signed CA certificate for `signer`.
+Certificate make_test_ca(const Signer& signer, const std::string& cn = "test-ca");
+
+}  // namespace kpki::testing
