@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "core/error.h"
 
@@ -136,8 +137,7 @@ void add_hsm_commands(CLI::App& app) {
   CLI::App* tokens = hsm->add_subcommand("tokens", "List the slots and tokens of a PKCS#11 module");
   tokens->add_option("--pkcs11-module", opts->module,
                      "PKCS#11 module (default: $KPKI_PKCS11_MODULE, then p11-kit's proxy)");
-  tokens->add_option("-o,--output", opts->output, "text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  add_output_format_flag(*tokens, opts->output);
   tokens->footer(
       "Example:\n  kpki hsm tokens --pkcs11-module /usr/lib/softhsm/libsofthsm2.so -o json");
   tokens->callback([opts] { run_tokens(*opts); });
@@ -147,8 +147,7 @@ void add_hsm_commands(CLI::App& app) {
       ->required();
   keys->add_option("--pkcs11-module", opts->module,
                    "PKCS#11 module when the URI has no module-path");
-  keys->add_option("-o,--output", opts->output, "text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  add_output_format_flag(*keys, opts->output);
   keys->footer(
       "Example:\n  kpki hsm keys 'pkcs11:token=kube-ca?pin-source=file:.hsm/user-pin' "
       "--pkcs11-module /usr/lib/softhsm/libsofthsm2.so");

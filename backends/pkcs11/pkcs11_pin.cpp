@@ -43,7 +43,7 @@ Secret PinSource::obtain(const std::string& token) const {
         "no PIN for " + token +
             ": add ?pin-source=file:PATH to the key URI (stdin is not a terminal to ask on)");
   }
-  return prompt_secret("PIN for " + token + ": ");
+  return prompt_secret("PIN for " + token);
 }
 
 }  // namespace kpki
