@@ -85,3 +85,4 @@ std::uint64_t Pkcs11Module::generation() {
 }
 
 }  // namespace kpki
+

@@ -226,11 +226,11 @@ Pkcs11Session Pkcs11Token::acquire() {
   if (!idle_.empty()) {
     CK_SESSION_HANDLE session = idle_.back();
     idle_.pop_back();
-    return Pkcs11Session(*this, session, generation_);
+    return Pkcs11Session(*this, module_.functions(), session, generation_);
   }
   CK_SESSION_HANDLE session = open_session_locked();
   ++open_;
-  return Pkcs11Session(*this, session, generation_);
+  return Pkcs11Session(*this, module_.functions(), session, generation_);
 }
 
 void Pkcs11Token::release(CK_SESSION_HANDLE handle, std::uint64_t generation, bool discard) {
@@ -254,7 +254,5 @@ bool Pkcs11Token::supports(CK_MECHANISM_TYPE mechanism, CK_FLAGS flag) const {
 }
 
 Pkcs11Session::~Pkcs11Session() { token_->release(handle_, generation_, discard_); }
-
-CK_FUNCTION_LIST* Pkcs11Session::fn() const { return token_->module().functions(); }
 
 }  // namespace kpki

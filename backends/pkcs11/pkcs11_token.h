@@ -42,20 +42,23 @@ class Pkcs11Token;
 // (after an error that may have left it unusable).
 class Pkcs11Session {
  public:
-  Pkcs11Session(Pkcs11Token& token, CK_SESSION_HANDLE handle, std::uint64_t generation)
-      : token_(&token), handle_(handle), generation_(generation) {}
+  Pkcs11Session(Pkcs11Token& token, CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE handle,
+                std::uint64_t generation)
+      : token_(&token), fn_(fn), handle_(handle), generation_(generation) {}
   Pkcs11Session(const Pkcs11Session&) = delete;
   Pkcs11Session& operator=(const Pkcs11Session&) = delete;
   ~Pkcs11Session();
 
   CK_SESSION_HANDLE handle() const { return handle_; }
-  CK_FUNCTION_LIST* fn() const;
+  // Taken at acquire(): signing does not go through the module's lock for every call.
+  CK_FUNCTION_LIST* fn() const { return fn_; }
   // The module generation this session (and handles found through it) belongs to.
   std::uint64_t generation() const { return generation_; }
   void discard() { discard_ = true; }
 
  private:
   Pkcs11Token* token_;
+  CK_FUNCTION_LIST* fn_;
   CK_SESSION_HANDLE handle_;
   std::uint64_t generation_;
   bool discard_ = false;
