@@ -17,7 +17,7 @@ namespace kpki {
 
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string iso_time(Clock::time_point t) {
   std::time_t tt = Clock::to_time_t(t);

@@ -1,0 +1,190 @@
+// Atomic writes, key files in every form OpenSSL writes them, CSRs and verification.
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "backends/backends.h"
+#include "backends/openssl_file/file_key_manager.h"
+#include "core/certificate_authority.h"
+#include "core/chain_verifier.h"
+#include "core/csr.h"
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/profiles.h"
+#include "tests/support/test_keys.h"
+
+namespace kpki {
+namespace {
+
+using testing::TempDir;
+
+mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  stat(path.c_str(), &st);
+  return st.st_mode & 07777;
+}
+
+TEST(AtomicWrite, ModeHoldsUnderPermissiveUmaskAndNoClobber) {
+  TempDir dir;
+  mode_t old = umask(0);
+  write_file_atomic(dir.file("k"), std::string("secret"), 0600, Overwrite::No);
+  umask(old);
+  EXPECT_EQ(mode_of(dir.file("k")), 0600u);
+  try {
+    write_file_atomic(dir.file("k"), std::string("other"), 0600, Overwrite::No);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);
+  }
+  EXPECT_EQ(read_text_file(dir.file("k")), "secret");
+  write_file_atomic(dir.file("k"), std::string("new"), 0644, Overwrite::Yes);
+  EXPECT_EQ(read_text_file(dir.file("k")), "new");
+  EXPECT_EQ(mode_of(dir.file("k")), 0644u);
+  // No temporary files left behind.
+  int entries = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(AtomicWrite, MissingFileIsNotFoundNamingThePath) {
+  try {
+    read_file("/nonexistent/kpki/file");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::NotFound);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/kpki/file"), std::string::npos);
+  }
+}
+
+TEST(CreatedFiles, RemovesUnlessCommitted) {
+  TempDir dir;
+  {
+    CreatedFiles created;
+    write_file_atomic(dir.file("a"), std::string("x"), 0600, Overwrite::No);
+    created.add(dir.file("a"));
+  }
+  EXPECT_FALSE(file_exists(dir.file("a")));
+  {
+    CreatedFiles created;
+    write_file_atomic(dir.file("b"), std::string("x"), 0600, Overwrite::No);
+    created.add(dir.file("b"));
+    created.commit();
+  }
+  EXPECT_TRUE(file_exists(dir.file("b")));
+}
+
+class FileKeyTest : public ::testing::TestWithParam<Algorithm> {};
+
+TEST_P(FileKeyTest, GenerateOpenAndSignWithEveryAlgorithm) {
+  TempDir dir;
+  const auto& registry = key_registry();
+  std::string uri = dir.file("k.pem");
+  auto generated = registry.manager_for(uri).generate(uri, GetParam(), {});
+  EXPECT_EQ(mode_of(uri), 0600u);
+  auto opened = registry.manager_for(uri).open("file:" + uri, {});
+  EXPECT_EQ(opened->public_key_der(), generated->public_key_der());
+  EXPECT_EQ(opened->algorithm(), GetParam());
+  EXPECT_THROW(registry.manager_for(uri).generate(uri, GetParam(), {}), Error);
+  KeyOptions force;
+  force.force = true;
+  auto replaced = registry.manager_for(uri).generate(uri, GetParam(), force);
+  EXPECT_NE(replaced->public_key_der(), generated->public_key_der());
+}
+
+INSTANTIATE_TEST_SUITE_P(AllAlgorithms, FileKeyTest, ::testing::ValuesIn(kAllAlgorithms),
+                         [](const auto& info) {
+                           std::string name(algorithm_name(info.param));
+                           std::erase(name, '-');
+                           return name;
+                         });
+
+TEST(FileKeys, ReadsPkcs1AndSec1AndEncryptedPkcs8) {
+  TempDir dir;
+  auto rsa = generate_evp_key(Algorithm::Rsa2048);
+  auto ec = generate_evp_key(Algorithm::EcdsaP384);
+  {
+    BioPtr bio(BIO_new_file(dir.file("rsa.pem").c_str(), "w"));
+    ASSERT_TRUE(PEM_write_bio_PrivateKey_traditional(bio.get(), rsa.get(), nullptr, nullptr, 0,
+                                                     nullptr, nullptr));
+    BioPtr bio2(BIO_new_file(dir.file("ec.pem").c_str(), "w"));
+    ASSERT_TRUE(PEM_write_bio_PrivateKey_traditional(bio2.get(), ec.get(), nullptr, nullptr, 0,
+                                                     nullptr, nullptr));
+  }
+  EXPECT_NE(read_text_file(dir.file("rsa.pem")).find("BEGIN RSA PRIVATE KEY"), std::string::npos);
+  EXPECT_NE(read_text_file(dir.file("ec.pem")).find("BEGIN EC PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(key_registry().manager_for("x").open(dir.file("rsa.pem"), {})->algorithm(),
+            Algorithm::Rsa2048);
+  EXPECT_EQ(key_registry().manager_for("x").open(dir.file("ec.pem"), {})->algorithm(),
+            Algorithm::EcdsaP384);
+
+  std::ofstream(dir.file("pass")) << "correct horse\n";
+  KeyOptions with_pass;
+  with_pass.passphrase_file = dir.file("pass");
+  std::string uri = dir.file("enc.pem");
+  auto signer = key_registry().manager_for(uri).generate(uri, Algorithm::Ed25519, with_pass);
+  EXPECT_NE(read_text_file(uri).find("ENCRYPTED PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(key_registry().manager_for(uri).open(uri, with_pass)->public_key_der(),
+            signer->public_key_der());
+  EXPECT_THROW(key_registry().manager_for(uri).open(uri, {}), Error);
+  std::ofstream(dir.file("wrong")) << "wrong\n";
+  KeyOptions wrong;
+  wrong.passphrase_file = dir.file("wrong");
+  EXPECT_THROW(key_registry().manager_for(uri).open(uri, wrong), Error);
+}
+
+TEST(Csr, RoundTripAndTamperDetection) {
+  auto signer = testing::make_signer(Algorithm::EcdsaP256);
+  Subject subject;
+  subject.common_name = "system:node:w1";
+  subject.organizations = {"system:nodes"};
+  SubjectAltNames sans;
+  sans.dns = {"w1"};
+  sans.ips = {"10.0.0.21"};
+  std::string pem = make_csr_pem(subject, sans, *signer);
+  SigningRequest csr = parse_csr(as_bytes(pem), "w1.csr");
+  EXPECT_EQ(csr.subject, subject);
+  EXPECT_EQ(csr.sans, sans);
+  EXPECT_EQ(csr.public_key_der, signer->public_key_der());
+  EXPECT_EQ(check_public_key_policy(csr.public_key_der, "w1.csr"), KeyType::Ec);
+
+  std::string garbage =
+      "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
+  EXPECT_THROW(parse_csr(as_bytes(garbage), "g.csr"), Error);
+  EXPECT_THROW(parse_csr(as_bytes(std::string("not pem at all")), "g.csr"), Error);
+}
+
+TEST(Verify, ChainPurposeHostAndTime) {
+  auto ca_signer = testing::make_signer(Algorithm::EcdsaP256);
+  CertificateAuthority ca(testing::make_test_ca(*ca_signer), ca_signer);
+  auto leaf_signer = testing::make_signer(Algorithm::EcdsaP256);
+  CertificateRequest request;
+  request.subject.common_name = "etcd";
+  request.sans.dns = {"localhost"};
+  request.sans.ips = {"127.0.0.1"};
+  request.subject_public_key = leaf_signer->public_key_der();
+  apply_profile(Profile::Server, KeyType::Ec, request);
+  request.validity = Validity::from_now(std::chrono::hours(1));
+  Certificate leaf = ca.issue(request);
+  std::vector<Certificate> trusted;
+  trusted.push_back(Certificate::from_der(ca.certificate().der()));
+
+  EXPECT_TRUE(verify_certificate(trusted, leaf, {Purpose::Server, "localhost", {}}).ok);
+  EXPECT_TRUE(verify_certificate(trusted, leaf, {Purpose::Server, "127.0.0.1", {}}).ok);
+  EXPECT_FALSE(verify_certificate(trusted, leaf, {Purpose::Server, "10.0.0.1", {}}).ok);
+  EXPECT_FALSE(verify_certificate(trusted, leaf, {Purpose::Client, "", {}}).ok);
+  auto later = verify_certificate(trusted, leaf,
+                                  {Purpose::Server, "", Clock::now() + std::chrono::hours(3)});
+  EXPECT_FALSE(later.ok);
+  EXPECT_NE(later.reason.find("expired"), std::string::npos) << later.reason;
+
+  auto other_signer = testing::make_signer(Algorithm::EcdsaP256);
+  std::vector<Certificate> other;
+  other.push_back(testing::make_test_ca(*other_signer));
+  EXPECT_FALSE(verify_certificate(other, leaf, {}).ok);
+}
+
+}  // namespace
+}  // namespace kpki
