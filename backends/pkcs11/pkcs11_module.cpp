@@ -85,4 +85,3 @@ std::uint64_t Pkcs11Module::generation() {
 }
 
 }  // namespace kpki
-
