@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   kpki::cli::add_inspect_command(app);
   kpki::cli::add_verify_command(app);
   kpki::cli::add_kubernetes_commands(app);
+  kpki::cli::add_hsm_commands(app);
   kpki::cli::add_bench_command(app);
 
   try {
