@@ -89,8 +89,8 @@ RateResult summarize(std::vector<Slice>& slices, int threads) {
   }
   result.p50_us = percentile(all, 0.50);
   result.p99_us = percentile(all, 0.99);
-  result.per_second = threads > 1 ? percentile(rates, 0.5)
-                                  : (result.p50_us > 0 ? 1e6 / result.p50_us : 0);
+  result.per_second =
+      threads > 1 ? percentile(rates, 0.5) : (result.p50_us > 0 ? 1e6 / result.p50_us : 0);
   return result;
 }
 

@@ -30,9 +30,11 @@ ReferenceLoop openssl_verify_reference(ByteView spki_der, ByteView message, Byte
 // Botan is not compiled in.
 std::optional<ReferenceLoop> botan_sign_reference(const std::string& key_path, ByteView message);
 
-// PKCS#11: C_SignInit + C_Sign on the token key, one session per thread, through the module
-// directly. nullopt, with `why` set, when the token cannot be driven raw.
+// PKCS#11: C_SignInit + C_Sign on the token key over the precomputed mechanism input (hash,
+// DigestInfo or message), one session per thread, through the module's function list directly.
+// `module` is --pkcs11-module. nullopt, with `why` set, when the token cannot be driven raw.
 std::optional<ReferenceLoop> pkcs11_sign_reference(const std::string& key_uri, Algorithm algorithm,
-                                                   ByteView message, std::string* why);
+                                                   ByteView message, const std::string& module,
+                                                   std::string* why);
 
 }  // namespace kpki::bench

@@ -9,12 +9,16 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "backends/backends.h"
 #include "core/certificate_authority.h"
 #include "core/profiles.h"
+#include "core/public_key.h"
 #include "tests/support/der_split.h"
 #include "tests/support/independent_verifiers.h"
+#include "tests/support/softhsm_token.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {
@@ -57,15 +61,21 @@ std::string shared_key_path(Algorithm algorithm) {
   return paths[algorithm] = path;
 }
 
-// The key URI a token test uses: KPKI_TEST_PKCS11_URI names the token (and PIN), kpki adds the
-// object label. Unset, or kpki built without PKCS#11: the pkcs11 column is skipped.
+// The token column's key URI: a SoftHSM token made for this test program, or the token named by
+// KPKI_TEST_PKCS11_URI (kpki adds the object label). Empty (column skipped) when kpki was built
+// without PKCS#11 or there is no token to use.
 std::string pkcs11_key_uri(Algorithm algorithm) {
-  const char* base = std::getenv("KPKI_TEST_PKCS11_URI");
-  if (!base || !*base || !key_registry().supports("pkcs11")) return "";
-  std::string uri = base;
-  std::string object = ";object=kpki-equivalence-" + std::string(algorithm_name(algorithm));
-  auto query = uri.find('?');
-  return query == std::string::npos ? uri + object : uri.insert(query, object);
+  if (!key_registry().supports("pkcs11")) return "";
+  std::string object = "kpki-equivalence-" + std::string(algorithm_name(algorithm));
+  if (const char* base = std::getenv("KPKI_TEST_PKCS11_URI"); base && *base) {
+    std::string uri = base;
+    auto query = uri.find('?');
+    return query == std::string::npos ? uri + ";object=" + object
+                                      : uri.insert(query, ";object=" + object);
+  }
+  if (!test::softhsm_available()) return "";
+  static const test::SoftHsmToken token("kpki-equivalence");
+  return token.uri(object);
 }
 
 Bytes fixed_serial() { return {0x4b, 0x50, 0x4b, 0x49, 0x00, 0x01, 0x02, 0x03, 0x04}; }
@@ -128,7 +138,8 @@ class BackendMatrix : public ::testing::TestWithParam<MatrixCell> {
         break;
       case Backend::Pkcs11: {
         std::string uri = pkcs11_key_uri(algorithm);
-        if (uri.empty()) GTEST_SKIP() << "no PKCS#11 token (set KPKI_TEST_PKCS11_URI)";
+        if (uri.empty())
+          GTEST_SKIP() << "no PKCS#11 support or token (SoftHSM, KPKI_TEST_PKCS11_URI)";
         signer_ = key_registry().open_or_generate(uri, algorithm, {});
         break;
       }
@@ -181,6 +192,35 @@ TEST_P(BackendMatrix, VerifiesWithOpenSslBotanAndCerttool) {
     EXPECT_EQ(testing::certtool_verify(leaf, ca), "");
   } else {
     ADD_FAILURE() << "certtool (gnutls-bin) is not installed";
+  }
+}
+
+// The Signer contract: sign() is safe from several threads at once. Every signature made
+// concurrently through one Signer must verify (OpenSSL, independently of the backend).
+TEST_P(BackendMatrix, OneSignerSignsFromManyThreads) {
+  constexpr int kThreads = 6, kPerThread = 3;
+  const Bytes message(700, 0x2a);
+  std::vector<std::vector<Bytes>> signatures(kThreads);
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) signatures[t].push_back(signer_->sign(message));
+      });
+    }
+  }
+  EvpPkeyPtr key = public_key_from_der(signer_->public_key_der());
+  for (const auto& per_thread : signatures) {
+    ASSERT_EQ(per_thread.size(), static_cast<size_t>(kPerThread));
+    for (const auto& signature : per_thread) {
+      EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+      ASSERT_EQ(EVP_DigestVerifyInit(ctx.get(), nullptr, signature_digest(signer_->algorithm()),
+                                     nullptr, key.get()),
+                1);
+      EXPECT_EQ(EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
+                                 message.size()),
+                1);
+    }
   }
 }
 
