@@ -18,7 +18,7 @@ std::string optional_fixed(const std::optional<double>& value, int decimals) {
   return value ? fixed(*value, decimals) : "-";
 }
 
-// Rates are shown to three significant figures: run-to-run noise is larger than that.
+// No fractions above 100/s: run-to-run noise is larger than that.
 std::string rate(double per_second) {
   return per_second >= 100 ? fixed(per_second, 0) : fixed(per_second, 1);
 }
