@@ -9,6 +9,7 @@
 #include "core/file_io.h"
 #include "core/pem.h"
 #include "core/public_key.h"
+#include "core/strict_der.h"
 #include "core/x509_names.h"
 
 namespace kpki {
@@ -31,6 +32,7 @@ Certificate Certificate::from_der(ByteView der, const std::string& origin) {
   if (p != der.data() + der.size()) {
     throw Error(ErrorCode::InvalidInput, origin + ": trailing data after the certificate");
   }
+  require_canonical_der(x509.get(), der, origin);
   return Certificate(std::move(x509), Bytes(der.begin(), der.end()));
 }
 
@@ -68,9 +70,18 @@ Subject Certificate::subject() const {
 }
 
 SubjectAltNames Certificate::subject_alt_names() const {
+  int critical = -1;
   GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(x509_.get(), NID_subject_alt_name, nullptr, nullptr)));
-  if (!names) return {};
+      X509_get_ext_d2i(x509_.get(), NID_subject_alt_name, &critical, nullptr)));
+  // -1: no such extension. Otherwise a null result means it is duplicated or does not decode, and
+  // showing "no SANs" for it would misstate what the certificate says.
+  if (!names && critical == -1) return {};
+  if (!names) {
+    ERR_clear_error();
+    throw Error(ErrorCode::InvalidInput,
+                "certificate: subjectAltName extension is " +
+                    std::string(critical == -2 ? "repeated" : "malformed"));
+  }
   return sans_from_general_names(names.get(), "certificate", false);
 }
 

@@ -129,6 +129,14 @@ GeneralNamesPtr make_general_names(const SubjectAltNames& sans) {
 
 SubjectAltNames sans_from_general_names(const GENERAL_NAMES* names, const std::string& origin,
                                         bool strict) {
+  // Real certificates carry tens of names; thousands only make every later check quadratic and
+  // every log line huge.
+  constexpr int kMaxSans = 1000;
+  if (sk_GENERAL_NAME_num(names) > kMaxSans) {
+    throw Error(ErrorCode::InvalidInput,
+                origin + ": " + std::to_string(sk_GENERAL_NAME_num(names)) +
+                    " subjectAltNames (at most " + std::to_string(kMaxSans) + ")");
+  }
   SubjectAltNames sans;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
