@@ -3,7 +3,9 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "core/error.h"
 #include "core/file_io.h"
@@ -19,7 +21,14 @@ namespace {
 Clock::time_point to_time_point(const ASN1_TIME* t) {
   struct tm tm {};
   if (!ASN1_TIME_to_tm(t, &tm)) return {};
-  return Clock::from_time_t(timegm(&tm));
+  // X.509 times run to 9999 (RFC 5280's "no expiry" is 99991231235959Z) but a nanosecond
+  // system_clock ends in 2262: clamp instead of overflowing.
+  constexpr auto kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count();
+  std::time_t seconds = timegm(&tm);
+  if (seconds >= kLimit) return Clock::time_point::max();
+  if (seconds <= -kLimit) return Clock::time_point::min();
+  return Clock::from_time_t(seconds);
 }
 
 }  // namespace

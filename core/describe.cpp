@@ -19,10 +19,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string iso_time(Clock::time_point t) {
-  std::time_t tt = Clock::to_time_t(t);
+// From the certificate's own field, not a Clock::time_point: those end in 2262.
+std::string iso_time(const ASN1_TIME* t) {
   std::tm tm{};
-  gmtime_r(&tt, &tm);
+  if (!ASN1_TIME_to_tm(t, &tm)) return "invalid";
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
@@ -67,8 +67,8 @@ json certificate_json(const Certificate& cert) {
   j["subject"] = subject_json(cert.subject());
   j["issuer"] = subject_json(subject_from_x509_name(X509_get_issuer_name(x), "certificate", false));
   j["serial"] = cert.serial_hex();
-  j["notBefore"] = iso_time(cert.not_before());
-  j["notAfter"] = iso_time(cert.not_after());
+  j["notBefore"] = iso_time(X509_get0_notBefore(x));
+  j["notAfter"] = iso_time(X509_get0_notAfter(x));
   j["subjectAltNames"] = sans_json(cert.subject_alt_names());
   j["keyUsage"] = key_usage_json(x);
   json eku = json::array();
