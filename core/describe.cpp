@@ -17,7 +17,7 @@ namespace kpki {
 
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 // From the certificate's own field, not a Clock::time_point: those end in 2262.
 std::string iso_time(const ASN1_TIME* t) {

@@ -9,13 +9,13 @@
 namespace kpki {
 
 // Key type and size: {"type":"RSA","bits":2048} / {"type":"EC","curve":"P-256","bits":256}.
-nlohmann::json describe_public_key(ByteView spki_der);
+nlohmann::ordered_json describe_public_key(ByteView spki_der);
 
 // Detects certificate / CSR / public key (PEM or DER) and describes it; throws InvalidInput
 // naming `origin` for anything else.
-nlohmann::json describe_file_content(ByteView content, const std::string& origin);
+nlohmann::ordered_json describe_file_content(ByteView content, const std::string& origin);
 
 // Aligned "field: value" text of a description.
-std::string render_description_text(const nlohmann::json& description);
+std::string render_description_text(const nlohmann::ordered_json& description);
 
 }  // namespace kpki
