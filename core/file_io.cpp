@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <openssl/crypto.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -68,6 +69,18 @@ Bytes read_file(const std::string& path) {
   constexpr size_t kMaxFile = 64u << 20;  // no PKI input is this large; refuse to balloon
   Bytes data;
   std::uint8_t buf[65536];
+  // Key files and PIN/passphrase files pass through here: leave no copy on the stack. (The caller
+  // owns and wipes `data`; reserving the file size up front keeps reallocation from leaving
+  // stray copies in freed heap blocks.)
+  struct Wipe {
+    std::uint8_t* p;
+    size_t n;
+    ~Wipe() { OPENSSL_cleanse(p, n); }
+  } wipe{buf, sizeof buf};
+  if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > kMaxFile)
+    throw Error(ErrorCode::InvalidInput, "'" + path + "' is too large");
+  if (st.st_size > 0 && static_cast<size_t>(st.st_size) <= kMaxFile)
+    data.reserve(static_cast<size_t>(st.st_size) + 1);
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {

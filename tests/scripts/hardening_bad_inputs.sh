@@ -71,8 +71,11 @@ check() {
   local check=$1 f=$2 name=$3
   case $check in
     inspect) run_bad "$name [inspect]" "$KPKI" inspect "$f" ;;
-    ca-cert) run_bad "$name [ca-cert]" "$KPKI" issue --ca-cert "$f" --ca-key "$CA_KEY" \
-               --profile server --cn leaf --key o.key --out o.crt ;;
+    ca-cert)
+      run_bad "$name [issue --ca-cert]" "$KPKI" issue --ca-cert "$f" --ca-key "$CA_KEY" \
+        --profile server --cn leaf --key o.key --out o.crt
+      run_bad "$name [sign --ca-cert]" "$KPKI" sign --ca-cert "$f" --ca-key "$CA_KEY" \
+        --csr "$FIX/leaf.csr" --profile client --out o.crt ;;
     verify) run_bad "$name [verify]" "$KPKI" verify --ca "$CA_CRT" "$f" ;;
     trust) run_bad "$name [trust]" "$KPKI" verify --ca "$f" "$FIX/leaf.crt" ;;
     sign) run_bad "$name [sign]" "$KPKI" sign --ca-cert "$CA_CRT" --ca-key "$CA_KEY" --csr "$f" \

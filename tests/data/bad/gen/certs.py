@@ -35,6 +35,7 @@ def add(corpus, ca_key, ca_cert, other_key):
                            ca_key, pki.leaf_extensions())
     leaf_der = pki.der(leaf)
     corpus.fixture("leaf.crt", pki.pem(leaf))
+    corpus.fixture("leaf.csr", pki.pem(pki.csr(leaf_key, pki.name("leaf.example.com"))))
 
     malformed = ("inspect", "ca-cert", "verify", "trust")
     broken = mutate.structural(leaf_der)

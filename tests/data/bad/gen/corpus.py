@@ -4,7 +4,7 @@ import os
 # Every check the test knows (tests/scripts/hardening_bad_inputs.sh runs them):
 CHECKS = {
     "inspect": "kpki inspect FILE",
-    "ca-cert": "kpki issue --ca-cert FILE --ca-key fixtures/ca.key ...",
+    "ca-cert": "kpki issue|sign --ca-cert FILE --ca-key fixtures/ca.key ...",
     "verify": "kpki verify --ca fixtures/ca.crt FILE",
     "trust": "kpki verify --ca FILE fixtures/leaf.crt",
     "sign": "kpki sign --ca-cert fixtures/ca.crt --ca-key fixtures/ca.key --csr FILE ...",
