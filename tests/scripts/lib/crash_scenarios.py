@@ -12,12 +12,28 @@ for leaf in a:server:ecdsa-p256 b:client:ed25519 c:peer:ecdsa-p384 d:server:rsa-
 done
 """
 
+# kpki init of a small cluster (file CA keys), and certs renew of a finished tree's control-plane
+# node. What a finished tree holds is taken from one uninterrupted run ("expect": None).
+CLUSTER = """apiVersion: kpki/v1alpha1
+kind: ClusterPKI
+encryptionAlgorithm: ECDSA-P256
+nodes:
+  - {name: cp1, address: 127.0.0.1, role: control-plane}
+  - {name: w1, address: 10.0.0.21, role: worker}
+"""
+WRITE_CLUSTER = "cat > cluster.yaml <<'YAML'\n" + CLUSTER + "YAML\n"
+INIT = '"$KPKI" init --config cluster.yaml --dir out\n'
+RENEW = '"$KPKI" certs renew all --dir out/nodes/cp1 --config cluster.yaml\n'
+
 SCENARIOS = {
     "verbs": {
         "prepare": ":",
         "build": VERBS_BUILD,
         "expect": ["ca.crt", "ca.key"] + ["%s.%s" % (n, e) for n in "abcd" for e in ("crt", "key")],
     },
+    "init": {"needs": ["init"], "prepare": WRITE_CLUSTER, "build": INIT, "expect": None},
+    "renew": {"needs": ["init", "certs"], "prepare": WRITE_CLUSTER + INIT, "build": RENEW,
+              "expect": None},
 }
 
 
