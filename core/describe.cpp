@@ -8,6 +8,7 @@
 
 #include "core/certificate.h"
 #include "core/csr.h"
+#include "core/display_text.h"
 #include "core/error.h"
 #include "core/pem.h"
 #include "core/public_key.h"
@@ -28,19 +29,31 @@ std::string iso_time(const ASN1_TIME* t) {
   return buf;
 }
 
+// Names come from the file being inspected: escaped, so they can neither drive the terminal nor
+// break the JSON encoder (which refuses invalid UTF-8).
+std::vector<std::string> printable_all(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) out.push_back(printable(v));
+  return out;
+}
+
 json subject_json(const Subject& s) {
-  json j = {{"commonName", s.common_name}};
-  if (!s.organizations.empty()) j["organization"] = s.organizations;
-  if (!s.organizational_units.empty()) j["organizationalUnit"] = s.organizational_units;
-  if (!s.country.empty()) j["country"] = s.country;
-  if (!s.state.empty()) j["state"] = s.state;
-  if (!s.locality.empty()) j["locality"] = s.locality;
-  j["text"] = subject_to_string(s);
+  json j = {{"commonName", printable(s.common_name)}};
+  if (!s.organizations.empty()) j["organization"] = printable_all(s.organizations);
+  if (!s.organizational_units.empty())
+    j["organizationalUnit"] = printable_all(s.organizational_units);
+  if (!s.country.empty()) j["country"] = printable(s.country);
+  if (!s.state.empty()) j["state"] = printable(s.state);
+  if (!s.locality.empty()) j["locality"] = printable(s.locality);
+  j["text"] = printable(subject_to_string(s));
   return j;
 }
 
 json sans_json(const SubjectAltNames& sans) {
-  return {{"dns", sans.dns}, {"ip", sans.ips}, {"uri", sans.uris}, {"email", sans.emails}};
+  return {{"dns", printable_all(sans.dns)},
+          {"ip", printable_all(sans.ips)},
+          {"uri", printable_all(sans.uris)},
+          {"email", printable_all(sans.emails)}};
 }
 
 json key_usage_json(X509* x) {

@@ -72,6 +72,13 @@ def add(corpus, leaf_key):
     signed("hostile/unsupported-subject-attribute.pem", k, x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, "x"), x509.NameAttribute(NameOID.SERIAL_NUMBER, "42")]))
     signed("hostile/cn-10000-chars.pem", k, unchecked_name(NameOID.COMMON_NAME, "a" * 10000))
+    signed("hostile/cn-newline-escape.pem", k, unchecked_name(NameOID.COMMON_NAME, "admin\n\x1b[2Jforged log line"))
+    signed("hostile/org-c1-control.pem", k, x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "x"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "system:masters\u009b")]))
+    bad_utf8 = pki.der(pki.csr(k, pki.name("UTF8PLACEHOLDER")))
+    cri = D.children(bad_utf8)[0].replace(b"UTF8PLACEHOLDER", b"\xff\xfe\xfd-not-utf8-xy")
+    corpus.add("csrs/hostile/cn-invalid-utf8.der", resign(cri, k), check)
     signed("hostile/country-3-letters.pem", k, x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, "x"),
         x509.NameAttribute(NameOID.COUNTRY_NAME, "USA", _validate=False)]))
