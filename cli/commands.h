@@ -15,4 +15,9 @@ void add_hsm_commands(CLI::App& app);         // hsm tokens|keys (PKCS#11)
 void add_bench_command(CLI::App& app);        // bench
 void add_kubernetes_commands(CLI::App& app);  // init, certs, kubeconfig
 
+// The parts of add_kubernetes_commands, one file each.
+void add_init_command(CLI::App& app);
+void add_certs_commands(CLI::App& app);
+void add_kubeconfig_commands(CLI::App& app);
+
 }  // namespace kpki::cli

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   kpki::cli::add_csr_command(app);
   kpki::cli::add_inspect_command(app);
   kpki::cli::add_verify_command(app);
+  kpki::cli::add_kubernetes_commands(app);
+  kpki::cli::add_hsm_commands(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,28 @@
+#pragma once
+// CK_RV -> kpki::Error. The CK_RV name ("CKR_PIN_INCORRECT") is always the cause, so a user can
+// look it up in the token's documentation; the code says what kind of failure it was.
+#include <p11-kit/pkcs11.h>
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace kpki {
+
+// "CKR_PIN_INCORRECT", or "CKR_0x..." for values this table does not know (vendor codes).
+std::string ck_rv_name(CK_RV rv);
+
+// The neutral code for `rv`: PinIncorrect for PIN failures, NotFound for a missing token,
+// Unsupported for mechanisms/curves the token lacks, DeviceError otherwise.
+ErrorCode ck_error_code(CK_RV rv);
+
+// Throws Error(ck_error_code(rv), message, ck_rv_name(rv)).
+[[noreturn]] void throw_ck(CK_RV rv, std::string message);
+
+// Throws unless rv == CKR_OK.
+inline void check_ck(CK_RV rv, std::string_view what) {
+  if (rv != CKR_OK) throw_ck(rv, std::string(what));
+}
+
+}  // namespace kpki

@@ -1,0 +1,157 @@
+#include "backends/pkcs11/pkcs11_key_manager.h"
+
+#include <openssl/rand.h>
+
+#include <cstdlib>
+
+#include "backends/pkcs11/ck_error.h"
+#include "backends/pkcs11/pkcs11_keygen.h"
+#include "backends/pkcs11/pkcs11_signer.h"
+#include "backends/pkcs11/pkcs11_uri.h"
+
+namespace kpki {
+
+namespace {
+
+// A URI resolved to its token, logged in.
+struct Target {
+  Pkcs11Uri uri;
+  Pkcs11Token* token;
+};
+
+Target resolve(const std::string& text, const KeyOptions& options, bool need_object) {
+  Target t{parse_pkcs11_uri(text), nullptr};
+  if (need_object && !t.uri.has_object_selector()) {
+    throw Error(ErrorCode::InvalidInput,
+                "key URI '" + t.uri.display + "' names no key: add object=LABEL (and/or id=)");
+  }
+  if (t.uri.type && *t.uri.type != "private" && *t.uri.type != "public") {
+    throw Error(ErrorCode::InvalidInput, "key URI '" + t.uri.display + "' has type=" + *t.uri.type +
+                                             "; a key pair is type=private");
+  }
+  Pkcs11Module& module =
+      Pkcs11Module::get(pkcs11_module_path(t.uri.module_path, options.pkcs11_module));
+  t.token = &Pkcs11Token::find(module, t.uri);
+  t.token->login(t.uri);
+  return t;
+}
+
+std::vector<Pkcs11Attr> private_key_query(const Pkcs11Uri& uri) {
+  std::vector<Pkcs11Attr> q = {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY)};
+  if (uri.object) q.push_back(Pkcs11Attr::text(CKA_LABEL, *uri.object));
+  if (uri.id) q.push_back(Pkcs11Attr::bytes(CKA_ID, *uri.id));
+  return q;
+}
+
+// The SPKI of the private key `key`: from its public key object (same CKA_ID, else same label),
+// or, for RSA, from the modulus and exponent the private key object carries.
+Bytes find_public_key(const Pkcs11Session& session, CK_OBJECT_HANDLE key,
+                      const std::optional<std::string>& label, const Bytes& id,
+                      const std::string& display) {
+  std::vector<Pkcs11Attr> q = {Pkcs11Attr::ulong(CKA_CLASS, CKO_PUBLIC_KEY)};
+  if (!id.empty()) {
+    q.push_back(Pkcs11Attr::bytes(CKA_ID, id));
+  } else if (label) {
+    q.push_back(Pkcs11Attr::text(CKA_LABEL, *label));
+  }
+  auto found = q.size() > 1 ? find_objects(session, q) : std::vector<CK_OBJECT_HANDLE>{};
+  if (found.size() == 1) return public_key_spki(session, found.front());
+  if (get_ulong(session, key, CKA_KEY_TYPE) == CKK_RSA) return public_key_spki(session, key);
+  throw Error(ErrorCode::NotFound, "no public key object for key '" + display +
+                                       "' on the token (kpki needs it to build certificates)");
+}
+
+}  // namespace
+
+std::string pkcs11_module_path(const std::optional<std::string>& uri_module,
+                               const std::string& option_module) {
+  if (uri_module && !uri_module->empty()) return *uri_module;
+  if (!option_module.empty()) return option_module;
+  const char* env = std::getenv("KPKI_PKCS11_MODULE");
+  if (env && *env) return env;
+  return kP11KitProxyModule;
+}
+
+bool Pkcs11KeyManager::exists(const std::string& uri, const KeyOptions& options) {
+  Target t = resolve(uri, options, true);
+  Pkcs11Session session = t.token->acquire();
+  return !find_objects(session, private_key_query(t.uri)).empty();
+}
+
+std::unique_ptr<Signer> Pkcs11KeyManager::generate(const std::string& uri, Algorithm algorithm,
+                                                   const KeyOptions& options) {
+  Target t = resolve(uri, options, true);
+  if (!t.uri.object) {
+    throw Error(ErrorCode::InvalidInput,
+                "key URI '" + t.uri.display + "' needs object=LABEL to generate a key");
+  }
+  Bytes id = t.uri.id.value_or(Bytes{});
+  if (id.empty()) {
+    id.resize(16);
+    if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
+      throw_openssl_error(ErrorCode::CryptoError, "cannot make a random CKA_ID");
+    }
+  }
+  Pkcs11Session session = t.token->acquire();
+  // Refuse rather than add a second object with the same label or id: later lookups would be
+  // ambiguous, and tokens never overwrite.
+  if (!find_objects(session, {Pkcs11Attr::text(CKA_LABEL, *t.uri.object)}).empty()) {
+    throw Error(ErrorCode::AlreadyExists, "an object labelled '" + *t.uri.object +
+                                              "' already exists on " + t.token->name() +
+                                              " (key URI '" + t.uri.display + "')");
+  }
+  if (!find_objects(session, {Pkcs11Attr::bytes(CKA_ID, id)}).empty()) {
+    throw Error(ErrorCode::AlreadyExists, "an object with id " + to_hex(id) +
+                                              " already exists on " + t.token->name() +
+                                              " (key URI '" + t.uri.display + "')");
+  }
+  Pkcs11KeyPair pair = generate_key_pair(*t.token, session, algorithm, *t.uri.object, id);
+  Bytes spki = public_key_spki(session, pair.public_key);
+  return std::make_unique<Pkcs11Signer>(*t.token, pair.private_key, session.generation(),
+                                        t.uri.object, std::move(id), std::move(spki),
+                                        t.uri.display);
+}
+
+std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const KeyOptions& options) {
+  Target t = resolve(uri, options, true);
+  Pkcs11Session session = t.token->acquire();
+  auto found = find_objects(session, private_key_query(t.uri));
+  if (found.empty()) {
+    throw Error(ErrorCode::NotFound, "no private key matching " + t.uri.object_description() +
+                                         " on " + t.token->name() + " (" +
+                                         describe_private_keys(session) + ")");
+  }
+  if (found.size() > 1) {
+    throw Error(ErrorCode::InvalidInput, "several private keys match '" + t.uri.display +
+                                             "'; add id= to pick one (" +
+                                             describe_private_keys(session) + ")");
+  }
+  CK_OBJECT_HANDLE key = found.front();
+  if (get_bool(session, key, CKA_ALWAYS_AUTHENTICATE).value_or(false)) {
+    // Would need the PIN again before every signature; kpki does not keep PINs.
+    throw Error(ErrorCode::Unsupported,
+                "key '" + t.uri.display +
+                    "' requires a PIN for every signature "
+                    "(CKA_ALWAYS_AUTHENTICATE); kpki does not support that");
+  }
+  auto label_bytes = get_attribute(session, key, CKA_LABEL);
+  std::optional<std::string> label;
+  if (label_bytes) label.emplace(label_bytes->begin(), label_bytes->end());
+  Bytes id = get_attribute(session, key, CKA_ID).value_or(Bytes{});
+  Bytes spki = find_public_key(session, key, label, id, t.uri.display);
+  return std::make_unique<Pkcs11Signer>(*t.token, key, session.generation(), std::move(label),
+                                        std::move(id), std::move(spki), t.uri.display);
+}
+
+std::vector<Pkcs11SlotInfo> Pkcs11KeyManager::list_tokens(const std::string& module) const {
+  return list_slots(Pkcs11Module::get(pkcs11_module_path(std::nullopt, module)));
+}
+
+std::vector<Pkcs11KeyInfo> Pkcs11KeyManager::list_keys(const std::string& uri,
+                                                       const KeyOptions& options) const {
+  Target t = resolve(uri, options, false);
+  Pkcs11Session session = t.token->acquire();
+  return list_key_objects(session);
+}
+
+}  // namespace kpki

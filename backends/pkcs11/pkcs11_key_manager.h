@@ -1,0 +1,35 @@
+#pragma once
+// The pkcs11: backend: keys generated on and used from a PKCS#11 token (SoftHSM2, an HSM, a
+// smart card), named by RFC 7512 URIs. The private key never leaves the token.
+//
+// Beyond KeyManager it can list a module's tokens and a token's keys (kpki hsm tokens|keys).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/pkcs11/pkcs11_objects.h"
+#include "backends/pkcs11/pkcs11_token.h"
+#include "core/key_manager.h"
+
+namespace kpki {
+
+// The module for a URI: its module-path, else `option_module` (--pkcs11-module), else
+// $KPKI_PKCS11_MODULE, else p11-kit's proxy module.
+std::string pkcs11_module_path(const std::optional<std::string>& uri_module,
+                               const std::string& option_module);
+
+class Pkcs11KeyManager final : public KeyManager {
+ public:
+  bool exists(const std::string& uri, const KeyOptions& options) override;
+  std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
+                                   const KeyOptions& options) override;
+  std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override;
+
+  // Every slot of the module (`module` "" = default resolution), with its token if present.
+  std::vector<Pkcs11SlotInfo> list_tokens(const std::string& module) const;
+
+  // The key objects on the token `uri` selects (after logging in, so private keys show).
+  std::vector<Pkcs11KeyInfo> list_keys(const std::string& uri, const KeyOptions& options) const;
+};
+
+}  // namespace kpki

@@ -1,0 +1,100 @@
+#include "backends/pkcs11/pkcs11_keygen.h"
+
+#include "backends/pkcs11/ck_error.h"
+#include "backends/pkcs11/pkcs11_objects.h"
+
+namespace kpki {
+
+namespace {
+
+// The curve name form of Ed25519's CKA_EC_PARAMS, for modules that reject the OID form.
+const Bytes kEd25519Name = {0x13, 0x0c, 'e', 'd', 'w', 'a', 'r', 'd', 's', '2', '5', '5', '1', '9'};
+
+struct Mechanism {
+  CK_MECHANISM_TYPE type;
+  const char* name;
+};
+
+Mechanism generation_mechanism(Algorithm alg) {
+  switch (key_type(alg)) {
+    case KeyType::Rsa:
+      return {CKM_RSA_PKCS_KEY_PAIR_GEN, "CKM_RSA_PKCS_KEY_PAIR_GEN"};
+    case KeyType::Ec:
+      return {CKM_EC_KEY_PAIR_GEN, "CKM_EC_KEY_PAIR_GEN"};
+    case KeyType::Ed25519:
+      return {CKM_EC_EDWARDS_KEY_PAIR_GEN, "CKM_EC_EDWARDS_KEY_PAIR_GEN"};
+  }
+  return {CKM_RSA_PKCS_KEY_PAIR_GEN, "CKM_RSA_PKCS_KEY_PAIR_GEN"};
+}
+
+CK_RV try_generate(Pkcs11Session& session, CK_MECHANISM_TYPE type,
+                   std::vector<Pkcs11Attr> pub_attrs, std::vector<Pkcs11Attr> priv_attrs,
+                   Pkcs11KeyPair& out) {
+  CK_MECHANISM mechanism{type, nullptr, 0};
+  auto pub = ck_template(pub_attrs);
+  auto priv = ck_template(priv_attrs);
+  return session.fn()->C_GenerateKeyPair(session.handle(), &mechanism, pub.data(), pub.size(),
+                                         priv.data(), priv.size(), &out.public_key,
+                                         &out.private_key);
+}
+
+}  // namespace
+
+Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
+                                const std::string& label, ByteView id) {
+  Mechanism mech = generation_mechanism(alg);
+  if (!token.supports(mech.type, CKF_GENERATE_KEY_PAIR)) {
+    throw Error(ErrorCode::Unsupported,
+                token.name() + " cannot generate " + std::string(algorithm_name(alg)) + " keys",
+                std::string(mech.name) + " not offered");
+  }
+
+  std::vector<Pkcs11Attr> pub = {
+      Pkcs11Attr::ulong(CKA_CLASS, CKO_PUBLIC_KEY), Pkcs11Attr::boolean(CKA_TOKEN, true),
+      Pkcs11Attr::boolean(CKA_PRIVATE, false),      Pkcs11Attr::boolean(CKA_VERIFY, true),
+      Pkcs11Attr::boolean(CKA_ENCRYPT, false),      Pkcs11Attr::boolean(CKA_WRAP, false),
+      Pkcs11Attr::text(CKA_LABEL, label),           Pkcs11Attr::bytes(CKA_ID, id),
+  };
+  std::vector<Pkcs11Attr> priv = {
+      Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY),
+      Pkcs11Attr::boolean(CKA_TOKEN, true),
+      Pkcs11Attr::boolean(CKA_PRIVATE, true),
+      Pkcs11Attr::boolean(CKA_SENSITIVE, true),
+      Pkcs11Attr::boolean(CKA_EXTRACTABLE, false),
+      Pkcs11Attr::boolean(CKA_SIGN, true),
+      Pkcs11Attr::boolean(CKA_DECRYPT, false),
+      Pkcs11Attr::boolean(CKA_UNWRAP, false),
+      Pkcs11Attr::boolean(CKA_DERIVE, false),
+      Pkcs11Attr::text(CKA_LABEL, label),
+      Pkcs11Attr::bytes(CKA_ID, id),
+  };
+  if (key_type(alg) == KeyType::Rsa) {
+    static const Bytes kF4 = {0x01, 0x00, 0x01};
+    pub.push_back(Pkcs11Attr::ulong(CKA_MODULUS_BITS, static_cast<CK_ULONG>(rsa_bits(alg))));
+    pub.push_back(Pkcs11Attr::bytes(CKA_PUBLIC_EXPONENT, kF4));
+  }
+  Pkcs11KeyPair pair;
+  CK_RV rv;
+  if (key_type(alg) == KeyType::Rsa) {
+    rv = try_generate(session, mech.type, pub, priv, pair);
+  } else {
+    auto with_params = [&](const Bytes& params) {
+      auto p = pub;
+      p.push_back(Pkcs11Attr::bytes(CKA_EC_PARAMS, params));
+      return try_generate(session, mech.type, std::move(p), priv, pair);
+    };
+    rv = with_params(ec_params_der(alg));
+    // PKCS#11 3.0 allows both forms for Edwards curves; modules differ in which they take.
+    if (alg == Algorithm::Ed25519 && rv != CKR_OK && rv != CKR_PIN_INCORRECT &&
+        rv != CKR_USER_NOT_LOGGED_IN) {
+      rv = with_params(kEd25519Name);
+    }
+  }
+  if (rv != CKR_OK) {
+    throw_ck(rv,
+             "cannot generate a " + std::string(algorithm_name(alg)) + " key on " + token.name());
+  }
+  return pair;
+}
+
+}  // namespace kpki

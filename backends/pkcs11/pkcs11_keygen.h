@@ -1,0 +1,24 @@
+#pragma once
+// Key pair generation on the token, with the attributes a CA key must have: private, sensitive,
+// never extractable, signing only (no decrypt, unwrap or derive).
+#include <p11-kit/pkcs11.h>
+
+#include <string>
+
+#include "backends/pkcs11/pkcs11_token.h"
+#include "core/algorithm.h"
+#include "core/bytes.h"
+
+namespace kpki {
+
+struct Pkcs11KeyPair {
+  CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
+  CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
+};
+
+// Generates on `token` through `session` (logged in). CKA_LABEL = label and CKA_ID = id on both
+// halves. Unsupported (naming the mechanism) when the token does not offer the generation.
+Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
+                                const std::string& label, ByteView id);
+
+}  // namespace kpki

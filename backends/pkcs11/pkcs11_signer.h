@@ -1,0 +1,55 @@
+#pragma once
+// A Signer whose private key stays on a token. Hashing happens in software; the token only sees
+// the raw mechanisms (CKM_RSA_PKCS over a DigestInfo, CKM_ECDSA over the hash, CKM_EDDSA over the
+// message), which every token that has the key type supports, unlike the combined
+// CKM_SHA256_RSA_PKCS family.
+#include <p11-kit/pkcs11.h>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "backends/pkcs11/pkcs11_token.h"
+#include "core/signer.h"
+
+namespace kpki {
+
+class Pkcs11Signer final : public Signer {
+ public:
+  // `key` was found through a session of module generation `generation`; `label` and `id` find
+  // it again after a fork re-initialised the module. `display` names the key in errors.
+  Pkcs11Signer(Pkcs11Token& token, CK_OBJECT_HANDLE key, std::uint64_t generation,
+               std::optional<std::string> label, Bytes id, Bytes public_key_der,
+               std::string display);
+
+  Algorithm algorithm() const override { return algorithm_; }
+  const Bytes& public_key_der() const override { return public_key_der_; }
+  const Bytes& signature_algorithm() const override;
+  Bytes sign(ByteView message) const override;
+
+ private:
+  CK_OBJECT_HANDLE key_for(const Pkcs11Session& session) const;
+  Bytes sign_raw(Pkcs11Session& session, CK_OBJECT_HANDLE key, ByteView input) const;
+
+  Pkcs11Token& token_;
+  std::optional<std::string> label_;
+  Bytes id_;
+  Bytes public_key_der_;
+  Algorithm algorithm_;
+  std::string display_;
+  CK_MECHANISM_TYPE mechanism_;
+  std::size_t signature_size_;  // raw signature bytes the token returns
+
+  mutable std::mutex handle_mutex_;
+  mutable CK_OBJECT_HANDLE key_;
+  mutable std::uint64_t key_generation_;
+};
+
+// DER ECDSA-Sig-Value from the r||s the token returns.
+Bytes ecdsa_raw_to_der(ByteView raw);
+
+// DigestInfo (RFC 8017 9.2) wrapping a SHA-256 hash, the input of CKM_RSA_PKCS.
+Bytes sha256_digest_info(ByteView hash);
+
+}  // namespace kpki

@@ -1,0 +1,76 @@
+// kpki certs check-expiration | renew: kubeadm's day-2 certificate verbs for one node directory.
+#include <iostream>
+
+#include "backends/backends.h"
+#include "backends/openssl_file/pem_key_source.h"
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "core/kubernetes/expiration.h"
+#include "core/kubernetes/renew.h"
+
+namespace kpki::cli {
+
+namespace {
+
+struct CheckArgs {
+  std::string dir;
+  std::string format;
+};
+
+void run_check(const CheckArgs& args) {
+  kube::ExpirationReport report = kube::check_expiration(args.dir);
+  auto now = Clock::now();
+  if (args.format == "json") {
+    std::cout << kube::expiration_json(report, now).dump(2) << "\n";
+  } else {
+    std::cout << kube::render_expiration_text(report, now);
+  }
+}
+
+struct RenewArgs {
+  std::vector<std::string> names;
+  std::string dir;
+  std::string config;
+  KeyFlags ca_key;
+};
+
+void run_renew(const RenewArgs& args) {
+  kube::RenewOptions options;
+  options.node_dir = args.dir;
+  options.names = args.names;
+  if (!args.config.empty()) options.config = kube::load_cluster_config(args.config);
+  options.ca_key_options = args.ca_key.options;
+  auto results = kube::renew_certificates(options, key_registry(), PemKeySource(), std::cout);
+  std::cout << results.size() << " certificate(s) renewed; restart the components that use them\n";
+}
+
+}  // namespace
+
+void add_certs_commands(CLI::App& app) {
+  auto* certs = app.add_subcommand("certs", "Day-2 operations on a node's certificates");
+  certs->require_subcommand(1);
+
+  auto check = std::make_shared<CheckArgs>();
+  auto* check_cmd = certs->add_subcommand(
+      "check-expiration", "Expiry of every certificate and kubeconfig of a node directory");
+  check_cmd->footer(example("kpki certs check-expiration --dir out/nodes/cp1 -o json"));
+  check_cmd->add_option("--dir", check->dir, "Node directory (OUT/nodes/<name>)")->required();
+  add_output_format_flag(*check_cmd, check->format);
+  check_cmd->callback([check] { run_check(*check); });
+
+  auto renew = std::make_shared<RenewArgs>();
+  auto* renew_cmd = certs->add_subcommand(
+      "renew", "Renew leaf certificates (new key and serial, same subject/SANs/EKU); never a CA");
+  renew_cmd->footer(
+      example("kpki certs renew apiserver etcd-server --dir out/nodes/cp1 --config cluster.yaml"));
+  renew_cmd
+      ->add_option("names", renew->names, "all, or certificate names (apiserver, admin.conf, ...)")
+      ->required();
+  renew_cmd->add_option("--dir", renew->dir, "Node directory (OUT/nodes/<name>)")->required();
+  renew_cmd->add_option("--config", renew->config,
+                        "Cluster config: validity, key algorithm and caKeys URIs");
+  renew->ca_key.add_to(*renew_cmd, "ca-key-");
+  renew_cmd->callback([renew] { run_renew(*renew); });
+}
+
+}  // namespace kpki::cli

@@ -1,0 +1,72 @@
+// kpki kubeconfig user: a kubeconfig for a new user, signed by the cluster CA, on stdout.
+#include <iostream>
+
+#include "backends/openssl_file/pem_key_source.h"
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "core/duration.h"
+#include "core/kubernetes/kubeconfig.h"
+#include "core/kubernetes/leaf_files.h"
+
+namespace kpki::cli {
+
+namespace {
+
+struct UserArgs {
+  std::string client_name;
+  std::vector<std::string> orgs;
+  std::string validity = "8760h";
+  std::string ca_cert, ca_key, server;
+  std::string cluster_name = "kubernetes";
+  std::string algorithm = "rsa-2048";
+  KeyFlags ca_key_flags;
+};
+
+void run_user(const UserArgs& args) {
+  if (args.client_name.empty())
+    throw Error(ErrorCode::InvalidInput, "--client-name must not be empty");
+  if (args.server.rfind("https://", 0) != 0)
+    throw Error(ErrorCode::InvalidInput,
+                "--server '" + args.server + "': expected https://HOST:PORT");
+  auto validity = parse_duration(args.validity, "--validity");
+  Algorithm algorithm = parse_algorithm(args.algorithm);
+  CertificateAuthority ca =
+      load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
+  kube::LeafSpec spec;
+  spec.name = "user";
+  spec.kind = kube::LeafKind::Kubeconfig;
+  spec.subject.common_name = args.client_name;
+  spec.subject.organizations = args.orgs;
+  spec.profile = Profile::Client;
+  kube::LeafKey key = PemKeySource().generate(algorithm);
+  Certificate cert = ca.issue(kube::leaf_request(spec, *key.signer, validity));
+  kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,
+                          ca.certificate().pem(), cert.pem(),  key.pem.reveal()};
+  std::cout << kube::render_kubeconfig(config);
+}
+
+}  // namespace
+
+void add_kubeconfig_commands(CLI::App& app) {
+  auto* group = app.add_subcommand("kubeconfig", "Kubeconfig files");
+  group->require_subcommand(1);
+  auto args = std::make_shared<UserArgs>();
+  auto* user = group->add_subcommand(
+      "user", "Print a kubeconfig for a user with a client certificate signed by the cluster CA");
+  user->footer(example(
+      "kpki kubeconfig user --client-name jane --org developers --validity 720h --ca-cert "
+      "out/pki/ca.crt --ca-key out/pki/ca.key --server https://k8s.example.com:6443 > jane.conf"));
+  user->add_option("--client-name", args->client_name, "User name (certificate CN)")->required();
+  user->add_option("--org", args->orgs, "Group (certificate O); repeatable");
+  user->add_option("--validity,--validity-period", args->validity, "Lifetime, e.g. 720h")
+      ->capture_default_str();
+  user->add_option("--ca-cert", args->ca_cert, "Cluster CA certificate (ca.crt)")->required();
+  user->add_option("--ca-key", args->ca_key, "Cluster CA key URI")->required();
+  user->add_option("--server", args->server, "API server URL, https://HOST:PORT")->required();
+  user->add_option("--cluster-name", args->cluster_name, "Cluster name")->capture_default_str();
+  user->add_option("--algorithm", args->algorithm, "Client key algorithm")->capture_default_str();
+  args->ca_key_flags.add_to(*user, "ca-key-");
+  user->callback([args] { run_user(*args); });
+}
+
+}  // namespace kpki::cli

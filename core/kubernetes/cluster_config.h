@@ -1,0 +1,60 @@
+#pragma once
+// The cluster description `kpki init` works from: kpki's own `ClusterPKI` YAML, or kubeadm's
+// v1beta4 InitConfiguration + ClusterConfiguration for a single control-plane node. Parsing is
+// strict: every error names the file and the field.
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/algorithm.h"
+#include "core/kubernetes/network.h"
+
+namespace kpki::kube {
+
+enum class NodeRole { ControlPlane, Worker };
+
+struct NodeConfig {
+  std::string name;
+  std::string address;  // canonical IP text
+  NodeRole role = NodeRole::ControlPlane;
+
+  bool control_plane() const { return role == NodeRole::ControlPlane; }
+};
+
+inline constexpr int kApiServerPort = 6443;
+
+struct ClusterConfig {
+  std::string source;    // the config file, for messages
+  std::string base_dir;  // relative paths resolve against this
+  std::string cluster_name = "kubernetes";
+  Endpoint control_plane_endpoint;  // default: first control-plane node's address:6443
+  std::string service_subnet = "10.96.0.0/12";
+  std::string service_ip;  // first address of the (first) service subnet
+  std::string dns_domain = "cluster.local";
+  Algorithm algorithm = Algorithm::Rsa2048;
+  std::chrono::seconds certificate_validity = std::chrono::hours(8760);
+  std::chrono::seconds ca_certificate_validity = std::chrono::hours(87600);
+  std::vector<std::string> apiserver_cert_sans;
+  std::vector<std::string> etcd_server_cert_sans;
+  std::vector<std::string> etcd_peer_cert_sans;
+  // "ca", "etcd-ca", "front-proxy-ca" -> key URI, paths already resolved; absent = the default
+  // file under OUT/pki.
+  std::map<std::string, std::string> ca_keys;
+  std::string service_account_key;  // resolved path; "" = OUT/pki/sa.key
+  std::vector<NodeConfig> nodes;
+
+  const NodeConfig* find_node(const std::string& name) const;
+};
+
+// Reads either format (told apart by apiVersion). Throws InvalidInput / NotFound naming the file.
+ClusterConfig load_cluster_config(const std::string& path);
+// The same from text; `origin` names it in errors, `base_dir` anchors relative paths.
+ClusterConfig parse_cluster_config(const std::string& text, const std::string& origin,
+                                   const std::string& base_dir);
+
+// Resolves a key URI's relative file path (bare path, file:, botan:, or a pkcs11: URI's
+// pin-source=file:) against `base_dir`.
+std::string resolve_key_uri(const std::string& uri, const std::string& base_dir);
+
+}  // namespace kpki::kube

@@ -1,0 +1,39 @@
+#pragma once
+// `kpki certs check-expiration`: kubeadm's two tables for one node directory (certificates and
+// kubeconfigs; then CAs), as data, text and JSON.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/certificate_request.h"
+
+namespace kpki::kube {
+
+struct ExpirationRow {
+  std::string name;  // "apiserver", "admin.conf", "ca", ...
+  std::string path;  // relative to the node directory
+  bool missing = false;
+  std::string error;  // unreadable file (then no expiry)
+  std::optional<Clock::time_point> expires;
+  std::string ca_name;  // leaves only
+  bool externally_managed = false;
+};
+
+struct ExpirationReport {
+  std::vector<ExpirationRow> certificates;  // sorted by name
+  std::vector<ExpirationRow> authorities;
+};
+
+// Reads every certificate the node should hold (control-plane or worker, judged by what is there).
+ExpirationReport check_expiration(const std::string& node_dir);
+
+// "Jun 06, 2027 15:28 UTC"
+std::string format_expiry_date(Clock::time_point t);
+// kubeadm's residual time: "45s", "59m", "23h", "364d", "9y", "<invalid>" when expired.
+std::string residual_time(Clock::time_point expires, Clock::time_point now);
+
+std::string render_expiration_text(const ExpirationReport& report, Clock::time_point now);
+nlohmann::json expiration_json(const ExpirationReport& report, Clock::time_point now);
+
+}  // namespace kpki::kube

@@ -1,0 +1,51 @@
+#pragma once
+// One leaf of a node directory on disk: a certificate + key pair (pki/apiserver.{crt,key}) or a
+// kubeconfig embedding both. Reading, comparing with what the config asks for, issuing, writing.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/certificate.h"
+#include "core/certificate_authority.h"
+#include "core/file_io.h"
+#include "core/kubernetes/cert_specs.h"
+#include "core/kubernetes/kubeconfig.h"
+#include "core/kubernetes/leaf_keys.h"
+
+namespace kpki::kube {
+
+struct ExistingLeaf {
+  bool cert_present = false;  // the .crt file, or the kubeconfig
+  bool key_present = false;   // the .key file (certificates only)
+  std::optional<Certificate> cert;
+  std::optional<LeafKey> key;
+  std::optional<Kubeconfig> kubeconfig;
+  std::string problem;  // unreadable / inconsistent files
+};
+
+ExistingLeaf read_leaf(const std::string& node_dir, const LeafSpec& spec,
+                       const LeafKeySource& keys);
+
+// Why `leaf` does not match `spec` as issued by `ca` (ca may be null: a CA still to be made);
+// "" when it matches. Checks subject, SANs, EKU, issuer signature, expiry, key pair and, for
+// kubeconfigs, server, cluster, user and embedded CA.
+std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const Certificate* ca,
+                          const std::string& cluster_name);
+
+CertificateRequest leaf_request(const LeafSpec& spec, const Signer& key,
+                                std::chrono::seconds validity);
+
+// Writes the leaf (key then certificate, or the kubeconfig) atomically; new files are recorded
+// in `created` for rollback.
+void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certificate& cert,
+                const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
+                Overwrite overwrite, CreatedFiles& created);
+
+// "DNS:a, DNS:b, IP:10.96.0.1"
+std::string sans_to_string(const SubjectAltNames& sans);
+
+// Writes `data` with `mode` unless a file is there; records it in `created`.
+void write_new_or_replace(const std::string& path, const std::string& data, mode_t mode,
+                          Overwrite overwrite, CreatedFiles& created);
+
+}  // namespace kpki::kube
