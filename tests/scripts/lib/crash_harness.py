@@ -61,12 +61,12 @@ def main(argv):
     if first.returncode != 0:
         sys.exit("%s: uninterrupted build failed: %s" % (name, first.stderr.strip()))
     expect = scenario.get("expect") or listing(d)  # None: whatever a finished build holds
-    problems, _ = check_pki_tree.check(d, expect)
+    problems, _, _ = check_pki_tree.check(d, expect)
     failures += ["uninterrupted build: " + p for p in problems]
     print("%s: seed %d; one build takes %.0f ms; %d kills within it" %
           (name, seed, window * 1000, iterations))
 
-    killed = temps = 0
+    killed = temps = pending = 0
     for i in range(iterations):
         d = fresh(i)
         delay = rng.uniform(0, window * 1.05)
@@ -78,19 +78,21 @@ def main(argv):
             os.killpg(proc.pid, signal.SIGKILL)
             killed += 1
         proc.wait()
-        problems, left = check_pki_tree.check(d)
+        problems, left, between = check_pki_tree.check(d)
         temps += left
+        pending += between
         failures += ["#%d killed at %.0f ms: %s" % (i, delay * 1000, p) for p in problems]
         rerun = run(scenario["build"], d, env)
         if rerun.returncode != 0:
             failures.append("#%d re-run failed: %s" % (i, rerun.stderr.strip()[-300:]))
-        problems, _ = check_pki_tree.check(d, expect)
+        problems, _, _ = check_pki_tree.check(d, expect)
         failures += ["#%d after re-run: %s" % (i, p) for p in problems]
         shutil.rmtree(d)
     for f in failures[:40]:
         print("FAIL: %s: %s" % (name, f))
-    print("%s: %d runs, %d killed mid-build, %d leftover temp files, %d problems" %
-          (name, iterations, killed, temps, len(failures)))
+    print("%s: %d runs, %d killed mid-build, %d leftover temp files, %d kills between the two "
+          "renames of a key/certificate pair, %d problems" %
+          (name, iterations, killed, temps, pending, len(failures)))
     return 1 if failures else 0
 
 
