@@ -5,6 +5,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "core/csr.h"
+#include "core/display_text.h"
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/profiles.h"
@@ -40,7 +41,8 @@ void run_sign(const SignArgs& args) {
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   std::cerr << "wrote " << args.out << " (" << profile_name(profile) << ", "
-            << subject_to_string(request.subject) << ", serial " << leaf.serial_hex() << ")\n";
+            << printable(subject_to_string(request.subject)) << ", serial " << leaf.serial_hex()
+            << ")\n";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "core/chain_verifier.h"
+#include "core/display_text.h"
 #include "core/error.h"
 
 namespace kpki::cli {
@@ -33,7 +34,7 @@ void add_verify_command(CLI::App& app) {
       std::cerr << "kpki: " << args->cert << ": verification failed: " << result.reason << "\n";
       std::exit(1);
     }
-    std::cout << args->cert << ": OK (" << subject_to_string(cert.subject()) << ")\n";
+    std::cout << args->cert << ": OK (" << printable(subject_to_string(cert.subject())) << ")\n";
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "core/display_text.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   // One line, like every other kpki error.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return "kpki: error: " + std::string(e.what()) + " (see --help)\n";
+    return "kpki: error: " + kpki::printable(e.what()) + " (see --help)\n";
   });
 
   kpki::cli::add_ca_commands(app);
@@ -34,10 +35,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const kpki::Error& e) {
-    std::cerr << "kpki: error: " << e.what() << "\n";
+    std::cerr << "kpki: error: " << kpki::printable(e.what()) << "\n";
     return kpki::cli::exit_code_for(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "kpki: error: " << e.what() << "\n";
+    std::cerr << "kpki: error: " << kpki::printable(e.what()) << "\n";
     return 1;
   }
   return 0;

@@ -3,12 +3,15 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/pem.h"
 #include "core/public_key.h"
+#include "core/strict_der.h"
 #include "core/x509_names.h"
 
 namespace kpki {
@@ -18,7 +21,14 @@ namespace {
 Clock::time_point to_time_point(const ASN1_TIME* t) {
   struct tm tm {};
   if (!ASN1_TIME_to_tm(t, &tm)) return {};
-  return Clock::from_time_t(timegm(&tm));
+  // X.509 times run to 9999 (RFC 5280's "no expiry" is 99991231235959Z) but a nanosecond
+  // system_clock ends in 2262: clamp instead of overflowing.
+  constexpr auto kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count();
+  std::time_t seconds = timegm(&tm);
+  if (seconds >= kLimit) return Clock::time_point::max();
+  if (seconds <= -kLimit) return Clock::time_point::min();
+  return Clock::from_time_t(seconds);
 }
 
 }  // namespace
@@ -46,6 +56,7 @@ Certificate Certificate::from_der(ByteView der, const std::string& origin) {
   if (p != der.data() + der.size()) {
     throw Error(ErrorCode::InvalidInput, origin + ": trailing data after the certificate");
   }
+  require_canonical_der(x509.get(), der, origin);
   return Certificate(std::move(x509), Bytes(der.begin(), der.end()));
 }
 
@@ -83,9 +94,18 @@ Subject Certificate::subject() const {
 }
 
 SubjectAltNames Certificate::subject_alt_names() const {
+  int critical = -1;
   GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(x509(), NID_subject_alt_name, nullptr, nullptr)));
-  if (!names) return {};
+      X509_get_ext_d2i(x509(), NID_subject_alt_name, &critical, nullptr)));
+  // -1: no such extension. Otherwise a null result means it is duplicated or does not decode, and
+  // showing "no SANs" for it would misstate what the certificate says.
+  if (!names && critical == -1) return {};
+  if (!names) {
+    ERR_clear_error();
+    throw Error(ErrorCode::InvalidInput,
+                "certificate: subjectAltName extension is " +
+                    std::string(critical == -2 ? "repeated" : "malformed"));
+  }
   return sans_from_general_names(names.get(), "certificate", false);
 }
 

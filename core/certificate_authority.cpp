@@ -1,5 +1,7 @@
 #include "core/certificate_authority.h"
 
+#include <openssl/err.h>
+
 #include <ctime>
 
 #include "core/certificate_builder.h"
@@ -52,6 +54,13 @@ CertificateAuthority::CertificateAuthority(Certificate ca_certificate,
                 ca_origin + " is not valid before " + format_time(certificate_.not_before()));
   }
   public_key_ = public_key_from_der(certificate_.public_key_der());
+  // A root whose self-signature fails is corrupt or tampered with; verifiers that check it would
+  // reject every certificate issued under it, so refuse before issuing any.
+  if (X509_NAME_cmp(X509_get_subject_name(ca), X509_get_issuer_name(ca)) == 0 &&
+      X509_verify(ca, public_key_.get()) != 1) {
+    ERR_clear_error();
+    throw Error(ErrorCode::InvalidInput, ca_origin + ": its self-signature does not verify");
+  }
   EvpPkeyPtr signer_key = public_key_from_der(signer_->public_key_der());
   if (EVP_PKEY_eq(public_key_.get(), signer_key.get()) != 1) {
     throw Error(ErrorCode::InvalidInput,

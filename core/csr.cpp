@@ -8,6 +8,7 @@
 #include "core/pem.h"
 #include "core/public_key.h"
 #include "core/signer.h"
+#include "core/strict_der.h"
 #include "core/subject_alt_names.h"
 #include "core/x509_names.h"
 
@@ -34,6 +35,13 @@ X509ReqPtr parse_request(ByteView content, const std::string& origin) {
   if (!req) throw_openssl_error(ErrorCode::InvalidInput, origin + ": not a valid PKCS#10 CSR");
   if (p != der.data() + der.size())
     throw Error(ErrorCode::InvalidInput, origin + ": trailing data after the CSR");
+  require_canonical_der(req.get(), der, origin);
+  // RFC 2986 knows only version 1 (0); anything else is not a CSR this tool understands.
+  if (X509_REQ_get_version(req.get()) != 0) {
+    throw Error(ErrorCode::InvalidInput, origin + ": unsupported CSR version " +
+                                             std::to_string(X509_REQ_get_version(req.get()) + 1) +
+                                             " (expected 1)");
+  }
   return req;
 }
 
@@ -57,6 +65,12 @@ SigningRequest parse_csr(ByteView content, const std::string& origin) {
         X509V3_get_d2i(extensions.get(), NID_subject_alt_name, &critical, nullptr)));
     if (!names && critical == -2) {
       throw Error(ErrorCode::InvalidInput, origin + ": more than one subjectAltName extension");
+    }
+    // Present but undecodable: dropping it silently would certify the key without the names the
+    // requester asked for, so refuse instead.
+    if (!names && critical >= 0) {
+      ERR_clear_error();
+      throw Error(ErrorCode::InvalidInput, origin + ": subjectAltName extension is malformed");
     }
     if (names) out.sans = sans_from_general_names(names.get(), origin, true);
   }

@@ -8,6 +8,7 @@
 
 #include "core/certificate.h"
 #include "core/csr.h"
+#include "core/display_text.h"
 #include "core/error.h"
 #include "core/pem.h"
 #include "core/public_key.h"
@@ -19,28 +20,40 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string iso_time(Clock::time_point t) {
-  std::time_t tt = Clock::to_time_t(t);
+// From the certificate's own field, not a Clock::time_point: those end in 2262.
+std::string iso_time(const ASN1_TIME* t) {
   std::tm tm{};
-  gmtime_r(&tt, &tm);
+  if (!ASN1_TIME_to_tm(t, &tm)) return "invalid";
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
 
+// Names come from the file being inspected: escaped, so they can neither drive the terminal nor
+// break the JSON encoder (which refuses invalid UTF-8).
+std::vector<std::string> printable_all(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) out.push_back(printable(v));
+  return out;
+}
+
 json subject_json(const Subject& s) {
-  json j = {{"commonName", s.common_name}};
-  if (!s.organizations.empty()) j["organization"] = s.organizations;
-  if (!s.organizational_units.empty()) j["organizationalUnit"] = s.organizational_units;
-  if (!s.country.empty()) j["country"] = s.country;
-  if (!s.state.empty()) j["state"] = s.state;
-  if (!s.locality.empty()) j["locality"] = s.locality;
-  j["text"] = subject_to_string(s);
+  json j = {{"commonName", printable(s.common_name)}};
+  if (!s.organizations.empty()) j["organization"] = printable_all(s.organizations);
+  if (!s.organizational_units.empty())
+    j["organizationalUnit"] = printable_all(s.organizational_units);
+  if (!s.country.empty()) j["country"] = printable(s.country);
+  if (!s.state.empty()) j["state"] = printable(s.state);
+  if (!s.locality.empty()) j["locality"] = printable(s.locality);
+  j["text"] = printable(subject_to_string(s));
   return j;
 }
 
 json sans_json(const SubjectAltNames& sans) {
-  return {{"dns", sans.dns}, {"ip", sans.ips}, {"uri", sans.uris}, {"email", sans.emails}};
+  return {{"dns", printable_all(sans.dns)},
+          {"ip", printable_all(sans.ips)},
+          {"uri", printable_all(sans.uris)},
+          {"email", printable_all(sans.emails)}};
 }
 
 json key_usage_json(X509* x) {
@@ -67,8 +80,8 @@ json certificate_json(const Certificate& cert) {
   j["subject"] = subject_json(cert.subject());
   j["issuer"] = subject_json(subject_from_x509_name(X509_get_issuer_name(x), "certificate", false));
   j["serial"] = cert.serial_hex();
-  j["notBefore"] = iso_time(cert.not_before());
-  j["notAfter"] = iso_time(cert.not_after());
+  j["notBefore"] = iso_time(X509_get0_notBefore(x));
+  j["notAfter"] = iso_time(X509_get0_notAfter(x));
   j["subjectAltNames"] = sans_json(cert.subject_alt_names());
   j["keyUsage"] = key_usage_json(x);
   json eku = json::array();

@@ -1,6 +1,7 @@
 #include "core/file_io.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,18 @@ Bytes read_file(const std::string& path) {
   constexpr size_t kMaxFile = 64u << 20;  // no PKI input is this large; refuse to balloon
   Bytes data;
   std::uint8_t buf[65536];
+  // Key files and PIN/passphrase files pass through here: leave no copy on the stack. (The caller
+  // owns and wipes `data`; reserving the file size up front keeps reallocation from leaving
+  // stray copies in freed heap blocks.)
+  struct Wipe {
+    std::uint8_t* p;
+    size_t n;
+    ~Wipe() { OPENSSL_cleanse(p, n); }
+  } wipe{buf, sizeof buf};
+  if (S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) > kMaxFile)
+    throw Error(ErrorCode::InvalidInput, "'" + path + "' is too large");
+  if (st.st_size > 0 && static_cast<size_t>(st.st_size) <= kMaxFile)
+    data.reserve(static_cast<size_t>(st.st_size) + 1);
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
@@ -96,11 +109,7 @@ void write_file_atomic(const std::string& path, const std::string& data, mode_t 
   write_file_atomic(path, as_bytes(data), mode, overwrite);
 }
 
-void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Overwrite overwrite) {
-  if (overwrite == Overwrite::No && file_exists(path)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "'" + path + "' already exists (use --force to replace it)");
-  }
+std::string write_temp_file(const std::string& path, ByteView data, mode_t mode) {
   std::string temp = temp_name_for(path);
   // O_EXCL + fchmod: the mode holds whatever the umask, and nobody can pre-create the temp name.
   FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
@@ -123,6 +132,10 @@ void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Over
   }
   if (::fsync(fd.get()) != 0) fail("cannot sync");
   if (fd.close() != 0) fail("cannot close");
+  return temp;
+}
+
+void install_temp_file(const std::string& temp, const std::string& path, Overwrite overwrite) {
   if (overwrite == Overwrite::No) {
     // renameat2(RENAME_NOREPLACE) would do; link() + unlink() is the portable no-clobber rename.
     if (::link(temp.c_str(), path.c_str()) != 0) {
@@ -136,16 +149,30 @@ void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Over
     }
     ::unlink(temp.c_str());
   } else if (::rename(temp.c_str(), path.c_str()) != 0) {
-    fail("cannot replace");
+    std::string cause = errno_text();
+    ::unlink(temp.c_str());
+    throw Error(ErrorCode::InvalidInput, "cannot replace '" + path + "'", cause);
   }
-  fsync_directory(parent_directory(path));
 }
 
-void make_directories(const std::string& path, mode_t mode) {
+void sync_parent_directory(const std::string& path) { fsync_directory(parent_directory(path)); }
+
+void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Overwrite overwrite) {
+  if (overwrite == Overwrite::No && file_exists(path)) {
+    throw Error(ErrorCode::AlreadyExists,
+                "'" + path + "' already exists (use --force to replace it)");
+  }
+  install_temp_file(write_temp_file(path, data, mode), path, overwrite);
+  sync_parent_directory(path);
+}
+
+void make_directories(const std::string& path, mode_t mode, CreatedFiles* created) {
   std::filesystem::path current;
   for (const auto& part : std::filesystem::path(path)) {
     current /= part;
-    if (::mkdir(current.c_str(), mode) != 0 && errno != EEXIST) {
+    if (::mkdir(current.c_str(), mode) == 0) {
+      if (created) created->add_directory(current.string());
+    } else if (errno != EEXIST) {
       throw Error(ErrorCode::InvalidInput, "cannot create directory '" + current.string() + "'",
                   errno_text());
     }
@@ -158,6 +185,8 @@ void make_directories(const std::string& path, mode_t mode) {
 
 CreatedFiles::~CreatedFiles() {
   for (const auto& path : paths_) ::unlink(path.c_str());
+  // Deepest first; rmdir only removes empty directories, so nothing else is ever lost.
+  for (auto it = directories_.rbegin(); it != directories_.rend(); ++it) ::rmdir(it->c_str());
 }
 
 }  // namespace kpki

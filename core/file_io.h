@@ -23,11 +23,22 @@ void write_file_atomic(const std::string& path, const std::string& data, mode_t 
 
 bool file_exists(const std::string& path);
 
-// Creates a directory and its parents with `mode` (existing ones are left as they are).
-void make_directories(const std::string& path, mode_t mode);
+// The two halves of write_file_atomic, for writers of several files (core/file_group.h): a
+// temporary sibling of `path` written with `mode` and fsync'd (its name returned), then moved
+// onto `path` (no-clobber with Overwrite::No; the temp is removed on failure), then the
+// directory synced.
+std::string write_temp_file(const std::string& path, ByteView data, mode_t mode);
+void install_temp_file(const std::string& temp, const std::string& path, Overwrite overwrite);
+void sync_parent_directory(const std::string& path);
 
-// Removes files created by an operation that failed half-way, unless commit() is called: a
-// failed command leaves nothing half written.
+class CreatedFiles;
+
+// Creates a directory and its parents with `mode` (existing ones are left as they are). With
+// `created`, each directory this call made is recorded there, so a failed command removes it.
+void make_directories(const std::string& path, mode_t mode, CreatedFiles* created = nullptr);
+
+// Removes files (and then directories) created by an operation that failed half-way, unless
+// commit() is called: a failed command leaves nothing half written and no empty directories.
 class CreatedFiles {
  public:
   CreatedFiles() = default;
@@ -35,10 +46,15 @@ class CreatedFiles {
   CreatedFiles& operator=(const CreatedFiles&) = delete;
   ~CreatedFiles();
   void add(std::string path) { paths_.push_back(std::move(path)); }
-  void commit() { paths_.clear(); }
+  void add_directory(std::string path) { directories_.push_back(std::move(path)); }
+  void commit() {
+    paths_.clear();
+    directories_.clear();
+  }
 
  private:
   std::vector<std::string> paths_;
+  std::vector<std::string> directories_;
 };
 
 }  // namespace kpki

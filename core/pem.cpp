@@ -42,6 +42,12 @@ std::vector<PemBlock> decode_pem(ByteView content, const std::string& origin) {
     OsslBytesPtr owned_name(reinterpret_cast<unsigned char*>(name));
     OsslBytesPtr owned_header(reinterpret_cast<unsigned char*>(header));
     OsslBytesPtr owned_data(data);
+    // RFC 1421 headers (Proc-Type, DEK-Info) mean an encrypted or otherwise transformed body:
+    // certificates, CSRs and public keys never have them, and ignoring them would misread it.
+    if (header != nullptr && header[0] != '\0') {
+      throw Error(ErrorCode::InvalidInput, origin + ": PEM block '" + name +
+                                               "' has headers (encrypted PEM is not supported)");
+    }
     blocks.push_back(PemBlock{name, Bytes(data, data + len)});
   }
   return blocks;

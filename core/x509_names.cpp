@@ -1,5 +1,10 @@
 #include "core/x509_names.h"
 
+#include <openssl/err.h>
+
+#include <optional>
+
+#include "core/display_text.h"
 #include "core/error.h"
 #include "core/subject_alt_names.h"
 
@@ -27,10 +32,14 @@ void add_entry(X509_NAME* name, int nid, const std::string& value, const char* f
   }
 }
 
-std::string entry_text(const X509_NAME_ENTRY* entry) {
+// The entry as UTF-8; nullopt when its bytes do not convert (e.g. a UTF8String that is not UTF-8).
+std::optional<std::string> entry_text(const X509_NAME_ENTRY* entry) {
   unsigned char* utf8 = nullptr;
   int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
-  if (len < 0) return {};
+  if (len < 0) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
   OsslBytesPtr owned(utf8);
   return std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
 }
@@ -82,7 +91,16 @@ Subject subject_from_x509_name(const X509_NAME* name, const std::string& origin,
   for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
     const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, i);
     int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(entry));
-    std::string value = entry_text(entry);
+    std::optional<std::string> text = entry_text(entry);
+    // From a CSR, a name kpki cannot show faithfully (undecodable, control characters) is not
+    // certified: it would forge log lines or terminal output wherever the certificate is shown.
+    if (strict && (!text || !is_printable_utf8(*text))) {
+      throw Error(ErrorCode::InvalidInput,
+                  origin + ": subject attribute " + OBJ_nid2sn(nid) +
+                      " is not valid text (control characters or bad encoding): '" +
+                      printable(text.value_or("")) + "'");
+    }
+    std::string value = text.value_or("");
     switch (nid) {
       case NID_commonName:
         subject.common_name = value;
@@ -134,6 +152,14 @@ GeneralNamesPtr make_general_names(const SubjectAltNames& sans) {
 
 SubjectAltNames sans_from_general_names(const GENERAL_NAMES* names, const std::string& origin,
                                         bool strict) {
+  // Real certificates carry tens of names; thousands only make every later check quadratic and
+  // every log line huge.
+  constexpr int kMaxSans = 1000;
+  if (sk_GENERAL_NAME_num(names) > kMaxSans) {
+    throw Error(ErrorCode::InvalidInput,
+                origin + ": " + std::to_string(sk_GENERAL_NAME_num(names)) +
+                    " subjectAltNames (at most " + std::to_string(kMaxSans) + ")");
+  }
   SubjectAltNames sans;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);

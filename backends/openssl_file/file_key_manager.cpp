@@ -30,6 +30,17 @@ Secret optional_passphrase(const std::string& passphrase_file) {
   return passphrase_file.empty() ? Secret() : read_secret_file(passphrase_file);
 }
 
+// A corrupted key file can still parse: an EC scalar outside [1, n), an RSA modulus that is not
+// p*q. Signing with it gives certificates nobody can verify (or a different key than the file
+// claims), so refuse it when it is read rather than after something was issued.
+void check_key_consistency(EVP_PKEY* key, const std::string& path) {
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!ctx || EVP_PKEY_private_check(ctx.get()) != 1 || EVP_PKEY_pairwise_check(ctx.get()) != 1) {
+    throw_openssl_error(ErrorCode::InvalidInput,
+                        "key file '" + path + "' is corrupt (private and public parts disagree)");
+  }
+}
+
 }  // namespace
 
 EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& passphrase_file) {
@@ -59,6 +70,7 @@ EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& pas
   OPENSSL_cleanse(content.data(), content.size());
   if (!key)
     throw_openssl_error(ErrorCode::InvalidInput, "'" + path + "' is not a private key file");
+  check_key_consistency(key.get(), path);
   return key;
 }
 

@@ -44,7 +44,7 @@ class InitRun {
     const std::string& out = options_.out_dir;
     // Every CA key backend must exist in this build before anything is created.
     for (const CaSpec& spec : ca_specs()) registry_.manager_for(ca_key_uri(config_, spec, out));
-    if (!options_.dry_run) make_directories(out + "/pki/etcd", 0700);
+    if (!options_.dry_run) make_directories(out + "/pki/etcd", 0700, &created_);
     cas_ = prepare_cluster_cas(config_, out, registry_, options_.ca_key_options, options_.force,
                                log_, created_);
     prepare_service_account_key();
@@ -188,8 +188,8 @@ class InitRun {
   void write_node(const NodeConfig& node) {
     std::string node_dir = options_.out_dir + "/nodes/" + node.name;
     if (!options_.dry_run) {
-      make_directories(node_dir + (node.control_plane() ? "/pki/etcd" : "/pki"), 0700);
-      make_directories(node_dir + "/kubelet", 0700);
+      make_directories(node_dir + (node.control_plane() ? "/pki/etcd" : "/pki"), 0700, &created_);
+      make_directories(node_dir + "/kubelet", 0700, &created_);
     }
     for (const CopiedFile& file : copies_for(node)) sync_copy(node_dir, file);
     for (const LeafSpec& spec : leaf_specs(config_, node)) sync_leaf(node_dir, spec);

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/profiles.h"
 
 namespace kpki::kube {
@@ -132,10 +133,22 @@ void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certifi
     return;
   }
   std::string key_path = join(node_dir, spec.key_path());
+  std::string cert_path = join(node_dir, spec.cert_path());
+  std::string cert_pem = cert.pem();
+  std::vector<FileWrite> files;
   // A key kept from before (only its certificate was missing) is not rewritten.
   if (!file_exists(key_path) || read_text_file(key_path) != key.pem.reveal())
-    write_new_or_replace(key_path, key.pem.reveal(), 0600, overwrite, created);
-  write_new_or_replace(join(node_dir, spec.cert_path()), cert.pem(), 0644, overwrite, created);
+    files.push_back({key_path, as_bytes(key.pem.reveal()), 0600, overwrite});
+  files.push_back({cert_path, as_bytes(cert_pem), 0644, overwrite});
+  // Key and certificate land together: a kill between two separate writes left a new key beside
+  // the old certificate (found by tests/scripts/hardening_crash_safety.sh, certs renew).
+  std::vector<std::string> fresh;
+  for (const auto& f : files) {
+    if (!file_exists(f.path)) fresh.push_back(f.path);
+    make_directories(std::filesystem::path(f.path).parent_path().string(), 0700);
+  }
+  write_files_together(files);
+  for (auto& path : fresh) created.add(std::move(path));
 }
 
 }  // namespace kpki::kube

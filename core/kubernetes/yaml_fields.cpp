@@ -71,9 +71,12 @@ std::vector<YamlFields> YamlFields::mappings(const std::string& key) const {
 
 void YamlFields::reject_unknown(const std::set<std::string>& known) const {
   if (!node_ || !node_.IsMap()) return;
+  std::set<std::string> seen;
   for (const auto& entry : node_) {
     std::string key = entry.first.as<std::string>();
     if (!known.count(key)) fail(key, "unknown field");
+    // yaml-cpp keeps both and lookups see the first: the file would not mean what it says.
+    if (!seen.insert(key).second) fail(key, "field given twice");
   }
 }
 

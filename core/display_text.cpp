@@ -1,0 +1,76 @@
+#include "core/display_text.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace kpki {
+
+namespace {
+
+void hex_escape(std::string& out, unsigned char c) {
+  char buf[5];
+  std::snprintf(buf, sizeof buf, "\\x%02X", c);
+  out += buf;
+}
+
+// Length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlongs, no surrogates,
+// nothing above U+10FFFF) and its code point; 0 when it is not one.
+size_t utf8_sequence(std::string_view text, size_t i, std::uint32_t& code_point) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  size_t len = lead < 0x80           ? 1
+               : (lead >> 5) == 0x6  ? 2
+               : (lead >> 4) == 0xE  ? 3
+               : (lead >> 3) == 0x1E ? 4
+                                     : 0;
+  if (len == 0 || i + len > text.size()) return 0;
+  std::uint32_t cp = len == 1 ? lead : lead & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  code_point = cp;
+  return len;
+}
+
+bool is_control(std::uint32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F); }
+
+}  // namespace
+
+bool is_printable_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    std::uint32_t cp = 0;
+    size_t len = utf8_sequence(text, i, cp);
+    if (len == 0 || is_control(cp)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    std::uint32_t cp = 0;
+    size_t len = utf8_sequence(text, i, cp);
+    bool control = is_control(cp);
+    if (len == 0) {
+      hex_escape(out, static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    if (control) {
+      for (size_t k = 0; k < len; ++k) hex_escape(out, static_cast<unsigned char>(text[i + k]));
+    } else if (cp == '\\') {
+      out += "\\\\";
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace kpki
