@@ -1,4 +1,5 @@
 #include "core/certificate_authority.h"
+#include "core/time_format.h"
 
 #include <openssl/err.h>
 
@@ -13,14 +14,7 @@ namespace kpki {
 
 namespace {
 
-std::string format_time(Clock::time_point t) {
-  std::time_t tt = Clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
+std::string format_time(Clock::time_point t) { return format_utc(t, "%Y-%m-%d %H:%M:%S UTC"); }
 
 Bytes subject_key_identifier_of(const Certificate& ca) {
   const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(ca.x509());

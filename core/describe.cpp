@@ -1,4 +1,5 @@
 #include "core/describe.h"
+#include "core/time_format.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -24,9 +25,7 @@ using json = nlohmann::ordered_json;
 std::string iso_time(const ASN1_TIME* t) {
   std::tm tm{};
   if (!ASN1_TIME_to_tm(t, &tm)) return "invalid";
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return format_utc(tm, kIsoUtc);
 }
 
 // Names come from the file being inspected: escaped, so they can neither drive the terminal nor

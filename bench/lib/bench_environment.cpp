@@ -1,5 +1,7 @@
 #include "bench/lib/bench_environment.h"
 
+#include "core/time_format.h"
+
 #include <openssl/crypto.h>
 
 #include <ctime>
@@ -14,14 +16,7 @@ namespace kpki::bench {
 
 namespace {
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_now() { return format_utc(Clock::now(), kIsoUtc); }
 
 std::string cpu_model() {
   std::ifstream cpuinfo("/proc/cpuinfo");

@@ -1,4 +1,5 @@
 #include "core/kubernetes/expiration.h"
+#include "core/time_format.h"
 
 #include <algorithm>
 #include <ctime>
@@ -82,14 +83,7 @@ nlohmann::json row_json(const ExpirationRow& row, Clock::time_point now, bool le
 
 }  // namespace
 
-std::string format_expiry_date(Clock::time_point t) {
-  std::time_t tt = Clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%b %d, %Y %H:%M UTC", &tm);
-  return buf;
-}
+std::string format_expiry_date(Clock::time_point t) { return format_utc(t, "%b %d, %Y %H:%M UTC"); }
 
 std::string residual_time(Clock::time_point expires, Clock::time_point now) {
   // apimachinery's ShortHumanDuration, as kubeadm prints it.

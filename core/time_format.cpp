@@ -1,0 +1,18 @@
+#include "core/time_format.h"
+
+namespace kpki {
+
+std::string format_utc(const std::tm& utc, const char* format) {
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof buf, format, &utc);
+  return std::string(buf, n);
+}
+
+std::string format_utc(Clock::time_point t, const char* format) {
+  std::time_t tt = Clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return format_utc(tm, format);
+}
+
+}  // namespace kpki
