@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   kpki::cli::add_verify_command(app);
   kpki::cli::add_kubernetes_commands(app);
   kpki::cli::add_hsm_commands(app);
+  kpki::cli::add_bench_command(app);
 
   try {
     app.parse(argc, argv);

@@ -33,6 +33,21 @@ Clock::time_point to_time_point(const ASN1_TIME* t) {
 
 }  // namespace
 
+Certificate::Certificate(X509Ptr x509, Bytes der)
+    : der_(std::move(der)), parsed_(std::make_unique<Parsed>()) {
+  parsed_->x509 = std::move(x509);
+}
+
+Certificate Certificate::adopt_issued(Bytes der) { return Certificate(nullptr, std::move(der)); }
+
+X509* Certificate::x509() const {
+  std::call_once(parsed_->once, [this] {
+    if (!parsed_->x509)
+      parsed_->x509 = std::move(from_der(der_, "issued certificate").parsed_->x509);
+  });
+  return parsed_->x509.get();
+}
+
 Certificate Certificate::from_der(ByteView der, const std::string& origin) {
   const unsigned char* p = der.data();
   X509Ptr x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
@@ -75,13 +90,13 @@ std::vector<Certificate> Certificate::load_bundle(const std::string& path) {
 std::string Certificate::pem() const { return encode_pem("CERTIFICATE", der_); }
 
 Subject Certificate::subject() const {
-  return subject_from_x509_name(X509_get_subject_name(x509_.get()), "certificate", false);
+  return subject_from_x509_name(X509_get_subject_name(x509()), "certificate", false);
 }
 
 SubjectAltNames Certificate::subject_alt_names() const {
   int critical = -1;
   GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(x509_.get(), NID_subject_alt_name, &critical, nullptr)));
+      X509_get_ext_d2i(x509(), NID_subject_alt_name, &critical, nullptr)));
   // -1: no such extension. Otherwise a null result means it is duplicated or does not decode, and
   // showing "no SANs" for it would misstate what the certificate says.
   if (!names && critical == -1) return {};
@@ -95,12 +110,19 @@ SubjectAltNames Certificate::subject_alt_names() const {
 }
 
 Bytes Certificate::public_key_der() const {
-  return public_key_to_der(X509_get0_pubkey(x509_.get()));
+  // The certificate's own SubjectPublicKeyInfo bytes: no EVP_PKEY round trip, which also works for
+  // a certificate assembled in memory whose key was never decoded (see core/spki.h).
+  unsigned char* out = nullptr;
+  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x509()), &out);
+  if (len <= 0)
+    throw_openssl_error(ErrorCode::CryptoError, "cannot encode the certificate's public key");
+  OsslBytesPtr owned(out);
+  return Bytes(out, out + len);
 }
 
 std::vector<ExtendedKeyUsage> Certificate::extended_key_usage() const {
   std::vector<ExtendedKeyUsage> out;
-  uint32_t flags = X509_get_extended_key_usage(x509_.get());
+  uint32_t flags = X509_get_extended_key_usage(x509());
   if (flags == UINT32_MAX) return out;  // no EKU extension
   if (flags & XKU_SSL_SERVER) out.push_back(ExtendedKeyUsage::ServerAuth);
   if (flags & XKU_SSL_CLIENT) out.push_back(ExtendedKeyUsage::ClientAuth);
@@ -108,21 +130,21 @@ std::vector<ExtendedKeyUsage> Certificate::extended_key_usage() const {
 }
 
 Clock::time_point Certificate::not_before() const {
-  return to_time_point(X509_get0_notBefore(x509_.get()));
+  return to_time_point(X509_get0_notBefore(x509()));
 }
 Clock::time_point Certificate::not_after() const {
-  return to_time_point(X509_get0_notAfter(x509_.get()));
+  return to_time_point(X509_get0_notAfter(x509()));
 }
 
 std::string Certificate::serial_hex() const {
-  BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509_.get()), nullptr));
+  BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509()), nullptr));
   if (!bn) return {};
   char* hex = BN_bn2hex(bn.get());
   OsslBytesPtr owned(reinterpret_cast<unsigned char*>(hex));
   return hex ? std::string(hex) : std::string();
 }
 
-bool Certificate::is_ca() const { return X509_check_ca(x509_.get()) == 1; }
+bool Certificate::is_ca() const { return X509_check_ca(x509()) == 1; }
 
 std::string Certificate::fingerprint_sha256() const {
   unsigned char md[EVP_MAX_MD_SIZE];

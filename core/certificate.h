@@ -1,5 +1,7 @@
 #pragma once
 // An issued or loaded X.509 certificate: the parsed OpenSSL object and its exact DER.
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,10 @@ class Certificate {
  public:
   // Takes DER; throws InvalidInput (naming `origin`) when it does not parse or has trailing data.
   static Certificate from_der(ByteView der, const std::string& origin = "certificate");
+  // Takes DER that kpki has just encoded and verified itself (the issuance path) and parses it only
+  // when x509() is first needed: parsing decodes the public key, which in OpenSSL 3.0 costs more
+  // than an ECDSA signature (see core/spki.h), and most issued certificates are only written out.
+  static Certificate adopt_issued(Bytes der);
   // Takes one PEM CERTIFICATE block (the first, when there are several).
   static Certificate from_pem(const std::string& pem, const std::string& origin = "certificate");
   // Reads a PEM or DER file; errors name the file.
@@ -20,7 +26,8 @@ class Certificate {
   // All certificates of a PEM bundle.
   static std::vector<Certificate> load_bundle(const std::string& path);
 
-  X509* x509() const { return x509_.get(); }
+  // Parsed on first use for adopt_issued() certificates; safe to call from several threads.
+  X509* x509() const;
   const Bytes& der() const { return der_; }
   std::string pem() const;
 
@@ -35,9 +42,13 @@ class Certificate {
   std::string fingerprint_sha256() const;  // "AB:CD:..."
 
  private:
-  Certificate(X509Ptr x509, Bytes der) : x509_(std::move(x509)), der_(std::move(der)) {}
-  X509Ptr x509_;
+  struct Parsed {
+    std::once_flag once;
+    X509Ptr x509;
+  };
+  Certificate(X509Ptr x509, Bytes der);
   Bytes der_;
+  std::unique_ptr<Parsed> parsed_;  // behind a pointer so that Certificate stays movable
 };
 
 // Subject as a one-line RFC 2253-ish string: "CN=kube-apiserver, O=system:masters".

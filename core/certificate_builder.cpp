@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/public_key.h"
 #include "core/serial.h"
+#include "core/spki.h"
 #include "core/x509_names.h"
 
 namespace kpki {
@@ -109,12 +110,11 @@ X509Ptr build_unsigned_certificate(const CertificateRequest& request,
   set_serial(x.get(), request.serial);
   set_validity(x.get(), request.validity);
 
-  X509NamePtr subject = make_x509_name(request.subject);
-  check(X509_set_subject_name(x.get(), subject.get()), "subject");
-  check(X509_set_issuer_name(x.get(), issuer.name ? issuer.name : subject.get()), "issuer");
+  X509_NAME* subject = X509_get_subject_name(x.get());
+  fill_x509_name(subject, request.subject);
+  check(X509_set_issuer_name(x.get(), issuer.name ? issuer.name : subject), "issuer");
 
-  EvpPkeyPtr key = public_key_from_der(request.subject_public_key);
-  check(X509_set_pubkey(x.get(), key.get()), "public key");
+  set_subject_public_key_info(x.get(), request.subject_public_key);
 
   add_basic_constraints(x.get(), request);
   add_key_usage(x.get(), request.key_usage);
@@ -122,7 +122,7 @@ X509Ptr build_unsigned_certificate(const CertificateRequest& request,
   if (!request.sans.empty()) {
     GeneralNamesPtr names = make_general_names(request.sans);
     // RFC 5280 4.2.1.6: critical when the subject is empty.
-    add_extension(x.get(), NID_subject_alt_name, names, X509_NAME_entry_count(subject.get()) == 0,
+    add_extension(x.get(), NID_subject_alt_name, names, X509_NAME_entry_count(subject) == 0,
                   "subjectAltName");
   }
   add_key_identifiers(x.get(), request, issuer);

@@ -1,5 +1,7 @@
 #include "core/certificate_signing.h"
 
+#include <openssl/objects.h>
+
 #include "core/error.h"
 
 namespace kpki {
@@ -14,48 +16,81 @@ X509AlgorPtr decode_algorithm(const Bytes& der) {
   return algor;
 }
 
+// The digest of a signature AlgorithmIdentifier (nullptr for pure EdDSA).
+const EVP_MD* digest_of(const X509_ALGOR* algorithm) {
+  const ASN1_OBJECT* oid = nullptr;
+  X509_ALGOR_get0(&oid, nullptr, nullptr, algorithm);
+  int digest_nid = NID_undef, key_nid = NID_undef;
+  if (!OBJ_find_sigid_algs(OBJ_obj2nid(oid), &digest_nid, &key_nid)) {
+    throw Error(ErrorCode::CryptoError, "signer reported an unknown signature algorithm");
+  }
+  return digest_nid == NID_undef ? nullptr : EVP_get_digestbynid(digest_nid);
+}
+
+void append_der_header(Bytes& out, uint8_t tag, size_t length) {
+  out.push_back(tag);
+  if (length < 0x80) {
+    out.push_back(static_cast<uint8_t>(length));
+    return;
+  }
+  uint8_t octets = 0;
+  for (size_t l = length; l; l >>= 8) ++octets;
+  out.push_back(static_cast<uint8_t>(0x80 | octets));
+  for (int i = octets - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(length >> (8 * i)));
+}
+
+// Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING },
+// from exactly the TBS bytes that were signed and verified.
+Bytes assemble_certificate(ByteView tbs, ByteView algorithm, ByteView signature) {
+  Bytes bit_string;
+  append_der_header(bit_string, V_ASN1_BIT_STRING, signature.size() + 1);
+  bit_string.push_back(0);  // no unused bits
+  bit_string.insert(bit_string.end(), signature.begin(), signature.end());
+  Bytes der;
+  der.reserve(tbs.size() + algorithm.size() + bit_string.size() + 8);
+  append_der_header(der, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED,
+                    tbs.size() + algorithm.size() + bit_string.size());
+  der.insert(der.end(), tbs.begin(), tbs.end());
+  der.insert(der.end(), algorithm.begin(), algorithm.end());
+  der.insert(der.end(), bit_string.begin(), bit_string.end());
+  return der;
+}
+
+bool signature_verifies(EVP_PKEY* key, const EVP_MD* digest, ByteView tbs, ByteView signature) {
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, digest, nullptr, key) == 1 &&
+         EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), tbs.data(), tbs.size()) ==
+             1;
+}
+
 }  // namespace
 
 Certificate sign_certificate(X509* x, const Signer& signer, EVP_PKEY* verify_key) {
-  X509AlgorPtr algorithm = decode_algorithm(signer.signature_algorithm());
-  // OpenSSL hands these out const; they are the certificate's own fields and are meant to be set
-  // by whoever signs it (X509_sign does the same internally).
+  const Bytes& algorithm_der = signer.signature_algorithm();
+  X509AlgorPtr algorithm = decode_algorithm(algorithm_der);
+  // OpenSSL hands this out const; it is the certificate's own field and is meant to be set by
+  // whoever signs it (X509_sign does the same internally).
   auto* inner = const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(x));
-  const ASN1_BIT_STRING* const_signature = nullptr;
-  const X509_ALGOR* const_outer = nullptr;
-  X509_get0_signature(&const_signature, &const_outer, x);
-  auto* outer = const_cast<X509_ALGOR*>(const_outer);
-  auto* signature = const_cast<ASN1_BIT_STRING*>(const_signature);
-  if (!X509_ALGOR_copy(inner, algorithm.get()) || !X509_ALGOR_copy(outer, algorithm.get())) {
+  if (!X509_ALGOR_copy(inner, algorithm.get())) {
     throw_openssl_error(ErrorCode::CryptoError, "cannot set signature algorithm");
   }
 
-  unsigned char* tbs = nullptr;
-  int tbs_len = i2d_re_X509_tbs(x, &tbs);  // re-encodes: the cached TBS is stale after the edits
+  unsigned char* tbs_data = nullptr;
+  int tbs_len = i2d_re_X509_tbs(x, &tbs_data);  // re-encodes: the cached TBS is stale after edits
   if (tbs_len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode TBSCertificate");
-  OsslBytesPtr tbs_owner(tbs);
-  Bytes value = signer.sign(ByteView(tbs, static_cast<size_t>(tbs_len)));
+  OsslBytesPtr tbs_owner(tbs_data);
+  ByteView tbs(tbs_data, static_cast<size_t>(tbs_len));
+  Bytes value = signer.sign(tbs);
 
-  if (!ASN1_BIT_STRING_set(signature, value.data(), static_cast<int>(value.size()))) {
-    throw_openssl_error(ErrorCode::CryptoError, "cannot set signature");
-  }
-  // Without BITS_LEFT, i2d derives "unused bits" from the last byte's trailing zeros and
-  // corrupts signatures that end in a zero bit.
-  signature->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
-  signature->flags |= ASN1_STRING_FLAG_BITS_LEFT;
-
-  unsigned char* der = nullptr;
-  int der_len = i2d_X509(x, &der);
-  if (der_len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode certificate");
-  OsslBytesPtr der_owner(der);
-  Certificate certificate =
-      Certificate::from_der(ByteView(der, static_cast<size_t>(der_len)), "issued certificate");
-  if (X509_verify(certificate.x509(), verify_key) != 1) {
+  // Verified over the very bytes that go into the certificate, which is then assembled around
+  // them rather than re-encoded by OpenSSL (X509_verify and i2d_X509 would each encode the
+  // certificate again) or parsed back (a public key decode in OpenSSL 3.0, see core/spki.h).
+  if (!signature_verifies(verify_key, digest_of(algorithm.get()), tbs, value)) {
     throw_openssl_error(ErrorCode::CryptoError,
                         "the signer's signature does not verify with the issuer's public key; "
                         "certificate discarded");
   }
-  return certificate;
+  return Certificate::adopt_issued(assemble_certificate(tbs, algorithm_der, value));
 }
 
 }  // namespace kpki

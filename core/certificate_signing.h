@@ -1,7 +1,8 @@
 #pragma once
 // Turns an unsigned certificate into a signed one with any Signer: the signer's
 // AlgorithmIdentifier goes into the TBS and outside it, the TBS DER is signed, the signature set,
-// and the result re-parsed from DER and verified before anyone sees it.
+// the signature verified over exactly those TBS bytes, and the certificate DER assembled around
+// them. A certificate whose signature does not verify is never returned.
 #include "core/certificate.h"
 #include "core/signer.h"
 

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include "core/error.h"
+#include "core/spki.h"
 
 namespace kpki {
 
@@ -37,15 +38,9 @@ std::string public_key_pem(ByteView spki_der) {
 }
 
 Bytes sha1_key_identifier(ByteView spki_der) {
-  const unsigned char* p = spki_der.data();
-  OsslPtr<X509_PUBKEY, X509_PUBKEY_free> pub(
-      d2i_X509_PUBKEY(nullptr, &p, static_cast<long>(spki_der.size())));
-  if (!pub) throw_openssl_error(ErrorCode::InvalidInput, "public key does not parse");
-  const unsigned char* key_bytes = nullptr;
-  int key_len = 0;
-  X509_PUBKEY_get0_param(nullptr, &key_bytes, &key_len, nullptr, pub.get());
+  Bytes key_bits = subject_public_key_bits(spki_der);
   Bytes digest(SHA_DIGEST_LENGTH);
-  SHA1(key_bytes, static_cast<size_t>(key_len), digest.data());
+  SHA1(key_bits.data(), key_bits.size(), digest.data());
   return digest;
 }
 

@@ -69,16 +69,21 @@ ASN1_IA5STRING* ia5(const std::string& s) {
 X509NamePtr make_x509_name(const Subject& subject) {
   X509NamePtr name(X509_NAME_new());
   if (!name) throw_openssl_error(ErrorCode::CryptoError, "out of memory");
-  add_entry(name.get(), NID_countryName, subject.country, "country");
-  add_entry(name.get(), NID_stateOrProvinceName, subject.state, "state");
-  add_entry(name.get(), NID_localityName, subject.locality, "locality");
-  for (const auto& o : subject.organizations)
-    add_entry(name.get(), NID_organizationName, o, "organization");
-  for (const auto& ou : subject.organizational_units) {
-    add_entry(name.get(), NID_organizationalUnitName, ou, "organizational unit");
-  }
-  add_entry(name.get(), NID_commonName, subject.common_name, "common name");
+  fill_x509_name(name.get(), subject);
   return name;
+}
+
+void fill_x509_name(X509_NAME* name, const Subject& subject) {
+  add_entry(name, NID_countryName, subject.country, "country");
+  add_entry(name, NID_stateOrProvinceName, subject.state, "state");
+  add_entry(name, NID_localityName, subject.locality, "locality");
+  for (const auto& o : subject.organizations) {
+    add_entry(name, NID_organizationName, o, "organization");
+  }
+  for (const auto& ou : subject.organizational_units) {
+    add_entry(name, NID_organizationalUnitName, ou, "organizational unit");
+  }
+  add_entry(name, NID_commonName, subject.common_name, "common name");
 }
 
 Subject subject_from_x509_name(const X509_NAME* name, const std::string& origin, bool strict) {

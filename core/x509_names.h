@@ -9,6 +9,9 @@ namespace kpki {
 
 // Attribute order follows Go's crypto/x509 (and so kubeadm): C, ST, L, O, OU, CN.
 X509NamePtr make_x509_name(const Subject& subject);
+// Appends `subject`'s attributes to `name` (a certificate's own subject name, filled in place:
+// X509_set_subject_name would copy it through an encode and a decode).
+void fill_x509_name(X509_NAME* name, const Subject& subject);
 
 // Throws InvalidInput naming `origin` for attributes kpki does not model when `strict` (a CSR);
 // otherwise they are skipped (a certificate being described).

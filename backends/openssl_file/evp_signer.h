@@ -20,6 +20,8 @@ class EvpSigner final : public Signer {
 
  private:
   EvpPkeyPtr key_;
+  EvpMdCtxPtr prepared_;  // EVP_DigestSignInit done once; copied for each signature
+  size_t max_signature_size_ = 0;
   Algorithm algorithm_;
   Bytes public_key_der_;
 };

@@ -92,6 +92,9 @@ run_cluster() {  # run_cluster LABEL OUT
   for ((j = first_pgid; j < ${#KUBE_PGIDS[@]}; j++)); do kill -TERM -- "-${KUBE_PGIDS[$j]}" 2>/dev/null || true; done
   for ((j = first_pgid; j < ${#KUBE_PGIDS[@]}; j++)); do
     for _ in $(seq 50); do kill -0 -- "-${KUBE_PGIDS[$j]}" 2>/dev/null || break; sleep 0.1; done
+    # The next round binds the same ports: a member that ignored TERM must not hold them.
+    kill -KILL -- "-${KUBE_PGIDS[$j]}" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 -- "-${KUBE_PGIDS[$j]}" 2>/dev/null || break; sleep 0.1; done
   done
 }
 

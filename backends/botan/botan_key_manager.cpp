@@ -1,0 +1,47 @@
+#include "backends/botan/botan_key_manager.h"
+
+#include <botan/auto_rng.h>
+
+#include "backends/botan/botan_algorithm.h"
+#include "backends/botan/botan_key_file.h"
+#include "backends/botan/botan_signer.h"
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/key_registry.h"
+
+namespace kpki {
+
+bool BotanKeyManager::exists(const std::string& uri, const KeyOptions&) {
+  return file_exists(key_uri_path(uri));
+}
+
+std::unique_ptr<Signer> BotanKeyManager::generate(const std::string& uri, Algorithm algorithm,
+                                                  const KeyOptions& options) {
+  std::string path = key_uri_path(uri);
+  // Checked before the (slow, for RSA) generation; write_file_atomic checks again, race-free.
+  if (!options.force && file_exists(path)) {
+    throw Error(ErrorCode::AlreadyExists,
+                "key '" + uri + "' already exists (use --force to overwrite it)");
+  }
+  std::unique_ptr<Botan::Private_Key> key;
+  std::string pem;
+  try {
+    Botan::AutoSeeded_RNG rng;
+    key = botan_generate_key(algorithm, rng);
+    pem = botan_private_key_pem(*key, options.passphrase_file, rng);
+  } catch (const Botan::Exception& e) {
+    throw Error(ErrorCode::CryptoError,
+                "Botan could not generate a " + std::string(algorithm_name(algorithm)) + " key",
+                e.what());
+  }
+  write_file_atomic(path, pem, 0600, options.force ? Overwrite::Yes : Overwrite::No);
+  return std::make_unique<BotanSigner>(std::move(key));
+}
+
+std::unique_ptr<Signer> BotanKeyManager::open(const std::string& uri, const KeyOptions& options) {
+  std::string path = key_uri_path(uri);
+  if (!file_exists(path)) throw Error(ErrorCode::NotFound, "key '" + uri + "' does not exist");
+  return std::make_unique<BotanSigner>(load_botan_private_key(path, options.passphrase_file));
+}
+
+}  // namespace kpki

@@ -1,0 +1,43 @@
+#pragma once
+// What the benchmark signs with and issues: keys in a scratch directory (or on the token), a CA
+// made from the key under test, and a realistic leaf request (kube-apiserver with SANs).
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "bench/lib/bench_model.h"
+#include "core/certificate_authority.h"
+
+namespace kpki::bench {
+
+// A private directory for the benchmark's key files, removed afterwards.
+class BenchScratch {
+ public:
+  BenchScratch();
+  BenchScratch(const BenchScratch&) = delete;
+  BenchScratch& operator=(const BenchScratch&) = delete;
+  ~BenchScratch();
+  std::string file(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+struct BenchKey {
+  std::string uri;   // what kpki opens
+  std::string path;  // the file, for the library references; "" for token keys
+  bool is_file = true;
+};
+
+BenchKey bench_key(const std::string& backend, Algorithm algorithm, const BenchOptions& options,
+                   const BenchScratch& scratch);
+
+struct IssuanceFixture {
+  std::unique_ptr<CertificateAuthority> authority;
+  CertificateRequest leaf;
+  Bytes tbs;  // the TBSCertificate of one issued leaf: the message the sign loops sign
+};
+
+IssuanceFixture make_issuance_fixture(std::shared_ptr<const Signer> ca_signer);
+
+}  // namespace kpki::bench

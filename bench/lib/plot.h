@@ -1,0 +1,14 @@
+#pragma once
+// A bar chart of a benchmark report drawn by gnuplot: one group per algorithm x backend, bars for
+// kpki's sign rate (1 and N threads), the library's own sign rate and the issuance rate.
+#include <string>
+
+#include "bench/lib/bench_model.h"
+
+namespace kpki::bench {
+
+// `path` ends in .svg or .png. Throws InvalidInput for another extension, Unsupported when
+// gnuplot is not installed, DeviceError when gnuplot fails.
+void plot_report(const BenchReport& report, const std::string& path);
+
+}  // namespace kpki::bench

@@ -1,0 +1,113 @@
+// `kpki bench`: compares the crypto backends on this machine. The measuring lives in bench/lib;
+// this file only turns flags into BenchOptions and picks the output format.
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "bench/lib/bench_runner.h"
+#include "bench/lib/plot.h"
+#include "bench/lib/report.h"
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace kpki::cli {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+// "2", "2s", "1.5s", "500ms": benchmark durations are short and often fractional, unlike
+// certificate lifetimes.
+std::chrono::duration<double> parse_bench_duration(const std::string& text) {
+  std::string number = text;
+  double scale = 1.0;
+  if (number.size() > 2 && number.ends_with("ms")) {
+    number.resize(number.size() - 2);
+    scale = 0.001;
+  } else if (number.size() > 1 && number.ends_with("s")) {
+    number.pop_back();
+  }
+  try {
+    size_t used = 0;
+    double value = std::stod(number, &used);
+    if (used == number.size() && value > 0) return std::chrono::duration<double>(value * scale);
+  } catch (const std::exception&) {
+  }
+  throw Error(ErrorCode::InvalidInput,
+              "--duration '" + text + "' is not a positive time (e.g. 2s, 1.5, 500ms)");
+}
+
+struct BenchFlags {
+  std::string duration = "1s";
+  int threads = 0;
+  std::string algorithms;
+  std::string backends;
+  std::string pkcs11_uri;
+  std::string pkcs11_module;
+  std::string output = "text";
+  std::string plot;
+};
+
+void run(const BenchFlags& flags) {
+  bench::BenchOptions options;
+  options.duration = parse_bench_duration(flags.duration);
+  options.threads = flags.threads;
+  for (const auto& name : split_list(flags.algorithms)) {
+    options.algorithms.push_back(parse_algorithm(name));
+  }
+  options.backends = split_list(flags.backends);
+  options.pkcs11_uri = flags.pkcs11_uri;
+  options.pkcs11_module = flags.pkcs11_module;
+
+  bench::BenchReport report = bench::run_bench(options);
+  if (flags.output == "json") {
+    std::cout << bench::report_json(report).dump(2) << "\n";
+  } else if (flags.output == "csv") {
+    std::cout << bench::render_csv(report);
+  } else {
+    std::cout << bench::render_table(report);
+  }
+  if (!flags.plot.empty()) {
+    bench::plot_report(report, flags.plot);
+    std::cerr << "wrote " << flags.plot << "\n";
+  }
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto flags = std::make_shared<BenchFlags>();
+  auto* cmd = app.add_subcommand(
+      "bench",
+      "Compare the crypto backends on this machine: key generation, sign rate on 1 and N "
+      "threads, full issuance rate and latency, against each library's own sign loop");
+  cmd->footer(
+      example("kpki bench --algorithms ecdsa-p256,ed25519 --backends openssl,botan "
+              "--duration 2s --plot bench.svg"));
+  cmd->add_option("--duration", flags->duration, "Time per measurement (2s, 1.5, 500ms)")
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads,
+                  "Threads for the N-thread sign rate (default: CPUs)");
+  cmd->add_option("--algorithms", flags->algorithms,
+                  "Comma-separated algorithms (default: all six)");
+  cmd->add_option("--backends", flags->backends,
+                  "Comma-separated: openssl,botan,pkcs11 (default: openssl,botan, plus pkcs11 "
+                  "with --pkcs11-uri)");
+  cmd->add_option("--pkcs11-uri", flags->pkcs11_uri,
+                  "Token URI for the pkcs11 rows; kpki adds ;object=kpki-bench-ALG");
+  cmd->add_option("--pkcs11-module", flags->pkcs11_module, "PKCS#11 module for --pkcs11-uri");
+  add_output_format_flag(*cmd, flags->output, /*with_csv=*/true);
+  cmd->add_option("--plot", flags->plot,
+                  "Also draw a bar chart with gnuplot (FILE.svg or FILE.png)");
+  cmd->callback([flags] { run(*flags); });
+}
+
+}  // namespace kpki::cli
