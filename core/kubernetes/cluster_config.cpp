@@ -7,6 +7,7 @@
 #include "core/key_registry.h"
 #include "core/kubernetes/config_checks.h"
 #include "core/kubernetes/kubeadm_config.h"
+#include "core/kubernetes/yaml_documents.h"
 #include "core/kubernetes/yaml_fields.h"
 
 namespace kpki::kube {
@@ -129,6 +130,7 @@ ClusterConfig parse_cluster_config(const std::string& text, const std::string& o
                                    const std::string& base_dir) {
   std::vector<YAML::Node> docs;
   try {
+    require_few_yaml_documents(text, origin);  // before LoadAll, which can loop forever
     docs = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     throw Error(ErrorCode::InvalidInput, origin + ":" + std::to_string(e.mark.line + 1) + ":" +

@@ -74,6 +74,8 @@ CONFIGS = {
         for i in range(8)) + GOOD_NODES,
     "deep-nesting.yaml": HEAD + "x: " + "[" * 5000 + "]" * 5000 + "\n" + GOOD_NODES,
     "binary.yaml": "\x00\x01\x02\xff\xfe",
+    # Found by fuzz_cluster_config: yaml-cpp 0.7's LoadAll looped, allocating, until memory ran out.
+    "yaml-cpp-loadall-loop.yaml": "," * 71 + "# nit # o\n",
     "kubeadm-bad-kind.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\n",
 }
 
