@@ -12,8 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)uri.has_object_selector();
     if (uri.id) {
       (void)kpki::to_hex(*uri.id);
-      kpki::Pkcs11Uri again =
-          kpki::parse_pkcs11_uri("pkcs11:id=" + kpki::percent_encode(*uri.id));
+      kpki::Pkcs11Uri again = kpki::parse_pkcs11_uri("pkcs11:id=" + kpki::percent_encode(*uri.id));
       kpki::fuzz::require(again.id == uri.id, "percent_encode(id) does not parse back");
     }
   });
