@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error is 2, whatever CLI11's internal code.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const kpki::Error& e) {
     std::cerr << "kpki: error: " << kpki::printable(e.what()) << "\n";
     return kpki::cli::exit_code_for(e.code());

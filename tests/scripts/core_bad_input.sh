@@ -130,5 +130,9 @@ expect_ok "encrypted key with passphrase" "$KPKI" ca create --key enc.key --key-
 expect_error "usage error is one line" "--cn is required" \
   "$KPKI" issue --ca-cert ca.crt --ca-key ca.key --profile server --key l.key --out l.crt
 nothing_written l.key l.crt
+rc=0; "$KPKI" issue --bogus-flag >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] && pass || fail "usage error exit code $rc, expected 2"
+rc=0; "$KPKI" --help >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 0 ] && pass || fail "--help exit code $rc"
 
 finish
