@@ -8,6 +8,7 @@
 
 #include "backends/pkcs11/ck_error.h"
 #include "core/ossl_ptr.h"
+#include "core/public_key.h"
 
 namespace kpki {
 
@@ -42,14 +43,6 @@ Bytes unwrap_ec_point(const Bytes& value, std::size_t bare_size) {
   return Bytes(data, data + bare_size);
 }
 
-Bytes spki_of(EVP_PKEY* key) {
-  unsigned char* out = nullptr;
-  int len = i2d_PUBKEY(key, &out);
-  if (len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode the token's public key");
-  OsslBytesPtr owned(out);
-  return Bytes(out, out + len);
-}
-
 Bytes spki_from_params(const char* type, OSSL_PARAM_BLD* bld) {
   ParamPtr params(OSSL_PARAM_BLD_to_param(bld));
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
@@ -59,7 +52,7 @@ Bytes spki_from_params(const char* type, OSSL_PARAM_BLD* bld) {
     throw_openssl_error(ErrorCode::DeviceError, "the token's public key is not valid");
   }
   EvpPkeyPtr key(raw);
-  return spki_of(key.get());
+  return public_key_to_der(key.get());
 }
 
 Bytes require(const Pkcs11Session& session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type,
@@ -184,7 +177,7 @@ Bytes public_key_spki(const Pkcs11Session& session, CK_OBJECT_HANDLE object) {
       Bytes point = unwrap_ec_point(point_attr, 32);
       EvpPkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, point.data(), 32));
       if (!key) throw_openssl_error(ErrorCode::DeviceError, "the token's Ed25519 key is not valid");
-      return spki_of(key.get());
+      return public_key_to_der(key.get());
     }
     if (curve.empty() || key_type != CKK_EC) {
       throw Error(ErrorCode::Unsupported,

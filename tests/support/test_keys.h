@@ -34,6 +34,16 @@ CommandResult run_command(const std::string& command_line);
 // Path of the kpki binary under test.
 std::string kpki_binary();
 
+// gtest parameter names for Algorithm values: "rsa2048", "ecdsap256", ...
+struct AlgorithmParamName {
+  template <class ParamInfo>
+  std::string operator()(const ParamInfo& info) const {
+    std::string name(algorithm_name(info.param));
+    std::erase(name, '-');
+    return name;
+  }
+};
+
 // A self-signed CA certificate for `signer`.
 Certificate make_test_ca(const Signer& signer, const std::string& cn = "test-ca");
 

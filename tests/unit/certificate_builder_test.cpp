@@ -115,11 +115,7 @@ TEST_P(BuilderTest, CaHasSkiCriticalConstraintsAndKeyCertSign) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, BuilderTest, ::testing::ValuesIn(kAllAlgorithms),
-                         [](const auto& info) {
-                           std::string name(algorithm_name(info.param));
-                           std::erase(name, '-');
-                           return name;
-                         });
+                         kpki::testing::AlgorithmParamName());
 
 TEST(Profiles, ServerClientPeerUsages) {
   CertificateRequest r;

@@ -95,11 +95,7 @@ TEST_P(FileKeyTest, GenerateOpenAndSignWithEveryAlgorithm) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, FileKeyTest, ::testing::ValuesIn(kAllAlgorithms),
-                         [](const auto& info) {
-                           std::string name(algorithm_name(info.param));
-                           std::erase(name, '-');
-                           return name;
-                         });
+                         kpki::testing::AlgorithmParamName());
 
 TEST(FileKeys, ReadsPkcs1AndSec1AndEncryptedPkcs8) {
   TempDir dir;

@@ -11,6 +11,7 @@
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "tests/support/pkcs11_verify.h"
 #include "tests/support/softhsm_token.h"
+#include "tests/support/test_keys.h"
 
 namespace kpki {
 namespace {
@@ -90,11 +91,7 @@ TEST_P(Pkcs11Concurrency, ForkedChildCanSign) {
 INSTANTIATE_TEST_SUITE_P(Algorithms, Pkcs11Concurrency,
                          ::testing::Values(Algorithm::Rsa2048, Algorithm::EcdsaP256,
                                            Algorithm::Ed25519),
-                         [](const auto& info) {
-                           std::string name(algorithm_name(info.param));
-                           name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
-                           return name;
-                         });
+                         kpki::testing::AlgorithmParamName());
 
 }  // namespace
 }  // namespace kpki

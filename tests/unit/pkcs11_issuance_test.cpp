@@ -65,11 +65,7 @@ TEST_P(Pkcs11Issuance, EightThreadsIssueTwoHundredCertificatesEach) {
 INSTANTIATE_TEST_SUITE_P(Algorithms, Pkcs11Issuance,
                          ::testing::Values(Algorithm::Rsa2048, Algorithm::EcdsaP384,
                                            Algorithm::Ed25519),
-                         [](const auto& info) {
-                           std::string name(algorithm_name(info.param));
-                           name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
-                           return name;
-                         });
+                         kpki::testing::AlgorithmParamName());
 
 }  // namespace
 }  // namespace kpki

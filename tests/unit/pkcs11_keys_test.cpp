@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "tests/support/pkcs11_verify.h"
 #include "tests/support/softhsm_token.h"
+#include "tests/support/test_keys.h"
 
 namespace kpki {
 namespace {
@@ -81,11 +82,7 @@ TEST_P(Pkcs11Keys, PrivateKeyIsSensitiveAndNeverExtractable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgorithms, Pkcs11Keys, ::testing::ValuesIn(kAllAlgorithms),
-                         [](const auto& info) {
-                           std::string name(algorithm_name(info.param));
-                           name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
-                           return name;
-                         });
+                         kpki::testing::AlgorithmParamName());
 
 TEST(Pkcs11Keys2, GivenIdIsUsedAndFindsTheKey) {
   if (!test::softhsm_available()) GTEST_SKIP();
