@@ -47,6 +47,7 @@ class InitRun {
     if (!options_.dry_run) make_directories(out + "/pki/etcd", 0700, &created_);
     cas_ = prepare_cluster_cas(config_, out, registry_, options_.ca_key_options, options_.force,
                                log_, created_);
+    load_ca_key_files();
     prepare_service_account_key();
     for (const auto& node : config_.nodes) write_node(node);
     issue_pending();
@@ -77,6 +78,14 @@ class InitRun {
     sa_pub_ = public_key_pem(sa_key_.signer->public_key_der());
   }
 
+  // File CA keys are copied into every control-plane node: read each once, not once per node.
+  void load_ca_key_files() {
+    for (size_t i = 0; i < cas_.size(); ++i) {
+      const std::string& path = cas_[i].key_file;
+      if (!path.empty() && file_exists(path)) ca_key_pems_[i] = Secret(read_text_file(path));
+    }
+  }
+
   std::vector<CopiedFile> copies_for(const NodeConfig& node) {
     std::vector<CopiedFile> files;
     auto ca_cert = [&](CaId id, const std::string& rel) {
@@ -89,11 +98,12 @@ class InitRun {
     if (!node.control_plane()) return files;
     ca_cert(CaId::Etcd, "pki/etcd/ca.crt");
     ca_cert(CaId::FrontProxy, "pki/front-proxy-ca.crt");
-    for (const ClusterCa& ca : cas_) {
+    for (size_t i = 0; i < cas_.size(); ++i) {
       // A CA key leaves its URI only when it is a plain file: a token key never lands in a tree.
+      const ClusterCa& ca = cas_[i];
       if (ca.key_file.empty()) continue;
-      std::string content = file_exists(ca.key_file) ? read_text_file(ca.key_file) : "";
-      files.push_back({ca.spec->base_path + ".key", content, 0600, ca.spec->name + " key"});
+      files.push_back(
+          {ca.spec->base_path + ".key", ca_key_pems_[i].reveal(), 0600, ca.spec->name + " key"});
     }
     files.push_back({kServiceAccountKey, sa_key_.pem.reveal(), 0600, "service-account key"});
     files.push_back({kServiceAccountPub, sa_pub_, 0644, "service-account public key"});
@@ -202,6 +212,7 @@ class InitRun {
   PlanLog log_;
   CreatedFiles created_;
   std::array<ClusterCa, 3> cas_;
+  std::array<Secret, 3> ca_key_pems_;  // contents of the file CA keys, "" for others
   LeafKey sa_key_;
   std::string sa_pub_;
   InitSummary summary_;
