@@ -30,7 +30,7 @@ void run_issue(IssueArgs& args) {
   if (profile == Profile::Ca)
     throw Error(ErrorCode::InvalidInput, "--profile ca: use 'kpki ca create' for CAs");
   Algorithm algorithm = parse_algorithm(args.algorithm);
-  auto lifetime = parse_duration(args.validity, "--validity");
+  Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
   validate_subject_alt_names(args.subject.sans);
   ensure_writable(args.out, args.force);
   // pkcs11 module flag is shared by both keys.
@@ -49,7 +49,7 @@ void run_issue(IssueArgs& args) {
   request.sans = args.subject.sans;
   request.subject_public_key = signer->public_key_der();
   apply_profile(profile, key_type(signer->algorithm()), request);
-  request.validity = Validity::from_now(lifetime);
+  request.validity = validity;
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   rollback.commit();

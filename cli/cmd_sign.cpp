@@ -25,7 +25,7 @@ void run_sign(const SignArgs& args) {
   Profile profile = parse_profile(args.profile);
   if (profile == Profile::Ca)
     throw Error(ErrorCode::InvalidInput, "--profile ca: kpki does not sign CA CSRs");
-  auto lifetime = parse_duration(args.validity, "--validity");
+  Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
   ensure_writable(args.out, args.force);
   SigningRequest csr = load_csr(args.csr);
   KeyType subject_key = check_public_key_policy(csr.public_key_der, args.csr);
@@ -37,7 +37,7 @@ void run_sign(const SignArgs& args) {
   request.sans = csr.sans;
   request.subject_public_key = csr.public_key_der;
   apply_profile(profile, subject_key, request);
-  request.validity = Validity::from_now(lifetime);
+  request.validity = validity;
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   std::cerr << "wrote " << args.out << " (" << profile_name(profile) << ", "

@@ -30,7 +30,7 @@ struct RenewResult {
   std::string path;
   std::string old_serial;
   std::string new_serial;
-  Clock::time_point not_after;
+  TimePoint not_after;
 };
 
 std::vector<RenewResult> renew_certificates(const RenewOptions& options,
