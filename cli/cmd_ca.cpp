@@ -8,6 +8,7 @@
 #include "core/certificate_authority.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/key_uri_display.h"
 #include "core/profiles.h"
 
 namespace kpki::cli {
@@ -42,7 +43,7 @@ void run_ca_create(const CaCreateArgs& args) {
   Certificate ca = CertificateAuthority::self_sign(request, *signer);
   write_certificate(args.out, ca, args.force);
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
-            << " key " << args.key_uri << "\nwrote " << args.out << " ("
+            << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
             << subject_to_string(request.subject) << ", serial " << ca.serial_hex() << ")\n";
 }
 

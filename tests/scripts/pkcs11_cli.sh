@@ -76,7 +76,7 @@ expect_ok "hsm keys text" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-sourc
 
 # Failures: one line, exit != 0, nothing written.
 d="$WORK/ecdsa-p256"
-echo "wrong-pin-0000" > "$WORK/bad-pin"
+echo "wrong-pin-0000" > "$WORK/bad-pin" && chmod 600 "$WORK/bad-pin"
 expect_error "wrong PIN" "CKR_PIN_INCORRECT" "$KPKI" issue --ca-cert "$d/ca.crt" \
   --ca-key "pkcs11:token=$TOKEN;object=ca-ecdsa-p256?pin-source=file:$WORK/bad-pin" \
   --profile server --cn x --key "$WORK/x.key" --out "$WORK/x.crt"

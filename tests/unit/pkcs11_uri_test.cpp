@@ -82,7 +82,7 @@ TEST(Pkcs11Uri, PinValueIsKeptButNeverEchoed) {
   EXPECT_EQ(message_of("pkcs11:token=a?pin-value=s3cret&pin-value=other").find("s3cret"),
             std::string::npos);
   EXPECT_EQ(message_of("pkcs11:token=a?pin-value=s3%zzcret").find("s3"), std::string::npos);
-  EXPECT_EQ(redact_pkcs11_uri("pkcs11:a=b?pin-value=xyz&module-path=/m"),
+  EXPECT_EQ(redact_key_uri("pkcs11:a=b?pin-value=xyz&module-path=/m"),
             "pkcs11:a=b?pin-value=***&module-path=/m");
 }
 
