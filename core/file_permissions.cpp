@@ -10,16 +10,16 @@ namespace kpki {
 
 void require_private_file(const std::string& path, std::string_view what) {
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
-    throw Error(ErrorCode::NotFound, std::string(what) + " '" + path + "' does not exist");
-  }
-  if (S_ISCHR(st.st_mode) || (st.st_mode & (S_IRWXG | S_IRWXO)) == 0) return;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  mode_t loose = st.st_mode & (S_IRWXG | S_IRWXO);
+  if (loose == 0) return;
   char mode[8];
   std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-  std::string who = (st.st_mode & S_IRWXO) ? "others" : "group";
-  std::string how = (st.st_mode & (S_IRGRP | S_IROTH)) ? "readable" : "accessible";
+  std::string who = (loose & S_IRWXG) && (loose & S_IRWXO) ? "group and others"
+                    : (loose & S_IRWXG)                    ? "group"
+                                                           : "others";
   throw Error(ErrorCode::InvalidInput, std::string(what) + " '" + path + "' is mode " + mode +
-                                           ": " + how + " by " + who + "; chmod 600 it");
+                                           ", open to " + who + ": chmod 600 '" + path + "'");
 }
 
 }  // namespace kpki

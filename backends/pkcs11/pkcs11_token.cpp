@@ -206,9 +206,10 @@ void Pkcs11Token::check_pin_counters(CK_FLAGS flags, const PinSource& pin) const
   if (flags & CKF_USER_PIN_FINAL_TRY) {
     pkcs11_warn("the user PIN of " + name_ + " has one try left; a wrong PIN locks the token");
   } else if (flags & CKF_USER_PIN_COUNT_LOW) {
+    // SoftHSM sets this after any failed login until one succeeds; devices when few tries remain.
     pkcs11_warn(name_ +
-                " reports wrong user PINs (CKF_USER_PIN_COUNT_LOW): few tries are left "
-                "before it locks");
+                " reports failed logins (CKF_USER_PIN_COUNT_LOW): further wrong PINs may "
+                "lock it");
   }
 }
 

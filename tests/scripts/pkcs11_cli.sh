@@ -86,6 +86,9 @@ rc=0; out=$("$KPKI" ca create --key "pkcs11:token=$TOKEN;object=ca-ecdsa-p256?pi
 expect_ok "pin-value wrong PIN exit 7" test "$rc" -eq 7
 expect_ok "pin-value not echoed" sh -c "! printf '%s' '$out' | grep -q s3cret-9876"
 expect_ok "pin-value warning" sh -c "printf '%s' '$out' | grep -q 'process listing'"
+# SoftHSM flags the token CKF_USER_PIN_COUNT_LOW after failed logins (until one succeeds): the next
+# login warns, and succeeds.
+expect_ok "count-low warning after wrong PINs" sh -c "'$KPKI' key public '$(uri ca-ecdsa-p256)' 2>&1 >/dev/null | grep -q 'warning: .*CKF_USER_PIN_COUNT_LOW'"
 expect_error "missing token lists tokens" "no token matching.*tokens present: token=$TOKEN" \
   "$KPKI" ca create --key "pkcs11:token=nope;object=ca?pin-source=$PIN" --cn x --out "$WORK/z.crt"
 expect_error "missing key lists keys" "no private key matching object=absent.*'ca-rsa-2048'" \

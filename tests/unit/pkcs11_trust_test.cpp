@@ -133,10 +133,10 @@ TEST(Pkcs11ModuleFile, ModuleNameUsesThePrivateSoftHsmConfig) {
 }
 
 TEST(Pkcs11ModuleFile, ConfigResolvesRelativeModulePathAgainstItsDirectory) {
-  EXPECT_EQ(resolve_key_uri("pkcs11:token=a;object=b?module-path=lib/m.so&pin-source=file:pin",
-                            "/etc/kpki"),
+  EXPECT_EQ(kube::resolve_key_uri(
+                "pkcs11:token=a;object=b?module-path=lib/m.so&pin-source=file:pin", "/etc/kpki"),
             "pkcs11:token=a;object=b?module-path=/etc/kpki/lib/m.so&pin-source=file:/etc/kpki/pin");
-  EXPECT_EQ(resolve_key_uri("pkcs11:token=a?module-path=/abs/m.so", "/etc/kpki"),
+  EXPECT_EQ(kube::resolve_key_uri("pkcs11:token=a?module-path=/abs/m.so", "/etc/kpki"),
             "pkcs11:token=a?module-path=/abs/m.so");
 }
 
@@ -156,13 +156,12 @@ TEST_F(Pkcs11TrustToken, PinFileReadableByOthersIsRefused) {
   std::string why = error_of([&] { manager_.exists(token.uri("ca"), options_); }, &code);
   EXPECT_EQ(code, ErrorCode::InvalidInput);
   EXPECT_NE(why.find("PIN file '" + token.pin_file() +
-                     "' is mode 0644: readable by others; "
-                     "chmod 600 it"),
+                     "' is mode 0644, open to group and others: chmod 600"),
             std::string::npos)
       << why;
   chmod(token.pin_file().c_str(), 0640);
   why = error_of([&] { manager_.exists(token.uri("ca"), options_); });
-  EXPECT_NE(why.find("is mode 0640: readable by group"), std::string::npos) << why;
+  EXPECT_NE(why.find("is mode 0640, open to group: chmod 600"), std::string::npos) << why;
   chmod(token.pin_file().c_str(), 0600);
   EXPECT_FALSE(manager_.exists(token.uri("ca"), options_));
 }
@@ -209,8 +208,8 @@ TEST_F(Pkcs11TrustToken, OpeningAKeyWithExtraUsesWarns) {
   testing::internal::CaptureStderr();
   manager_.open(token.uri("loose"), options_);
   std::string loose = testing::internal::GetCapturedStderr();
-  EXPECT_NE(loose.find("allows more than signing (extractable, derive)"), std::string::npos)
-      << loose;
+  EXPECT_NE(loose.find("allows more than signing (extractable, "), std::string::npos) << loose;
+  EXPECT_NE(loose.find("derive)"), std::string::npos) << loose;
   testing::internal::CaptureStderr();
   manager_.open(token.uri("tight"), options_);
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "");

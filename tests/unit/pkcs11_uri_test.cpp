@@ -66,7 +66,8 @@ TEST(Pkcs11Uri, RejectsBadInput) {
   EXPECT_EQ(code_of("pkcs11:type=secret"), ErrorCode::InvalidInput);
   EXPECT_EQ(code_of("pkcs11:token"), ErrorCode::InvalidInput);
   EXPECT_EQ(code_of("pkcs11:object=a?pin-source=a&pin-source=b"), ErrorCode::InvalidInput);
-  EXPECT_EQ(code_of("pkcs11:object=a?module-name=softhsm"), ErrorCode::InvalidInput);
+  EXPECT_EQ(code_of("pkcs11:object=a?module-name="), ErrorCode::InvalidInput);
+  EXPECT_EQ(code_of("pkcs11:object=a?module-name=a&module-path=/b"), ErrorCode::InvalidInput);
   EXPECT_EQ(code_of("pkcs11:object=a?pin-source=a&pin-value=b"), ErrorCode::InvalidInput);
   EXPECT_NE(message_of("pkcs11:bogus=1").find("pkcs11:bogus=1"), std::string::npos)
       << "the message names the URI";
