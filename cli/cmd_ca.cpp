@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_registry.h"
+#include "core/key_uri_display.h"
 #include "core/profiles.h"
 
 namespace kpki::cli {
@@ -48,7 +49,7 @@ void run_ca_create(const CaCreateArgs& args) {
   write_certificate(args.out, ca, args.force);
   rollback.commit();
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
-            << " key " << args.key_uri << "\nwrote " << args.out << " ("
+            << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
             << subject_to_string(request.subject) << ", serial " << ca.serial_hex() << ")\n";
 }
 

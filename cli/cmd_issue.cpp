@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_registry.h"
+#include "core/key_uri_display.h"
 #include "core/profiles.h"
 #include "core/subject_alt_names.h"
 
@@ -54,9 +55,9 @@ void run_issue(IssueArgs& args) {
   write_certificate(args.out, leaf, args.force);
   rollback.commit();
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
-            << " key " << args.key_uri << "\nwrote " << args.out << " (" << profile_name(profile)
-            << ", " << subject_to_string(request.subject) << ", serial " << leaf.serial_hex()
-            << ")\n";
+            << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
+            << profile_name(profile) << ", " << subject_to_string(request.subject) << ", serial "
+            << leaf.serial_hex() << ")\n";
 }
 
 }  // namespace

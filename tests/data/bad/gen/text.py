@@ -21,6 +21,17 @@ PKCS11_URIS = [
     "pkcs11://token=t;object=o", "pkcs11:token=t;object=o#frag",
 ]
 
+# --- PKCS#11 trust (module files, module-name, pin-value spellings): every one is refused ---
+PKCS11_TRUST_URIS = [
+    "pkcs11:token=t;object=o?module-path=relative/module.so",
+    "pkcs11:token=t;object=o?module-path=/nonexistent-kpki-dir/module.so",
+    "pkcs11:token=t;object=o?module-path=/tmp", "pkcs11:token=t;object=o?module-path=/etc/passwd",
+    "pkcs11:token=t;object=o?module-name=", "pkcs11:token=t;object=o?module-name=a&module-path=/b.so",
+    "pkcs11:token=t;object=o?module-name=no-such-kpki-module",
+    "pkcs11:token=t;PIN-VALUE=1234;object=o", "pkcs11:token=t;object=o?pin%2Dvalue=1234",
+]
+# --- end PKCS#11 trust ---
+
 OTHER_URIS = ["", "file:", "botan:", "foo:bar", "file:/nonexistent-kpki-dir/ca.key",
               "http://example.com/ca.key"]
 
@@ -85,6 +96,8 @@ def add(corpus):
         corpus.add("durations/%02d.txt" % i, d, "validity")
     for i, u in enumerate(PKCS11_URIS):
         corpus.add("pkcs11-uris/%02d.txt" % i, u, "key-uri")
+    for i, u in enumerate(PKCS11_TRUST_URIS):
+        corpus.add("pkcs11-uris/trust-%02d.txt" % i, u, "key-uri")
     for i, u in enumerate(OTHER_URIS):
         corpus.add("key-uris/%02d.txt" % i, u, "key-uri")
     for n, text in CONFIGS.items():
