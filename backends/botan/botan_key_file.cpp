@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/pem.h"
 #include "core/secret.h"
 
 namespace kpki {
@@ -20,6 +21,7 @@ constexpr size_t kPbkdf2Iterations = 600000;
 std::unique_ptr<Botan::Private_Key> load_botan_private_key(const std::string& path,
                                                            const std::string& passphrase_file) {
   Bytes content = read_file(path);
+  require_single_object(content, path, "private key");
   Secret passphrase;
   if (!passphrase_file.empty()) passphrase = read_secret_file(passphrase_file);
   try {

@@ -67,7 +67,9 @@ EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& pas
     const unsigned char* p = content.data();
     key.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(content.size())));
   }
+  std::string ambiguous = single_object_problem(content, path, "private key");
   OPENSSL_cleanse(content.data(), content.size());
+  if (!ambiguous.empty()) throw Error(ErrorCode::InvalidInput, ambiguous);
   if (!key)
     throw_openssl_error(ErrorCode::InvalidInput, "'" + path + "' is not a private key file");
   check_key_consistency(key.get(), path);
