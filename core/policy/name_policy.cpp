@@ -120,7 +120,8 @@ void enforce_name_policy(const NamePolicy& policy, const Subject& subject,
     if (d.rfind("*.", 0) == 0 && !policy.allow_wildcard_dns)
       c.default_refusal(Refusal::WildcardDns, dns, d, "is a wildcard");
     if (!allowed && is_kubernetes_reserved(d))
-      c.default_refusal(Refusal::ReservedDns, dns, d, "is reserved by Kubernetes (API server and Service names)");
+      c.default_refusal(Refusal::ReservedDns, dns, d,
+                        "is reserved by Kubernetes (API server and Service names)");
   }
   for (const auto& a : sans.ips) {
     bool allowed = c.check_rules(ip, a);
