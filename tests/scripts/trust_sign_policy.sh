@@ -93,6 +93,14 @@ csr kcm "/CN=system:kube-controller-manager"
 refused kcm "CN 'system:kube-controller-manager' is denied by policy.yaml: deny.commonNames" --policy policy.yaml
 csr uri "/CN=x" "URI:spiffe://example.com/x"
 refused uri "URI 'spiffe://example.com/x' is not allowed" --policy policy.yaml
+# The documented example policy (docs/examples/policy.yaml) works as docs/policy.md says.
+EXAMPLE=$KPKI_SOURCE_DIR/docs/examples/policy.yaml
+csr kubelet "/CN=system:node:w1/O=system:nodes" "DNS:w1.nodes.example.com,IP:192.0.2.10"
+signed kubelet --policy "$EXAMPLE"
+csr gateway "/CN=system:node:gw/O=system:nodes" "DNS:gw.nodes.example.com,IP:192.0.2.1"
+refused gateway "IP '192.0.2.1' is denied by .*policy.yaml: deny.ips" --policy "$EXAMPLE"
+csr stranger "/CN=mallory" "DNS:w2.nodes.example.com"
+refused stranger "CN 'mallory' matches no allow rule" --policy "$EXAMPLE"
 printf 'allow:\n  dnss: [a.example.com]\n' >typo.yaml
 cp kdefault.csr typo.csr
 refused typo "typo.yaml: allow.dnss: unknown field" --policy typo.yaml
