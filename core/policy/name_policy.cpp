@@ -51,7 +51,7 @@ bool is_kubernetes_reserved(std::string_view dns) {
 
 class Checker {
  public:
-  Checker(const NamePolicy& policy, const std::string& origin) : policy_(policy), origin_(origin) {
+  Checker(const NamePolicy& policy, const std::string& origin) : origin_(origin) {
     for (const NameRules* r : {&policy.dns, &policy.ips, &policy.uris, &policy.emails})
       any_san_allow_ |= !r->allow.empty();
   }
@@ -87,7 +87,6 @@ class Checker {
     refuse(why, type, name, what + " (refused by default policy)");
   }
 
-  const NamePolicy& policy_;
   const std::string& origin_;
   bool any_san_allow_ = false;
 };
