@@ -55,6 +55,7 @@ Certificate Certificate::from_der(ByteView der, const std::string& origin) {
 }
 
 Certificate Certificate::from_pem(const std::string& pem, const std::string& origin) {
+  require_single_object(as_bytes(pem), origin, "certificate");
   for (auto& block : decode_pem(as_bytes(pem), origin)) {
     if (block.label == "CERTIFICATE") return from_der(block.der, origin);
   }

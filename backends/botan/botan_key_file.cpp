@@ -7,6 +7,7 @@
 #include "core/file_io.h"
 #include "core/file_permissions.h"
 #include "core/key_encryption.h"
+#include "core/pem.h"
 #include "core/secret.h"
 
 namespace kpki {
@@ -17,6 +18,7 @@ std::unique_ptr<Botan::Private_Key> load_botan_private_key(const std::string& pa
   Bytes content = read_file(path);
   // The key's plaintext bytes: wiped whichever way this function leaves.
   WipeOnExit wipe_content(content);
+  require_single_object(content, path, "private key");
   Secret passphrase;
   if (!passphrase_file.empty()) passphrase = read_secret_file(passphrase_file);
   try {

@@ -50,6 +50,7 @@ EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& pas
   require_private_file(path, "key file");
   Bytes content = read_file(path);
   WipeOnExit wipe_content(content);
+  require_single_object(content, path, "private key");
   Secret passphrase = optional_passphrase(passphrase_file);
   BioPtr bio(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
   EvpPkeyPtr key;

@@ -12,7 +12,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from gen import certs, csrs, keys, pki, text  # noqa: E402
+from gen import certs, csrs, keys, pki, text, trust_names  # noqa: E402
 from gen.corpus import Corpus  # noqa: E402
 
 GENERATED = ["certs", "ca-certs", "csrs", "keys", "durations", "pkcs11-uris", "key-uris", "configs"]
@@ -31,6 +31,10 @@ def main():
     csrs.add(corpus, leaf_key)
     keys.add(corpus, ca_cert)
     text.add(corpus)
+    # --- Trust issue, items 4/10/12 (name policy, invisible characters, one object per file):
+    # gen/trust_names.py; all must fail through the verbs named, like the rest of the corpus.
+    trust_names.add(corpus, leaf_key, ca_key, ca_cert)
+    # --- end of trust-issue block
     corpus.write_manifest()
     print("%d hostile inputs written to %s" % (len(corpus.entries), HERE))
 
