@@ -59,6 +59,12 @@ void KeyRegistry::add(const std::string& scheme, std::unique_ptr<KeyManager> man
 }
 
 KeyManager& KeyRegistry::manager_for(std::string_view uri) const {
+  // A scheme added by a program that embeds kpki (its own backend) is not one key_uri_scheme
+  // knows: look the URI's prefix up among the registered ones first.
+  if (auto colon = uri.find(':'); colon != std::string_view::npos) {
+    auto it = managers_.find(std::string(uri.substr(0, colon)));
+    if (it != managers_.end()) return *it->second;
+  }
   std::string scheme = key_uri_scheme(uri);
   auto it = managers_.find(scheme);
   if (it != managers_.end()) return *it->second;

@@ -20,6 +20,8 @@ std::string key_uri_path(std::string_view uri);
 
 class KeyRegistry {
  public:
+  // Registers `manager` for URIs "scheme:...". Any scheme may be added, so a program that embeds
+  // kpki can bring its own backend (examples/embed).
   void add(const std::string& scheme, std::unique_ptr<KeyManager> manager);
 
   // The manager for `uri`'s scheme. Throws Unsupported ("kpki was built without PKCS#11 support")

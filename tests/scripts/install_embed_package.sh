@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The engine as an installed library and a Debian package, from the build tree that made $KPKI:
+#  - `cmake --install` puts bin/kpki, the man page, the bash completion, the public headers (whose
+#    own #include lines resolve inside include/kpki), the static libraries and kpkiConfig.cmake
+#    under a fresh prefix;
+#  - examples/embed, configured against that prefix only, builds warning-free, registers its own
+#    backend ("memory:" keys), issues a CA and a server certificate, and `openssl verify` accepts
+#    them;
+#  - `cpack -G DEB` makes a .deb whose Depends names the Debian package of every shared library
+#    the binary needs, which holds the man page and completion but no headers, and whose unpacked
+#    usr/bin/kpki --version runs.
+source "$(dirname "$0")/lib/common.sh"
+command -v dpkg-deb >/dev/null && command -v cpack >/dev/null || { echo "no dpkg-deb/cpack"; exit 77; }
+BUILD=$(dirname "$(dirname "$KPKI")")
+[ -f "$BUILD/CMakeCache.txt" ] || { echo "FAIL: $BUILD is not a build tree"; exit 1; }
+VERSION=$("$KPKI" --version)
+cd "$WORK"
+
+# --- cmake --install ----------------------------------------------------------------------------
+P=$WORK/prefix
+expect_ok "cmake --install" cmake --install "$BUILD" --prefix "$P"
+libdir=$(dirname "$(find "$P" -name kpkiConfig.cmake | head -1)")/../..
+for f in bin/kpki share/man/man1/kpki.1 share/bash-completion/completions/kpki \
+  include/kpki/core/signer.h include/kpki/core/certificate_authority.h \
+  include/kpki/core/key_registry.h include/kpki/backends/backends.h; do
+  if [ -f "$P/$f" ]; then pass; else fail "cmake --install: $f missing"; fi
+done
+for f in libkpki_core.a libkpki_backends.a cmake/kpki/kpkiConfig.cmake \
+  cmake/kpki/kpkiConfigVersion.cmake cmake/kpki/kpkiTargets.cmake; do
+  if [ -f "$libdir/$f" ]; then pass; else fail "cmake --install: lib/$f missing"; fi
+done
+if [ -n "$(find "$P" -name 'libkpki_bench*')" ]; then fail "bench library installed"; else pass; fi
+# Every quoted include of an installed header names another installed header.
+unresolved=$(cd "$P/include/kpki" && for h in $(find . -name '*.h'); do
+  sed -n 's/^#include "\(.*\)"/\1/p' "$h" | while read -r inc; do
+    [ -f "$inc" ] || echo "$h includes $inc"
+  done
+done)
+if [ -z "$unresolved" ]; then pass; else fail "installed headers include what is not installed: $unresolved"; fi
+if [ "$("$P/bin/kpki" --version)" = "$VERSION" ]; then pass; else fail "installed kpki --version"; fi
+
+# --- examples/embed against the installed package ------------------------------------------------
+cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+launcher=$(sed -n 's/^CMAKE_CXX_COMPILER_LAUNCHER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+expect_ok "configure examples/embed" cmake -S "$KPKI_SOURCE_DIR/examples/embed" -B embed \
+  -DCMAKE_PREFIX_PATH="$P" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror"
+expect_ok "build examples/embed" cmake --build embed
+mkdir out
+if out=$(./embed/kpki_embed out 2>&1); then pass; else fail "kpki_embed: $out"; fi
+if printf '%s' "$out" | grep -q 'issued CN=embed-server by CN=embed-ca'; then pass; else
+  fail "kpki_embed output: $out"
+fi
+expect_ok "openssl verify of the embedded issuance" openssl verify -CAfile out/ca.crt \
+  -purpose sslserver -verify_hostname embed.example out/server.crt
+
+# --- cpack -G DEB -------------------------------------------------------------------------------
+expect_ok "cpack -G DEB" cpack -G DEB -B "$WORK/deb" --config "$BUILD/CPackConfig.cmake"
+deb=$(ls "$WORK"/deb/kpki_*.deb 2>/dev/null | head -1)
+if [ -n "$deb" ]; then pass; else fail "no kpki_*.deb in $(ls "$WORK/deb")"; finish; exit; fi
+depends=$(dpkg-deb -f "$deb" Depends)
+depends_names=$(printf '%s' "$depends" | tr ',|' '\n\n' | awk '{ print $1 }')
+# owner SONAME: the Debian package that holds the library the binary loads under SONAME.
+owner() {
+  local path
+  path=$(ldd "$KPKI" | awk -v l="$1" '$1 == l { print $3 }')
+  [ -n "$path" ] || return 0
+  local p found
+  for p in "$path" "$(realpath "$path")" "${path#/usr}" "/usr$path"; do
+    found=$(dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1) || true
+    if [ -n "$found" ]; then echo "$found"; return; fi
+  done
+}
+for lib in $(objdump -p "$KPKI" | awk '/NEEDED/ { print $2 }'); do
+  pkg=$(owner "$lib")
+  [ -n "$pkg" ] || continue  # a library no Debian package owns (a local build of it)
+  if printf '%s\n' "$depends_names" | grep -qxF "$pkg"; then pass; else
+    fail "Depends '$depends' lacks $pkg (for $lib)"
+  fi
+done
+if printf '%s\n' "$depends_names" | grep -qxF libssl3; then pass; else fail "Depends lacks libssl3: $depends"; fi
+contents=$(dpkg-deb -c "$deb")
+for f in ./usr/bin/kpki ./usr/share/man/man1/kpki.1 ./usr/share/bash-completion/completions/kpki; do
+  if printf '%s\n' "$contents" | grep -q " $f\$"; then pass; else fail "$f not in the .deb"; fi
+done
+if printf '%s\n' "$contents" | grep -qE '/include/|\.a$'; then fail "headers or libraries in the .deb"; else pass; fi
+dpkg-deb -x "$deb" unpacked
+if [ "$(unpacked/usr/bin/kpki --version)" = "$VERSION" ]; then pass; else fail "unpacked kpki --version"; fi
+
+# --- the man page and the completion work -------------------------------------------------------
+if grep -q '^\.TH KPKI 1' unpacked/usr/share/man/man1/kpki.1; then pass; else fail "man page has no .TH"; fi
+# complete WORDS...: what the completion offers for the last (partial) word.
+complete_words() {
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kpki; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ unpacked/usr/share/bash-completion/completions/kpki "$@"
+}
+if complete_words kpki "" | grep -qx issue; then pass; else fail "completion: no 'issue' verb"; fi
+if complete_words kpki ca "" | grep -qx create; then pass; else fail "completion: no 'ca create'"; fi
+if complete_words kpki issue --pro | grep -qx -- --profile; then pass; else fail "completion: no --profile"; fi
+if complete_words kpki issue --profile "" | grep -qx server; then pass; else fail "completion: no profile values"; fi
+finish

@@ -1,0 +1,78 @@
+// A program embedding kpki registers its own backend under its own URI scheme (examples/embed):
+// the registry must route such URIs to it, while an unregistered scheme is still refused.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "backends/backends.h"
+#include "core/certificate_authority.h"
+#include "core/error.h"
+#include "core/key_registry.h"
+
+namespace kpki {
+namespace {
+
+// "outside:PATH" keys are PKCS#8 files kept by the built-in file backend: real keys, and a
+// manager kpki does not know about.
+class OutsideKeyManager : public KeyManager {
+ public:
+  bool exists(const std::string& uri, const KeyOptions& options) override {
+    return key_registry().manager_for(file_uri(uri)).exists(file_uri(uri), options);
+  }
+  std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
+                                   const KeyOptions& options) override {
+    ++calls;
+    return key_registry().manager_for(file_uri(uri)).generate(file_uri(uri), algorithm, options);
+  }
+  std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override {
+    ++calls;
+    return key_registry().manager_for(file_uri(uri)).open(file_uri(uri), options);
+  }
+  int calls = 0;
+
+ private:
+  static std::string file_uri(const std::string& uri) {
+    return "file:" + uri.substr(uri.find(':') + 1);
+  }
+};
+
+TEST(KeyRegistryOutsideScheme, RegisteredSchemeIsRoutedAndSigns) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("kpki-outside-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  KeyRegistry registry;
+  auto owned = std::make_unique<OutsideKeyManager>();
+  OutsideKeyManager* manager = owned.get();
+  registry.add("outside", std::move(owned));
+
+  std::string uri = "outside:" + (dir / "ca.key").string();
+  bool created = false;
+  auto signer = registry.open_or_generate(uri, Algorithm::EcdsaP256, {}, &created);
+  EXPECT_TRUE(created);
+  EXPECT_EQ(manager->calls, 1);
+  EXPECT_EQ(&registry.manager_for(uri), manager);
+
+  CertificateRequest request;
+  request.subject.common_name = "outside-ca";
+  request.is_ca = true;
+  request.key_usage = kKeyCertSign | kCrlSign | kDigitalSignature;
+  request.validity = Validity::from_now(std::chrono::hours(24));
+  Certificate ca = CertificateAuthority::self_sign(request, *signer);
+  EXPECT_EQ(ca.public_key_der(), signer->public_key_der());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(KeyRegistryOutsideScheme, UnregisteredSchemeIsStillRefused) {
+  KeyRegistry registry;
+  registry.add("outside", std::make_unique<OutsideKeyManager>());
+  try {
+    registry.manager_for("elsewhere:key");
+    FAIL() << "an unregistered scheme was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidInput);
+  }
+}
+
+}  // namespace
+}  // namespace kpki
