@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake pkg-config make
+  g++ cmake pkg-config make dpkg-dev
   libssl-dev openssl
   libp11-dev libp11-kit-dev p11-kit p11-kit-modules softhsm2 opensc
   libbotan-2-dev botan

@@ -8,6 +8,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "backends/backends.h"  // kpki::key_registry(): the built-in backends, for comparison
 #include "core/certificate_authority.h"

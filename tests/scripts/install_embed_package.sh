@@ -42,9 +42,16 @@ if [ "$("$P/bin/kpki" --version)" = "$VERSION" ]; then pass; else fail "installe
 # --- examples/embed against the installed package ------------------------------------------------
 cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 launcher=$(sed -n 's/^CMAKE_CXX_COMPILER_LAUNCHER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+# A sanitizer build's static libraries need the sanitizer runtime in the program that links them.
+cache_on() { grep -qE "^$1:BOOL=(ON|1|TRUE)" "$BUILD/CMakeCache.txt"; }
+san=""
+cache_on KPKI_SANITIZE && san="-fsanitize=address,undefined"
+cache_on KPKI_FUZZ && san="-fsanitize=address,undefined"
+cache_on KPKI_TSAN && san="-fsanitize=thread"
 expect_ok "configure examples/embed" cmake -S "$KPKI_SOURCE_DIR/examples/embed" -B embed \
   -DCMAKE_PREFIX_PATH="$P" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" \
-  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror"
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror $san" \
+  -DCMAKE_EXE_LINKER_FLAGS="$san"
 expect_ok "build examples/embed" cmake --build embed
 mkdir out
 if out=$(./embed/kpki_embed out 2>&1); then pass; else fail "kpki_embed: $out"; fi

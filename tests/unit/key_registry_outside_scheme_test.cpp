@@ -37,10 +37,17 @@ class OutsideKeyManager : public KeyManager {
   }
 };
 
-TEST(KeyRegistryOutsideScheme, RegisteredSchemeIsRoutedAndSigns) {
-  auto dir =
+// A private temporary directory, removed however the test ends.
+struct TempDir {
+  std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("kpki-outside-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  TempDir() { std::filesystem::create_directories(path); }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+TEST(KeyRegistryOutsideScheme, RegisteredSchemeIsRoutedAndSigns) {
+  TempDir temp;
+  const auto& dir = temp.path;
   KeyRegistry registry;
   auto owned = std::make_unique<OutsideKeyManager>();
   OutsideKeyManager* manager = owned.get();
@@ -60,7 +67,6 @@ TEST(KeyRegistryOutsideScheme, RegisteredSchemeIsRoutedAndSigns) {
   request.validity = Validity::from_now(std::chrono::hours(24));
   Certificate ca = CertificateAuthority::self_sign(request, *signer);
   EXPECT_EQ(ca.public_key_der(), signer->public_key_der());
-  std::filesystem::remove_all(dir);
 }
 
 TEST(KeyRegistryOutsideScheme, UnregisteredSchemeIsStillRefused) {
