@@ -1,6 +1,9 @@
 #include "cli/cli_support.h"
 
+#include <iostream>
+
 #include "backends/backends.h"
+#include "core/display_text.h"
 #include "core/error.h"
 #include "core/file_io.h"
 
@@ -47,6 +50,13 @@ void ensure_writable(const std::string& path, bool force) {
 
 void write_certificate(const std::string& path, const Certificate& certificate, bool force) {
   write_file_atomic(path, certificate.pem(), 0644, force ? Overwrite::Yes : Overwrite::No);
+}
+
+kube::ClusterConfig load_cluster_config_and_warn(const std::string& path) {
+  kube::ClusterConfig config = kube::load_cluster_config(path);
+  for (const auto& warning : config.warnings)
+    std::cerr << "kpki: warning: " << printable(warning) << "\n";
+  return config;
 }
 
 std::string example(const std::string& text) { return "\nExample:\n  " + text + "\n"; }

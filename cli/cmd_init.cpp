@@ -19,7 +19,7 @@ struct InitArgs {
 };
 
 void run_init_command(InitArgs& args) {
-  kube::ClusterConfig config = kube::load_cluster_config(args.config);
+  kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   args.options.ca_key_options = args.ca_key.options;
   if (args.options.dry_run) std::cout << "dry run: nothing is written\n";
   kube::InitSummary summary =
