@@ -13,6 +13,7 @@
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/expiration.h"
 #include "core/kubernetes/init.h"
+#include "tests/support/cluster_config_errors.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::kube {
@@ -27,16 +28,7 @@ ClusterConfig parse(const std::string& yaml) {
   return parse_cluster_config(yaml, "cluster.yaml", "/cfg");
 }
 
-std::string error_of(const std::string& yaml) {
-  try {
-    parse(yaml);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::InvalidInput) << e.what();
-    return e.message();
-  }
-  ADD_FAILURE() << "no error for:\n" << yaml;
-  return "";
-}
+std::string error_of(const std::string& yaml) { return testing::config_error_of(yaml); }
 
 std::string server_of(const ClusterConfig& c, const NodeConfig& node, const std::string& leaf) {
   for (const auto& spec : leaf_specs(c, node))
