@@ -26,7 +26,9 @@ void run_init_command(InitArgs& args) {
       kube::run_init(config, args.options, key_registry(), PemKeySource(), std::cout);
   std::cout << (args.options.dry_run ? "plan: " : "") << summary.created << " created, "
             << summary.replaced << " replaced, " << summary.kept << " kept, " << summary.mismatched
-            << " mismatching\n";
+            << " mismatching";
+  if (summary.removed > 0) std::cout << ", " << summary.removed << " removed";
+  std::cout << "\n";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "backends/backends.h"
@@ -108,6 +109,43 @@ TEST(KubeadmParity, InitWritesSuperAdminOnceAndCheckExpirationAgrees) {
   // Absent by design on cp2: not reported as missing.
   for (const auto& row : check_expiration(options.out_dir + "/nodes/cp2").certificates)
     EXPECT_FALSE(row.missing) << row.name;
+}
+
+// A tree from an older kpki has super-admin.conf on every control-plane node: reported, and
+// removed with --force.
+TEST(KubeadmParity, InitRemovesMisplacedSuperAdminOnlyWithForce) {
+  testing::TempDir dir;
+  auto config = [&](const std::string& extra) {
+    return parse_cluster_config(kHeader + extra +
+                                    "encryptionAlgorithm: ECDSA-P256\n"
+                                    "controlPlaneEndpoint: 127.0.0.1:6443\n"
+                                    "nodes:\n  - {name: cp1, address: 127.0.0.1}\n"
+                                    "  - {name: cp2, address: 127.0.0.2}\n",
+                                "cluster.yaml", dir.path());
+  };
+  InitOptions options;
+  options.out_dir = dir.path() + "/out";
+  std::ostringstream log;
+  run_init(config(""), options, key_registry(), PemKeySource(), log);
+  std::string cp1 = options.out_dir + "/nodes/cp1/super-admin.conf";
+  std::string cp2 = options.out_dir + "/nodes/cp2/super-admin.conf";
+  std::filesystem::copy_file(cp1, cp2);
+  EXPECT_THROW(run_init(config(""), options, key_registry(), PemKeySource(), log), Error);
+  EXPECT_NE(log.str().find("MISMATCH        nodes/cp2/super-admin.conf  not written on this node"),
+            std::string::npos)
+      << log.str();
+  EXPECT_TRUE(file_exists(cp2));
+  options.force = true;
+  InitSummary s = run_init(config(""), options, key_registry(), PemKeySource(), log);
+  EXPECT_EQ(s.removed, 1);
+  EXPECT_EQ(s.replaced, 0);
+  EXPECT_FALSE(file_exists(cp2));
+  EXPECT_TRUE(file_exists(cp1));
+  // superAdminKubeconfig: false takes it off the first node too.
+  s = run_init(config("superAdminKubeconfig: false\n"), options, key_registry(), PemKeySource(),
+               log);
+  EXPECT_EQ(s.removed, 1);
+  EXPECT_FALSE(file_exists(cp1));
 }
 
 // Item 15: kubeadm cannot load Ed25519 keys; ECDSA-P384 loads but is no kubeadm <= 1.33 value.
