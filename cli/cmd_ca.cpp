@@ -8,6 +8,9 @@
 #include "core/certificate_authority.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/file_io.h"
+#include "core/key_registry.h"
+#include "core/key_uri_display.h"
 #include "core/profiles.h"
 
 namespace kpki::cli {
@@ -27,22 +30,26 @@ struct CaCreateArgs {
 
 void run_ca_create(const CaCreateArgs& args) {
   Algorithm algorithm = parse_algorithm(args.algorithm);
-  auto lifetime = parse_duration(args.validity, "--validity");
+  // Every check that needs no key comes before one is generated.
+  Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
   ensure_writable(args.out, args.force);
 
+  CreatedFiles rollback;
   bool created = false;
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
+  if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
   CertificateRequest request;
   request.subject = args.subject.subject;
   request.sans = args.subject.sans;
   apply_profile(Profile::Ca, key_type(signer->algorithm()), request);
   if (args.path_length >= 0) request.path_length = args.path_length;
-  request.validity = Validity::from_now(lifetime);
+  request.validity = validity;
   Certificate ca = CertificateAuthority::self_sign(request, *signer);
   write_certificate(args.out, ca, args.force);
+  rollback.commit();
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
-            << " key " << args.key_uri << "\nwrote " << args.out << " ("
+            << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
             << subject_to_string(request.subject) << ", serial " << ca.serial_hex() << ")\n";
 }
 

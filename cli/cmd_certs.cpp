@@ -20,7 +20,8 @@ struct CheckArgs {
 
 void run_check(const CheckArgs& args) {
   kube::ExpirationReport report = kube::check_expiration(args.dir);
-  auto now = Clock::now();
+  // Rounded up: a certificate issued for 8760h a moment ago has 364d left, as kubeadm shows it.
+  auto now = std::chrono::ceil<std::chrono::seconds>(Clock::now());
   if (args.format == "json") {
     std::cout << kube::expiration_json(report, now).dump(2) << "\n";
   } else {

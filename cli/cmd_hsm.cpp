@@ -106,7 +106,8 @@ void run_keys(const HsmOptions& o) {
                      {"size", k.size},
                      {"sensitive", json_bool(k.sensitive)},
                      {"extractable", json_bool(k.extractable)},
-                     {"never_extractable", json_bool(k.never_extractable)}});
+                     {"never_extractable", json_bool(k.never_extractable)},
+                     {"modifiable", json_bool(k.modifiable)}});
     }
     std::cout << out.dump(2) << '\n';
     return;

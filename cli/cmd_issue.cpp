@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_registry.h"
+#include "core/key_uri_display.h"
 #include "core/profiles.h"
 #include "core/subject_alt_names.h"
 
@@ -30,7 +31,7 @@ void run_issue(IssueArgs& args) {
   if (profile == Profile::Ca)
     throw Error(ErrorCode::InvalidInput, "--profile ca: use 'kpki ca create' for CAs");
   Algorithm algorithm = parse_algorithm(args.algorithm);
-  auto lifetime = parse_duration(args.validity, "--validity");
+  Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
   validate_subject_alt_names(args.subject.sans);
   ensure_writable(args.out, args.force);
   // pkcs11 module flag is shared by both keys.
@@ -49,14 +50,14 @@ void run_issue(IssueArgs& args) {
   request.sans = args.subject.sans;
   request.subject_public_key = signer->public_key_der();
   apply_profile(profile, key_type(signer->algorithm()), request);
-  request.validity = Validity::from_now(lifetime);
+  request.validity = validity;
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   rollback.commit();
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
-            << " key " << args.key_uri << "\nwrote " << args.out << " (" << profile_name(profile)
-            << ", " << subject_to_string(request.subject) << ", serial " << leaf.serial_hex()
-            << ")\n";
+            << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
+            << profile_name(profile) << ", " << subject_to_string(request.subject) << ", serial "
+            << leaf.serial_hex() << ")\n";
 }
 
 }  // namespace

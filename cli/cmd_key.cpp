@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/key_uri_display.h"
 #include "core/public_key.h"
 
 namespace kpki::cli {
@@ -35,7 +36,8 @@ void add_key_commands(CLI::App& app) {
   generate->callback([gen] {
     auto signer = key_registry().manager_for(gen->uri).generate(
         gen->uri, parse_algorithm(gen->algorithm), gen->key.options);
-    std::cerr << "generated " << algorithm_name(signer->algorithm()) << " key " << gen->uri << "\n";
+    std::cerr << "generated " << algorithm_name(signer->algorithm()) << " key "
+              << redact_key_uri(gen->uri) << "\n";
   });
 
   auto pub = std::make_shared<Args>();

@@ -1,10 +1,13 @@
-// kpki kubeconfig user: a kubeconfig for a new user, signed by the cluster CA, on stdout.
+// kpki kubeconfig user: a kubeconfig for a new user, signed by the cluster CA, written 0600 to
+// --out (or on stdout).
 #include <iostream>
 
 #include "backends/openssl_file/pem_key_source.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "core/display_text.h"
 #include "core/duration.h"
+#include "core/file_io.h"
 #include "core/kubernetes/kubeconfig.h"
 #include "core/kubernetes/leaf_files.h"
 
@@ -19,6 +22,8 @@ struct UserArgs {
   std::string ca_cert, ca_key, server;
   std::string cluster_name = "kubernetes";
   std::string algorithm = "rsa-2048";
+  std::string out;
+  bool force = false;
   KeyFlags ca_key_flags;
 };
 
@@ -42,7 +47,14 @@ void run_user(const UserArgs& args) {
   Certificate cert = ca.issue(kube::leaf_request(spec, *key.signer, validity));
   kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,
                           ca.certificate().pem(), cert.pem(),  key.pem.reveal()};
-  std::cout << kube::render_kubeconfig(config);
+  Secret rendered(kube::render_kubeconfig(config));
+  if (args.out.empty()) {
+    std::cout << rendered.reveal();
+    return;
+  }
+  // It holds the user's private key: owner-only, whatever the umask.
+  write_file_atomic(args.out, rendered.reveal(), 0600, args.force ? Overwrite::Yes : Overwrite::No);
+  std::cerr << "wrote " << args.out << " (user " << printable(args.client_name) << ")\n";
 }
 
 }  // namespace
@@ -53,9 +65,10 @@ void add_kubeconfig_commands(CLI::App& app) {
   auto args = std::make_shared<UserArgs>();
   auto* user = group->add_subcommand(
       "user", "Print a kubeconfig for a user with a client certificate signed by the cluster CA");
-  user->footer(example(
-      "kpki kubeconfig user --client-name jane --org developers --validity 720h --ca-cert "
-      "out/pki/ca.crt --ca-key out/pki/ca.key --server https://k8s.example.com:6443 > jane.conf"));
+  user->footer(
+      example("kpki kubeconfig user --client-name jane --org developers --validity 720h --ca-cert "
+              "out/pki/ca.crt --ca-key out/pki/ca.key --server https://k8s.example.com:6443 --out "
+              "jane.conf"));
   user->add_option("--client-name", args->client_name, "User name (certificate CN)")->required();
   user->add_option("--org", args->orgs, "Group (certificate O); repeatable");
   user->add_option("--validity,--validity-period", args->validity, "Lifetime, e.g. 720h")
@@ -65,6 +78,9 @@ void add_kubeconfig_commands(CLI::App& app) {
   user->add_option("--server", args->server, "API server URL, https://HOST:PORT")->required();
   user->add_option("--cluster-name", args->cluster_name, "Cluster name")->capture_default_str();
   user->add_option("--algorithm", args->algorithm, "Client key algorithm")->capture_default_str();
+  user->add_option("--out", args->out,
+                   "Write the kubeconfig here, mode 0600 (default: standard output)");
+  user->add_flag("--force", args->force, "Replace an existing --out file");
   args->ca_key_flags.add_to(*user, "ca-key-");
   user->callback([args] { run_user(*args); });
 }

@@ -1,5 +1,6 @@
-// kpki sign: certify the key of a PKCS#10 CSR. Subject and SANs come from the CSR; key usage,
-// EKU and basicConstraints always come from the profile.
+// kpki sign: certify the key of a PKCS#10 CSR. Subject and SANs come from the CSR, checked
+// against the name policy (core/policy, docs/policy.md); key usage, EKU and basicConstraints
+// always come from the profile.
 #include <iostream>
 
 #include "cli/cli_support.h"
@@ -8,6 +9,9 @@
 #include "core/display_text.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/policy/name_patterns.h"
+#include "core/policy/name_policy.h"
+#include "core/policy/policy_file.h"
 #include "core/profiles.h"
 
 namespace kpki::cli {
@@ -19,15 +23,72 @@ struct SignArgs {
   std::string validity = "8760h";
   bool force = false;
   KeyFlags ca_key_flags;
+  std::string policy_file;
+  std::vector<std::string> allow_groups, deny_ips;
+  bool allow_wildcard = false;
 };
+
+policy::NamePolicy build_policy(const SignArgs& args) {
+  policy::NamePolicy p;
+  if (!args.policy_file.empty()) p = policy::load_policy_file(args.policy_file);
+  for (const auto& group : args.allow_groups) {
+    policy::validate_rule("organizations", group, "--allow-group");
+    p.allowed_groups.push_back(group);
+  }
+  for (const auto& range : args.deny_ips) {
+    policy::validate_ip_range(range, "--deny-ip");
+    p.ips.deny.push_back({range, "--deny-ip"});
+  }
+  p.allow_wildcard_dns = p.allow_wildcard_dns || args.allow_wildcard;
+  return p;
+}
+
+// The core error says what was refused; how to lift a default refusal is the CLI's to say.
+void enforce_policy(const policy::NamePolicy& p, const SigningRequest& csr,
+                    const std::string& path) {
+  try {
+    policy::enforce_name_policy(p, csr.subject, csr.sans, path);
+  } catch (const policy::PolicyError& e) {
+    std::string hint;
+    switch (e.refusal()) {
+      case policy::Refusal::SystemGroup:
+        hint = "; use --allow-group NAME if this requester may act as that group";
+        break;
+      case policy::Refusal::WildcardDns:
+        hint = "; use --allow-wildcard to certify wildcard names";
+        break;
+      case policy::Refusal::ReservedDns:
+      case policy::Refusal::ServiceIp:
+        hint = "; list it under allow: in a --policy file to certify it (docs/policy.md)";
+        break;
+      default:
+        break;
+    }
+    throw Error(e.code(), e.message() + hint, e.cause());
+  }
+}
+
+std::string sans_to_string(const SubjectAltNames& sans) {
+  std::string out;
+  auto add = [&](const char* kind, const std::vector<std::string>& values) {
+    for (const auto& v : values) out += std::string(out.empty() ? "" : ", ") + kind + v;
+  };
+  add("DNS:", sans.dns);
+  add("IP:", sans.ips);
+  add("URI:", sans.uris);
+  add("email:", sans.emails);
+  return out;
+}
 
 void run_sign(const SignArgs& args) {
   Profile profile = parse_profile(args.profile);
   if (profile == Profile::Ca)
     throw Error(ErrorCode::InvalidInput, "--profile ca: kpki does not sign CA CSRs");
-  auto lifetime = parse_duration(args.validity, "--validity");
+  Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
   ensure_writable(args.out, args.force);
+  policy::NamePolicy name_policy = build_policy(args);
   SigningRequest csr = load_csr(args.csr);
+  enforce_policy(name_policy, csr, args.csr);
   KeyType subject_key = check_public_key_policy(csr.public_key_der, args.csr);
   CertificateAuthority ca =
       load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
@@ -37,12 +98,13 @@ void run_sign(const SignArgs& args) {
   request.sans = csr.sans;
   request.subject_public_key = csr.public_key_der;
   apply_profile(profile, subject_key, request);
-  request.validity = Validity::from_now(lifetime);
+  request.validity = validity;
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   std::cerr << "wrote " << args.out << " (" << profile_name(profile) << ", "
-            << printable(subject_to_string(request.subject)) << ", serial " << leaf.serial_hex()
-            << ")\n";
+            << printable(subject_to_string(request.subject));
+  if (!request.sans.empty()) std::cerr << ", " << printable(sans_to_string(request.sans));
+  std::cerr << ", serial " << leaf.serial_hex() << ")\n";
 }
 
 }  // namespace
@@ -51,7 +113,8 @@ void add_sign_command(CLI::App& app) {
   auto args = std::make_shared<SignArgs>();
   auto* cmd = app.add_subcommand("sign", "Sign a PKCS#10 CSR (its signature is checked first)");
   cmd->footer(example(
-      "kpki sign --ca-cert ca.crt --ca-key ca.key --csr node.csr --profile client --out node.crt"));
+      "kpki sign --ca-cert ca.crt --ca-key ca.key --csr node.csr --profile client --out node.crt "
+      "--policy policy.yaml --allow-group system:nodes"));
   cmd->add_option("--ca-cert", args->ca_cert, "CA certificate (PEM)")->required();
   cmd->add_option("--ca-key", args->ca_key, "CA key URI")->required();
   cmd->add_option("--csr", args->csr, "CSR file (PEM or DER)")->required();
@@ -60,6 +123,13 @@ void add_sign_command(CLI::App& app) {
   cmd->add_option("--validity", args->validity, "Lifetime, e.g. 8760h or 90d")
       ->capture_default_str();
   cmd->add_flag("--force", args->force, "Replace an existing --out file");
+  cmd->add_option("--policy", args->policy_file,
+                  "Name policy (YAML: allow/deny per name type, docs/policy.md)");
+  cmd->add_option("--allow-group", args->allow_groups,
+                  "Certify this Kubernetes system: group (O=) anyway (repeatable)");
+  cmd->add_flag("--allow-wildcard", args->allow_wildcard, "Certify wildcard DNS names (*.x)");
+  cmd->add_option("--deny-ip", args->deny_ips,
+                  "Refuse IP SANs in this CIDR, e.g. your service subnet (repeatable)");
   args->ca_key_flags.add_to(*cmd, "ca-key-");
   cmd->callback([args] { run_sign(*args); });
 }

@@ -6,6 +6,7 @@
 #include "cli/exit_codes.h"
 #include "core/display_text.h"
 #include "core/error.h"
+#include "core/key_uri_display.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   // One line, like every other kpki error.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return "kpki: error: " + kpki::printable(e.what()) + " (see --help)\n";
+    return "kpki: error: " + kpki::printable(kpki::redact_key_uri(e.what())) + " (see --help)\n";
   });
 
   kpki::cli::add_ca_commands(app);
@@ -36,10 +37,11 @@ int main(int argc, char** argv) {
     // --help and --version exit 0; every usage error is 2, whatever CLI11's internal code.
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const kpki::Error& e) {
-    std::cerr << "kpki: error: " << kpki::printable(e.what()) << "\n";
+    // Errors name URIs already redacted; this catches any that did not (a backstop).
+    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uri(e.what())) << "\n";
     return kpki::cli::exit_code_for(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "kpki: error: " << kpki::printable(e.what()) << "\n";
+    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uri(e.what())) << "\n";
     return 1;
   }
   return 0;

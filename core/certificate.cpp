@@ -18,17 +18,11 @@ namespace kpki {
 
 namespace {
 
-Clock::time_point to_time_point(const ASN1_TIME* t) {
+// 64-bit seconds hold every X.509 time (to 9999), unlike a nanosecond system_clock (to 2262).
+TimePoint to_time_point(const ASN1_TIME* t) {
   struct tm tm {};
   if (!ASN1_TIME_to_tm(t, &tm)) return {};
-  // X.509 times run to 9999 (RFC 5280's "no expiry" is 99991231235959Z) but a nanosecond
-  // system_clock ends in 2262: clamp instead of overflowing.
-  constexpr auto kLimit =
-      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count();
-  std::time_t seconds = timegm(&tm);
-  if (seconds >= kLimit) return Clock::time_point::max();
-  if (seconds <= -kLimit) return Clock::time_point::min();
-  return Clock::from_time_t(seconds);
+  return TimePoint(std::chrono::seconds(timegm(&tm)));
 }
 
 }  // namespace
@@ -61,6 +55,7 @@ Certificate Certificate::from_der(ByteView der, const std::string& origin) {
 }
 
 Certificate Certificate::from_pem(const std::string& pem, const std::string& origin) {
+  require_single_object(as_bytes(pem), origin, "certificate");
   for (auto& block : decode_pem(as_bytes(pem), origin)) {
     if (block.label == "CERTIFICATE") return from_der(block.der, origin);
   }
@@ -129,12 +124,8 @@ std::vector<ExtendedKeyUsage> Certificate::extended_key_usage() const {
   return out;
 }
 
-Clock::time_point Certificate::not_before() const {
-  return to_time_point(X509_get0_notBefore(x509()));
-}
-Clock::time_point Certificate::not_after() const {
-  return to_time_point(X509_get0_notAfter(x509()));
-}
+TimePoint Certificate::not_before() const { return to_time_point(X509_get0_notBefore(x509())); }
+TimePoint Certificate::not_after() const { return to_time_point(X509_get0_notAfter(x509())); }
 
 std::string Certificate::serial_hex() const {
   BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509()), nullptr));

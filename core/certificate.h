@@ -35,8 +35,8 @@ class Certificate {
   SubjectAltNames subject_alt_names() const;
   Bytes public_key_der() const;
   std::vector<ExtendedKeyUsage> extended_key_usage() const;
-  Clock::time_point not_before() const;
-  Clock::time_point not_after() const;
+  TimePoint not_before() const;
+  TimePoint not_after() const;
   std::string serial_hex() const;
   bool is_ca() const;
   std::string fingerprint_sha256() const;  // "AB:CD:..."

@@ -14,7 +14,7 @@ namespace kpki {
 
 namespace {
 
-std::string format_time(Clock::time_point t) { return format_utc(t, "%Y-%m-%d %H:%M:%S UTC"); }
+std::string format_time(TimePoint t) { return format_utc(t, "%Y-%m-%d %H:%M:%S UTC"); }
 
 Bytes subject_key_identifier_of(const Certificate& ca) {
   const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(ca.x509());
@@ -38,7 +38,7 @@ CertificateAuthority::CertificateAuthority(Certificate ca_certificate,
     throw Error(ErrorCode::InvalidInput,
                 ca_origin + " may not sign certificates (keyUsage lacks keyCertSign)");
   }
-  auto now = Clock::now();
+  TimePoint now = now_seconds();
   if (certificate_.not_after() <= now) {
     throw Error(ErrorCode::InvalidInput,
                 ca_origin + " expired on " + format_time(certificate_.not_after()));

@@ -35,10 +35,13 @@ void set_validity(X509* x, const Validity& validity) {
   if (validity.not_after <= validity.not_before) {
     throw Error(ErrorCode::InvalidInput, "validity: NotAfter must be later than NotBefore");
   }
-  check(ASN1_TIME_set(X509_getm_notBefore(x), Clock::to_time_t(validity.not_before)) != nullptr,
+  if (validity.not_after > kLastX509Time) {
+    throw Error(ErrorCode::InvalidInput, "validity: NotAfter is past 9999-12-31");
+  }
+  auto seconds = [](TimePoint t) { return static_cast<std::time_t>(t.time_since_epoch().count()); };
+  check(ASN1_TIME_set(X509_getm_notBefore(x), seconds(validity.not_before)) != nullptr,
         "NotBefore");
-  check(ASN1_TIME_set(X509_getm_notAfter(x), Clock::to_time_t(validity.not_after)) != nullptr,
-        "NotAfter");
+  check(ASN1_TIME_set(X509_getm_notAfter(x), seconds(validity.not_after)) != nullptr, "NotAfter");
 }
 
 void add_basic_constraints(X509* x, const CertificateRequest& request) {

@@ -1,11 +1,20 @@
 #include "core/certificate_request.h"
 
+#include "core/duration.h"
+#include "core/error.h"
+
 namespace kpki {
 
-Validity Validity::from_now(std::chrono::seconds lifetime) {
+Validity Validity::from_now(std::chrono::seconds lifetime, std::string_view field) {
   // Backdated so that a node whose clock lags a little still accepts a fresh certificate.
   constexpr auto kBackdate = std::chrono::minutes(5);
-  auto now = std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
+  TimePoint now = now_seconds();
+  // 64-bit seconds cannot overflow here (durations are capped far below), but X.509 stops at 9999.
+  if (lifetime > kLastX509Time - now) {
+    throw Error(ErrorCode::InvalidInput,
+                std::string(field) + ": " + format_duration(lifetime) +
+                    " from now ends after 9999-12-31, the last date a certificate can hold");
+  }
   return Validity{now - kBackdate, now + lifetime};
 }
 

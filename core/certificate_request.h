@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
@@ -11,6 +12,14 @@
 namespace kpki {
 
 using Clock = std::chrono::system_clock;
+// Certificate times are 64-bit seconds: system_clock's nanosecond time_point ends in 2262, while
+// X.509 runs to 9999-12-31 (RFC 5280's "no well-defined expiration").
+using TimePoint = std::chrono::sys_seconds;
+inline TimePoint now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
+}
+// 9999-12-31T23:59:59Z, the last instant a GeneralizedTime can encode.
+inline constexpr TimePoint kLastX509Time{std::chrono::seconds(253402300799)};
 
 struct Subject {
   std::string common_name;
@@ -44,11 +53,12 @@ enum KeyUsageBits : unsigned {
 };
 
 struct Validity {
-  Clock::time_point not_before;
-  Clock::time_point not_after;
+  TimePoint not_before;
+  TimePoint not_after;
 
   // kubeadm's rule: NotBefore = now - 5 minutes (clock skew), NotAfter = now + lifetime.
-  static Validity from_now(std::chrono::seconds lifetime);
+  // InvalidInput naming `field` when NotAfter would fall past 9999-12-31.
+  static Validity from_now(std::chrono::seconds lifetime, std::string_view field = "validity");
 };
 
 struct CertificateRequest {

@@ -28,7 +28,9 @@ VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
   }
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
-  if (options.at) X509_VERIFY_PARAM_set_time(param, Clock::to_time_t(*options.at));
+  if (options.at)
+    X509_VERIFY_PARAM_set_time(param,
+                               static_cast<std::time_t>(options.at->time_since_epoch().count()));
   if (options.purpose == Purpose::Server)
     X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
   if (options.purpose == Purpose::Client)

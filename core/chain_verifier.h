@@ -13,8 +13,8 @@ enum class Purpose { Any, Server, Client };
 
 struct VerifyOptions {
   Purpose purpose = Purpose::Any;
-  std::string host;                     // DNS name or IP; "" = not checked
-  std::optional<Clock::time_point> at;  // default now
+  std::string host;             // DNS name or IP; "" = not checked
+  std::optional<TimePoint> at;  // default now
 };
 
 struct VerifyResult {

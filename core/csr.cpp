@@ -17,6 +17,7 @@ namespace kpki {
 namespace {
 
 X509ReqPtr parse_request(ByteView content, const std::string& origin) {
+  require_single_object(content, origin, "CSR");
   Bytes der;
   if (looks_like_pem(content)) {
     for (auto& block : decode_pem(content, origin)) {

@@ -35,7 +35,15 @@ size_t utf8_sequence(std::string_view text, size_t i, std::uint32_t& code_point)
   return len;
 }
 
-bool is_control(std::uint32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F); }
+// C0/C1 controls and DEL, plus the invisible format characters that reorder or hide text: bidi
+// embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069, U+061C ALM), zero-width
+// characters and LRM/RLM (U+200B-U+200F, U+2060 word joiner, U+FEFF). A name holding one shows
+// as something it is not ("admin" + RLO + "gpj.exe"), so it is treated like a control character.
+bool is_control(std::uint32_t cp) {
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
 
 }  // namespace
 

@@ -8,12 +8,12 @@
 
 namespace kpki {
 
-// Valid, printable UTF-8 unchanged; C0/C1 control characters, DEL, backslash and bytes that are
-// not valid UTF-8 written as \xHH (backslash as \\).
+// Valid, printable UTF-8 unchanged; C0/C1 control characters, DEL, bidi controls, zero-width
+// characters and bytes that are not valid UTF-8 written as \xHH (backslash as \\).
 std::string printable(std::string_view text);
 
-// True when `text` is valid UTF-8 without control characters: what a name in a certificate kpki
-// issues may contain.
+// True when `text` is valid UTF-8 without control, bidi or zero-width characters: what a name in
+// a certificate kpki issues may contain.
 bool is_printable_utf8(std::string_view text);
 
 }  // namespace kpki

@@ -14,7 +14,8 @@ std::chrono::seconds parse_duration(std::string_view text, std::string_view fiel
                                               "; use forms like 8760h, 90d, 30m, 1h30m)");
   };
   if (text.empty()) throw fail("empty");
-  constexpr long long kMax = 1000LL * 365 * 24 * 3600;  // 1000 years: beyond any X.509 use
+  constexpr long long kMax =
+      10000LL * 366 * 24 * 3600;  // past 9999-12-31 from any date: Validity says why
   long long total = 0;
   size_t i = 0;
   while (i < text.size()) {

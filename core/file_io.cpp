@@ -51,7 +51,10 @@ std::string temp_name_for(const std::string& path) {
   char suffix[24];
   std::snprintf(suffix, sizeof suffix, ".%016llx", static_cast<unsigned long long>(rng()));
   auto p = std::filesystem::path(path);
-  return (p.parent_path() / ("." + p.filename().string() + suffix + ".tmp")).string();
+  // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) on `"." + std::string`.
+  std::string name = ".";
+  name.append(p.filename().string()).append(suffix).append(".tmp");
+  return (p.parent_path() / name).string();
 }
 
 }  // namespace

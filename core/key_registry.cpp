@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/error.h"
+#include "core/key_uri_display.h"
 
 namespace kpki {
 
@@ -36,7 +37,7 @@ std::string key_uri_scheme(std::string_view uri) {
   }
   if (!looks_like_scheme(prefix) || prefix.find('/') != std::string_view::npos) return "file";
   throw Error(ErrorCode::InvalidInput,
-              "unknown key URI scheme '" + std::string(prefix) + "' in '" + std::string(uri) +
+              "unknown key URI scheme '" + std::string(prefix) + "' in '" + redact_key_uri(uri) +
                   "' (expected a path, file:PATH, botan:PATH or pkcs11:...)");
 }
 
@@ -46,7 +47,7 @@ std::string key_uri_path(std::string_view uri) {
       std::string_view path = uri.substr(prefix.size());
       if (path.substr(0, 2) == "//") path.remove_prefix(2);  // file:///abs -> /abs
       if (path.empty())
-        throw Error(ErrorCode::InvalidInput, "key URI '" + std::string(uri) + "' has no path");
+        throw Error(ErrorCode::InvalidInput, "key URI '" + redact_key_uri(uri) + "' has no path");
       return std::string(path);
     }
   }
@@ -66,7 +67,7 @@ KeyManager& KeyRegistry::manager_for(std::string_view uri) const {
     if (known.scheme == scheme) feature = known.feature;
   }
   throw Error(ErrorCode::Unsupported, "kpki was built without " + feature + " support (key URI '" +
-                                          std::string(uri) + "')");
+                                          redact_key_uri(uri) + "')");
 }
 
 std::unique_ptr<Signer> KeyRegistry::open_or_generate(const std::string& uri, Algorithm algorithm,

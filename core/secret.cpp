@@ -1,16 +1,25 @@
 #include "core/secret.h"
 
 #include <openssl/crypto.h>
-#include <termios.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <iostream>
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/file_permissions.h"
 
 namespace kpki {
+
+namespace {
+
+// The whole buffer, not just size(): what a moved-from or shrunk string held stays in its
+// capacity (and a short string's characters live in the object itself).
+void wipe_string(std::string& s) {
+  OPENSSL_cleanse(s.data(), s.capacity());
+  s.clear();
+}
+
+}  // namespace
+
+Secret::Secret(std::string&& value) : value_(std::move(value)) { wipe_string(value); }
 
 Secret::Secret(Secret&& other) noexcept : value_(std::move(other.value_)) { other.wipe(); }
 
@@ -23,12 +32,12 @@ Secret& Secret::operator=(Secret&& other) noexcept {
   return *this;
 }
 
-void Secret::wipe() {
-  if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
-  value_.clear();
-}
+void Secret::wipe() { wipe_string(value_); }
+
+WipeOnExit::~WipeOnExit() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
 Secret read_secret_file(const std::string& path) {
+  require_private_file(path, "secret file");
   Bytes raw = read_file(path);
   std::string value(raw.begin(), raw.end());
   OPENSSL_cleanse(raw.data(), raw.size());
@@ -38,24 +47,6 @@ Secret read_secret_file(const std::string& path) {
     value.resize(newline);
   }
   if (value.empty()) throw Error(ErrorCode::InvalidInput, "secret file '" + path + "' is empty");
-  return Secret(std::move(value));
-}
-
-Secret prompt_secret(std::string_view prompt) {
-  if (!isatty(STDIN_FILENO)) {
-    throw Error(ErrorCode::InvalidInput,
-                std::string(prompt) + " needed but there is no terminal to ask on (give a file)");
-  }
-  std::cerr << prompt << ": " << std::flush;
-  termios old_mode{};
-  tcgetattr(STDIN_FILENO, &old_mode);
-  termios quiet = old_mode;
-  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  std::string value;
-  std::getline(std::cin, value);
-  tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
-  std::cerr << "\n";
   return Secret(std::move(value));
 }
 

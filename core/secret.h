@@ -3,12 +3,17 @@
 #include <string>
 #include <string_view>
 
+#include "core/bytes.h"
+
 namespace kpki {
 
 class Secret {
  public:
   Secret() = default;
-  explicit Secret(std::string value) : value_(std::move(value)) {}
+  // Takes the characters and wipes `value`'s buffer: a short string lives inside the std::string
+  // object itself, where a plain move would leave a copy behind.
+  explicit Secret(std::string&& value);
+  explicit Secret(const std::string& value) : value_(value) {}
   Secret(const Secret&) = delete;
   Secret& operator=(const Secret&) = delete;
   Secret(Secret&& other) noexcept;
@@ -23,11 +28,24 @@ class Secret {
   std::string value_;
 };
 
+// Wipes key material held in `bytes` when the scope ends, however it ends.
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(Bytes& bytes) : bytes_(bytes) {}
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+  ~WipeOnExit();
+
+ private:
+  Bytes& bytes_;
+};
+
 // Reads a secret from a file (first line, trailing CR/LF removed). Errors name the file, never the
-// content.
+// content. A file that group or others can access is refused (core/file_permissions.h).
 Secret read_secret_file(const std::string& path);
 
-// Reads a secret from the terminal without echo; throws InvalidInput when stdin is not a terminal.
+// Reads a secret from the terminal without echo (core/terminal_prompt.cpp); throws InvalidInput
+// when stdin is not a terminal.
 Secret prompt_secret(std::string_view prompt);
 
 }  // namespace kpki

@@ -8,8 +8,8 @@ std::string format_utc(const std::tm& utc, const char* format) {
   return std::string(buf, n);
 }
 
-std::string format_utc(Clock::time_point t, const char* format) {
-  std::time_t tt = Clock::to_time_t(t);
+std::string format_utc(TimePoint t, const char* format) {
+  std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
   std::tm tm{};
   gmtime_r(&tt, &tm);
   return format_utc(tm, format);

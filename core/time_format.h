@@ -8,7 +8,7 @@
 namespace kpki {
 
 // `format` is a strftime format; the time is shown in UTC.
-std::string format_utc(Clock::time_point t, const char* format);
+std::string format_utc(TimePoint t, const char* format);
 std::string format_utc(const std::tm& utc, const char* format);
 
 inline constexpr const char* kIsoUtc = "%Y-%m-%dT%H:%M:%SZ";

@@ -2,7 +2,9 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "core/display_text.h"
 #include "core/error.h"
@@ -14,6 +16,14 @@ namespace {
 
 void add_entry(X509_NAME* name, int nid, const std::string& value, const char* field) {
   if (value.empty()) return;
+  // Every subject kpki writes passes here (flags, configs, CSRs): a name with control, bidi or
+  // zero-width characters would show as something it is not.
+  if (!is_printable_utf8(value)) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        std::string(field) + " '" + printable(value) +
+            "' is not valid text (control, bidi or zero-width characters, or bad encoding)");
+  }
   // ASN1 UTF8String for free text, PrintableString for country, as RFC 5280 asks.
   int type = nid == NID_countryName ? V_ASN1_PRINTABLESTRING : MBSTRING_UTF8;
   if (nid == NID_countryName && value.size() != 2) {
@@ -33,6 +43,23 @@ void add_entry(X509_NAME* name, int nid, const std::string& value, const char* f
 }
 
 // The entry as UTF-8; nullopt when its bytes do not convert (e.g. a UTF8String that is not UTF-8).
+// A single-valued attribute given twice would silently keep one of them ("CN=admin, CN=guest"
+// certified as guest by one reader and admin by another); the same group twice is no honest
+// request.
+void refuse_repeated(std::vector<std::string>& seen, int nid, const std::string& value,
+                     const std::string& origin) {
+  bool single = nid == NID_commonName || nid == NID_countryName || nid == NID_stateOrProvinceName ||
+                nid == NID_localityName;
+  std::string key = std::to_string(nid) + (single ? "" : "=" + value);
+  if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+    std::string what = single
+                           ? "more than one " + std::string(OBJ_nid2sn(nid)) + " attribute"
+                           : OBJ_nid2sn(nid) + std::string("=") + printable(value) + " given twice";
+    throw Error(ErrorCode::InvalidInput, origin + ": subject has " + what);
+  }
+  seen.push_back(key);
+}
+
 std::optional<std::string> entry_text(const X509_NAME_ENTRY* entry) {
   unsigned char* utf8 = nullptr;
   int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
@@ -88,6 +115,7 @@ void fill_x509_name(X509_NAME* name, const Subject& subject) {
 
 Subject subject_from_x509_name(const X509_NAME* name, const std::string& origin, bool strict) {
   Subject subject;
+  std::vector<std::string> seen;
   for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
     const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, i);
     int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(entry));
@@ -97,10 +125,12 @@ Subject subject_from_x509_name(const X509_NAME* name, const std::string& origin,
     if (strict && (!text || !is_printable_utf8(*text))) {
       throw Error(ErrorCode::InvalidInput,
                   origin + ": subject attribute " + OBJ_nid2sn(nid) +
-                      " is not valid text (control characters or bad encoding): '" +
+                      " is not valid text (control, bidi or zero-width characters, or bad "
+                      "encoding): '" +
                       printable(text.value_or("")) + "'");
     }
     std::string value = text.value_or("");
+    if (strict) refuse_repeated(seen, nid, value, origin);
     switch (nid) {
       case NID_commonName:
         subject.common_name = value;

@@ -5,21 +5,20 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/file_permissions.h"
+#include "core/key_encryption.h"
+#include "core/pem.h"
 #include "core/secret.h"
 
 namespace kpki {
 
-namespace {
-
-// OWASP's 2023 figure for PBKDF2-HMAC-SHA-256 is 600000; a key is decrypted once per command, so
-// the ~0.3 s this costs is paid once, not per certificate.
-constexpr size_t kPbkdf2Iterations = 600000;
-
-}  // namespace
-
 std::unique_ptr<Botan::Private_Key> load_botan_private_key(const std::string& path,
                                                            const std::string& passphrase_file) {
+  require_private_file(path, "key file");
   Bytes content = read_file(path);
+  // The key's plaintext bytes: wiped whichever way this function leaves.
+  WipeOnExit wipe_content(content);
+  require_single_object(content, path, "private key");
   Secret passphrase;
   if (!passphrase_file.empty()) passphrase = read_secret_file(passphrase_file);
   try {
@@ -48,8 +47,8 @@ std::string botan_private_key_pem(const Botan::Private_Key& key, const std::stri
   if (passphrase.empty()) {
     throw Error(ErrorCode::InvalidInput, "passphrase file '" + passphrase_file + "' is empty");
   }
-  return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(key, rng, passphrase.reveal(),
-                                                       kPbkdf2Iterations, "AES-256/CBC", "SHA-256");
+  return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(
+      key, rng, passphrase.reveal(), kKeyFilePbkdf2Iterations, "AES-256/CBC", "SHA-256");
 }
 
 }  // namespace kpki

@@ -2,12 +2,15 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 
 #include <cstring>
 
 #include "backends/openssl_file/evp_signer.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/file_permissions.h"
+#include "core/key_encryption.h"
 #include "core/key_registry.h"
 #include "core/pem.h"
 #include "core/secret.h"
@@ -44,7 +47,10 @@ void check_key_consistency(EVP_PKEY* key, const std::string& path) {
 }  // namespace
 
 EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& passphrase_file) {
+  require_private_file(path, "key file");
   Bytes content = read_file(path);
+  WipeOnExit wipe_content(content);
+  require_single_object(content, path, "private key");
   Secret passphrase = optional_passphrase(passphrase_file);
   BioPtr bio(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
   EvpPkeyPtr key;
@@ -53,13 +59,11 @@ EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& pas
                          .find("ENCRYPTED") != std::string_view::npos;
     key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, &passphrase));
     if (!key && encrypted && passphrase.empty()) {
-      OPENSSL_cleanse(content.data(), content.size());
       ERR_clear_error();
       throw Error(ErrorCode::InvalidInput,
                   "key file '" + path + "' is encrypted: give its passphrase file");
     }
     if (!key && encrypted) {
-      OPENSSL_cleanse(content.data(), content.size());
       throw_openssl_error(ErrorCode::InvalidInput,
                           "cannot decrypt key file '" + path + "' (wrong passphrase?)");
     }
@@ -67,7 +71,6 @@ EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& pas
     const unsigned char* p = content.data();
     key.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(content.size())));
   }
-  OPENSSL_cleanse(content.data(), content.size());
   if (!key)
     throw_openssl_error(ErrorCode::InvalidInput, "'" + path + "' is not a private key file");
   check_key_consistency(key.get(), path);
@@ -78,15 +81,22 @@ std::string private_key_to_pem(EVP_PKEY* key, const std::string& passphrase_file
   Secret passphrase = optional_passphrase(passphrase_file);
   // secmem BIO: the plaintext key bytes are wiped when the BIO is freed.
   BioPtr bio(BIO_new(BIO_s_secmem()));
-  const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_aes_256_cbc();
-  auto* pass = passphrase.empty()
-                   ? nullptr
-                   : reinterpret_cast<const unsigned char*>(passphrase.reveal().data());
-  int pass_len = static_cast<int>(passphrase.reveal().size());
-  if (!bio ||
-      !PEM_write_bio_PKCS8PrivateKey(bio.get(), key, cipher, reinterpret_cast<const char*>(pass),
-                                     pass_len, nullptr, nullptr)) {
-    throw_openssl_error(ErrorCode::CryptoError, "cannot encode private key");
+  if (!bio) throw_openssl_error(ErrorCode::CryptoError, "cannot encode private key");
+  if (passphrase.empty()) {
+    if (!PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr))
+      throw_openssl_error(ErrorCode::CryptoError, "cannot encode private key");
+  } else {
+    // PEM_write_bio_PKCS8PrivateKey would use PBKDF2's default 2,048 iterations: build the PBES2
+    // envelope ourselves with the iteration count every kpki backend uses.
+    OsslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> info(EVP_PKEY2PKCS8(key));
+    OsslPtr<X509_SIG, X509_SIG_free> encrypted(
+        info ? PKCS8_encrypt_ex(-1, EVP_aes_256_cbc(), passphrase.reveal().data(),
+                                static_cast<int>(passphrase.reveal().size()), nullptr, 0,
+                                static_cast<int>(kKeyFilePbkdf2Iterations), info.get(), nullptr,
+                                nullptr)
+             : nullptr);
+    if (!encrypted || !PEM_write_bio_PKCS8(bio.get(), encrypted.get()))
+      throw_openssl_error(ErrorCode::CryptoError, "cannot encrypt private key");
   }
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);

@@ -5,6 +5,7 @@
 #include "backends/openssl_file/evp_signer.h"
 #include "backends/openssl_file/file_key_manager.h"
 #include "core/error.h"
+#include "core/pem.h"
 
 namespace kpki {
 
@@ -22,6 +23,7 @@ kube::LeafKey PemKeySource::generate(Algorithm algorithm) const {
 }
 
 kube::LeafKey PemKeySource::from_pem(const std::string& pem, const std::string& origin) const {
+  require_single_object(as_bytes(pem), origin, "private key");
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
   if (!key) throw_openssl_error(ErrorCode::InvalidInput, "'" + origin + "' is not a private key");

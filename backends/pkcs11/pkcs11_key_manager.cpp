@@ -6,8 +6,10 @@
 
 #include "backends/pkcs11/ck_error.h"
 #include "backends/pkcs11/pkcs11_keygen.h"
+#include "backends/pkcs11/pkcs11_module_file.h"
 #include "backends/pkcs11/pkcs11_signer.h"
 #include "backends/pkcs11/pkcs11_uri.h"
+#include "backends/pkcs11/pkcs11_warning.h"
 
 namespace kpki {
 
@@ -29,8 +31,7 @@ Target resolve(const std::string& text, const KeyOptions& options, bool need_obj
     throw Error(ErrorCode::InvalidInput, "key URI '" + t.uri.display + "' has type=" + *t.uri.type +
                                              "; a key pair is type=private");
   }
-  Pkcs11Module& module =
-      Pkcs11Module::get(pkcs11_module_path(t.uri.module_path, options.pkcs11_module));
+  Pkcs11Module& module = Pkcs11Module::get(pkcs11_module_path(t.uri, options.pkcs11_module));
   t.token = &Pkcs11Token::find(module, t.uri);
   t.token->login(t.uri);
   return t;
@@ -61,11 +62,30 @@ Bytes find_public_key(const Pkcs11Session& session, CK_OBJECT_HANDLE key,
                                        "' on the token (kpki needs it to build certificates)");
 }
 
+// A CA key should only sign. One that can leave the token or also decrypt, unwrap or derive was
+// not made by kpki (or was changed since); it still works, but the user should know.
+void warn_about_extra_uses(const Pkcs11Session& session, CK_OBJECT_HANDLE key,
+                           const std::string& display) {
+  std::string extra;
+  auto check = [&](CK_ATTRIBUTE_TYPE type, const char* what) {
+    if (get_bool(session, key, type).value_or(false))
+      extra += (extra.empty() ? "" : ", ") + std::string(what);
+  };
+  check(CKA_EXTRACTABLE, "extractable");
+  check(CKA_DECRYPT, "decrypt");
+  check(CKA_UNWRAP, "unwrap");
+  check(CKA_DERIVE, "derive");
+  if (!extra.empty()) {
+    pkcs11_warn("key '" + display + "' allows more than signing (" + extra +
+                "); a CA key on a token should be non-extractable and sign-only");
+  }
+}
+
 }  // namespace
 
-std::string pkcs11_module_path(const std::optional<std::string>& uri_module,
-                               const std::string& option_module) {
-  if (uri_module && !uri_module->empty()) return *uri_module;
+std::string pkcs11_module_path(const Pkcs11Uri& uri, const std::string& option_module) {
+  if (uri.module_name) return pkcs11_module_for_name(*uri.module_name);
+  if (uri.module_path && !uri.module_path->empty()) return *uri.module_path;
   if (!option_module.empty()) return option_module;
   const char* env = std::getenv("KPKI_PKCS11_MODULE");
   if (env && *env) return env;
@@ -134,6 +154,7 @@ std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const Key
                     "' requires a PIN for every signature "
                     "(CKA_ALWAYS_AUTHENTICATE); kpki does not support that");
   }
+  warn_about_extra_uses(session, key, t.uri.display);
   auto label_bytes = get_attribute(session, key, CKA_LABEL);
   std::optional<std::string> label;
   if (label_bytes) label.emplace(label_bytes->begin(), label_bytes->end());
@@ -144,7 +165,7 @@ std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const Key
 }
 
 std::vector<Pkcs11SlotInfo> Pkcs11KeyManager::list_tokens(const std::string& module) const {
-  return list_slots(Pkcs11Module::get(pkcs11_module_path(std::nullopt, module)));
+  return list_slots(Pkcs11Module::get(pkcs11_module_path(Pkcs11Uri{}, module)));
 }
 
 std::vector<Pkcs11KeyInfo> Pkcs11KeyManager::list_keys(const std::string& uri,

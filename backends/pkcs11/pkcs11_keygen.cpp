@@ -38,6 +38,31 @@ CK_RV try_generate(Pkcs11Session& session, CK_MECHANISM_TYPE type,
                                          &out.private_key);
 }
 
+// RSA as is; EC and Edwards curves with CKA_EC_PARAMS, trying both encodings for Ed25519.
+CK_RV generate_with(Pkcs11Session& session, Algorithm alg, CK_MECHANISM_TYPE type,
+                    const std::vector<Pkcs11Attr>& pub, const std::vector<Pkcs11Attr>& priv,
+                    Pkcs11KeyPair& out) {
+  if (key_type(alg) == KeyType::Rsa) return try_generate(session, type, pub, priv, out);
+  auto with_params = [&](const Bytes& params) {
+    auto p = pub;
+    p.push_back(Pkcs11Attr::bytes(CKA_EC_PARAMS, params));
+    return try_generate(session, type, std::move(p), priv, out);
+  };
+  CK_RV rv = with_params(ec_params_der(alg));
+  // PKCS#11 3.0 allows both forms for Edwards curves; modules differ in which they take.
+  if (alg == Algorithm::Ed25519 && rv != CKR_OK && rv != CKR_PIN_INCORRECT &&
+      rv != CKR_USER_NOT_LOGGED_IN) {
+    rv = with_params(kEd25519Name);
+  }
+  return rv;
+}
+
+// What a token answers to a template attribute it does not support.
+bool rejects_template(CK_RV rv) {
+  return rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_VALUE_INVALID ||
+         rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_ATTRIBUTE_READ_ONLY;
+}
+
 }  // namespace
 
 Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
@@ -73,22 +98,17 @@ Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session
     pub.push_back(Pkcs11Attr::ulong(CKA_MODULUS_BITS, static_cast<CK_ULONG>(rsa_bits(alg))));
     pub.push_back(Pkcs11Attr::bytes(CKA_PUBLIC_EXPONENT, kF4));
   }
+  // Last in both templates, so the retry below can drop it.
+  pub.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
+  priv.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
   Pkcs11KeyPair pair;
-  CK_RV rv;
-  if (key_type(alg) == KeyType::Rsa) {
-    rv = try_generate(session, mech.type, pub, priv, pair);
-  } else {
-    auto with_params = [&](const Bytes& params) {
-      auto p = pub;
-      p.push_back(Pkcs11Attr::bytes(CKA_EC_PARAMS, params));
-      return try_generate(session, mech.type, std::move(p), priv, pair);
-    };
-    rv = with_params(ec_params_der(alg));
-    // PKCS#11 3.0 allows both forms for Edwards curves; modules differ in which they take.
-    if (alg == Algorithm::Ed25519 && rv != CKR_OK && rv != CKR_PIN_INCORRECT &&
-        rv != CKR_USER_NOT_LOGGED_IN) {
-      rv = with_params(kEd25519Name);
-    }
+  CK_RV rv = generate_with(session, alg, mech.type, pub, priv, pair);
+  if (rejects_template(rv)) {
+    // CKA_MODIFIABLE=false is hardening (no later C_SetAttributeValue can give the key decrypt
+    // or make it extractable), not a requirement: a token that refuses it still gets a key.
+    pub.pop_back();
+    priv.pop_back();
+    rv = generate_with(session, alg, mech.type, pub, priv, pair);
   }
   if (rv != CKR_OK) {
     throw_ck(rv,

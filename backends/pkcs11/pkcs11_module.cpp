@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "backends/pkcs11/ck_error.h"
-#include "core/file_io.h"
+#include "backends/pkcs11/pkcs11_module_file.h"
 
 namespace kpki {
 
@@ -28,9 +28,8 @@ void Pkcs11Module::DlCloser::operator()(void* handle) const noexcept {
 }
 
 Pkcs11Module::Pkcs11Module(std::string path) : path_(std::move(path)) {
-  if (!file_exists(path_)) {
-    throw Error(ErrorCode::NotFound, "PKCS#11 module '" + path_ + "' does not exist");
-  }
+  // Before dlopen: loading runs the library's constructors, so an unsafe file never gets there.
+  require_safe_module_file(path_);
   // RTLD_LOCAL: two modules may export the same C_* symbols.
   library_.reset(dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL));
   if (!library_) {

@@ -21,7 +21,8 @@ inline constexpr const char* kP11KitProxyModule = "/usr/lib/x86_64-linux-gnu/p11
 class Pkcs11Module {
  public:
   // The process-wide instance for `path`, loaded and initialised on first use. Throws NotFound
-  // when the file is missing, DeviceError when it does not load or initialise.
+  // when the file is missing, InvalidInput when require_safe_module_file refuses it (before
+  // loading), DeviceError when it does not load or initialise.
   static Pkcs11Module& get(const std::string& path);
 
   Pkcs11Module(const Pkcs11Module&) = delete;

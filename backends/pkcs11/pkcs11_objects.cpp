@@ -232,6 +232,7 @@ std::vector<Pkcs11KeyInfo> list_key_objects(const Pkcs11Session& session) {
         info.never_extractable = get_bool(session, obj, CKA_NEVER_EXTRACTABLE);
         info.always_sensitive = get_bool(session, obj, CKA_ALWAYS_SENSITIVE);
       }
+      info.modifiable = get_bool(session, obj, CKA_MODIFIABLE);
       out.push_back(std::move(info));
     }
   }

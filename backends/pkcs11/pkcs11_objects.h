@@ -52,7 +52,7 @@ struct Pkcs11KeyInfo {
   Bytes id;
   std::string type;  // "rsa", "ec", "ed25519", or "0x.." for others
   std::string size;  // "2048", "P-256", "Ed25519", "" when unknown
-  std::optional<bool> sensitive, extractable, never_extractable, always_sensitive;
+  std::optional<bool> sensitive, extractable, never_extractable, always_sensitive, modifiable;
 };
 
 // Every private and public key object visible in the session.

@@ -3,9 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 
+#include "backends/pkcs11/pkcs11_warning.h"
 #include "core/error.h"
+#include "core/file_permissions.h"
 
 namespace kpki {
 
@@ -17,10 +18,9 @@ PinSource PinSource::from_uri(const Pkcs11Uri& uri) {
   } else if (uri.pin_value) {
     static std::atomic<bool> warned{false};
     if (!warned.exchange(true)) {
-      std::fputs(
-          "kpki: warning: pin-value puts the PIN in the process listing and shell history; use "
-          "pin-source=file:PATH instead\n",
-          stderr);
+      pkcs11_warn(
+          "pin-value puts the PIN in the process listing and shell history; use "
+          "pin-source=file:PATH instead");
     }
     source.kind_ = Kind::Value;
     source.value_ = std::make_shared<const Secret>(std::string(uri.pin_value->reveal()));
@@ -31,6 +31,7 @@ PinSource PinSource::from_uri(const Pkcs11Uri& uri) {
 Secret PinSource::obtain(const std::string& token) const {
   switch (kind_) {
     case Kind::File:
+      require_private_file(path_, "PIN file");  // like ssh with its keys: never used if shared
       return read_secret_file(path_);
     case Kind::Value:
       return Secret(std::string(value_->reveal()));

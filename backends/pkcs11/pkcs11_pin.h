@@ -24,6 +24,9 @@ class PinSource {
   // terminal, so a forked child cannot re-login with it.
   bool repeatable() const { return kind_ != Kind::Prompt; }
 
+  // True for a prompt: a person is there to judge whether to spend a last PIN try.
+  bool interactive() const { return kind_ == Kind::Prompt; }
+
  private:
   enum class Kind { File, Value, Prompt };
   Kind kind_ = Kind::Prompt;

@@ -96,6 +96,9 @@ class Pkcs11Token {
   void sync_generation_locked();
   void relocate_locked();
   void login_locked(const PinSource& pin);
+  // Refuses (locked; final try without a person at a prompt) or warns (count low) from the token
+  // flags, before any C_Login.
+  void check_pin_counters(CK_FLAGS flags, const PinSource& pin) const;
   CK_SESSION_HANDLE open_session_locked();
   void release(CK_SESSION_HANDLE handle, std::uint64_t generation, bool discard);
 

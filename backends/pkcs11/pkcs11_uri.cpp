@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/error.h"
+#include "core/key_uri_display.h"
 
 namespace kpki {
 
@@ -18,8 +19,7 @@ int hex_value(char c) {
 }
 
 [[noreturn]] void fail(std::string_view uri, const std::string& why) {
-  throw Error(ErrorCode::InvalidInput,
-              "invalid PKCS#11 URI '" + redact_pkcs11_uri(uri) + "': " + why);
+  throw Error(ErrorCode::InvalidInput, "invalid PKCS#11 URI '" + redact_key_uri(uri) + "': " + why);
 }
 
 // Decodes %XX escapes. Values of pin-value are never quoted in the error.
@@ -66,20 +66,6 @@ void for_each_attribute(std::string_view uri, std::string_view part, char sep, F
 
 }  // namespace
 
-std::string redact_pkcs11_uri(std::string_view text) {
-  std::string out(text);
-  size_t query = out.find('?');
-  if (query == std::string::npos) return out;
-  // Mask every pin-value in the query, whatever follows it, so no PIN reaches a message.
-  for (size_t pos = query; (pos = out.find("pin-value=", pos)) != std::string::npos;) {
-    size_t start = pos + 10;
-    size_t end = out.find('&', start);
-    out.replace(start, (end == std::string::npos ? out.size() : end) - start, "***");
-    pos = start + 3;
-  }
-  return out;
-}
-
 std::string to_hex(ByteView bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -117,7 +103,7 @@ std::string Pkcs11Uri::object_description() const {
 Pkcs11Uri parse_pkcs11_uri(std::string_view text) {
   if (text.substr(0, kScheme.size()) != kScheme) fail(text, "does not start with 'pkcs11:'");
   Pkcs11Uri uri;
-  uri.display = redact_pkcs11_uri(text);
+  uri.display = redact_key_uri(text);
   std::string_view rest = text.substr(kScheme.size());
   size_t q = rest.find('?');
   std::string_view path = rest.substr(0, q);
@@ -163,9 +149,16 @@ Pkcs11Uri parse_pkcs11_uri(std::string_view text) {
       if (value.empty()) fail(text, "module-path is empty");
       return set_once(text, name, uri.module_path, std::move(value));
     }
+    if (name == "module-name") {
+      if (value.empty()) fail(text, "module-name is empty");
+      return set_once(text, name, uri.module_name, std::move(value));
+    }
     fail(text, "unknown or unsupported query attribute '" + std::string(name) +
-                   "' (kpki accepts pin-source, pin-value, module-path)");
+                   "' (kpki accepts pin-source, pin-value, module-name, module-path)");
   });
+  if (uri.module_name && uri.module_path) {
+    fail(text, "give either module-name or module-path, not both");
+  }
   if (uri.pin_source && uri.pin_value) fail(text, "give either pin-source or pin-value, not both");
   return uri;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/bytes.h"
+#include "core/key_uri_display.h"
 #include "core/secret.h"
 
 namespace kpki {
@@ -25,8 +26,9 @@ struct Pkcs11Uri {
   std::optional<std::string> pin_source;  // path, "file:" prefix already removed
   std::optional<Secret> pin_value;        // never printed
   std::optional<std::string> module_path;
+  std::optional<std::string> module_name;  // a name in p11-kit's registry, e.g. "softhsm2"
 
-  // The URI as given, with pin-value masked: safe for error messages.
+  // The URI as given, with pin-value masked (redact_key_uri): safe for messages.
   std::string display;
 
   Pkcs11Uri() = default;
@@ -43,9 +45,6 @@ struct Pkcs11Uri {
 
 // Parses `text`; throws InvalidInput naming the (pin-masked) URI.
 Pkcs11Uri parse_pkcs11_uri(std::string_view text);
-
-// `text` with any pin-value masked, for messages about URIs that did not parse.
-std::string redact_pkcs11_uri(std::string_view text);
 
 // Lowercase hex ("0a1b...").
 std::string to_hex(ByteView bytes);

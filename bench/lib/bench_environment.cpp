@@ -16,7 +16,7 @@ namespace kpki::bench {
 
 namespace {
 
-std::string utc_now() { return format_utc(Clock::now(), kIsoUtc); }
+std::string utc_now() { return format_utc(now_seconds(), kIsoUtc); }
 
 std::string cpu_model() {
   std::ifstream cpuinfo("/proc/cpuinfo");

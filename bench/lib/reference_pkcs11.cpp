@@ -55,8 +55,7 @@ std::optional<ReferenceLoop> pkcs11_sign_reference(const std::string& key_uri, A
   }
   // The same module, token and login kpki's signer uses (both are per process), but none of its
   // code on the signing path: one session per thread, C_SignInit + C_Sign in a loop.
-  Pkcs11Token& token =
-      Pkcs11Token::find(Pkcs11Module::get(pkcs11_module_path(uri.module_path, module)), uri);
+  Pkcs11Token& token = Pkcs11Token::find(Pkcs11Module::get(pkcs11_module_path(uri, module)), uri);
   token.login(uri);
   auto input = std::make_shared<Bytes>(token_input(algorithm, message));
   CK_MECHANISM_TYPE mechanism = mechanism_for(algorithm);

@@ -3,6 +3,7 @@
 #include <iomanip>
 
 #include "core/error.h"
+#include "core/key_uri_display.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/profiles.h"
 
@@ -41,20 +42,21 @@ ClusterCa prepare_one(const ClusterConfig& config, const CaSpec& spec, const std
   ca.cert_path = out_dir + "/" + spec.base_path + ".crt";
   if (key_uri_scheme(ca.key_uri) == "file") ca.key_file = key_uri_path(ca.key_uri);
   KeyManager& manager = registry.manager_for(ca.key_uri);
+  const std::string key_shown = redact_key_uri(ca.key_uri);  // no pin-value in plans or errors
   bool key_exists = manager.exists(ca.key_uri, key_options);
   bool cert_exists = file_exists(ca.cert_path);
   std::string what =
-      spec.name + " (" + subject_to_string(spec.subject) + ", self-signed, key " + ca.key_uri + ")";
+      spec.name + " (" + subject_to_string(spec.subject) + ", self-signed, key " + key_shown + ")";
   if (!key_exists && cert_exists && !force) {
-    throw Error(ErrorCode::AlreadyExists,
-                "'" + ca.cert_path + "' exists but its key " + ca.key_uri +
-                    " does not (use --force to create a new " + spec.name + ")");
+    throw Error(ErrorCode::AlreadyExists, "'" + ca.cert_path + "' exists but its key " + key_shown +
+                                              " does not (use --force to create a new " +
+                                              spec.name + ")");
   }
   std::shared_ptr<const Signer> signer;
   if (key_exists) {
     signer = manager.open(ca.key_uri, key_options);
   } else {
-    log.line("generate key", ca.key_uri, std::string(algorithm_name(config.algorithm)));
+    log.line("generate key", key_shown, std::string(algorithm_name(config.algorithm)));
     if (log.dry_run()) {
       log.line(cert_exists ? "replace" : "create", ca.cert_path, what);
       return ca;
@@ -70,10 +72,10 @@ ClusterCa prepare_one(const ClusterConfig& config, const CaSpec& spec, const std
       log.line("keep", ca.cert_path, spec.name);
     } else if (!force && !log.dry_run()) {
       throw Error(ErrorCode::AlreadyExists, "'" + ca.cert_path + "' does not belong to CA key " +
-                                                ca.key_uri +
+                                                key_shown +
                                                 " (use --force to re-create the CA certificate)");
     } else if (!force) {
-      log.line("MISMATCH", ca.cert_path, "does not belong to CA key " + ca.key_uri);
+      log.line("MISMATCH", ca.cert_path, "does not belong to CA key " + key_shown);
     }
   }
   if (!cert) {

@@ -21,9 +21,10 @@ std::string resolve_path(const std::string& path, const std::string& base_dir) {
   return (std::filesystem::path(base_dir) / path).lexically_normal().string();
 }
 
-// pin-source=file:REL (or a bare relative path) inside a pkcs11: URI.
-std::string resolve_pkcs11_pin_source(std::string uri, const std::string& base_dir) {
-  const std::string key = "pin-source=";
+// pin-source=file:REL or module-path=REL (or a bare relative path) inside a pkcs11: URI, with
+// `key` "pin-source=" or "module-path=". Outside a config a relative module-path is refused.
+std::string resolve_pkcs11_path_attr(std::string uri, const std::string& key,
+                                     const std::string& base_dir) {
   auto pos = uri.find(key);
   if (pos == std::string::npos) return uri;
   auto start = pos + key.size();
@@ -129,7 +130,10 @@ const NodeConfig* ClusterConfig::first_control_plane() const {
 
 std::string resolve_key_uri(const std::string& uri, const std::string& base_dir) {
   std::string scheme = key_uri_scheme(uri);
-  if (scheme == "pkcs11") return resolve_pkcs11_pin_source(uri, base_dir);
+  if (scheme == "pkcs11") {
+    return resolve_pkcs11_path_attr(resolve_pkcs11_path_attr(uri, "pin-source=", base_dir),
+                                    "module-path=", base_dir);
+  }
   std::string path = key_uri_path(uri);
   std::string resolved = resolve_path(path, base_dir);
   if (scheme == "botan") return "botan:" + resolved;

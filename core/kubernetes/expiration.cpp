@@ -51,7 +51,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
-std::vector<std::string> cells(const ExpirationRow& row, Clock::time_point now, bool leaf) {
+std::vector<std::string> cells(const ExpirationRow& row, TimePoint now, bool leaf) {
   std::string managed = row.externally_managed ? "yes" : "no";
   if (row.missing) return {"!MISSING! " + row.name};
   if (!row.error.empty()) return {"!INVALID! " + row.name + " (" + row.error + ")"};
@@ -62,7 +62,7 @@ std::vector<std::string> cells(const ExpirationRow& row, Clock::time_point now, 
   return out;
 }
 
-nlohmann::json row_json(const ExpirationRow& row, Clock::time_point now, bool leaf) {
+nlohmann::json row_json(const ExpirationRow& row, TimePoint now, bool leaf) {
   nlohmann::json j = {{"name", row.name},
                       {"path", row.path},
                       {"missing", row.missing},
@@ -70,10 +70,7 @@ nlohmann::json row_json(const ExpirationRow& row, Clock::time_point now, bool le
   if (leaf) j["caName"] = row.ca_name;
   if (!row.error.empty()) j["error"] = row.error;
   if (row.expires) {
-    std::time_t t = Clock::to_time_t(*row.expires);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    j["expirationDate"] = buf;
+    j["expirationDate"] = format_utc(*row.expires, kIsoUtc);
     j["residualTime"] = residual_time(*row.expires, now);
     j["residualSeconds"] =
         std::chrono::duration_cast<std::chrono::seconds>(*row.expires - now).count();
@@ -83,9 +80,9 @@ nlohmann::json row_json(const ExpirationRow& row, Clock::time_point now, bool le
 
 }  // namespace
 
-std::string format_expiry_date(Clock::time_point t) { return format_utc(t, "%b %d, %Y %H:%M UTC"); }
+std::string format_expiry_date(TimePoint t) { return format_utc(t, "%b %d, %Y %H:%M UTC"); }
 
-std::string residual_time(Clock::time_point expires, Clock::time_point now) {
+std::string residual_time(TimePoint expires, TimePoint now) {
   // apimachinery's ShortHumanDuration, as kubeadm prints it.
   long long seconds = std::chrono::duration_cast<std::chrono::seconds>(expires - now).count();
   if (seconds < -1) return "<invalid>";
@@ -137,7 +134,7 @@ ExpirationReport check_expiration(const std::string& node_dir) {
   return report;
 }
 
-std::string render_expiration_text(const ExpirationReport& report, Clock::time_point now) {
+std::string render_expiration_text(const ExpirationReport& report, TimePoint now) {
   std::vector<std::vector<std::string>> leaves = {
       {"CERTIFICATE", "EXPIRES", "RESIDUAL TIME", "CERTIFICATE AUTHORITY", "EXTERNALLY MANAGED"}};
   for (const auto& row : report.certificates) leaves.push_back(cells(row, now, true));
@@ -147,7 +144,7 @@ std::string render_expiration_text(const ExpirationReport& report, Clock::time_p
   return table(leaves) + "\n" + table(cas);
 }
 
-nlohmann::json expiration_json(const ExpirationReport& report, Clock::time_point now) {
+nlohmann::json expiration_json(const ExpirationReport& report, TimePoint now) {
   nlohmann::json j = {{"kind", "CertificateExpirationInfo"},
                       {"apiVersion", "output.kpki.io/v1alpha1"},
                       {"certificates", nlohmann::json::array()},

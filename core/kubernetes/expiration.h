@@ -15,7 +15,7 @@ struct ExpirationRow {
   std::string path;  // relative to the node directory
   bool missing = false;
   std::string error;  // unreadable file (then no expiry)
-  std::optional<Clock::time_point> expires;
+  std::optional<TimePoint> expires;
   std::string ca_name;  // leaves only
   bool externally_managed = false;
 };
@@ -29,11 +29,11 @@ struct ExpirationReport {
 ExpirationReport check_expiration(const std::string& node_dir);
 
 // "Jun 06, 2027 15:28 UTC"
-std::string format_expiry_date(Clock::time_point t);
+std::string format_expiry_date(TimePoint t);
 // kubeadm's residual time: "45s", "59m", "23h", "364d", "9y", "<invalid>" when expired.
-std::string residual_time(Clock::time_point expires, Clock::time_point now);
+std::string residual_time(TimePoint expires, TimePoint now);
 
-std::string render_expiration_text(const ExpirationReport& report, Clock::time_point now);
-nlohmann::json expiration_json(const ExpirationReport& report, Clock::time_point now);
+std::string render_expiration_text(const ExpirationReport& report, TimePoint now);
+nlohmann::json expiration_json(const ExpirationReport& report, TimePoint now);
 
 }  // namespace kpki::kube

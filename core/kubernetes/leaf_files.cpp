@@ -94,7 +94,7 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
   if (std::string reason = identity_mismatch(cert, spec); !reason.empty()) return reason;
   if (!ca) return "its CA is about to be created";
   if (!signed_by(cert, *ca)) return "not signed by the current " + ca_spec(spec.ca).name;
-  if (cert.not_after() <= Clock::now()) return "expired";
+  if (cert.not_after() <= now_seconds()) return "expired";
   if (cert.public_key_der() != leaf.key->signer->public_key_der())
     return "key does not match the certificate";
   if (leaf.kubeconfig) {

@@ -29,7 +29,7 @@ struct RenewResult {
   std::string path;
   std::string old_serial;
   std::string new_serial;
-  Clock::time_point not_after;
+  TimePoint not_after;
 };
 
 // The config node a node directory belongs to: `node_name`, or the directory's basename.

@@ -87,7 +87,7 @@ if "$KPKI" hsm --help >/dev/null 2>&1 && command -v softhsm2-util >/dev/null && 
     --cn hsm --out hsm.crt && pass || fail "pkcs11 ca create with PIN fifo: $(cat err.txt)"
   no_secret "PIN in output" out.txt err.txt
   no_secret "PIN in command lines and environments" procs.txt
-  printf 'wrong-%s\n' "$MARK" >badpin.txt
+  printf 'wrong-%s\n' "$MARK" >badpin.txt && chmod 600 badpin.txt
   "$KPKI" key public "pkcs11:token=kpki-secrets;object=ca?pin-source=file:$WORK/badpin.txt&module-path=$module" \
     >out3.txt 2>err3.txt && fail "wrong PIN accepted" || pass
   no_secret "wrong-PIN error" out3.txt err3.txt

@@ -129,7 +129,7 @@ mkdir -p "$KUBE_WORK/tokens"
 printf 'directories.tokendir = %s\nobjectstore.backend = file\n' "$KUBE_WORK/tokens" >"$KUBE_WORK/softhsm2.conf"
 export SOFTHSM2_CONF="$KUBE_WORK/softhsm2.conf"
 softhsm2-util --init-token --free --label kube-ca --pin 1234 --so-pin 5678 >/dev/null
-echo 1234 >"$KUBE_WORK/pin.txt"
+echo 1234 >"$KUBE_WORK/pin.txt" && chmod 600 "$KUBE_WORK/pin.txt"  # kpki refuses shared PIN files
 uri() { echo "\"pkcs11:token=kube-ca;object=$1?pin-source=file:pin.txt\""; }
 write_config "$KUBE_WORK/hsm.yaml" "caKeys:
   ca: $(uri kubernetes-ca)

@@ -76,7 +76,7 @@ expect_ok "hsm keys text" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-sourc
 
 # Failures: one line, exit != 0, nothing written.
 d="$WORK/ecdsa-p256"
-echo "wrong-pin-0000" > "$WORK/bad-pin"
+echo "wrong-pin-0000" > "$WORK/bad-pin" && chmod 600 "$WORK/bad-pin"
 expect_error "wrong PIN" "CKR_PIN_INCORRECT" "$KPKI" issue --ca-cert "$d/ca.crt" \
   --ca-key "pkcs11:token=$TOKEN;object=ca-ecdsa-p256?pin-source=file:$WORK/bad-pin" \
   --profile server --cn x --key "$WORK/x.key" --out "$WORK/x.crt"
@@ -86,6 +86,9 @@ rc=0; out=$("$KPKI" ca create --key "pkcs11:token=$TOKEN;object=ca-ecdsa-p256?pi
 expect_ok "pin-value wrong PIN exit 7" test "$rc" -eq 7
 expect_ok "pin-value not echoed" sh -c "! printf '%s' '$out' | grep -q s3cret-9876"
 expect_ok "pin-value warning" sh -c "printf '%s' '$out' | grep -q 'process listing'"
+# SoftHSM flags the token CKF_USER_PIN_COUNT_LOW after failed logins (until one succeeds): the next
+# login warns, and succeeds.
+expect_ok "count-low warning after wrong PINs" sh -c "'$KPKI' key public '$(uri ca-ecdsa-p256)' 2>&1 >/dev/null | grep -q 'warning: .*CKF_USER_PIN_COUNT_LOW'"
 expect_error "missing token lists tokens" "no token matching.*tokens present: token=$TOKEN" \
   "$KPKI" ca create --key "pkcs11:token=nope;object=ca?pin-source=$PIN" --cn x --out "$WORK/z.crt"
 expect_error "missing key lists keys" "no private key matching object=absent.*'ca-rsa-2048'" \

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/certificate_authority.h"
+#include "core/file_io.h"
 #include "core/profiles.h"
 
 namespace kpki::testing {
@@ -38,6 +39,10 @@ CommandResult run_command(const std::string& command_line) {
   while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
   int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
+}
+
+void write_private_file(const std::string& path, const std::string& content) {
+  write_file_atomic(path, content, 0600, Overwrite::Yes);
 }
 
 std::string kpki_binary() {

@@ -23,6 +23,9 @@ class TempDir {
   std::string path_;
 };
 
+// Writes a passphrase, PIN or key file as kpki requires one: mode 0600.
+void write_private_file(const std::string& path, const std::string& content);
+
 struct CommandResult {
   int exit_code;
   std::string output;  // stdout and stderr together

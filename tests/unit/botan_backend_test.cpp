@@ -98,8 +98,8 @@ class BotanKeyFiles : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!key_registry().supports("botan")) GTEST_SKIP() << "built without Botan";
-    std::ofstream(pass_) << "correct horse\n";
-    std::ofstream(wrong_) << "battery staple\n";
+    testing::write_private_file(pass_, "correct horse\n");
+    testing::write_private_file(wrong_, "battery staple\n");
   }
   testing::TempDir dir_;
   std::string pass_ = dir_.file("pass");

@@ -135,12 +135,12 @@ TEST(Builder, FixedSerialAndTimesAreUsed) {
   request.subject.common_name = "fixed";
   apply_profile(Profile::Ca, KeyType::Ec, request);
   request.serial = Bytes{0x01, 0x02, 0x03};
-  request.validity.not_before = Clock::from_time_t(1700000000);
-  request.validity.not_after = Clock::from_time_t(1800000000);
+  request.validity.not_before = TimePoint(std::chrono::seconds(1700000000));
+  request.validity.not_after = TimePoint(std::chrono::seconds(1800000000));
   Certificate cert = CertificateAuthority::self_sign(request, *signer);
   EXPECT_EQ(cert.serial_hex(), "010203");
-  EXPECT_EQ(Clock::to_time_t(cert.not_before()), 1700000000);
-  EXPECT_EQ(Clock::to_time_t(cert.not_after()), 1800000000);
+  EXPECT_EQ(cert.not_before().time_since_epoch().count(), 1700000000);
+  EXPECT_EQ(cert.not_after().time_since_epoch().count(), 1800000000);
 }
 
 TEST(Builder, RejectsBadRequests) {

@@ -109,6 +109,9 @@ TEST(FileKeys, ReadsPkcs1AndSec1AndEncryptedPkcs8) {
     ASSERT_TRUE(PEM_write_bio_PrivateKey_traditional(bio2.get(), ec.get(), nullptr, nullptr, 0,
                                                      nullptr, nullptr));
   }
+  for (const char* name : {"rsa.pem", "ec.pem"})
+    std::filesystem::permissions(
+        dir.file(name), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   EXPECT_NE(read_text_file(dir.file("rsa.pem")).find("BEGIN RSA PRIVATE KEY"), std::string::npos);
   EXPECT_NE(read_text_file(dir.file("ec.pem")).find("BEGIN EC PRIVATE KEY"), std::string::npos);
   EXPECT_EQ(key_registry().manager_for("x").open(dir.file("rsa.pem"), {})->algorithm(),
@@ -116,7 +119,7 @@ TEST(FileKeys, ReadsPkcs1AndSec1AndEncryptedPkcs8) {
   EXPECT_EQ(key_registry().manager_for("x").open(dir.file("ec.pem"), {})->algorithm(),
             Algorithm::EcdsaP384);
 
-  std::ofstream(dir.file("pass")) << "correct horse\n";
+  testing::write_private_file(dir.file("pass"), "correct horse\n");
   KeyOptions with_pass;
   with_pass.passphrase_file = dir.file("pass");
   std::string uri = dir.file("enc.pem");
@@ -125,7 +128,7 @@ TEST(FileKeys, ReadsPkcs1AndSec1AndEncryptedPkcs8) {
   EXPECT_EQ(key_registry().manager_for(uri).open(uri, with_pass)->public_key_der(),
             signer->public_key_der());
   EXPECT_THROW(key_registry().manager_for(uri).open(uri, {}), Error);
-  std::ofstream(dir.file("wrong")) << "wrong\n";
+  testing::write_private_file(dir.file("wrong"), "wrong\n");
   KeyOptions wrong;
   wrong.passphrase_file = dir.file("wrong");
   EXPECT_THROW(key_registry().manager_for(uri).open(uri, wrong), Error);
@@ -172,7 +175,7 @@ TEST(Verify, ChainPurposeHostAndTime) {
   EXPECT_FALSE(verify_certificate(trusted, leaf, {Purpose::Server, "10.0.0.1", {}}).ok);
   EXPECT_FALSE(verify_certificate(trusted, leaf, {Purpose::Client, "", {}}).ok);
   auto later = verify_certificate(trusted, leaf,
-                                  {Purpose::Server, "", Clock::now() + std::chrono::hours(3)});
+                                  {Purpose::Server, "", now_seconds() + std::chrono::hours(3)});
   EXPECT_FALSE(later.ok);
   EXPECT_NE(later.reason.find("expired"), std::string::npos) << later.reason;
 

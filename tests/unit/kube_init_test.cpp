@@ -272,7 +272,7 @@ TEST_F(KubeInit, DryRunWritesNothing) {
 TEST_F(KubeInit, CheckExpirationListsEveryFile) {
   init(config());
   fs::remove(cp1() + "/scheduler.conf");
-  auto now = Clock::now();
+  auto now = std::chrono::ceil<std::chrono::seconds>(Clock::now());
   nlohmann::json j = expiration_json(check_expiration(cp1()), now);
   nlohmann::json parsed = nlohmann::json::parse(j.dump());
   ASSERT_EQ(parsed["certificates"].size(), 14u);
@@ -292,7 +292,8 @@ TEST_F(KubeInit, CheckExpirationListsEveryFile) {
   EXPECT_NE(text.find("CERTIFICATE AUTHORITY   EXPIRES"), std::string::npos);
   ASSERT_EQ(check_expiration(w1()).certificates.size(), 3u);
   EXPECT_EQ(residual_time(now - std::chrono::hours(1), now), "<invalid>");
-  EXPECT_EQ(format_expiry_date(Clock::from_time_t(1812288480)), "Jun 06, 2027 13:28 UTC");
+  EXPECT_EQ(format_expiry_date(TimePoint(std::chrono::seconds(1812288480))),
+            "Jun 06, 2027 13:28 UTC");
 }
 
 TEST_F(KubeInit, RenewChangesSerialAndKeyKeepsIdentity) {

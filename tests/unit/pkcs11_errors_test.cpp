@@ -38,6 +38,7 @@ TEST_F(Pkcs11Errors, WrongPin) {
   SoftHsmToken token;
   std::string bad = SoftHsmToken::directory() + "/" + token.label() + ".badpin";
   std::ofstream(bad) << "not-the-pin-123\n";
+  chmod(bad.c_str(), 0600);  // a PIN file others can read is refused before any login
   auto e = error_of([&] { manager_.open(token.uri_with_pin_file("ca", bad), {}); });
   EXPECT_EQ(e.code(), ErrorCode::PinIncorrect);
   EXPECT_EQ(e.cause(), "CKR_PIN_INCORRECT");

@@ -12,35 +12,10 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from gen import certs, csrs, keys, pki, text  # noqa: E402
+from gen import certs, csrs, keys, kubeadm_parity, pki, text, trust_names  # noqa: E402
 from gen.corpus import Corpus  # noqa: E402
 
 GENERATED = ["certs", "ca-certs", "csrs", "keys", "durations", "pkcs11-uris", "key-uris", "configs"]
-
-# --- Trust issue, kubeadm parity (items 15, 16): configs kubeadm could not use -------------------
-_KUBE_HEAD = "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\n"
-_KUBE_TWO_CP = ("nodes:\n  - {name: cp1, address: 127.0.0.1}\n"
-                "  - {name: cp2, address: 127.0.0.2}\n")
-KUBEADM_PARITY_CONFIGS = {
-    # kubeadm cannot load Ed25519 keys (TryLoadKeyFromDisk: RSA or ECDSA only).
-    "algorithm-ed25519.yaml": _KUBE_HEAD + "controlPlaneEndpoint: lb.example.com\n"
-                              "encryptionAlgorithm: ED25519\n" + _KUBE_TWO_CP,
-    "kubeadm-algorithm-ed25519.yaml":
-        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"
-        "nodeRegistration: {name: n1}\nlocalAPIEndpoint: {advertiseAddress: 10.1.2.3}\n---\n"
-        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
-        "encryptionAlgorithm: ed25519\n",
-    # Several control-plane nodes and no stable endpoint: kubeadm cannot join the second.
-    "several-control-planes-no-endpoint.yaml": _KUBE_HEAD + _KUBE_TWO_CP,
-    "bind-port-out-of-range.yaml": _KUBE_HEAD + "nodes:\n  - {name: cp1, address: 127.0.0.1, "
-                                   "bindPort: 65536}\n",
-}
-
-
-def add_kubeadm_parity(corpus):
-    for name, text in KUBEADM_PARITY_CONFIGS.items():
-        corpus.add("configs/" + name, text, "config")
-# --- end of the kubeadm parity block --------------------------------------------------------------
 
 
 def main():
@@ -56,7 +31,13 @@ def main():
     csrs.add(corpus, leaf_key)
     keys.add(corpus, ca_cert)
     text.add(corpus)
-    add_kubeadm_parity(corpus)
+    # --- Trust issue, items 4/10/12 (name policy, invisible characters, one object per file):
+    # gen/trust_names.py; all must fail through the verbs named, like the rest of the corpus.
+    trust_names.add(corpus, leaf_key, ca_key, ca_cert)
+    # --- end of trust-issue block
+    # --- Trust issue, items 15/16 (kubeadm parity: Ed25519, endpoint, bindPort): gen/kubeadm_parity.py
+    kubeadm_parity.add(corpus)
+    # --- end of kubeadm parity block
     corpus.write_manifest()
     print("%d hostile inputs written to %s" % (len(corpus.entries), HERE))
 

@@ -5,7 +5,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text = kpki::fuzz::text(data, size);
-  kpki::fuzz::expect_only_kpki_errors([&] { (void)kpki::redact_pkcs11_uri(text); });
+  kpki::fuzz::expect_only_kpki_errors([&] { (void)kpki::redact_key_uri(text); });
   kpki::fuzz::expect_only_kpki_errors([&] {
     kpki::Pkcs11Uri uri = kpki::parse_pkcs11_uri(text);
     (void)uri.object_description();

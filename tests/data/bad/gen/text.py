@@ -4,7 +4,7 @@ DURATIONS = [
     "0h", "0s", "0d0h0m", "-1h", "+1h", "10y", "1", "h", "1H", "1.5h", " 1h", "1h ", "1 h", "1hh",
     "1h-", "h1", "1w", "1ms", "1µs", "١h", "0x10h", "1e3h", "inf", "NaN", "8760h;rm -rf /",
     "99999999999999999999h", "9223372036854775807s", "9223372036854775808s", "18446744073709551617d",
-    "1000000d", "365001d", "8760h" * 2000, "1" * 5000 + "h", "87600h,8760h", "--help",
+    "3000000d", "2920000d",  # past 9999-12-31 from any date now "8760h" * 9000, "1" * 5000 + "h", "87600h,8760h", "--help",
 ]
 
 PKCS11_URIS = [
@@ -20,6 +20,17 @@ PKCS11_URIS = [
     "pkcs11:object=" + "A" * 100000, "pkcs11:" + ";" * 10000, "pkcs11:token=t%2", "PKCS11:token=t;object=o",
     "pkcs11://token=t;object=o", "pkcs11:token=t;object=o#frag",
 ]
+
+# --- PKCS#11 trust (module files, module-name, pin-value spellings): every one is refused ---
+PKCS11_TRUST_URIS = [
+    "pkcs11:token=t;object=o?module-path=relative/module.so",
+    "pkcs11:token=t;object=o?module-path=/nonexistent-kpki-dir/module.so",
+    "pkcs11:token=t;object=o?module-path=/tmp", "pkcs11:token=t;object=o?module-path=/etc/passwd",
+    "pkcs11:token=t;object=o?module-name=", "pkcs11:token=t;object=o?module-name=a&module-path=/b.so",
+    "pkcs11:token=t;object=o?module-name=no-such-kpki-module",
+    "pkcs11:token=t;PIN-VALUE=1234;object=o", "pkcs11:token=t;object=o?pin%2Dvalue=1234",
+]
+# --- end PKCS#11 trust ---
 
 OTHER_URIS = ["", "file:", "botan:", "foo:bar", "file:/nonexistent-kpki-dir/ca.key",
               "http://example.com/ca.key"]
@@ -85,6 +96,8 @@ def add(corpus):
         corpus.add("durations/%02d.txt" % i, d, "validity")
     for i, u in enumerate(PKCS11_URIS):
         corpus.add("pkcs11-uris/%02d.txt" % i, u, "key-uri")
+    for i, u in enumerate(PKCS11_TRUST_URIS):
+        corpus.add("pkcs11-uris/trust-%02d.txt" % i, u, "key-uri")
     for i, u in enumerate(OTHER_URIS):
         corpus.add("key-uris/%02d.txt" % i, u, "key-uri")
     for n, text in CONFIGS.items():

@@ -1,0 +1,14 @@
+#include "backends/pkcs11/pkcs11_warning.h"
+
+#include <cstdio>
+
+#include "core/key_uri_display.h"
+
+namespace kpki {
+
+void pkcs11_warn(const std::string& message) {
+  std::string line = "kpki: warning: " + redact_key_uri(message) + "\n";
+  std::fputs(line.c_str(), stderr);
+}
+
+}  // namespace kpki

@@ -1,0 +1,25 @@
+#include "core/file_permissions.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "core/error.h"
+
+namespace kpki {
+
+void require_private_file(const std::string& path, std::string_view what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  mode_t loose = st.st_mode & (S_IRWXG | S_IRWXO);
+  if (loose == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  std::string who = (loose & S_IRWXG) && (loose & S_IRWXO) ? "group and others"
+                    : (loose & S_IRWXG)                    ? "group"
+                                                           : "others";
+  throw Error(ErrorCode::InvalidInput, std::string(what) + " '" + path + "' is mode " + mode +
+                                           ", open to " + who + ": chmod 600 '" + path + "'");
+}
+
+}  // namespace kpki

@@ -1,0 +1,60 @@
+#pragma once
+// Which names kpki will certify from a CSR (kpki sign). Safe defaults apply always: no
+// Kubernetes system: group, no wildcard DNS name, no Kubernetes-reserved DNS name, no address in
+// kubeadm's default service subnet. A policy (file or flags) adds allow and deny rules per name
+// type, in the spirit of step-ca's x509 policy; docs/policy.md states the exact semantics.
+#include <string>
+#include <vector>
+
+#include "core/certificate_request.h"
+#include "core/error.h"
+
+namespace kpki::policy {
+
+// One allow or deny entry and where it came from ("policy.yaml: dns.deny", "--deny-ip"), so an
+// error can say which rule refused a name.
+struct Rule {
+  std::string pattern;
+  std::string origin;
+};
+
+struct NameRules {
+  std::vector<Rule> allow;
+  std::vector<Rule> deny;
+};
+
+struct NamePolicy {
+  NameRules common_names, organizations, dns, ips, uris, emails;
+  // system: groups certified anyway (exact names).
+  std::vector<std::string> allowed_groups;
+  bool allow_wildcard_dns = false;
+};
+
+// Which rule refused a name, so the CLI can say how to lift it.
+enum class Refusal {
+  SystemGroup,  // default: O=system:*
+  WildcardDns,  // default: "*.example.com" SAN
+  ReservedDns,  // default: kubernetes, kubernetes.default*, *.svc, *.cluster.local
+  ServiceIp,    // default: 10.96.0.0/12
+  Denied,       // an explicit deny rule
+  NotAllowed,   // no allow rule matches
+};
+
+class PolicyError : public Error {
+ public:
+  PolicyError(Refusal refusal, std::string message)
+      : Error(ErrorCode::InvalidInput, std::move(message)), refusal_(refusal) {}
+  Refusal refusal() const noexcept { return refusal_; }
+
+ private:
+  Refusal refusal_;
+};
+
+// kubeadm's default service subnet; its first address is the API server's service IP.
+inline constexpr const char* kDefaultServiceSubnet = "10.96.0.0/12";
+
+// Throws PolicyError naming `origin` (the CSR file) and the first refused name.
+void enforce_name_policy(const NamePolicy& policy, const Subject& subject,
+                         const SubjectAltNames& sans, const std::string& origin);
+
+}  // namespace kpki::policy

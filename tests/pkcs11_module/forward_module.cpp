@@ -1,0 +1,66 @@
+// A PKCS#11 module that forwards every call to a real one (SoftHSM by default) and changes two
+// things, standing in for a device's *state*, never its cryptography:
+//   KPKI_TEST_FORWARD_MODULE  the real module (default /usr/lib/softhsm/libsofthsm2.so)
+//   KPKI_TEST_TOKEN_FLAGS     flags OR-ed into C_GetTokenInfo: final_try, locked, count_low
+//                             (separated by '|' or ',')
+//   KPKI_TEST_LOGIN_LOG       each C_Login appends a line "C_Login" to this file
+#include <dlfcn.h>
+#include <p11-kit/pkcs11.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+CK_FUNCTION_LIST g_forward;
+CK_FUNCTION_LIST* g_real = nullptr;
+
+CK_FLAGS flags_from_env() {
+  const char* env = std::getenv("KPKI_TEST_TOKEN_FLAGS");
+  std::string text = env ? env : "";
+  CK_FLAGS flags = 0;
+  if (text.find("final_try") != std::string::npos) flags |= CKF_USER_PIN_FINAL_TRY;
+  if (text.find("locked") != std::string::npos) flags |= CKF_USER_PIN_LOCKED;
+  if (text.find("count_low") != std::string::npos) flags |= CKF_USER_PIN_COUNT_LOW;
+  return flags;
+}
+
+CK_RV forward_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
+  CK_RV rv = g_real->C_GetTokenInfo(slot, info);
+  if (rv == CKR_OK && info) info->flags |= flags_from_env();
+  return rv;
+}
+
+CK_RV forward_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
+                    CK_ULONG pin_len) {
+  if (const char* log = std::getenv("KPKI_TEST_LOGIN_LOG")) {
+    if (std::FILE* f = std::fopen(log, "a")) {
+      std::fputs("C_Login\n", f);
+      std::fclose(f);
+    }
+  }
+  return g_real->C_Login(session, user, pin, pin_len);
+}
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) CK_RV C_GetFunctionList(
+    CK_FUNCTION_LIST_PTR_PTR list) {
+  if (!list) return CKR_ARGUMENTS_BAD;
+  if (!g_real) {
+    const char* path = std::getenv("KPKI_TEST_FORWARD_MODULE");
+    void* real =
+        dlopen(path && *path ? path : "/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
+    if (!real) return CKR_GENERAL_ERROR;
+    auto get = reinterpret_cast<CK_C_GetFunctionList>(dlsym(real, "C_GetFunctionList"));
+    if (!get || get(&g_real) != CKR_OK || !g_real) return CKR_GENERAL_ERROR;
+    std::memcpy(&g_forward, g_real, sizeof g_forward);
+    g_forward.C_GetFunctionList = C_GetFunctionList;
+    g_forward.C_GetTokenInfo = forward_get_token_info;
+    g_forward.C_Login = forward_login;
+  }
+  *list = &g_forward;
+  return CKR_OK;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# A PIN given as pin-value never leaves kpki: for every verb that takes a key URI (key generate,
+# ca create, issue, csr, sign, key public, hsm keys, kubeconfig user, init, init --dry-run, certs
+# renew) run with a pin-value URI, the PIN appears in neither stdout nor stderr nor any file kpki
+# wrote; nor in the errors for URIs that spell pin-value in the path, in upper case or
+# percent-encoded.
+source "$(dirname "$0")/lib/common.sh"
+MODULE=/usr/lib/softhsm/libsofthsm2.so
+command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
+[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
+"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+cd "$WORK"
+
+PIN="pin$RANDOM$RANDOM-leak-marker"
+export SOFTHSM2_CONF=$WORK/softhsm2.conf KPKI_PKCS11_MODULE=$MODULE
+mkdir -p tokens && echo "directories.tokendir = $WORK/tokens" >"$SOFTHSM2_CONF"
+softhsm2-util --init-token --free --label redact --so-pin "so-$PIN" --pin "$PIN" >/dev/null
+uri() { echo "pkcs11:token=redact;object=$1?pin-value=$PIN"; }
+mkdir -p out && : >stdout.txt && : >stderr.txt
+
+# run WHAT CMD...: runs a kpki verb that must succeed; its stdout and stderr are kept.
+run() {
+  local what=$1; shift
+  if "$@" >>stdout.txt 2>>stderr.txt; then pass; else fail "$what failed: $(tail -2 stderr.txt)"; fi
+}
+# run_failing WHAT CMD...: a kpki verb that must fail; its output is kept all the same.
+run_failing() {
+  local what=$1; shift
+  if "$@" >>stdout.txt 2>>stderr.txt; then fail "$what: expected an error"; else pass; fi
+}
+
+run "key generate" "$KPKI" key generate "$(uri ca)" --algorithm ecdsa-p256
+run "ca create" "$KPKI" ca create --key "$(uri ca)" --cn redact-ca --out out/ca.crt
+run "issue (token CA key)" "$KPKI" issue --ca-cert out/ca.crt --ca-key "$(uri ca)" --profile client \
+  --cn c --key out/c.key --out out/c.crt
+run "issue (token leaf key)" "$KPKI" issue --ca-cert out/ca.crt --ca-key "$(uri ca)" --profile server \
+  --cn s --dns s.example.com --key "$(uri leaf)" --out out/s.crt
+run "csr" "$KPKI" csr --key "$(uri csr)" --cn x --out out/x.csr
+run "sign" "$KPKI" sign --ca-cert out/ca.crt --ca-key "$(uri ca)" --csr out/x.csr --profile client \
+  --out out/x.crt
+run "key public" "$KPKI" key public "$(uri ca)" --out out/ca.pub
+run "key public (stdout)" "$KPKI" key public "$(uri ca)"
+run "hsm keys" "$KPKI" hsm keys "pkcs11:token=redact?pin-value=$PIN"
+run "hsm keys json" "$KPKI" hsm keys "pkcs11:token=redact?pin-value=$PIN" -o json
+run "kubeconfig user" sh -c '"$1" kubeconfig user --client-name jane --ca-cert out/ca.crt \
+  --ca-key "$2" --server https://k8s.example.com:6443 > out/jane.conf' _ "$KPKI" "$(uri ca)"
+
+# The cluster config is the one file that holds the PIN on purpose.
+cat >cluster.yaml <<YAML
+apiVersion: kpki/v1alpha1
+kind: ClusterPKI
+clusterName: kubernetes
+encryptionAlgorithm: ECDSA-P256
+caKeys:
+  ca: "$(uri kubernetes-ca)"
+  etcd-ca: "$(uri etcd-ca)"
+  front-proxy-ca: "$(uri front-proxy-ca)"
+nodes:
+  - {name: cp1, address: 10.0.0.1, role: control-plane}
+  - {name: cp2, address: 10.0.0.2, role: control-plane}
+  - {name: w1, address: 10.0.0.21, role: worker}
+YAML
+run "init --dry-run" "$KPKI" init --config cluster.yaml --dir out/cluster --dry-run
+run "init" "$KPKI" init --config cluster.yaml --dir out/cluster
+run "init again" "$KPKI" init --config cluster.yaml --dir out/cluster
+run "init --dry-run after init" "$KPKI" init --config cluster.yaml --dir out/cluster --dry-run
+run "certs renew" "$KPKI" certs renew --dir out/cluster/nodes/cp1 --config cluster.yaml all
+
+# Errors that quote the URI: duplicate label, missing key, missing token, CA key mismatch.
+run_failing "duplicate label" "$KPKI" key generate "$(uri ca)" --algorithm ecdsa-p256
+run_failing "missing key" "$KPKI" key public "$(uri absent)"
+run_failing "missing token" "$KPKI" key public "pkcs11:token=nope;object=a?pin-value=$PIN"
+run_failing "no object" "$KPKI" key generate "pkcs11:token=redact?pin-value=$PIN"
+run_failing "unknown scheme" "$KPKI" key public "pkcs12:token=redact?pin-value=$PIN"
+run_failing "CA key mismatch" "$KPKI" ca create --key "$(uri leaf)" --cn x --out out/ca.crt
+# Spellings the parser refuses must be masked in its error all the same.
+run_failing "pin-value in the path" "$KPKI" key public "pkcs11:token=redact;pin-value=$PIN;object=ca"
+run_failing "upper-case PIN-VALUE" "$KPKI" key public "pkcs11:token=redact;object=ca?PIN-VALUE=$PIN"
+run_failing "percent-encoded name" "$KPKI" key public "pkcs11:token=redact;object=ca?pin%2Dvalue=$PIN"
+run_failing "bad escape after the PIN" "$KPKI" key public "pkcs11:token=redact;object=ca?pin-value=$PIN%zz"
+run_failing "repeated pin-value" "$KPKI" key public "$(uri ca)&pin-value=$PIN"
+run_failing "unknown option" "$KPKI" key public "$(uri ca)" --no-such-option "$(uri ca)"
+cat >bad.yaml <<YAML
+apiVersion: kpki/v1alpha1
+kind: ClusterPKI
+caKeys:
+  ca: "pkcs11:token=redact;PIN-Value=$PIN;object=x"
+nodes:
+  - {name: cp1, address: 10.0.0.1, role: control-plane}
+YAML
+run_failing "init with a bad URI" "$KPKI" init --config bad.yaml --dir out/bad --dry-run
+
+grep -q "generated ecdsa-p256 key pkcs11:token=redact;object=ca?pin-value=\*\*\*" stderr.txt \
+  && pass || fail "key generate does not show the masked URI: $(head -3 stderr.txt)"
+for f in stdout.txt stderr.txt; do
+  if grep -q -- "$PIN" "$f"; then fail "PIN in $f: $(grep -m3 -- "$PIN" "$f")"; else pass; fi
+done
+leaks=$(grep -rl -- "$PIN" out || true)
+[ -z "$leaks" ] && pass || fail "PIN in files kpki wrote: $leaks"
+finish
