@@ -36,8 +36,8 @@ void Secret::wipe() { wipe_string(value_); }
 
 WipeOnExit::~WipeOnExit() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
-Secret read_secret_file(const std::string& path) {
-  require_private_file(path, "secret file");
+Secret read_secret_file(const std::string& path, std::string_view what) {
+  require_private_file(path, what);
   Bytes raw = read_file(path);
   std::string value(raw.begin(), raw.end());
   OPENSSL_cleanse(raw.data(), raw.size());
@@ -46,7 +46,8 @@ Secret read_secret_file(const std::string& path) {
     OPENSSL_cleanse(value.data() + newline, value.size() - newline);
     value.resize(newline);
   }
-  if (value.empty()) throw Error(ErrorCode::InvalidInput, "secret file '" + path + "' is empty");
+  if (value.empty())
+    throw Error(ErrorCode::InvalidInput, std::string(what) + " '" + path + "' is empty");
   return Secret(std::move(value));
 }
 

@@ -41,8 +41,9 @@ class WipeOnExit {
 };
 
 // Reads a secret from a file (first line, trailing CR/LF removed). Errors name the file, never the
-// content. A file that group or others can access is refused (core/file_permissions.h).
-Secret read_secret_file(const std::string& path);
+// content. A file that group or others can access is refused (core/file_permissions.h); `what`
+// names the file in that error ("PIN file").
+Secret read_secret_file(const std::string& path, std::string_view what = "passphrase file");
 
 // Reads a secret from the terminal without echo (core/terminal_prompt.cpp); throws InvalidInput
 // when stdin is not a terminal.

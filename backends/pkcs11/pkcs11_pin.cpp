@@ -6,7 +6,6 @@
 
 #include "backends/pkcs11/pkcs11_warning.h"
 #include "core/error.h"
-#include "core/file_permissions.h"
 
 namespace kpki {
 
@@ -31,8 +30,7 @@ PinSource PinSource::from_uri(const Pkcs11Uri& uri) {
 Secret PinSource::obtain(const std::string& token) const {
   switch (kind_) {
     case Kind::File:
-      require_private_file(path_, "PIN file");  // like ssh with its keys: never used if shared
-      return read_secret_file(path_);
+      return read_secret_file(path_, "PIN file");
     case Kind::Value:
       return Secret(std::string(value_->reveal()));
     case Kind::Prompt:

@@ -63,7 +63,7 @@ no_secret "command lines and environments" procs.txt
 
 # Wrong passphrase: the error names the file, never the passphrase it tried (the right one is the
 # marker; the wrong one is a second marker).
-printf '%s-wrong\n' "$MARK" >wrong.txt
+printf '%s-wrong\n' "$MARK" >wrong.txt && chmod 600 wrong.txt
 expect_error "wrong passphrase" "cannot decrypt key file 'enc.key'" \
   "$KPKI" issue --ca-cert ca.crt --ca-key enc.key --ca-key-passphrase-file wrong.txt \
   --profile client --cn c --key d.key --out d.crt

@@ -61,7 +61,7 @@ for scheme in "" "botan:"; do
 done
 if [ -e x.crt ] || [ -e x.key ]; then fail "refused issue left files"; else pass; fi
 chmod 0604 pass
-expect_error "passphrase file 0604" "secret file '.*pass' is mode 0604, open to others" \
+expect_error "passphrase file 0604" "passphrase file '.*pass' is mode 0604, open to others" \
   "$KPKI" key public enc-file.key --passphrase-file pass --out c.pub
 chmod 0600 pass
 
@@ -77,7 +77,7 @@ expect_error "kubeconfig user --out exists" "already exists" "$KPKI" kubeconfig 
 if "$KPKI" hsm --help >/dev/null 2>&1 && [ -r /usr/lib/softhsm/libsofthsm2.so ]; then
   eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label kpki-prompt --kpki "$KPKI" 2>/dev/null)"
   chmod 0644 "$WORK/hsm/user-pin"
-  expect_error "PIN file 0644" "secret file '.*user-pin' is mode 0644, open to group and others" \
+  expect_error "PIN file 0644" "PIN file '.*user-pin' is mode 0644, open to group and others" \
     "$KPKI" hsm keys "pkcs11:token=kpki-prompt?pin-source=file:$WORK/hsm/user-pin"
   chmod 0600 "$WORK/hsm/user-pin"
   out=$(python3 "$KPKI_SOURCE_DIR/tests/scripts/lib/prompt_interrupt.py" "$KPKI" hsm keys \
