@@ -111,8 +111,7 @@ std::unique_ptr<Signer> FileKeyManager::generate(const std::string& uri, Algorit
                                                  const KeyOptions& options) {
   std::string path = key_uri_path(uri);
   if (!options.force && file_exists(path)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "key file '" + path + "' already exists (use --force to replace it)");
+    throw file_already_exists(path, "key file");
   }
   EvpPkeyPtr key = generate_evp_key(algorithm);
   Secret pem(private_key_to_pem(key.get(), options.passphrase_file));

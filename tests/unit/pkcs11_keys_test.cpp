@@ -60,7 +60,7 @@ TEST_P(Pkcs11Keys, PrivateKeyIsSensitiveAndNeverExtractable) {
                            [](const auto& k) { return k.object_class == "private"; });
   ASSERT_NE(priv, keys.end());
   EXPECT_EQ(priv->label, "ca");
-  EXPECT_EQ(priv->id.size(), 16u);
+  EXPECT_EQ(priv->id_hex.size(), 32u);  // 16 bytes
   EXPECT_EQ(priv->sensitive, true);
   EXPECT_EQ(priv->extractable, false);
   EXPECT_EQ(priv->never_extractable, true);
