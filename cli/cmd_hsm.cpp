@@ -1,8 +1,8 @@
 // kpki hsm tokens|keys: what a PKCS#11 module offers, to find the token and key URIs to use.
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,9 +63,8 @@ void run_tokens(const HsmOptions& o) {
   if (o.output == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : slots) {
-      nlohmann::json j = {{"slot", s.slot},
-                          {"slot_description", s.slot_description},
-                          {"token_present", s.present}};
+      nlohmann::json j = {
+          {"slot", s.slot}, {"slot_description", s.slot_description}, {"token_present", s.present}};
       if (s.present) {
         j["label"] = s.label;
         j["serial"] = s.serial;
@@ -85,8 +84,8 @@ void run_tokens(const HsmOptions& o) {
       rows.push_back({std::to_string(s.slot), "(no token)", "", "", "", ""});
       continue;
     }
-    rows.push_back({std::to_string(s.slot), s.label.empty() ? "(uninitialized)" : s.label,
-                    s.serial, s.manufacturer, s.model, join(s.flags, ",")});
+    rows.push_back({std::to_string(s.slot), s.label.empty() ? "(uninitialized)" : s.label, s.serial,
+                    s.manufacturer, s.model, join(s.flags, ",")});
   }
   print_table(rows);
 }

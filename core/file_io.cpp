@@ -145,8 +145,7 @@ void install_temp_file(const std::string& temp, const std::string& path, Overwri
       bool exists = errno == EEXIST;
       std::string cause = errno_text();
       ::unlink(temp.c_str());
-      if (exists)
-        throw file_already_exists(path);
+      if (exists) throw file_already_exists(path);
       throw Error(ErrorCode::InvalidInput, "cannot write '" + path + "'", cause);
     }
     ::unlink(temp.c_str());

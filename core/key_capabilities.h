@@ -25,9 +25,9 @@ struct TokenInfo {
 struct KeyInfo {
   std::string object_class;  // "private" or "public"
   std::string label;
-  std::string id_hex;        // CKA_ID (or the backend's equivalent) in lower-case hex
-  std::string type;          // "rsa", "ec", "ed25519", or the device's own name
-  std::string size;          // "2048", "P-256", "Ed25519", "" when unknown
+  std::string id_hex;  // CKA_ID (or the backend's equivalent) in lower-case hex
+  std::string type;    // "rsa", "ec", "ed25519", or the device's own name
+  std::string size;    // "2048", "P-256", "Ed25519", "" when unknown
   std::optional<bool> sensitive, extractable, never_extractable, always_sensitive, modifiable;
 };
 

@@ -166,7 +166,8 @@ std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const Key
 
 std::vector<TokenInfo> Pkcs11KeyManager::list_tokens(const KeyOptions& options) {
   std::vector<TokenInfo> out;
-  for (const auto& s : list_slots(Pkcs11Module::get(pkcs11_module_path(Pkcs11Uri{}, options.pkcs11_module)))) {
+  for (const auto& s :
+       list_slots(Pkcs11Module::get(pkcs11_module_path(Pkcs11Uri{}, options.pkcs11_module)))) {
     TokenInfo t;
     t.slot = s.slot_id;
     t.slot_description = s.slot_description;

@@ -42,8 +42,8 @@ const Pkcs11Mechanisms& pkcs11_mechanisms(Algorithm algorithm) {
   for (const auto& row : kTable) {
     if (row.algorithm == algorithm) return row.mechanisms;
   }
-  throw Error(ErrorCode::Unsupported, "no PKCS#11 mechanism for " +
-                                          std::string(algorithm_name(algorithm)));
+  throw Error(ErrorCode::Unsupported,
+              "no PKCS#11 mechanism for " + std::string(algorithm_name(algorithm)));
 }
 
 Bytes pkcs11_sign_input(Algorithm algorithm, ByteView message) {

@@ -7,23 +7,14 @@
 #include "core/error.h"
 #include "core/file_group.h"
 #include "core/file_io.h"
+#include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {
 namespace {
 
+using testing::error_of;
 using testing::TempDir;
-
-template <class F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return Error(ErrorCode::CryptoError, "none");
-}
 
 // Core names the file and says nothing about flags it cannot know the caller has.
 void expect_existing_file(const Error& e, const std::string& path) {
@@ -39,11 +30,11 @@ TEST(ErrorModel, ExistingFileIsAFieldNotAHint) {
   write_file_atomic(path, std::string("x"), 0644, Overwrite::No);
   expect_existing_file(
       error_of([&] { write_file_atomic(path, std::string("y"), 0644, Overwrite::No); }), path);
-  expect_existing_file(error_of([&] {
-                         write_files_together({{path, as_bytes(std::string("y")), 0644,
-                                                Overwrite::No}});
-                       }),
-                       path);
+  expect_existing_file(
+      error_of([&] {
+        write_files_together({{path, as_bytes(std::string("y")), 0644, Overwrite::No}});
+      }),
+      path);
 }
 
 TEST(ErrorModel, ExistingKeyFileIsAFieldInEveryFileBackend) {
@@ -71,7 +62,8 @@ TEST(ErrorModel, CkRvIsKeptAsAValue) {
 
 TEST(ErrorModel, SoftwareErrorsHaveNoDeviceCode) {
   TempDir dir;
-  Error e = error_of([&] { key_registry().manager_for(dir.file("none.key")).open(dir.file("none.key"), {}); });
+  Error e = error_of(
+      [&] { key_registry().manager_for(dir.file("none.key")).open(dir.file("none.key"), {}); });
   EXPECT_EQ(e.code(), ErrorCode::NotFound);
   EXPECT_FALSE(e.device_code().has_value());
   EXPECT_TRUE(e.existing_file().empty());

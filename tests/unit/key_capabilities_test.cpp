@@ -8,30 +8,24 @@
 #include "backends/openssl_file/file_key_manager.h"
 #include "core/error.h"
 #include "core/key_capabilities.h"
+#include "tests/support/error_of.h"
 #include "tests/support/softhsm_token.h"
 
 namespace kpki {
 namespace {
 
-template <class F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return Error(ErrorCode::CryptoError, "none");
-}
+using testing::error_of;
 
 TEST(KeyCapabilities, TokensAndKeysAreListedThroughTheRegistry) {
   if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
   test::SoftHsmToken token;
-  key_registry().manager_for(token.uri("listed")).generate(token.uri("listed"),
-                                                          Algorithm::EcdsaP256, {});
+  key_registry()
+      .manager_for(token.uri("listed"))
+      .generate(token.uri("listed"), Algorithm::EcdsaP256, {});
   KeyOptions options;
   options.pkcs11_module = token.module();
-  auto tokens = key_registry().capability<TokenLister>("pkcs11:", "list tokens").list_tokens(options);
+  auto tokens =
+      key_registry().capability<TokenLister>("pkcs11:", "list tokens").list_tokens(options);
   auto mine = std::find_if(tokens.begin(), tokens.end(),
                            [&](const TokenInfo& t) { return t.label == token.label(); });
   ASSERT_NE(mine, tokens.end());

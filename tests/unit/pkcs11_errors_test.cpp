@@ -8,28 +8,19 @@
 
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "core/error.h"
+#include "tests/support/error_of.h"
 #include "tests/support/softhsm_token.h"
 
 namespace kpki {
 namespace {
 
 using test::SoftHsmToken;
+using testing::error_of;
 
 class Pkcs11Errors : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
-  }
-  // Runs `f`, expects a kpki::Error, returns it.
-  template <class F>
-  Error error_of(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error";
-    return Error(ErrorCode::CryptoError, "none");
   }
   Pkcs11KeyManager manager_;
 };

@@ -40,16 +40,16 @@ TEST_P(Pkcs11Mechanism, TokenSignsTheTableInputIntoTheTableSize) {
   Pkcs11Token& t = Pkcs11Token::find(Pkcs11Module::get(token.module()), uri);
   t.login(uri);
   Pkcs11Session session = t.acquire();
-  auto keys = find_objects(session, {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY),
-                                     Pkcs11Attr::text(CKA_LABEL, "k")});
+  auto keys = find_objects(
+      session, {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY), Pkcs11Attr::text(CKA_LABEL, "k")});
   ASSERT_EQ(keys.size(), 1u);
   CK_MECHANISM mechanism{m.sign, nullptr, 0};
   ASSERT_EQ(session.fn()->C_SignInit(session.handle(), &mechanism, keys.front()), CKR_OK);
   Bytes signature(1024);
   CK_ULONG len = signature.size();
-  ASSERT_EQ(session.fn()->C_Sign(session.handle(), input.data(), input.size(), signature.data(),
-                                 &len),
-            CKR_OK);
+  ASSERT_EQ(
+      session.fn()->C_Sign(session.handle(), input.data(), input.size(), signature.data(), &len),
+      CKR_OK);
   EXPECT_EQ(len, m.signature_size) << m.sign_name;
 }
 
