@@ -1,4 +1,5 @@
 // kpki hsm tokens|keys: what a PKCS#11 module offers, to find the token and key URIs to use.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.h"
 #include "core/key_manager.h"
 
 namespace kpki {
