@@ -1,6 +1,9 @@
 #include "cli/cli_support.h"
 
+#include <iostream>
+
 #include "backends/backends.h"
+#include "core/display_text.h"
 #include "core/error.h"
 #include "core/file_io.h"
 
@@ -40,13 +43,19 @@ CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
 
 void ensure_writable(const std::string& path, bool force) {
   if (!force && file_exists(path)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "'" + path + "' already exists (use --force to replace it)");
+    throw file_already_exists(path);
   }
 }
 
 void write_certificate(const std::string& path, const Certificate& certificate, bool force) {
   write_file_atomic(path, certificate.pem(), 0644, force ? Overwrite::Yes : Overwrite::No);
+}
+
+kube::ClusterConfig load_cluster_config_and_warn(const std::string& path) {
+  kube::ClusterConfig config = kube::load_cluster_config(path);
+  for (const auto& warning : config.warnings)
+    std::cerr << "kpki: warning: " << printable(warning) << "\n";
+  return config;
 }
 
 std::string example(const std::string& text) { return "\nExample:\n  " + text + "\n"; }

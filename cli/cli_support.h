@@ -9,6 +9,7 @@
 #include "core/certificate_authority.h"
 #include "core/error.h"
 #include "core/key_manager.h"
+#include "core/kubernetes/cluster_config.h"
 
 namespace kpki::cli {
 
@@ -31,6 +32,9 @@ void write_certificate(const std::string& path, const Certificate& certificate, 
 
 // Fails early (before any key is made) when an output exists and --force was not given.
 void ensure_writable(const std::string& path, bool force);
+
+// Loads a cluster config and prints its warnings ("kpki: warning: ...") to stderr.
+kube::ClusterConfig load_cluster_config_and_warn(const std::string& path);
 
 // Example text appended to a verb's help.
 std::string example(const std::string& text);

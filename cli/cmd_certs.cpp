@@ -5,6 +5,7 @@
 #include "backends/openssl_file/pem_key_source.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/expiration.h"
 #include "core/kubernetes/renew.h"
 
@@ -32,14 +33,25 @@ struct RenewArgs {
   std::vector<std::string> names;
   std::string dir;
   std::string config;
+  std::string node;
   KeyFlags ca_key;
 };
 
 void run_renew(const RenewArgs& args) {
   kube::RenewOptions options;
   options.node_dir = args.dir;
+  options.node_name = args.node;
   options.names = args.names;
-  if (!args.config.empty()) options.config = kube::load_cluster_config(args.config);
+  options.config = load_cluster_config_and_warn(args.config);
+  for (const auto& ca : kube::ca_specs()) {
+    for (const auto& name : args.names) {
+      if (name == ca.name)
+        throw Error(ErrorCode::InvalidInput,
+                    "'" + name +
+                        "' is a CA: certs renew never renews a CA (re-run kpki init with a new "
+                        "CA and --force instead)");
+    }
+  }
   options.ca_key_options = args.ca_key.options;
   auto results = kube::renew_certificates(options, key_registry(), PemKeySource(), std::cout);
   std::cout << results.size() << " certificate(s) renewed; restart the components that use them\n";
@@ -61,15 +73,23 @@ void add_certs_commands(CLI::App& app) {
 
   auto renew = std::make_shared<RenewArgs>();
   auto* renew_cmd = certs->add_subcommand(
-      "renew", "Renew leaf certificates (new key and serial, same subject/SANs/EKU); never a CA");
+      "renew",
+      "Renew leaf certificates (new key and serial; subject/SANs/EKU from the config); never a CA");
   renew_cmd->footer(
-      example("kpki certs renew apiserver etcd-server --dir out/nodes/cp1 --config cluster.yaml"));
+      example("kpki certs renew apiserver etcd-server --dir out/nodes/cp1 --config cluster.yaml") +
+      "\nA file that is not signed by its CA or names another identity than the config gives it "
+      "is refused\n(nothing is written); kpki init --force reissues it from the config.");
   renew_cmd
       ->add_option("names", renew->names, "all, or certificate names (apiserver, admin.conf, ...)")
       ->required();
   renew_cmd->add_option("--dir", renew->dir, "Node directory (OUT/nodes/<name>)")->required();
-  renew_cmd->add_option("--config", renew->config,
-                        "Cluster config: validity, key algorithm and caKeys URIs");
+  renew_cmd
+      ->add_option("--config", renew->config,
+                   "Cluster config: the source of every subject, SAN and EKU (never the old "
+                   "file), validity, key algorithm, caKeys URIs")
+      ->required();
+  renew_cmd->add_option("--node", renew->node,
+                        "The config node the directory belongs to (default: the --dir basename)");
   renew->ca_key.add_to(*renew_cmd, "ca-key-");
   renew_cmd->callback([renew] { run_renew(*renew); });
 }

@@ -19,14 +19,16 @@ struct InitArgs {
 };
 
 void run_init_command(InitArgs& args) {
-  kube::ClusterConfig config = kube::load_cluster_config(args.config);
+  kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   args.options.ca_key_options = args.ca_key.options;
   if (args.options.dry_run) std::cout << "dry run: nothing is written\n";
   kube::InitSummary summary =
       kube::run_init(config, args.options, key_registry(), PemKeySource(), std::cout);
   std::cout << (args.options.dry_run ? "plan: " : "") << summary.created << " created, "
             << summary.replaced << " replaced, " << summary.kept << " kept, " << summary.mismatched
-            << " mismatching\n";
+            << " mismatching";
+  if (summary.removed > 0) std::cout << ", " << summary.removed << " removed";
+  std::cout << "\n";
 }
 
 }  // namespace

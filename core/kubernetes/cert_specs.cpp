@@ -63,6 +63,7 @@ LeafSpec from_row(const LeafRow& row) {
   spec.ca = row.ca;
   spec.profile = row.profile;
   spec.control_plane_only = row.control_plane_only;
+  spec.first_control_plane_only = spec.name == "super-admin.conf";
   return spec;
 }
 
@@ -108,9 +109,10 @@ void fill_identity(LeafSpec& spec, const ClusterConfig& config, const NodeConfig
   if (spec.kind == LeafKind::Kubeconfig) {
     // kubeadm points the controller-manager and scheduler at their local API server; everything
     // else goes through the control-plane endpoint.
+    // (kubeadm's GetLocalAPIEndpoint: advertise address and bind port).
     bool local = n == "controller-manager.conf" || n == "scheduler.conf";
     spec.server =
-        local ? Endpoint{node.address, kApiServerPort}.url() : config.control_plane_endpoint.url();
+        local ? Endpoint{node.address, node.bind_port}.url() : config.control_plane_endpoint.url();
   }
 }
 
@@ -160,6 +162,10 @@ std::vector<LeafSpec> leaf_specs(const ClusterConfig& config, const NodeConfig& 
   for (const auto& row : kLeaves) {
     if (row.control_plane_only && !node.control_plane()) continue;
     LeafSpec spec = from_row(row);
+    const NodeConfig* first = config.first_control_plane();
+    if (spec.first_control_plane_only &&
+        !(config.super_admin_kubeconfig && first && first->name == node.name))
+      continue;
     fill_identity(spec, config, node);
     out.push_back(std::move(spec));
   }

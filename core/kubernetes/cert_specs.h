@@ -35,6 +35,9 @@ struct LeafSpec {
   SubjectAltNames sans;  // normalised (kubeadm order)
   std::string server;    // kubeconfigs: https://host:port
   bool control_plane_only = false;
+  // super-admin.conf (system:masters): kubeadm writes it only where `kubeadm init` runs, so only
+  // the first control-plane node has it (and none with superAdminKubeconfig: false).
+  bool first_control_plane_only = false;
 
   std::string cert_path() const { return path + ".crt"; }
   std::string key_path() const { return path + ".key"; }

@@ -41,10 +41,11 @@ std::string resolve_pkcs11_path_attr(std::string uri, const std::string& key,
 }
 
 NodeConfig read_node(const YamlFields& fields) {
-  fields.reject_unknown({"name", "address", "role"});
+  fields.reject_unknown({"name", "address", "role", "bindPort"});
   NodeConfig node;
   node.name = read_node_name(fields, "name");
   node.address = read_ip(fields, "address");
+  node.bind_port = read_port(fields, "bindPort", kApiServerPort);
   std::string role = fields.string("role", "control-plane");
   if (role == "control-plane") {
     node.role = NodeRole::ControlPlane;
@@ -62,7 +63,7 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
   top.reject_unknown({"apiVersion", "kind", "clusterName", "controlPlaneEndpoint", "networking",
                       "encryptionAlgorithm", "certificateValidityPeriod",
                       "caCertificateValidityPeriod", "apiServer", "etcd", "caKeys",
-                      "serviceAccountKey", "nodes"});
+                      "serviceAccountKey", "superAdminKubeconfig", "nodes"});
   if (top.string("kind") != "ClusterPKI")
     top.fail("kind", "expected 'ClusterPKI', got '" + top.string("kind") + "'");
   ClusterConfig config;
@@ -77,7 +78,7 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
   networking.reject_unknown({"serviceSubnet", "dnsDomain"});
   config.service_subnet = networking.string("serviceSubnet", config.service_subnet);
   config.dns_domain = networking.string("dnsDomain", config.dns_domain);
-  read_algorithm(top, "encryptionAlgorithm", config.algorithm);
+  read_algorithm(top, "encryptionAlgorithm", config);
   read_duration(top, "certificateValidityPeriod", config.certificate_validity);
   read_duration(top, "caCertificateValidityPeriod", config.ca_certificate_validity);
   YamlFields api_server = top.mapping("apiServer");
@@ -103,6 +104,8 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
     config.service_account_key = resolve_path(top.string("serviceAccountKey"), base_dir);
     if (top.string("serviceAccountKey").empty()) top.fail("serviceAccountKey", "must not be empty");
   }
+  config.super_admin_kubeconfig =
+      read_bool(top, "superAdminKubeconfig", config.super_admin_kubeconfig);
   for (const YamlFields& node : top.mappings("nodes")) config.nodes.push_back(read_node(node));
   if (top.has("nodes") && config.nodes.empty()) top.fail("nodes", "at least one node is required");
   finalize_config(config, top, "controlPlaneEndpoint", "networking.serviceSubnet");
@@ -114,6 +117,13 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
 const NodeConfig* ClusterConfig::find_node(const std::string& name) const {
   for (const auto& node : nodes) {
     if (node.name == name) return &node;
+  }
+  return nullptr;
+}
+
+const NodeConfig* ClusterConfig::first_control_plane() const {
+  for (const auto& node : nodes) {
+    if (node.control_plane()) return &node;
   }
   return nullptr;
 }

@@ -14,21 +14,25 @@ namespace kpki::kube {
 
 enum class NodeRole { ControlPlane, Worker };
 
+inline constexpr int kApiServerPort = 6443;
+
 struct NodeConfig {
   std::string name;
   std::string address;  // canonical IP text
   NodeRole role = NodeRole::ControlPlane;
+  // The local kube-apiserver's port (kubeadm's localAPIEndpoint.bindPort): where this node's
+  // controller-manager and scheduler connect.
+  int bind_port = kApiServerPort;
 
   bool control_plane() const { return role == NodeRole::ControlPlane; }
 };
-
-inline constexpr int kApiServerPort = 6443;
 
 struct ClusterConfig {
   std::string source;    // the config file, for messages
   std::string base_dir;  // relative paths resolve against this
   std::string cluster_name = "kubernetes";
-  Endpoint control_plane_endpoint;  // default: first control-plane node's address:6443
+  // Required with several control-plane nodes; default: the only one's address:bindPort.
+  Endpoint control_plane_endpoint;
   std::string service_subnet = "10.96.0.0/12";
   std::string service_ip;  // first address of the (first) service subnet
   std::string dns_domain = "cluster.local";
@@ -43,8 +47,13 @@ struct ClusterConfig {
   std::map<std::string, std::string> ca_keys;
   std::string service_account_key;  // resolved path; "" = OUT/pki/sa.key
   std::vector<NodeConfig> nodes;
+  // super-admin.conf (system:masters) on the first control-plane node; false: on none.
+  bool super_admin_kubeconfig = true;
+  // Accepted but worth telling the user ("origin: field: what"); callers print them.
+  std::vector<std::string> warnings;
 
   const NodeConfig* find_node(const std::string& name) const;
+  const NodeConfig* first_control_plane() const;
 };
 
 // Reads either format (told apart by apiVersion). Throws InvalidInput / NotFound naming the file.

@@ -8,14 +8,24 @@
 
 namespace kpki::kube {
 
-void read_algorithm(const YamlFields& fields, const std::string& key, Algorithm& out) {
+void read_algorithm(const YamlFields& fields, const std::string& key, ClusterConfig& config) {
   if (!fields.has(key)) return;
   std::string text = fields.string(key);
   try {
-    out = parse_algorithm(text);
+    config.algorithm = parse_algorithm(text);
   } catch (const Error& e) {
     fields.fail(key, e.message());
   }
+  // kubeadm's TryLoadKeyFromDisk reads RSA and ECDSA keys only: an Ed25519 tree breaks its
+  // external-CA mode and `kubeadm certs renew`.
+  if (config.algorithm == Algorithm::Ed25519)
+    fields.fail(key, "'" + text +
+                         "' is not usable for a cluster: kubeadm cannot load Ed25519 keys "
+                         "(RSA and ECDSA only)");
+  if (config.algorithm == Algorithm::EcdsaP384)
+    config.warnings.push_back(fields.origin() + ": " + fields.field_path(key) + ": '" + text +
+                              "' is not an encryptionAlgorithm of kubeadm <= 1.33 (kubeadm loads "
+                              "its keys, but a kubeadm config cannot name it)");
 }
 
 void read_duration(const YamlFields& fields, const std::string& key, std::chrono::seconds& out) {
@@ -42,6 +52,19 @@ void read_sans(const YamlFields& fields, const std::string& key, std::vector<std
                    "'" + out[i] + "' is neither an IP address nor a DNS name");
     }
   }
+}
+
+int read_port(const YamlFields& fields, const std::string& key, int fallback) {
+  if (!fields.has(key)) return fallback;
+  return parse_port(fields.string(key), fields.origin() + ": " + fields.field_path(key));
+}
+
+bool read_bool(const YamlFields& fields, const std::string& key, bool fallback) {
+  if (!fields.has(key)) return fallback;
+  std::string text = fields.string(key);
+  if (text == "true") return true;
+  if (text == "false") return false;
+  fields.fail(key, "expected true or false, got '" + text + "'");
 }
 
 std::string read_ip(const YamlFields& fields, const std::string& key) {
@@ -94,6 +117,7 @@ void finalize_config(ClusterConfig& config, const YamlFields& top,
   if (config.nodes.empty()) config_error(config.source, "nodes", "at least one node is required");
   std::set<std::string> names, addresses;
   const NodeConfig* first_cp = nullptr;
+  size_t control_planes = 0;
   for (size_t i = 0; i < config.nodes.size(); ++i) {
     const NodeConfig& node = config.nodes[i];
     std::string item = "nodes[" + std::to_string(i) + "]";
@@ -103,11 +127,19 @@ void finalize_config(ClusterConfig& config, const YamlFields& top,
       config_error(config.source, item + ".address",
                    "duplicate node address '" + node.address + "'");
     if (node.control_plane() && !first_cp) first_cp = &node;
+    if (node.control_plane()) ++control_planes;
   }
   if (config.control_plane_endpoint.host.empty()) {
     if (!first_cp)
       config_error(config.source, endpoint_field, "required when there is no control-plane node");
-    config.control_plane_endpoint = Endpoint{first_cp->address, kApiServerPort};
+    // Pointing every kubeconfig (and cp2's apiserver SANs) at cp1 would tie the cluster to one
+    // node; kubeadm refuses to join a second control plane without a stable endpoint.
+    if (control_planes > 1)
+      config_error(config.source, endpoint_field,
+                   "required with " + std::to_string(control_planes) +
+                       " control-plane nodes (kubeadm needs a stable endpoint to join more "
+                       "than one)");
+    config.control_plane_endpoint = Endpoint{first_cp->address, first_cp->bind_port};
   }
 }
 

@@ -123,6 +123,7 @@ ExpirationReport check_expiration(const std::string& node_dir) {
     row.path = spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path();
     row.ca_name = ca_spec(spec.ca).name;
     read_row(row, node_dir + "/" + row.path, spec.kind);
+    if (row.missing && spec.first_control_plane_only) continue;  // absent by design elsewhere
     for (const auto& ca : report.authorities) {
       if (ca.name == row.ca_name) row.externally_managed = ca.externally_managed;
     }

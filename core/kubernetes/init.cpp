@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -52,6 +53,10 @@ class InitRun {
     for (const auto& node : config_.nodes) write_node(node);
     issue_pending();
     created_.commit();
+    for (const std::string& path : stale_) {
+      std::filesystem::remove(path);
+      sync_parent_directory(path);
+    }
     if (summary_.mismatched > 0 && !options_.dry_run) {
       throw Error(ErrorCode::AlreadyExists,
                   std::to_string(summary_.mismatched) + " file(s) no longer match " +
@@ -202,7 +207,31 @@ class InitRun {
       make_directories(node_dir + "/kubelet", 0700, &created_);
     }
     for (const CopiedFile& file : copies_for(node)) sync_copy(node_dir, file);
-    for (const LeafSpec& spec : leaf_specs(config_, node)) sync_leaf(node_dir, spec);
+    std::vector<LeafSpec> leaves = leaf_specs(config_, node);
+    for (const LeafSpec& spec : leaves) sync_leaf(node_dir, spec);
+    check_super_admin_placement(node_dir, leaves);
+  }
+
+  // An older kpki wrote super-admin.conf (system:masters) on every control-plane node; kubeadm
+  // has it only where `kubeadm init` ran. One the table no longer places is reported, and
+  // removed with force (after everything else succeeded).
+  void check_super_admin_placement(const std::string& node_dir,
+                                   const std::vector<LeafSpec>& leaves) {
+    const std::string name = "super-admin.conf";
+    std::string path = node_dir + "/" + name;
+    bool placed = std::any_of(leaves.begin(), leaves.end(),
+                              [&](const LeafSpec& spec) { return spec.name == name; });
+    if (placed || !file_exists(path)) return;
+    std::string why = "not written on this node: only on the first control-plane node";
+    if (!config_.super_admin_kubeconfig) why = "not written on any node (superAdminKubeconfig)";
+    if (!options_.force) {
+      ++summary_.mismatched;
+      log_.line("MISMATCH", path, why + " (use --force to remove it)");
+      return;
+    }
+    ++summary_.removed;
+    log_.line("remove", path, why);
+    if (!options_.dry_run) stale_.push_back(path);
   }
 
   const ClusterConfig& config_;
@@ -217,6 +246,7 @@ class InitRun {
   std::string sa_pub_;
   InitSummary summary_;
   std::vector<PendingLeaf> pending_;
+  std::vector<std::string> stale_;  // removed once the run has succeeded
 };
 
 }  // namespace

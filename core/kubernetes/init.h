@@ -24,6 +24,7 @@ struct InitSummary {
   int kept = 0;
   int replaced = 0;
   int mismatched = 0;  // reported, left alone (no --force)
+  int removed = 0;     // files the config no longer places (super-admin.conf), with --force
 };
 
 // Throws (after keeping what was written) AlreadyExists when files mismatched without force;

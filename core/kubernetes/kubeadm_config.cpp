@@ -56,12 +56,8 @@ ClusterConfig parse_kubeadm_config(const std::vector<YAML::Node>& documents,
   NodeConfig node;
   node.name = read_node_name(registration, "name");
   node.address = read_ip(local, "advertiseAddress");
-  int bind_port = kApiServerPort;
-  if (local.has("bindPort")) {
-    bind_port = parse_endpoint("localhost:" + local.string("bindPort"), kApiServerPort,
-                               origin + ": " + local.field_path("bindPort"))
-                    .port;
-  }
+  node.bind_port = read_port(local, "bindPort", kApiServerPort);
+  const int bind_port = node.bind_port;
   config.nodes.push_back(node);
 
   YamlFields cluster_fields(cluster ? *cluster : YAML::Node(), origin, "ClusterConfiguration");
@@ -81,7 +77,7 @@ ClusterConfig parse_kubeadm_config(const std::vector<YAML::Node>& documents,
   YamlFields etcd_local = cluster_fields.mapping("etcd").mapping("local");
   read_sans(etcd_local, "serverCertSANs", config.etcd_server_cert_sans);
   read_sans(etcd_local, "peerCertSANs", config.etcd_peer_cert_sans);
-  read_algorithm(cluster_fields, "encryptionAlgorithm", config.algorithm);
+  read_algorithm(cluster_fields, "encryptionAlgorithm", config);
   read_duration(cluster_fields, "certificateValidityPeriod", config.certificate_validity);
   read_duration(cluster_fields, "caCertificateValidityPeriod", config.ca_certificate_validity);
   finalize_config(config, cluster_fields, cluster_fields.field_path("controlPlaneEndpoint"),

@@ -20,6 +20,8 @@ std::vector<ExtendedKeyUsage> profile_eku(Profile profile) {
   return request.extended_key_usage;
 }
 
+}  // namespace
+
 bool signed_by(const Certificate& cert, const Certificate& ca) {
   if (X509_NAME_cmp(X509_get_issuer_name(cert.x509()), X509_get_subject_name(ca.x509())) != 0)
     return false;
@@ -29,7 +31,18 @@ bool signed_by(const Certificate& cert, const Certificate& ca) {
   return ok;
 }
 
-}  // namespace
+std::string identity_mismatch(const Certificate& cert, const LeafSpec& spec) {
+  if (cert.subject() != spec.subject)
+    return "subject is '" + subject_to_string(cert.subject()) + "', config wants '" +
+           subject_to_string(spec.subject) + "'";
+  SubjectAltNames sans = cert.subject_alt_names();
+  if (sans != spec.sans)
+    return "SANs are [" + sans_to_string(sans) + "], config wants [" + sans_to_string(spec.sans) +
+           "]";
+  if (cert.extended_key_usage() != profile_eku(spec.profile)) return "extended key usage differs";
+  if (cert.is_ca()) return "is a CA certificate";
+  return "";
+}
 
 std::string sans_to_string(const SubjectAltNames& sans) {
   std::string out;
@@ -78,15 +91,7 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
   if (!leaf.cert) return "certificate missing";
   if (!leaf.key) return "key missing";
   const Certificate& cert = *leaf.cert;
-  if (cert.subject() != spec.subject)
-    return "subject is '" + subject_to_string(cert.subject()) + "', config wants '" +
-           subject_to_string(spec.subject) + "'";
-  SubjectAltNames sans = cert.subject_alt_names();
-  if (sans != spec.sans)
-    return "SANs are [" + sans_to_string(sans) + "], config wants [" + sans_to_string(spec.sans) +
-           "]";
-  if (cert.extended_key_usage() != profile_eku(spec.profile)) return "extended key usage differs";
-  if (cert.is_ca()) return "is a CA certificate";
+  if (std::string reason = identity_mismatch(cert, spec); !reason.empty()) return reason;
   if (!ca) return "its CA is about to be created";
   if (!signed_by(cert, *ca)) return "not signed by the current " + ca_spec(spec.ca).name;
   if (cert.not_after() <= now_seconds()) return "expired";

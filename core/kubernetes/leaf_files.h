@@ -26,6 +26,13 @@ struct ExistingLeaf {
 ExistingLeaf read_leaf(const std::string& node_dir, const LeafSpec& spec,
                        const LeafKeySource& keys);
 
+// Why `cert` does not carry the identity `spec` gives it (subject, SANs, EKU, not a CA); "" when
+// it does.
+std::string identity_mismatch(const Certificate& cert, const LeafSpec& spec);
+
+// True when `cert` names `ca` as its issuer and its signature verifies with `ca`'s public key.
+bool signed_by(const Certificate& cert, const Certificate& ca);
+
 // Why `leaf` does not match `spec` as issued by `ca` (ca may be null: a CA still to be made);
 // "" when it matches. Checks subject, SANs, EKU, issuer signature, expiry, key pair and, for
 // kubeconfigs, server, cluster, user and embedded CA.

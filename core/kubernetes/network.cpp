@@ -64,6 +64,13 @@ std::string Endpoint::host_port() const {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+int parse_port(std::string_view text, std::string_view field) {
+  int port = 0;
+  if (!parse_int(text, port) || port < 1 || port > 65535)
+    fail(field, "invalid port '" + std::string(text) + "' (1-65535)");
+  return port;
+}
+
 Endpoint parse_endpoint(std::string_view text, int default_port, std::string_view field) {
   std::string quoted = "invalid endpoint '" + std::string(text) + "'";
   Endpoint endpoint;

@@ -20,6 +20,9 @@ struct Endpoint {
   std::string url() const { return "https://" + host_port(); }
 };
 
+// A TCP port, 1..65535. Throws InvalidInput naming `field`.
+int parse_port(std::string_view text, std::string_view field);
+
 // "host", "host:port", "[v6]:port" or a bare IPv6 address. The port defaults to `default_port`.
 // Throws InvalidInput naming `field`.
 Endpoint parse_endpoint(std::string_view text, int default_port, std::string_view field);

@@ -20,6 +20,7 @@ write_config() {  # write_config FILE [caKeys block]
 apiVersion: kpki/v1alpha1
 kind: ClusterPKI
 clusterName: kubernetes
+controlPlaneEndpoint: 127.0.0.1:6443   # cp1; a stable endpoint is required with 3 control-plane nodes
 encryptionAlgorithm: ECDSA-P256
 apiServer:
   certSANs: [k8s.example.com]
@@ -103,6 +104,11 @@ write_config "$KUBE_WORK/files.yaml"
 "$KPKI" init --config "$KUBE_WORK/files.yaml" --dir "$KUBE_WORK/files" >"$KUBE_WORK/init-files.log"
 [ -f "$KUBE_WORK/files/nodes/cp1/pki/ca.key" ] || fail "file CA key not copied to cp1"
 [ ! -e "$KUBE_WORK/files/nodes/w1/pki/ca.key" ] || fail "worker got a CA key"
+# kubeadm writes super-admin.conf (system:masters) only where `kubeadm init` runs.
+[ -f "$KUBE_WORK/files/nodes/cp1/super-admin.conf" ] || fail "no super-admin.conf on cp1"
+for n in cp2 cp3; do
+  [ ! -e "$KUBE_WORK/files/nodes/$n/super-admin.conf" ] || fail "super-admin.conf on $n"
+done
 run_cluster files "$KUBE_WORK/files"
 
 # 2. CA keys on a SoftHSM token.

@@ -50,6 +50,7 @@ cat >cluster.yaml <<YAML
 apiVersion: kpki/v1alpha1
 kind: ClusterPKI
 clusterName: kubernetes
+controlPlaneEndpoint: k8s.example.com   # required with two control-plane nodes
 encryptionAlgorithm: ECDSA-P256
 caKeys:
   ca: "$(uri kubernetes-ca)"

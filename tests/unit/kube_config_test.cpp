@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
+#include "tests/support/cluster_config_errors.h"
 
 namespace kpki::kube {
 namespace {
@@ -14,16 +15,7 @@ ClusterConfig parse(const std::string& yaml) {
 const std::string kHeader = "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\n";
 const std::string kNodes = "nodes:\n  - {name: cp1, address: 127.0.0.1, role: control-plane}\n";
 
-std::string error_of(const std::string& yaml) {
-  try {
-    parse(yaml);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::InvalidInput) << e.what();
-    return e.message();
-  }
-  ADD_FAILURE() << "no error for:\n" << yaml;
-  return "";
-}
+std::string error_of(const std::string& yaml) { return testing::config_error_of(yaml); }
 
 TEST(KubeConfig, Defaults) {
   ClusterConfig c = parse(kHeader + kNodes);

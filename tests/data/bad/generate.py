@@ -12,7 +12,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from gen import certs, csrs, keys, pki, text, trust_names  # noqa: E402
+from gen import certs, csrs, keys, kubeadm_parity, pki, text, trust_names  # noqa: E402
 from gen.corpus import Corpus  # noqa: E402
 
 GENERATED = ["certs", "ca-certs", "csrs", "keys", "durations", "pkcs11-uris", "key-uris", "configs"]
@@ -35,6 +35,9 @@ def main():
     # gen/trust_names.py; all must fail through the verbs named, like the rest of the corpus.
     trust_names.add(corpus, leaf_key, ca_key, ca_cert)
     # --- end of trust-issue block
+    # --- Trust issue, items 15/16 (kubeadm parity: Ed25519, endpoint, bindPort): gen/kubeadm_parity.py
+    kubeadm_parity.add(corpus)
+    # --- end of kubeadm parity block
     corpus.write_manifest()
     print("%d hostile inputs written to %s" % (len(corpus.entries), HERE))
 

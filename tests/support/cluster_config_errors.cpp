@@ -1,0 +1,21 @@
+#include "tests/support/cluster_config_errors.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/kubernetes/cluster_config.h"
+
+namespace kpki::testing {
+
+std::string config_error_of(const std::string& yaml) {
+  try {
+    kube::parse_cluster_config(yaml, "cluster.yaml", "/cfg");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidInput) << e.what();
+    return e.message();
+  }
+  ADD_FAILURE() << "no error for:\n" << yaml;
+  return "";
+}
+
+}  // namespace kpki::testing
