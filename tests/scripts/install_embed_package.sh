@@ -10,6 +10,8 @@
 #    the binary needs, which holds the man page and completion but no headers, and whose unpacked
 #    usr/bin/kpki --version runs.
 source "$(dirname "$0")/lib/common.sh"
+# Checks read here-strings, not pipes: under pipefail, grep -q exiting at its first match can kill
+# the writer with SIGPIPE and fail a check that matched.
 command -v dpkg-deb >/dev/null && command -v cpack >/dev/null || { echo "no dpkg-deb/cpack"; exit 77; }
 BUILD=$(dirname "$(dirname "$KPKI")")
 [ -f "$BUILD/CMakeCache.txt" ] || { echo "FAIL: $BUILD is not a build tree"; exit 1; }
@@ -55,7 +57,7 @@ expect_ok "configure examples/embed" cmake -S "$KPKI_SOURCE_DIR/examples/embed" 
 expect_ok "build examples/embed" cmake --build embed
 mkdir out
 if out=$(./embed/kpki_embed out 2>&1); then pass; else fail "kpki_embed: $out"; fi
-if printf '%s' "$out" | grep -q 'issued CN=embed-server by CN=embed-ca'; then pass; else
+if grep -q 'issued CN=embed-server by CN=embed-ca' <<<"$out"; then pass; else
   fail "kpki_embed output: $out"
 fi
 expect_ok "openssl verify of the embedded issuance" openssl verify -CAfile out/ca.crt \
@@ -81,16 +83,16 @@ owner() {
 for lib in $(objdump -p "$KPKI" | awk '/NEEDED/ { print $2 }'); do
   pkg=$(owner "$lib")
   [ -n "$pkg" ] || continue  # a library no Debian package owns (a local build of it)
-  if printf '%s\n' "$depends_names" | grep -qxF "$pkg"; then pass; else
+  if grep -qxF "$pkg" <<<"$depends_names"; then pass; else
     fail "Depends '$depends' lacks $pkg (for $lib)"
   fi
 done
-if printf '%s\n' "$depends_names" | grep -qxF libssl3; then pass; else fail "Depends lacks libssl3: $depends"; fi
+if grep -qxF libssl3 <<<"$depends_names"; then pass; else fail "Depends lacks libssl3: $depends"; fi
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/kpki ./usr/share/man/man1/kpki.1 ./usr/share/bash-completion/completions/kpki; do
-  if printf '%s\n' "$contents" | grep -q " $f\$"; then pass; else fail "$f not in the .deb"; fi
+  if grep -q " $f\$" <<<"$contents"; then pass; else fail "$f not in the .deb"; fi
 done
-if printf '%s\n' "$contents" | grep -qE '/include/|\.a$'; then fail "headers or libraries in the .deb"; else pass; fi
+if grep -qE '/include/|\.a$' <<<"$contents"; then fail "headers or libraries in the .deb"; else pass; fi
 dpkg-deb -x "$deb" unpacked
 if [ "$(unpacked/usr/bin/kpki --version)" = "$VERSION" ]; then pass; else fail "unpacked kpki --version"; fi
 
@@ -101,8 +103,8 @@ complete_words() {
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kpki; printf "%s\n" "${COMPREPLY[@]}"' \
     _ unpacked/usr/share/bash-completion/completions/kpki "$@"
 }
-if complete_words kpki "" | grep -qx issue; then pass; else fail "completion: no 'issue' verb"; fi
-if complete_words kpki ca "" | grep -qx create; then pass; else fail "completion: no 'ca create'"; fi
-if complete_words kpki issue --pro | grep -qx -- --profile; then pass; else fail "completion: no --profile"; fi
-if complete_words kpki issue --profile "" | grep -qx server; then pass; else fail "completion: no profile values"; fi
+if grep -qx issue <<<"$(complete_words kpki "")"; then pass; else fail "completion: no 'issue' verb"; fi
+if grep -qx create <<<"$(complete_words kpki ca "")"; then pass; else fail "completion: no 'ca create'"; fi
+if grep -qx -- --profile <<<"$(complete_words kpki issue --pro)"; then pass; else fail "completion: no --profile"; fi
+if grep -qx server <<<"$(complete_words kpki issue --profile "")"; then pass; else fail "completion: no profile values"; fi
 finish
