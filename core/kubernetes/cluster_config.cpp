@@ -173,8 +173,8 @@ ClusterConfig parse_cluster_config(const std::string& text, const std::string& o
 
 ClusterConfig load_cluster_config(const std::string& path) {
   std::string text = read_text_file(path);
-  std::string base = std::filesystem::path(path).parent_path().string();
-  if (base.empty()) base = ".";
+  std::filesystem::path base = std::filesystem::path(path).parent_path();
+  if (base.empty()) base = std::filesystem::current_path();
   return parse_cluster_config(text, path,
                               std::filesystem::absolute(base).lexically_normal().string());
 }

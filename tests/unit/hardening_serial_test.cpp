@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/certificate_builder.h"
@@ -70,7 +72,8 @@ TEST(Serials, MillionDrawsAreUniquePositiveShortAndRandom) {
 // The same properties on certificates the builder actually makes (fewer: each is a full build).
 TEST(Serials, BuilderCertificatesCarryDistinctPositiveSerials) {
   auto key = testing::make_signer(Algorithm::EcdsaP256);
-  std::vector<Bytes> serials;
+  // Hashed, not sorted: GCC 12 at -O3 warns falsely (-Wstringop-overread) in std::sort of vectors.
+  std::unordered_set<std::string> serials;
   for (int i = 0; i < 2000; ++i) {
     CertificateRequest request;
     request.subject.common_name = "serial";
@@ -81,10 +84,10 @@ TEST(Serials, BuilderCertificatesCarryDistinctPositiveSerials) {
     ASSERT_EQ(ASN1_STRING_type(serial), V_ASN1_INTEGER) << "negative serial";
     ASSERT_LE(ASN1_STRING_length(serial), 20);
     const unsigned char* data = ASN1_STRING_get0_data(serial);
-    serials.emplace_back(data, data + ASN1_STRING_length(serial));
+    bool fresh =
+        serials.emplace(reinterpret_cast<const char*>(data), ASN1_STRING_length(serial)).second;
+    ASSERT_TRUE(fresh) << "serial collision";
   }
-  std::sort(serials.begin(), serials.end());
-  EXPECT_EQ(std::adjacent_find(serials.begin(), serials.end()), serials.end());
 }
 
 }  // namespace
