@@ -71,6 +71,19 @@ nlohmann::json plan_json(const Plan& plan, bool dry_run) {
             {"skip", c.skipped}}}};
 }
 
+std::string render_renew_text(const Plan& report) {
+  std::ostringstream out;
+  for (const PlannedFile& file : report.files) {
+    std::string rel = under_root(report, file.path);
+    if (file.action == PlanAction::Skip) {
+      out << "skip     " << file.spec << " (" << rel << " not present)\n";
+    } else if (file.action == PlanAction::Replace) {
+      out << "renewed  " << file.spec << " (" << rel << "): " << file.reason << "\n";
+    }
+  }
+  return out.str();
+}
+
 std::string render_plan_counts(const PlanCounts& c) {
   std::string out = std::to_string(c.created) + " created, " + std::to_string(c.replaced) +
                     " replaced, " + std::to_string(c.kept) + " kept, " +

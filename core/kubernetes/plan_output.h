@@ -14,6 +14,10 @@ std::string render_plan_text(const Plan& plan, bool dry_run);
 // {"operation", "dryRun", "caKeys": [...], "files": [...], "summary": {...}} (docs/plan.md).
 nlohmann::json plan_json(const Plan& plan, bool dry_run);
 
+// A renew report as `certs renew` prints it: "renewed  NAME (PATH): serial OLD -> NEW" and
+// "skip     NAME (PATH not present)".
+std::string render_renew_text(const Plan& report);
+
 // "3 created, 0 replaced, 25 kept, 0 mismatching" (+ ", N removed" / ", N skipped" when any).
 std::string render_plan_counts(const PlanCounts& counts);
 

@@ -310,7 +310,7 @@ TEST_F(KubeInit, RenewChangesSerialAndKeyKeepsIdentity) {
   options.config = config();
   std::ostringstream log;
   auto results = renew_certificates(options, key_registry(), keys_, log);
-  ASSERT_EQ(results.size(), 2u);
+  ASSERT_EQ(results.counts().replaced, 2);
   Certificate cert = Certificate::load(cp1() + "/pki/etcd/server.crt");
   EXPECT_NE(cert.serial_hex(), old_cert.serial_hex());
   EXPECT_NE(read_text_file(cp1() + "/pki/etcd/server.key"), old_key);
@@ -331,7 +331,7 @@ TEST_F(KubeInit, RenewChangesSerialAndKeyKeepsIdentity) {
   options.names = {"ca"};
   EXPECT_THROW(renew_certificates(options, key_registry(), keys_, log), Error);
   options.names = {"all"};
-  EXPECT_EQ(renew_certificates(options, key_registry(), keys_, log).size(), 14u);
+  EXPECT_EQ(renew_certificates(options, key_registry(), keys_, log).counts().replaced, 14);
   options.node_dir = w1();  // no CA key on a worker, and the config names none
   options.names = {"kubelet.conf"};
   EXPECT_THROW(renew_certificates(options, key_registry(), keys_, log), Error);

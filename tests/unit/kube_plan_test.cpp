@@ -12,6 +12,7 @@
 #include "core/file_io.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/plan_output.h"
+#include "core/kubernetes/renew.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::kube {
@@ -157,6 +158,30 @@ TEST_F(KubePlan, JsonFollowsTheDocumentedSchema) {
   }
   EXPECT_TRUE(apiserver);
   EXPECT_EQ(j["summary"]["create"].get<int>(), static_cast<int>(j["files"].size()));
+}
+
+// certs renew: the plan checks every file and writes nothing; apply renews exactly its Replace
+// entries (an absent file is a Skip), and init then keeps every renewed file.
+TEST_F(KubePlan, RenewPlanIsWhatApplyRenews) {
+  plan_apply_replan(config());
+  std::string cp1 = out() + "/nodes/cp1";
+  fs::remove(cp1 + "/scheduler.conf");
+  RenewOptions options;
+  options.node_dir = cp1;
+  options.names = {"all"};
+  options.config = config();
+  std::string apiserver = read_text_file(cp1 + "/pki/apiserver.crt");
+  Plan planned = plan_renew(options, key_registry(), keys_);
+  EXPECT_EQ(read_text_file(cp1 + "/pki/apiserver.crt"), apiserver);  // planning wrote nothing
+  EXPECT_EQ(planned.counts().replaced, 13);
+  EXPECT_EQ(planned.counts().skipped, 1);
+  Plan done = apply_renew(planned, options, key_registry(), keys_);
+  EXPECT_EQ(rows(done), rows(planned));
+  EXPECT_NE(read_text_file(cp1 + "/pki/apiserver.crt"), apiserver);
+  EXPECT_FALSE(file_exists(cp1 + "/scheduler.conf"));
+  Plan init = plan(config());
+  EXPECT_EQ(count(init, PlanAction::Create), 1);  // scheduler.conf; every renewed file is kept
+  EXPECT_EQ(count(init, PlanAction::Keep), static_cast<int>(init.files.size()) - 1);
 }
 
 // The CLI: --dry-run -o json writes nothing; a mismatch without --force fails before any write
