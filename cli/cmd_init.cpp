@@ -23,12 +23,14 @@ struct InitArgs {
   KeyFlags ca_key;
 };
 
-void print_plan(const kube::Plan& plan, bool dry_run, const std::string& format) {
+// A dry run's plan, a refused plan (mismatches: nothing written either) or a run's report.
+void print_plan(const kube::Plan& plan, bool dry_run, const std::string& format,
+                bool announce_dry_run = false) {
   if (format == "json") {
     std::cout << kube::plan_json(plan, dry_run).dump(2) << "\n";
     return;
   }
-  if (dry_run) std::cout << "dry run: nothing is written\n";
+  if (announce_dry_run) std::cout << "dry run: nothing is written\n";
   std::cout << kube::render_plan_text(plan, dry_run) << (dry_run ? "plan: " : "")
             << kube::render_plan_counts(plan.counts()) << "\n";
 }
@@ -39,7 +41,7 @@ void run_init_command(InitArgs& args) {
   PemKeySource keys;
   kube::Plan plan = kube::plan_init(config, args.options, key_registry(), keys);
   if (args.options.dry_run || plan.has_mismatch()) {
-    print_plan(plan, true, args.format);
+    print_plan(plan, true, args.format, args.options.dry_run);
     if (args.options.dry_run) return;
     throw Error(ErrorCode::AlreadyExists,
                 std::to_string(plan.counts().mismatched) + " file(s) no longer match " +

@@ -39,8 +39,9 @@ class InitPlanner {
 
  private:
   void plan_service_account_key() {
-    std::string path = config_.service_account_key.empty() ? options_.out_dir + "/pki/sa.key"
-                                                           : config_.service_account_key;
+    std::string path = config_.service_account_key.empty()
+                           ? options_.out_dir + "/" + kServiceAccountKey
+                           : config_.service_account_key;
     PlannedFile file{path,
                      PlanAction::Create,
                      "service-account key",

@@ -22,7 +22,8 @@ std::string verb(PlanAction action, bool dry_run) {
 
 void line(std::ostringstream& out, const std::string& verb, const std::string& path,
           const std::string& detail) {
-  out << std::left << std::setw(16) << verb << path << (detail.empty() ? "" : "  " + detail)
+  // At least one space after a long verb ("would generate key").
+  out << std::left << std::setw(16) << verb + " " << path << (detail.empty() ? "" : "  " + detail)
       << "\n";
 }
 
@@ -32,7 +33,8 @@ std::string render_plan_text(const Plan& plan, bool dry_run) {
   std::ostringstream out;
   for (const PlannedKey& key : plan.ca_keys) {
     if (key.action == PlanAction::Create)
-      line(out, dry_run ? "would generate key" : "generate key", key.uri, key.algorithm);
+      line(out, dry_run ? "would generate key" : "generate key", under_root(plan, key.uri),
+           key.algorithm);
   }
   for (const PlannedFile& file : plan.files)
     line(out, verb(file.action, dry_run), under_root(plan, file.path), file.reason);
