@@ -244,6 +244,19 @@ TEST_F(KubeInit, ChangedSansAreReportedAndReplacedOnlyWithForce) {
   EXPECT_NE(std::find(dns.begin(), dns.end(), "new.example.com"), dns.end());
 }
 
+// The whole run is planned first: one mismatching file refuses it before anything is written,
+// even the files that are merely missing (an older kpki created those, then failed).
+TEST_F(KubeInit, MismatchRefusesBeforeAnyWrite) {
+  init(config());
+  fs::remove(cp1() + "/admin.conf");
+  fs::remove(w1() + "/kubelet/kubelet.key");  // its certificate stays: a mismatch
+  auto before = snapshot(out());
+  EXPECT_THROW(init(config()), Error);
+  EXPECT_NE(last_log_.find("key missing"), std::string::npos) << last_log_;
+  EXPECT_FALSE(file_exists(cp1() + "/admin.conf"));
+  EXPECT_EQ(snapshot(out()), before);
+}
+
 TEST_F(KubeInit, NewCaMakesItsLeavesMismatch) {
   init(config());
   fs::remove(out() + "/pki/etcd/ca.crt");
