@@ -43,8 +43,7 @@ CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
 
 void ensure_writable(const std::string& path, bool force) {
   if (!force && file_exists(path)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "'" + path + "' already exists (use --force to replace it)");
+    throw file_already_exists(path);
   }
 }
 

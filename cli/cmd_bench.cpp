@@ -1,12 +1,12 @@
-// `kpki bench`: compares the crypto backends on this machine. The measuring lives in bench/lib;
+// `kpki bench`: compares the crypto backends on this machine. The measuring lives in cli/bench;
 // this file only turns flags into BenchOptions and picks the output format.
 #include <iostream>
 #include <memory>
 #include <sstream>
 
-#include "bench/lib/bench_runner.h"
-#include "bench/lib/plot.h"
-#include "bench/lib/report.h"
+#include "cli/bench/bench_runner.h"
+#include "cli/bench/plot.h"
+#include "cli/bench/report.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "core/error.h"

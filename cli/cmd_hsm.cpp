@@ -1,22 +1,23 @@
 // kpki hsm tokens|keys: what a PKCS#11 module offers, to find the token and key URIs to use.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/error.h"
-
-#ifdef KPKI_WITH_PKCS11
-#include "backends/pkcs11/pkcs11_key_manager.h"
-#include "backends/pkcs11/pkcs11_uri.h"
-#endif
+#include "core/key_capabilities.h"
 
 namespace kpki::cli {
 
 namespace {
+
+// Both verbs speak to the pkcs11: backend through the registry: a build without it says so.
+constexpr const char* kTokenScheme = "pkcs11:";
 
 using Table = std::vector<std::vector<std::string>>;
 
@@ -49,7 +50,6 @@ struct HsmOptions {
   std::string uri;
 };
 
-#ifdef KPKI_WITH_PKCS11
 std::string yes_no(const std::optional<bool>& v) { return v ? (*v ? "yes" : "no") : "-"; }
 
 nlohmann::json json_bool(const std::optional<bool>& v) {
@@ -57,22 +57,22 @@ nlohmann::json json_bool(const std::optional<bool>& v) {
 }
 
 void run_tokens(const HsmOptions& o) {
-  Pkcs11KeyManager manager;
-  auto slots = manager.list_tokens(o.module);
+  KeyOptions key_options;
+  key_options.pkcs11_module = o.module;
+  auto slots =
+      key_registry().capability<TokenLister>(kTokenScheme, "list tokens").list_tokens(key_options);
   if (o.output == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : slots) {
-      nlohmann::json j = {{"slot", s.slot_id},
-                          {"slot_description", s.slot_description},
-                          {"token_present", s.token_present}};
-      if (s.token_present) {
+      nlohmann::json j = {
+          {"slot", s.slot}, {"slot_description", s.slot_description}, {"token_present", s.present}};
+      if (s.present) {
         j["label"] = s.label;
         j["serial"] = s.serial;
         j["manufacturer"] = s.manufacturer;
         j["model"] = s.model;
-        j["flags"] = token_flag_names(s.token_flags);
-        j["uri"] = "pkcs11:token=" + percent_encode(as_bytes(s.label)) +
-                   ";serial=" + percent_encode(as_bytes(s.serial));
+        j["flags"] = s.flags;
+        j["uri"] = s.uri;
       }
       out.push_back(std::move(j));
     }
@@ -81,27 +81,27 @@ void run_tokens(const HsmOptions& o) {
   }
   Table rows = {{"SLOT", "LABEL", "SERIAL", "MANUFACTURER", "MODEL", "FLAGS"}};
   for (const auto& s : slots) {
-    if (!s.token_present) {
-      rows.push_back({std::to_string(s.slot_id), "(no token)", "", "", "", ""});
+    if (!s.present) {
+      rows.push_back({std::to_string(s.slot), "(no token)", "", "", "", ""});
       continue;
     }
-    rows.push_back({std::to_string(s.slot_id), s.label.empty() ? "(uninitialized)" : s.label,
-                    s.serial, s.manufacturer, s.model, join(token_flag_names(s.token_flags), ",")});
+    rows.push_back({std::to_string(s.slot), s.label.empty() ? "(uninitialized)" : s.label, s.serial,
+                    s.manufacturer, s.model, join(s.flags, ",")});
   }
   print_table(rows);
 }
 
 void run_keys(const HsmOptions& o) {
-  Pkcs11KeyManager manager;
   KeyOptions key_options;
   key_options.pkcs11_module = o.module;
-  auto keys = manager.list_keys(o.uri, key_options);
+  auto keys =
+      key_registry().capability<KeyLister>(o.uri, "list keys").list_keys(o.uri, key_options);
   if (o.output == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& k : keys) {
       out.push_back({{"class", k.object_class},
                      {"label", k.label},
-                     {"id", to_hex(k.id)},
+                     {"id", k.id_hex},
                      {"type", k.type},
                      {"size", k.size},
                      {"sensitive", json_bool(k.sensitive)},
@@ -114,19 +114,11 @@ void run_keys(const HsmOptions& o) {
   }
   Table rows = {{"CLASS", "LABEL", "ID", "TYPE", "SIZE", "SENSITIVE", "EXTRACTABLE"}};
   for (const auto& k : keys) {
-    rows.push_back({k.object_class, k.label, to_hex(k.id), k.type, k.size, yes_no(k.sensitive),
+    rows.push_back({k.object_class, k.label, k.id_hex, k.type, k.size, yes_no(k.sensitive),
                     yes_no(k.extractable)});
   }
   print_table(rows);
 }
-#else
-[[noreturn]] void run_tokens(const HsmOptions&) {
-  throw Error(ErrorCode::Unsupported, "kpki was built without PKCS#11 support");
-}
-[[noreturn]] void run_keys(const HsmOptions&) {
-  throw Error(ErrorCode::Unsupported, "kpki was built without PKCS#11 support");
-}
-#endif
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/error_hints.h"
 #include "cli/exit_codes.h"
 #include "core/display_text.h"
 #include "core/error.h"
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const kpki::Error& e) {
     // Errors name URIs already redacted; this catches any that did not (a backstop).
-    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uri(e.what())) << "\n";
+    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uri(e.what()))
+              << kpki::cli::hint_for(e, app) << "\n";
     return kpki::cli::exit_code_for(e.code());
   } catch (const std::exception& e) {
     std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uri(e.what())) << "\n";

@@ -74,12 +74,6 @@ std::string_view curve_name(Algorithm alg) {
   return "";
 }
 
-int curve_nid(Algorithm alg) {
-  if (alg == Algorithm::EcdsaP256) return NID_X9_62_prime256v1;
-  if (alg == Algorithm::EcdsaP384) return NID_secp384r1;
-  return 0;
-}
-
 const EVP_MD* signature_digest(Algorithm alg) {
   if (alg == Algorithm::Ed25519) return nullptr;
   if (alg == Algorithm::EcdsaP384) return EVP_sha384();

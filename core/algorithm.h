@@ -27,7 +27,6 @@ Algorithm parse_algorithm(std::string_view text);
 KeyType key_type(Algorithm alg);
 int rsa_bits(Algorithm alg);                    // 0 for non-RSA
 std::string_view curve_name(Algorithm alg);     // "P-256", "P-384", "" otherwise
-int curve_nid(Algorithm alg);                   // NID_X9_62_prime256v1, NID_secp384r1, 0 otherwise
 const EVP_MD* signature_digest(Algorithm alg);  // nullptr for Ed25519 (pure EdDSA)
 std::string_view digest_name(Algorithm alg);    // "SHA-256", "SHA-384", "" for Ed25519
 

@@ -34,6 +34,11 @@ Error::Error(ErrorCode code, std::string message, std::string cause)
       message_(std::move(message)),
       cause_(std::move(cause)) {}
 
+Error file_already_exists(const std::string& path, const std::string& what) {
+  std::string named = (what.empty() ? "" : what + " ") + "'" + path + "'";
+  return Error(ErrorCode::AlreadyExists, named + " already exists").with_existing_file(path);
+}
+
 std::string drain_openssl_errors() {
   std::string out;
   unsigned long err;

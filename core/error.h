@@ -1,6 +1,9 @@
 #pragma once
 // The one error type of kpki: a backend-neutral code, a one-line message naming the file, URI or
 // field at fault, and the underlying cause (OpenSSL error queue, CK_RV name, Botan exception).
+// Callers match the code and the structured fields below, never the text; words for the user
+// (hints such as "use --force") are the CLI's to add.
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,11 +32,32 @@ class Error : public std::runtime_error {
   // What the library underneath said; may be empty.
   const std::string& cause() const noexcept { return cause_; }
 
+  // The device's own status code (a PKCS#11 CK_RV), kept as a number so callers compare values,
+  // not names; empty when the error did not come from a device.
+  std::optional<unsigned long> device_code() const noexcept { return device_code_; }
+  Error&& with_device_code(unsigned long code) && {
+    device_code_ = code;
+    return std::move(*this);
+  }
+
+  // For AlreadyExists: the file found in the way, which the caller may choose to overwrite
+  // (a token object is never overwritten, so it leaves this empty).
+  const std::string& existing_file() const noexcept { return existing_file_; }
+  Error&& with_existing_file(std::string path) && {
+    existing_file_ = std::move(path);
+    return std::move(*this);
+  }
+
  private:
   ErrorCode code_;
   std::string message_;
   std::string cause_;
+  std::optional<unsigned long> device_code_;
+  std::string existing_file_;
 };
+
+// AlreadyExists for the file at `path` ("'PATH' already exists"), with existing_file() set.
+Error file_already_exists(const std::string& path, const std::string& what = {});
 
 // Drains OpenSSL's thread-local error queue into one line ("" when empty).
 std::string drain_openssl_errors();

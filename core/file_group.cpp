@@ -31,8 +31,7 @@ class PendingTemps {
 void write_files_together(const std::vector<FileWrite>& files) {
   for (const auto& f : files) {
     if (f.overwrite == Overwrite::No && file_exists(f.path)) {
-      throw Error(ErrorCode::AlreadyExists,
-                  "'" + f.path + "' already exists (use --force to replace it)");
+      throw file_already_exists(f.path);
     }
   }
   PendingTemps temps;

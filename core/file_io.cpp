@@ -145,9 +145,7 @@ void install_temp_file(const std::string& temp, const std::string& path, Overwri
       bool exists = errno == EEXIST;
       std::string cause = errno_text();
       ::unlink(temp.c_str());
-      if (exists)
-        throw Error(ErrorCode::AlreadyExists,
-                    "'" + path + "' already exists (use --force to replace it)");
+      if (exists) throw file_already_exists(path);
       throw Error(ErrorCode::InvalidInput, "cannot write '" + path + "'", cause);
     }
     ::unlink(temp.c_str());
@@ -162,8 +160,7 @@ void sync_parent_directory(const std::string& path) { fsync_directory(parent_dir
 
 void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Overwrite overwrite) {
   if (overwrite == Overwrite::No && file_exists(path)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "'" + path + "' already exists (use --force to replace it)");
+    throw file_already_exists(path);
   }
   install_temp_file(write_temp_file(path, data, mode), path, overwrite);
   sync_parent_directory(path);

@@ -70,6 +70,12 @@ KeyManager& KeyRegistry::manager_for(std::string_view uri) const {
                                           redact_key_uri(uri) + "')");
 }
 
+void KeyRegistry::throw_lacks_capability(std::string_view uri, std::string_view what) {
+  throw Error(ErrorCode::Unsupported, "the " + key_uri_scheme(uri) + " key backend cannot " +
+                                          std::string(what) + " (key URI '" + redact_key_uri(uri) +
+                                          "')");
+}
+
 std::unique_ptr<Signer> KeyRegistry::open_or_generate(const std::string& uri, Algorithm algorithm,
                                                       const KeyOptions& options,
                                                       bool* created) const {

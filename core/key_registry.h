@@ -28,12 +28,24 @@ class KeyRegistry {
 
   bool supports(const std::string& scheme) const { return managers_.count(scheme) != 0; }
 
+  // The backend for `uri` as capability `Cap` (TokenLister, KeyLister, ... in
+  // core/key_capabilities.h). Throws Unsupported when the backend is compiled out (as
+  // manager_for does) or does not offer `Cap` (`what` names the capability in that error).
+  template <class Cap>
+  Cap& capability(std::string_view uri, std::string_view what) const {
+    KeyManager& manager = manager_for(uri);
+    if (auto* cap = dynamic_cast<Cap*>(&manager)) return *cap;
+    throw_lacks_capability(uri, what);
+  }
+
   // Opens the key at `uri`, or generates it with `algorithm` when absent. *created tells which.
   std::unique_ptr<Signer> open_or_generate(const std::string& uri, Algorithm algorithm,
                                            const KeyOptions& options,
                                            bool* created = nullptr) const;
 
  private:
+  [[noreturn]] static void throw_lacks_capability(std::string_view uri, std::string_view what);
+
   std::map<std::string, std::unique_ptr<KeyManager>> managers_;
 };
 

@@ -20,8 +20,7 @@ std::unique_ptr<Signer> BotanKeyManager::generate(const std::string& uri, Algori
   std::string path = key_uri_path(uri);
   // Checked before the (slow, for RSA) generation; write_file_atomic checks again, race-free.
   if (!options.force && file_exists(path)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "key '" + uri + "' already exists (use --force to overwrite it)");
+    throw file_already_exists(path, "key file");
   }
   std::unique_ptr<Botan::Private_Key> key;
   std::string pem;

@@ -24,8 +24,6 @@ class BotanSigner final : public Signer {
   const Bytes& signature_algorithm() const override;
   Bytes sign(ByteView message) const override;
 
-  const Botan::Private_Key& private_key() const { return *key_; }
-
  private:
   struct Context {
     Context(const Botan::Private_Key& key, const std::string& emsa, Botan::Signature_Format format);

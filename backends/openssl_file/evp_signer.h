@@ -16,8 +16,6 @@ class EvpSigner final : public Signer {
   const Bytes& signature_algorithm() const override;
   Bytes sign(ByteView message) const override;
 
-  EVP_PKEY* pkey() const { return key_.get(); }
-
  private:
   EvpPkeyPtr key_;
   EvpMdCtxPtr prepared_;  // EVP_DigestSignInit done once; copied for each signature

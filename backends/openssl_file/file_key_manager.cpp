@@ -50,14 +50,18 @@ EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& pas
   require_private_file(path, "key file");
   Bytes content = read_file(path);
   WipeOnExit wipe_content(content);
+  return parse_private_key(content, path, optional_passphrase(passphrase_file));
+}
+
+EvpPkeyPtr parse_private_key(ByteView content, const std::string& path, const Secret& passphrase) {
   require_single_object(content, path, "private key");
-  Secret passphrase = optional_passphrase(passphrase_file);
   BioPtr bio(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
   EvpPkeyPtr key;
   if (looks_like_pem(content)) {
     bool encrypted = std::string_view(reinterpret_cast<const char*>(content.data()), content.size())
                          .find("ENCRYPTED") != std::string_view::npos;
-    key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, &passphrase));
+    key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback,
+                                      const_cast<Secret*>(&passphrase)));
     if (!key && encrypted && passphrase.empty()) {
       ERR_clear_error();
       throw Error(ErrorCode::InvalidInput,
@@ -111,8 +115,7 @@ std::unique_ptr<Signer> FileKeyManager::generate(const std::string& uri, Algorit
                                                  const KeyOptions& options) {
   std::string path = key_uri_path(uri);
   if (!options.force && file_exists(path)) {
-    throw Error(ErrorCode::AlreadyExists,
-                "key file '" + path + "' already exists (use --force to replace it)");
+    throw file_already_exists(path, "key file");
   }
   EvpPkeyPtr key = generate_evp_key(algorithm);
   Secret pem(private_key_to_pem(key.get(), options.passphrase_file));

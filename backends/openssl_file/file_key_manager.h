@@ -2,8 +2,10 @@
 // Key files handled by OpenSSL: a bare path or file:PATH. Writes PKCS#8 PEM (encrypted with
 // AES-256-CBC when a passphrase file is given), mode 0600, atomically; reads PKCS#8, PKCS#1
 // "RSA PRIVATE KEY" and SEC1 "EC PRIVATE KEY".
+#include "core/bytes.h"
 #include "core/key_manager.h"
 #include "core/ossl_ptr.h"
+#include "core/secret.h"
 
 namespace kpki {
 
@@ -17,6 +19,11 @@ class FileKeyManager final : public KeyManager {
 
 // Loads a private key file (PEM in any of the forms above, or DER PKCS#8). Errors name the file.
 EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& passphrase_file);
+
+// The one validation path for OpenSSL private keys, from a file or from memory (`origin` names
+// it in errors): exactly one object, parsed (decrypted with `passphrase` if encrypted), and its
+// private and public parts checked to agree.
+EvpPkeyPtr parse_private_key(ByteView content, const std::string& origin, const Secret& passphrase);
 
 // PKCS#8 PEM of `key`, encrypted with the passphrase when one is given.
 std::string private_key_to_pem(EVP_PKEY* key, const std::string& passphrase_file);

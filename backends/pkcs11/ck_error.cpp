@@ -141,8 +141,12 @@ ErrorCode ck_error_code(CK_RV rv) {
   }
 }
 
+Error ck_error(ErrorCode code, std::string message, CK_RV rv) {
+  return Error(code, std::move(message), ck_rv_name(rv)).with_device_code(rv);
+}
+
 void throw_ck(CK_RV rv, std::string message) {
-  throw Error(ck_error_code(rv), std::move(message), ck_rv_name(rv));
+  throw ck_error(ck_error_code(rv), std::move(message), rv);
 }
 
 }  // namespace kpki

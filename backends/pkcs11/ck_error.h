@@ -1,6 +1,7 @@
 #pragma once
 // CK_RV -> kpki::Error. The CK_RV name ("CKR_PIN_INCORRECT") is always the cause, so a user can
-// look it up in the token's documentation; the code says what kind of failure it was.
+// look it up in the token's documentation; the code says what kind of failure it was; the CK_RV
+// itself is the error's device_code(), which is what callers compare.
 #include <p11-kit/pkcs11.h>
 
 #include <string>
@@ -17,7 +18,10 @@ std::string ck_rv_name(CK_RV rv);
 // Unsupported for mechanisms/curves the token lacks, DeviceError otherwise.
 ErrorCode ck_error_code(CK_RV rv);
 
-// Throws Error(ck_error_code(rv), message, ck_rv_name(rv)).
+// Error(code, message, ck_rv_name(rv)) with device_code() == rv.
+Error ck_error(ErrorCode code, std::string message, CK_RV rv);
+
+// Throws ck_error(ck_error_code(rv), message, rv).
 [[noreturn]] void throw_ck(CK_RV rv, std::string message);
 
 // Throws unless rv == CKR_OK.

@@ -164,15 +164,39 @@ std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const Key
                                         std::move(id), std::move(spki), t.uri.display);
 }
 
-std::vector<Pkcs11SlotInfo> Pkcs11KeyManager::list_tokens(const std::string& module) const {
-  return list_slots(Pkcs11Module::get(pkcs11_module_path(Pkcs11Uri{}, module)));
+std::vector<TokenInfo> Pkcs11KeyManager::list_tokens(const KeyOptions& options) {
+  std::vector<TokenInfo> out;
+  for (const auto& s :
+       list_slots(Pkcs11Module::get(pkcs11_module_path(Pkcs11Uri{}, options.pkcs11_module)))) {
+    TokenInfo t;
+    t.slot = s.slot_id;
+    t.slot_description = s.slot_description;
+    t.present = s.token_present;
+    if (s.token_present) {
+      t.label = s.label;
+      t.serial = s.serial;
+      t.manufacturer = s.manufacturer;
+      t.model = s.model;
+      t.flags = token_flag_names(s.token_flags);
+      t.uri = "pkcs11:token=" + percent_encode(as_bytes(s.label)) +
+              ";serial=" + percent_encode(as_bytes(s.serial));
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
-std::vector<Pkcs11KeyInfo> Pkcs11KeyManager::list_keys(const std::string& uri,
-                                                       const KeyOptions& options) const {
+std::vector<KeyInfo> Pkcs11KeyManager::list_keys(const std::string& uri,
+                                                 const KeyOptions& options) {
   Target t = resolve(uri, options, false);
   Pkcs11Session session = t.token->acquire();
-  return list_key_objects(session);
+  std::vector<KeyInfo> out;
+  for (auto& k : list_key_objects(session)) {
+    out.push_back({std::move(k.object_class), std::move(k.label), to_hex(k.id), std::move(k.type),
+                   std::move(k.size), k.sensitive, k.extractable, k.never_extractable,
+                   k.always_sensitive, k.modifiable});
+  }
+  return out;
 }
 
 }  // namespace kpki

@@ -2,13 +2,15 @@
 // The pkcs11: backend: keys generated on and used from a PKCS#11 token (SoftHSM2, an HSM, a
 // smart card), named by RFC 7512 URIs. The private key never leaves the token.
 //
-// Beyond KeyManager it can list a module's tokens and a token's keys (kpki hsm tokens|keys).
+// Beyond KeyManager it lists a module's tokens and a token's keys (kpki hsm tokens|keys), as the
+// TokenLister and KeyLister capabilities the registry hands out.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "backends/pkcs11/pkcs11_token.h"
+#include "core/key_capabilities.h"
 #include "core/key_manager.h"
 
 namespace kpki {
@@ -18,18 +20,18 @@ namespace kpki {
 // Whichever it is, Pkcs11Module checks the file before loading it.
 std::string pkcs11_module_path(const Pkcs11Uri& uri, const std::string& option_module);
 
-class Pkcs11KeyManager final : public KeyManager {
+class Pkcs11KeyManager final : public KeyManager, public TokenLister, public KeyLister {
  public:
   bool exists(const std::string& uri, const KeyOptions& options) override;
   std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
                                    const KeyOptions& options) override;
   std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override;
 
-  // Every slot of the module (`module` "" = default resolution), with its token if present.
-  std::vector<Pkcs11SlotInfo> list_tokens(const std::string& module) const;
+  // Every slot of options.pkcs11_module ("" = default resolution), with its token if present.
+  std::vector<TokenInfo> list_tokens(const KeyOptions& options) override;
 
   // The key objects on the token `uri` selects (after logging in, so private keys show).
-  std::vector<Pkcs11KeyInfo> list_keys(const std::string& uri, const KeyOptions& options) const;
+  std::vector<KeyInfo> list_keys(const std::string& uri, const KeyOptions& options) override;
 };
 
 }  // namespace kpki

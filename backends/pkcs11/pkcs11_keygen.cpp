@@ -1,6 +1,7 @@
 #include "backends/pkcs11/pkcs11_keygen.h"
 
 #include "backends/pkcs11/ck_error.h"
+#include "backends/pkcs11/pkcs11_mechanisms.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 
 namespace kpki {
@@ -9,23 +10,6 @@ namespace {
 
 // The curve name form of Ed25519's CKA_EC_PARAMS, for modules that reject the OID form.
 const Bytes kEd25519Name = {0x13, 0x0c, 'e', 'd', 'w', 'a', 'r', 'd', 's', '2', '5', '5', '1', '9'};
-
-struct Mechanism {
-  CK_MECHANISM_TYPE type;
-  const char* name;
-};
-
-Mechanism generation_mechanism(Algorithm alg) {
-  switch (key_type(alg)) {
-    case KeyType::Rsa:
-      return {CKM_RSA_PKCS_KEY_PAIR_GEN, "CKM_RSA_PKCS_KEY_PAIR_GEN"};
-    case KeyType::Ec:
-      return {CKM_EC_KEY_PAIR_GEN, "CKM_EC_KEY_PAIR_GEN"};
-    case KeyType::Ed25519:
-      return {CKM_EC_EDWARDS_KEY_PAIR_GEN, "CKM_EC_EDWARDS_KEY_PAIR_GEN"};
-  }
-  return {CKM_RSA_PKCS_KEY_PAIR_GEN, "CKM_RSA_PKCS_KEY_PAIR_GEN"};
-}
 
 CK_RV try_generate(Pkcs11Session& session, CK_MECHANISM_TYPE type,
                    std::vector<Pkcs11Attr> pub_attrs, std::vector<Pkcs11Attr> priv_attrs,
@@ -67,11 +51,11 @@ bool rejects_template(CK_RV rv) {
 
 Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
                                 const std::string& label, ByteView id) {
-  Mechanism mech = generation_mechanism(alg);
-  if (!token.supports(mech.type, CKF_GENERATE_KEY_PAIR)) {
+  const Pkcs11Mechanisms& mech = pkcs11_mechanisms(alg);
+  if (!token.supports(mech.generate, CKF_GENERATE_KEY_PAIR)) {
     throw Error(ErrorCode::Unsupported,
                 token.name() + " cannot generate " + std::string(algorithm_name(alg)) + " keys",
-                std::string(mech.name) + " not offered");
+                std::string(mech.generate_name) + " not offered");
   }
 
   std::vector<Pkcs11Attr> pub = {
@@ -102,13 +86,13 @@ Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session
   pub.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
   priv.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
   Pkcs11KeyPair pair;
-  CK_RV rv = generate_with(session, alg, mech.type, pub, priv, pair);
+  CK_RV rv = generate_with(session, alg, mech.generate, pub, priv, pair);
   if (rejects_template(rv)) {
     // CKA_MODIFIABLE=false is hardening (no later C_SetAttributeValue can give the key decrypt
     // or make it extractable), not a requirement: a token that refuses it still gets a key.
     pub.pop_back();
     priv.pop_back();
-    rv = generate_with(session, alg, mech.type, pub, priv, pair);
+    rv = generate_with(session, alg, mech.generate, pub, priv, pair);
   }
   if (rv != CKR_OK) {
     throw_ck(rv,

@@ -1,12 +1,9 @@
 #include "backends/pkcs11/pkcs11_signer.h"
 
 #include <openssl/ecdsa.h>
-#include <openssl/evp.h>
-
-#include <algorithm>
-#include <iterator>
 
 #include "backends/pkcs11/ck_error.h"
+#include "backends/pkcs11/pkcs11_mechanisms.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "core/ossl_ptr.h"
 
@@ -25,16 +22,6 @@ namespace kpki {
 namespace {
 
 using EcdsaSigPtr = OsslPtr<ECDSA_SIG, ECDSA_SIG_free>;
-
-Bytes digest(const EVP_MD* md, ByteView message) {
-  Bytes out(EVP_MAX_MD_SIZE);
-  unsigned int len = 0;
-  if (!EVP_Digest(message.data(), message.size(), out.data(), &len, md, nullptr)) {
-    throw_openssl_error(ErrorCode::CryptoError, "cannot hash the data to sign");
-  }
-  out.resize(len);
-  return out;
-}
 
 bool session_is_broken(CK_RV rv) {
   return rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED || rv == CKR_DEVICE_REMOVED ||
@@ -63,17 +50,6 @@ Bytes ecdsa_raw_to_der(ByteView raw) {
   return Bytes(out, out + len);
 }
 
-Bytes sha256_digest_info(ByteView hash) {
-  // SEQUENCE { SEQUENCE { OID sha256, NULL }, OCTET STRING (32) }
-  static constexpr std::uint8_t kPrefix[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
-                                             0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                                             0x01, 0x05, 0x00, 0x04, 0x20};
-  Bytes out(sizeof kPrefix + hash.size());
-  std::copy(std::begin(kPrefix), std::end(kPrefix), out.begin());
-  std::copy(hash.begin(), hash.end(), out.begin() + sizeof kPrefix);
-  return out;
-}
-
 Pkcs11Signer::Pkcs11Signer(Pkcs11Token& token, CK_OBJECT_HANDLE key, std::uint64_t generation,
                            std::optional<std::string> label, Bytes id, Bytes public_key_der,
                            std::string display)
@@ -85,27 +61,14 @@ Pkcs11Signer::Pkcs11Signer(Pkcs11Token& token, CK_OBJECT_HANDLE key, std::uint64
       display_(std::move(display)),
       key_(key),
       key_generation_(generation) {
-  switch (key_type(algorithm_)) {
-    case KeyType::Rsa:
-      mechanism_ = CKM_RSA_PKCS;
-      signature_size_ = static_cast<std::size_t>(rsa_bits(algorithm_)) / 8;
-      break;
-    case KeyType::Ec:
-      mechanism_ = CKM_ECDSA;
-      signature_size_ = algorithm_ == Algorithm::EcdsaP384 ? 96 : 64;
-      break;
-    case KeyType::Ed25519:
-      mechanism_ = CKM_EDDSA;
-      signature_size_ = 64;
-      break;
-  }
+  const Pkcs11Mechanisms& mechanisms = pkcs11_mechanisms(algorithm_);
+  mechanism_ = mechanisms.sign;
+  signature_size_ = mechanisms.signature_size;
   if (!token_.supports(mechanism_, CKF_SIGN)) {
     throw Error(ErrorCode::Unsupported,
                 token_.name() + " cannot sign with " + std::string(algorithm_name(algorithm_)) +
                     " keys (key '" + display_ + "')",
-                mechanism_ == CKM_EDDSA ? "CKM_EDDSA not offered"
-                                        : (mechanism_ == CKM_ECDSA ? "CKM_ECDSA not offered"
-                                                                   : "CKM_RSA_PKCS not offered"));
+                std::string(mechanisms.sign_name) + " not offered");
   }
 }
 
@@ -150,18 +113,7 @@ Bytes Pkcs11Signer::sign_raw(Pkcs11Session& session, CK_OBJECT_HANDLE key, ByteV
 }
 
 Bytes Pkcs11Signer::sign(ByteView message) const {
-  Bytes input;
-  switch (key_type(algorithm_)) {
-    case KeyType::Rsa:
-      input = sha256_digest_info(digest(EVP_sha256(), message));
-      break;
-    case KeyType::Ec:
-      input = digest(signature_digest(algorithm_), message);
-      break;
-    case KeyType::Ed25519:
-      input.assign(message.begin(), message.end());
-      break;
-  }
+  Bytes input = pkcs11_sign_input(algorithm_, message);
   Pkcs11Session session = token_.acquire();
   Bytes raw = sign_raw(session, key_for(session), input);
   return key_type(algorithm_) == KeyType::Ec ? ecdsa_raw_to_der(raw) : raw;

@@ -1,8 +1,6 @@
 #pragma once
 // A Signer whose private key stays on a token. Hashing happens in software; the token only sees
-// the raw mechanisms (CKM_RSA_PKCS over a DigestInfo, CKM_ECDSA over the hash, CKM_EDDSA over the
-// message), which every token that has the key type supports, unlike the combined
-// CKM_SHA256_RSA_PKCS family.
+// the raw mechanisms of backends/pkcs11/pkcs11_mechanisms.h.
 #include <p11-kit/pkcs11.h>
 
 #include <cstdint>
@@ -48,8 +46,5 @@ class Pkcs11Signer final : public Signer {
 
 // DER ECDSA-Sig-Value from the r||s the token returns.
 Bytes ecdsa_raw_to_der(ByteView raw);
-
-// DigestInfo (RFC 8017 9.2) wrapping a SHA-256 hash, the input of CKM_RSA_PKCS.
-Bytes sha256_digest_info(ByteView hash);
 
 }  // namespace kpki

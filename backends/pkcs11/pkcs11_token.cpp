@@ -100,10 +100,10 @@ Pkcs11Token& Pkcs11Token::find(Pkcs11Module& module, const Pkcs11Uri& uri) {
     }
   }
   if (hits.empty()) {
-    throw Error(ErrorCode::NotFound,
-                "no token matching '" + uri.display + "' in PKCS#11 module '" + module.path() +
-                    "' (tokens present: " + (present.empty() ? "none" : present) + ")",
-                "CKR_TOKEN_NOT_PRESENT");
+    throw ck_error(ErrorCode::NotFound,
+                   "no token matching '" + uri.display + "' in PKCS#11 module '" + module.path() +
+                       "' (tokens present: " + (present.empty() ? "none" : present) + ")",
+                   CKR_TOKEN_NOT_PRESENT);
   }
   if (hits.size() > 1) {
     throw Error(ErrorCode::InvalidInput, "several tokens match '" + uri.display +
@@ -170,7 +170,7 @@ void Pkcs11Token::relocate_locked() {
       return;
     }
   }
-  throw Error(ErrorCode::NotFound, name_ + " is no longer present", "CKR_TOKEN_NOT_PRESENT");
+  throw ck_error(ErrorCode::NotFound, name_ + " is no longer present", CKR_TOKEN_NOT_PRESENT);
 }
 
 CK_SESSION_HANDLE Pkcs11Token::open_session_locked() {
@@ -192,8 +192,8 @@ void Pkcs11Token::login(const Pkcs11Uri& uri) {
 
 void Pkcs11Token::check_pin_counters(CK_FLAGS flags, const PinSource& pin) const {
   if (flags & CKF_USER_PIN_LOCKED) {
-    throw Error(ErrorCode::PinIncorrect, "the user PIN of " + name_ + " is locked",
-                "CKR_PIN_LOCKED");
+    throw ck_error(ErrorCode::PinIncorrect, "the user PIN of " + name_ + " is locked",
+                   CKR_PIN_LOCKED);
   }
   // Real devices lock after a few wrong PINs. A PIN from a file or URI may be the stale one that
   // used the other tries up, so it never gets the last one; a person at a prompt may decide.
@@ -236,9 +236,9 @@ void Pkcs11Token::login_locked(const PinSource& pin) {
     rv = fn->C_Login(*anchor_, CKU_USER, bytes, secret.reveal().size());
   }
   if (rv == CKR_PIN_INCORRECT) {
-    throw Error(ErrorCode::PinIncorrect,
-                "wrong PIN for " + name_ + " (not retried: repeated failures lock the token)",
-                ck_rv_name(rv));
+    throw ck_error(ErrorCode::PinIncorrect,
+                   "wrong PIN for " + name_ + " (not retried: repeated failures lock the token)",
+                   rv);
   }
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) throw_ck(rv, "cannot log in to " + name_);
   logged_in_ = true;

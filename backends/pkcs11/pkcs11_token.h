@@ -73,8 +73,6 @@ class Pkcs11Token {
   Pkcs11Token(const Pkcs11Token&) = delete;
   Pkcs11Token& operator=(const Pkcs11Token&) = delete;
 
-  Pkcs11Module& module() const { return module_; }
-  CK_SLOT_ID slot() const { return slot_; }
   // "token 'kube-ca' (serial 8f3c...)"
   const std::string& name() const { return name_; }
 

@@ -77,9 +77,12 @@ expect_ok "hsm keys text" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-sourc
 # Failures: one line, exit != 0, nothing written.
 d="$WORK/ecdsa-p256"
 echo "wrong-pin-0000" > "$WORK/bad-pin" && chmod 600 "$WORK/bad-pin"
-expect_error "wrong PIN" "CKR_PIN_INCORRECT" "$KPKI" issue --ca-cert "$d/ca.crt" \
+# Scripts match the exit code (7 = PinIncorrect), not the CK_RV's name.
+rc=0; out=$("$KPKI" issue --ca-cert "$d/ca.crt" --profile server --cn x --key "$WORK/x.key" \
   --ca-key "pkcs11:token=$TOKEN;object=ca-ecdsa-p256?pin-source=file:$WORK/bad-pin" \
-  --profile server --cn x --key "$WORK/x.key" --out "$WORK/x.crt"
+  --out "$WORK/x.crt" 2>&1) || rc=$?
+expect_ok "wrong PIN exit 7 (PinIncorrect)" test "$rc" -eq 7
+expect_ok "wrong PIN one line" test "$(printf '%s\n' "$out" | grep -c .)" -eq 1
 expect_ok "wrong PIN wrote nothing" test ! -e "$WORK/x.crt" -a ! -e "$WORK/x.key"
 rc=0; out=$("$KPKI" ca create --key "pkcs11:token=$TOKEN;object=ca-ecdsa-p256?pin-value=s3cret-9876" \
   --cn x --out "$WORK/y.crt" 2>&1) || rc=$?
@@ -95,6 +98,9 @@ expect_error "missing key lists keys" "no private key matching object=absent.*'c
   "$KPKI" issue --ca-cert "$d/ca.crt" --ca-key "$(uri absent)" --profile server --cn x \
   --key "$WORK/x.key" --out "$WORK/x.crt"
 expect_error "duplicate label" "already exists" "$KPKI" key generate "$(uri ca-rsa-2048)" --algorithm ecdsa-p256
+# A token object is never overwritten, so the CLI offers no --force for it.
+out=$("$KPKI" key generate "$(uri ca-rsa-2048)" --algorithm ecdsa-p256 2>&1) || true
+expect_ok "duplicate label: no --force hint" sh -c "! printf '%s' \"\$1\" | grep -q -- --force" _ "$out"
 expect_error "bad URI" "invalid PKCS#11 URI.*slot-id" "$KPKI" key generate "pkcs11:slot-id=1;object=a" --algorithm ecdsa-p256
 expect_error "missing module" "does not exist" "$KPKI" hsm tokens --pkcs11-module /nonexistent/module.so
 expect_ok "failures wrote nothing" test ! -e "$WORK/x.crt" -a ! -e "$WORK/z.crt" -a ! -e "$WORK/y.crt"

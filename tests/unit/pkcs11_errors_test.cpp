@@ -1,5 +1,5 @@
-// Failures a user will meet with tokens: each a clear error with the right code, the CK_RV name
-// as cause where there is one, and never the PIN.
+// Failures a user will meet with tokens: each a clear error with the right code, the CK_RV as
+// device_code() (and its name as cause) where there is one, and never the PIN.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,28 +8,19 @@
 
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "core/error.h"
+#include "tests/support/error_of.h"
 #include "tests/support/softhsm_token.h"
 
 namespace kpki {
 namespace {
 
 using test::SoftHsmToken;
+using testing::error_of;
 
 class Pkcs11Errors : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
-  }
-  // Runs `f`, expects a kpki::Error, returns it.
-  template <class F>
-  Error error_of(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error";
-    return Error(ErrorCode::CryptoError, "none");
   }
   Pkcs11KeyManager manager_;
 };
@@ -41,7 +32,7 @@ TEST_F(Pkcs11Errors, WrongPin) {
   chmod(bad.c_str(), 0600);  // a PIN file others can read is refused before any login
   auto e = error_of([&] { manager_.open(token.uri_with_pin_file("ca", bad), {}); });
   EXPECT_EQ(e.code(), ErrorCode::PinIncorrect);
-  EXPECT_EQ(e.cause(), "CKR_PIN_INCORRECT");
+  EXPECT_EQ(e.device_code(), std::optional<unsigned long>(CKR_PIN_INCORRECT));
   EXPECT_NE(e.message().find(token.label()), std::string::npos);
   EXPECT_EQ(std::string(e.what()).find("not-the-pin"), std::string::npos);
 }
@@ -68,7 +59,7 @@ TEST_F(Pkcs11Errors, MissingTokenListsPresentTokens) {
                     "&module-path=" + token.module();
   auto e = error_of([&] { manager_.open(uri, {}); });
   EXPECT_EQ(e.code(), ErrorCode::NotFound);
-  EXPECT_EQ(e.cause(), "CKR_TOKEN_NOT_PRESENT");
+  EXPECT_EQ(e.device_code(), std::optional<unsigned long>(CKR_TOKEN_NOT_PRESENT));
   EXPECT_NE(e.message().find("no-such-token"), std::string::npos);
   EXPECT_NE(e.message().find("token=" + token.label()), std::string::npos) << e.message();
 }
@@ -88,6 +79,7 @@ TEST_F(Pkcs11Errors, DuplicateLabelOrIdIsRefused) {
   auto e = error_of([&] { manager_.generate(token.uri("ca"), Algorithm::Rsa2048, {}); });
   EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);
   EXPECT_NE(e.message().find("'ca'"), std::string::npos);
+  EXPECT_TRUE(e.existing_file().empty());  // tokens never overwrite: nothing for --force to do
 
   std::string with_id = "pkcs11:token=" + token.label() +
                         ";object=one;id=%01?pin-source=" + token.pin_file() +

@@ -60,7 +60,7 @@ TEST_P(Pkcs11Keys, PrivateKeyIsSensitiveAndNeverExtractable) {
                            [](const auto& k) { return k.object_class == "private"; });
   ASSERT_NE(priv, keys.end());
   EXPECT_EQ(priv->label, "ca");
-  EXPECT_EQ(priv->id.size(), 16u);
+  EXPECT_EQ(priv->id_hex.size(), 32u);  // 16 bytes
   EXPECT_EQ(priv->sensitive, true);
   EXPECT_EQ(priv->extractable, false);
   EXPECT_EQ(priv->never_extractable, true);
@@ -68,7 +68,7 @@ TEST_P(Pkcs11Keys, PrivateKeyIsSensitiveAndNeverExtractable) {
   auto pub = std::find_if(keys.begin(), keys.end(),
                           [](const auto& k) { return k.object_class == "public"; });
   ASSERT_NE(pub, keys.end());
-  EXPECT_EQ(pub->id, priv->id);
+  EXPECT_EQ(pub->id_hex, priv->id_hex);
   EXPECT_EQ(pub->label, "ca");
   if (key_type(alg) == KeyType::Rsa) {
     EXPECT_EQ(priv->type, "rsa");

@@ -1,50 +1,18 @@
-#include "bench/lib/reference_loops.h"
+#include "cli/bench/reference_loops.h"
 
 #ifdef KPKI_WITH_PKCS11
-#include <openssl/evp.h>
-
 #include <memory>
 
 #include "backends/pkcs11/ck_error.h"
 #include "backends/pkcs11/pkcs11_key_manager.h"
+#include "backends/pkcs11/pkcs11_mechanisms.h"
 #include "backends/pkcs11/pkcs11_objects.h"
-#include "backends/pkcs11/pkcs11_signer.h"
 #include "core/error.h"
 #endif
 
 namespace kpki::bench {
 
 #ifdef KPKI_WITH_PKCS11
-namespace {
-
-// What the token signs for kpki (see Pkcs11Signer): a DigestInfo for CKM_RSA_PKCS, the hash for
-// CKM_ECDSA, the message itself for CKM_EDDSA. Computed once: the reference is the token alone.
-Bytes token_input(Algorithm algorithm, ByteView message) {
-  if (key_type(algorithm) == KeyType::Ed25519) return Bytes(message.begin(), message.end());
-  Bytes hash(EVP_MAX_MD_SIZE);
-  unsigned int len = 0;
-  if (!EVP_Digest(message.data(), message.size(), hash.data(), &len, signature_digest(algorithm),
-                  nullptr)) {
-    throw Error(ErrorCode::CryptoError, "reference: digest failed");
-  }
-  hash.resize(len);
-  return key_type(algorithm) == KeyType::Rsa ? sha256_digest_info(hash) : hash;
-}
-
-CK_MECHANISM_TYPE mechanism_for(Algorithm algorithm) {
-  switch (key_type(algorithm)) {
-    case KeyType::Rsa:
-      return CKM_RSA_PKCS;
-    case KeyType::Ec:
-      return CKM_ECDSA;
-    case KeyType::Ed25519:
-      return CKM_EDDSA;
-  }
-  return CKM_RSA_PKCS;
-}
-
-}  // namespace
-
 std::optional<ReferenceLoop> pkcs11_sign_reference(const std::string& key_uri, Algorithm algorithm,
                                                    ByteView message, const std::string& module,
                                                    std::string* why) {
@@ -57,10 +25,11 @@ std::optional<ReferenceLoop> pkcs11_sign_reference(const std::string& key_uri, A
   // code on the signing path: one session per thread, C_SignInit + C_Sign in a loop.
   Pkcs11Token& token = Pkcs11Token::find(Pkcs11Module::get(pkcs11_module_path(uri, module)), uri);
   token.login(uri);
-  auto input = std::make_shared<Bytes>(token_input(algorithm, message));
-  CK_MECHANISM_TYPE mechanism = mechanism_for(algorithm);
+  // What kpki's signer gives the token, computed once: the reference is the token alone.
+  auto input = std::make_shared<Bytes>(pkcs11_sign_input(algorithm, message));
+  CK_MECHANISM_TYPE mechanism = pkcs11_mechanisms(algorithm).sign;
   std::string label = *uri.object;
-  size_t signature_size = 512;  // larger than any kpki algorithm's raw signature
+  size_t signature_size = pkcs11_mechanisms(algorithm).signature_size;
   auto factory = [&token, label, input, mechanism, signature_size]() -> std::function<void()> {
     std::shared_ptr<Pkcs11Session> session(new Pkcs11Session(token.acquire()));
     auto found = find_objects(*session, {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY),

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "bench/lib/bench_model.h"
+#include "cli/bench/bench_model.h"
 #include "core/certificate_authority.h"
 
 namespace kpki::bench {

@@ -1,7 +1,7 @@
 #pragma once
 // Runs the backend comparison: for each algorithm x backend, key generation, signing on 1 and N
 // threads, full issuance, and the library's own reference loop, all in one process and one run.
-#include "bench/lib/bench_model.h"
+#include "cli/bench/bench_model.h"
 
 namespace kpki::bench {
 

@@ -1,4 +1,4 @@
-#include "bench/lib/reference_loops.h"
+#include "cli/bench/reference_loops.h"
 
 #ifdef KPKI_WITH_BOTAN
 #include <botan/auto_rng.h>

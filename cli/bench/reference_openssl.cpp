@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "backends/openssl_file/file_key_manager.h"
-#include "bench/lib/reference_loops.h"
+#include "cli/bench/reference_loops.h"
 #include "core/error.h"
 #include "core/public_key.h"
 

@@ -1,4 +1,4 @@
-#include "bench/lib/bench_subjects.h"
+#include "cli/bench/bench_subjects.h"
 
 #include <stdlib.h>
 

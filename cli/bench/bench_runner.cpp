@@ -1,13 +1,13 @@
-#include "bench/lib/bench_runner.h"
+#include "cli/bench/bench_runner.h"
 
 #include <memory>
 #include <thread>
 
 #include "backends/backends.h"
-#include "bench/lib/bench_environment.h"
-#include "bench/lib/bench_subjects.h"
-#include "bench/lib/progress.h"
-#include "bench/lib/reference_loops.h"
+#include "cli/bench/bench_environment.h"
+#include "cli/bench/bench_subjects.h"
+#include "cli/bench/progress.h"
+#include "cli/bench/reference_loops.h"
 #include "core/certificate_authority.h"
 #include "core/error.h"
 

@@ -1,4 +1,4 @@
-#include "bench/lib/bench_model.h"
+#include "cli/bench/bench_model.h"
 
 namespace kpki::bench {
 

@@ -1,4 +1,4 @@
-#include "bench/lib/progress.h"
+#include "cli/bench/progress.h"
 
 #include <unistd.h>
 

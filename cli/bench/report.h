@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bench/lib/bench_model.h"
+#include "cli/bench/bench_model.h"
 
 namespace kpki::bench {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/lib/rate_meter.h"
+#include "cli/bench/rate_meter.h"
 #include "core/algorithm.h"
 
 namespace kpki::bench {

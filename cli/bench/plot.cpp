@@ -1,4 +1,4 @@
-#include "bench/lib/plot.h"
+#include "cli/bench/plot.h"
 
 #include <sys/wait.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <memory>
 
-#include "bench/lib/bench_subjects.h"
+#include "cli/bench/bench_subjects.h"
 #include "core/error.h"
 
 namespace kpki::bench {

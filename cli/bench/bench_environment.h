@@ -1,7 +1,7 @@
 #pragma once
 // Where and with what the figures were measured: date, CPU, library versions. Benchmarks without
 // these are not comparable with anything.
-#include "bench/lib/bench_model.h"
+#include "cli/bench/bench_model.h"
 
 namespace kpki::bench {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "bench/lib/rate_meter.h"
+#include "cli/bench/rate_meter.h"
 #include "core/algorithm.h"
 #include "core/bytes.h"
 

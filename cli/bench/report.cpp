@@ -1,4 +1,4 @@
-#include "bench/lib/report.h"
+#include "cli/bench/report.h"
 
 #include <algorithm>
 #include <cstdio>

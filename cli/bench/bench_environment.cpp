@@ -1,4 +1,4 @@
-#include "bench/lib/bench_environment.h"
+#include "cli/bench/bench_environment.h"
 
 #include "core/time_format.h"
 

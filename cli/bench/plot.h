@@ -3,7 +3,7 @@
 // kpki's sign rate (1 and N threads), the library's own sign rate and the issuance rate.
 #include <string>
 
-#include "bench/lib/bench_model.h"
+#include "cli/bench/bench_model.h"
 
 namespace kpki::bench {
 

@@ -1,4 +1,4 @@
-#include "bench/lib/rate_meter.h"
+#include "cli/bench/rate_meter.h"
 
 #include <algorithm>
 #include <atomic>

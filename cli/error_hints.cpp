@@ -1,0 +1,23 @@
+#include "cli/error_hints.h"
+
+namespace kpki::cli {
+
+namespace {
+
+// The innermost subcommand that was parsed (the verb that ran), or `app` itself.
+const CLI::App& verb_that_ran(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) {
+    if (sub->parsed()) return verb_that_ran(*sub);
+  }
+  return app;
+}
+
+}  // namespace
+
+std::string hint_for(const Error& error, const CLI::App& app) {
+  if (error.code() != ErrorCode::AlreadyExists || error.existing_file().empty()) return "";
+  if (verb_that_ran(app).get_option_no_throw("--force") == nullptr) return "";
+  return " (use --force to replace it)";
+}
+
+}  // namespace kpki::cli

@@ -1,0 +1,48 @@
+#pragma once
+// What some backends offer beyond KeyManager, each a separate interface (as smallstep's
+// SearchableKeyManager is): listing a device's tokens, listing the keys a URI's token holds.
+// Callers find them through KeyRegistry::capability<T>(uri), never by naming a backend class;
+// the structs are backend-neutral so the CLI needs no backend header.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/key_manager.h"
+
+namespace kpki {
+
+// One slot of a device, and the token in it if there is one.
+struct TokenInfo {
+  unsigned long slot = 0;
+  std::string slot_description;
+  bool present = false;  // the fields below are empty when false
+  std::string label, serial, manufacturer, model;
+  std::vector<std::string> flags;  // "login-required", "user-pin-locked", ...
+  std::string uri;                 // a key URI prefix that selects this token
+};
+
+// One key object on a token.
+struct KeyInfo {
+  std::string object_class;  // "private" or "public"
+  std::string label;
+  std::string id_hex;  // CKA_ID (or the backend's equivalent) in lower-case hex
+  std::string type;    // "rsa", "ec", "ed25519", or the device's own name
+  std::string size;    // "2048", "P-256", "Ed25519", "" when unknown
+  std::optional<bool> sensitive, extractable, never_extractable, always_sensitive, modifiable;
+};
+
+class TokenLister {
+ public:
+  virtual ~TokenLister() = default;
+  // Every slot of the device `options` names (for PKCS#11, options.pkcs11_module).
+  virtual std::vector<TokenInfo> list_tokens(const KeyOptions& options) = 0;
+};
+
+class KeyLister {
+ public:
+  virtual ~KeyLister() = default;
+  // The key objects on the token `uri` selects (logging in, so private keys show).
+  virtual std::vector<KeyInfo> list_keys(const std::string& uri, const KeyOptions& options) = 0;
+};
+
+}  // namespace kpki
