@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/expiration.h"
+#include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/renew.h"
 
 namespace kpki::cli {
@@ -34,6 +35,8 @@ struct RenewArgs {
   std::string dir;
   std::string config;
   std::string node;
+  std::string format;
+  bool dry_run = false;
   KeyFlags ca_key;
 };
 
@@ -53,8 +56,23 @@ void run_renew(const RenewArgs& args) {
     }
   }
   options.ca_key_options = args.ca_key.options;
-  auto results = kube::renew_certificates(options, key_registry(), PemKeySource(), std::cout);
-  std::cout << results.size() << " certificate(s) renewed; restart the components that use them\n";
+  PemKeySource keys;
+  kube::Plan plan = kube::plan_renew(options, key_registry(), keys);
+  if (args.dry_run) {
+    if (args.format == "json") {
+      std::cout << kube::plan_json(plan, true).dump(2) << "\n";
+    } else {
+      std::cout << "dry run: nothing is written\n" << kube::render_plan_text(plan, true);
+    }
+    return;
+  }
+  kube::Plan done = kube::apply_renew(plan, options, key_registry(), keys);
+  if (args.format == "json") {
+    std::cout << kube::plan_json(done, false).dump(2) << "\n";
+    return;
+  }
+  std::cout << kube::render_renew_text(done) << done.counts().replaced
+            << " certificate(s) renewed; restart the components that use them\n";
 }
 
 }  // namespace
@@ -90,6 +108,9 @@ void add_certs_commands(CLI::App& app) {
       ->required();
   renew_cmd->add_option("--node", renew->node,
                         "The config node the directory belongs to (default: the --dir basename)");
+  renew_cmd->add_flag("--dry-run", renew->dry_run,
+                      "Check every file and print the plan; write nothing");
+  add_output_format_flag(*renew_cmd, renew->format);
   renew->ca_key.add_to(*renew_cmd, "ca-key-");
   renew_cmd->callback([renew] { run_renew(*renew); });
 }

@@ -1,12 +1,16 @@
 // kpki init: a whole cluster's kubeadm-layout PKI, one directory per node, from a cluster config.
+// The plan is computed first (nothing written); --dry-run prints it, otherwise it is applied and
+// what was done is printed in the same shape (-o json: docs/plan.md).
 #include <iostream>
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/init.h"
+#include "core/kubernetes/plan_output.h"
 
 namespace kpki::cli {
 
@@ -14,21 +18,39 @@ namespace {
 
 struct InitArgs {
   std::string config;
+  std::string format;
   kube::InitOptions options;
   KeyFlags ca_key;
 };
 
+// A dry run's plan, a refused plan (mismatches: nothing written either) or a run's report.
+void print_plan(const kube::Plan& plan, bool dry_run, const std::string& format,
+                bool announce_dry_run = false) {
+  if (format == "json") {
+    std::cout << kube::plan_json(plan, dry_run).dump(2) << "\n";
+    return;
+  }
+  if (announce_dry_run) std::cout << "dry run: nothing is written\n";
+  std::cout << kube::render_plan_text(plan, dry_run) << (dry_run ? "plan: " : "")
+            << kube::render_plan_counts(plan.counts()) << "\n";
+}
+
 void run_init_command(InitArgs& args) {
   kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   args.options.ca_key_options = args.ca_key.options;
-  if (args.options.dry_run) std::cout << "dry run: nothing is written\n";
-  kube::InitSummary summary =
-      kube::run_init(config, args.options, key_registry(), PemKeySource(), std::cout);
-  std::cout << (args.options.dry_run ? "plan: " : "") << summary.created << " created, "
-            << summary.replaced << " replaced, " << summary.kept << " kept, " << summary.mismatched
-            << " mismatching";
-  if (summary.removed > 0) std::cout << ", " << summary.removed << " removed";
-  std::cout << "\n";
+  PemKeySource keys;
+  kube::Plan plan = kube::plan_init(config, args.options, key_registry(), keys);
+  if (args.options.dry_run || plan.has_mismatch()) {
+    print_plan(plan, true, args.format, args.options.dry_run);
+    if (args.options.dry_run) return;
+    throw Error(ErrorCode::AlreadyExists,
+                std::to_string(plan.counts().mismatched) + " file(s) no longer match " +
+                    config.source +
+                    " (listed above as MISMATCH); nothing was written: re-run with --force to "
+                    "replace them");
+  }
+  kube::Plan done = kube::apply_init(plan, config, args.options, key_registry(), keys);
+  print_plan(done, false, args.format);
 }
 
 }  // namespace
@@ -37,12 +59,16 @@ void add_init_command(CLI::App& app) {
   auto args = std::make_shared<InitArgs>();
   auto* cmd = app.add_subcommand(
       "init", "Issue a whole cluster's PKI (kubeadm layout) into OUT/nodes/<name>/");
-  cmd->footer(example("kpki init --config cluster.yaml --dir out --dry-run"));
+  cmd->footer(example("kpki init --config cluster.yaml --dir out --dry-run -o json") +
+              "\nThe plan (and, after a run, the report) lists every file: create, keep, "
+              "replace, mismatch, remove (docs/plan.md).");
   cmd->add_option("--config", args->config, "Cluster config (kpki ClusterPKI or kubeadm v1beta4)")
       ->required();
   cmd->add_option("--dir", args->options.out_dir, "Output directory")->required();
   cmd->add_flag("--dry-run", args->options.dry_run, "Print the plan; write nothing");
-  cmd->add_flag("--force", args->options.force, "Replace files that no longer match the config");
+  cmd->add_flag("--force", args->options.force,
+                "Replace files that no longer match the config (and remove stale ones)");
+  add_output_format_flag(*cmd, args->format);
   args->ca_key.add_to(*cmd, "ca-key-");
   cmd->callback([args] { run_init_command(*args); });
 }

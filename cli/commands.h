@@ -13,11 +13,8 @@ void add_key_commands(CLI::App& app);         // key generate
 void add_csr_command(CLI::App& app);          // csr (make a CSR with a key URI)
 void add_hsm_commands(CLI::App& app);         // hsm tokens|keys (PKCS#11)
 void add_bench_command(CLI::App& app);        // bench
-void add_kubernetes_commands(CLI::App& app);  // init, certs, kubeconfig
-
-// The parts of add_kubernetes_commands, one file each.
-void add_init_command(CLI::App& app);
-void add_certs_commands(CLI::App& app);
-void add_kubeconfig_commands(CLI::App& app);
+void add_init_command(CLI::App& app);         // init (a cluster's PKI)
+void add_certs_commands(CLI::App& app);       // certs check-expiration|renew
+void add_kubeconfig_commands(CLI::App& app);  // kubeconfig user
 
 }  // namespace kpki::cli

@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
   kpki::cli::add_csr_command(app);
   kpki::cli::add_inspect_command(app);
   kpki::cli::add_verify_command(app);
-  kpki::cli::add_kubernetes_commands(app);
+  kpki::cli::add_init_command(app);
+  kpki::cli::add_certs_commands(app);
+  kpki::cli::add_kubeconfig_commands(app);
   kpki::cli::add_hsm_commands(app);
   kpki::cli::add_bench_command(app);
 

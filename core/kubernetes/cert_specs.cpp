@@ -19,6 +19,12 @@ Subject subject(std::string cn, std::vector<std::string> orgs = {}) {
   return s;
 }
 
+// Whose SANs a leaf carries (the lists depend on the node and the config).
+enum class Sans { None, ApiServer, EtcdPeer, EtcdServer, Kubelet };
+// Where a kubeconfig points: the control-plane endpoint, or the node's own API server.
+enum class Server { None, Endpoint, Local };
+
+// CN "{node}" is the node's name, "system:node:{node}" its kubelet user.
 struct LeafRow {
   const char* name;
   const char* path;
@@ -26,33 +32,50 @@ struct LeafRow {
   CaId ca;
   Profile profile;
   bool control_plane_only;
+  const char* common_name;
+  const char* organization;  // "" = none
+  Sans sans;
+  Server server;
+  bool first_control_plane_only;
 };
 
-// The reference's tables, in check-expiration order within each kind.
+constexpr LeafKind kCert = LeafKind::Certificate;
+constexpr LeafKind kConf = LeafKind::Kubeconfig;
+
+// The reference's tables, in check-expiration order within each kind. kubeadm points the
+// controller-manager and scheduler at their local API server (GetLocalAPIEndpoint: advertise
+// address and bind port); everything else goes through the control-plane endpoint.
 constexpr LeafRow kLeaves[] = {
-    {"apiserver", "pki/apiserver", LeafKind::Certificate, CaId::Kubernetes, Profile::Server, true},
-    {"apiserver-etcd-client", "pki/apiserver-etcd-client", LeafKind::Certificate, CaId::Etcd,
-     Profile::Client, true},
-    {"apiserver-kubelet-client", "pki/apiserver-kubelet-client", LeafKind::Certificate,
-     CaId::Kubernetes, Profile::Client, true},
-    {"etcd-healthcheck-client", "pki/etcd/healthcheck-client", LeafKind::Certificate, CaId::Etcd,
-     Profile::Client, true},
-    {"etcd-peer", "pki/etcd/peer", LeafKind::Certificate, CaId::Etcd, Profile::Peer, true},
-    {"etcd-server", "pki/etcd/server", LeafKind::Certificate, CaId::Etcd, Profile::Peer, true},
-    {"front-proxy-client", "pki/front-proxy-client", LeafKind::Certificate, CaId::FrontProxy,
-     Profile::Client, true},
-    {"kubelet", "kubelet/kubelet", LeafKind::Certificate, CaId::Kubernetes, Profile::Server, false},
-    {"admin.conf", "admin.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client, true},
-    {"controller-manager.conf", "controller-manager.conf", LeafKind::Kubeconfig, CaId::Kubernetes,
-     Profile::Client, true},
-    {"kube-proxy.conf", "kube-proxy.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client,
-     false},
-    {"kubelet.conf", "kubelet.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client,
-     false},
-    {"scheduler.conf", "scheduler.conf", LeafKind::Kubeconfig, CaId::Kubernetes, Profile::Client,
-     true},
-    {"super-admin.conf", "super-admin.conf", LeafKind::Kubeconfig, CaId::Kubernetes,
-     Profile::Client, true},
+    {"apiserver", "pki/apiserver", kCert, CaId::Kubernetes, Profile::Server, true, "kube-apiserver",
+     "", Sans::ApiServer, Server::None, false},
+    {"apiserver-etcd-client", "pki/apiserver-etcd-client", kCert, CaId::Etcd, Profile::Client, true,
+     "kube-apiserver-etcd-client", "", Sans::None, Server::None, false},
+    {"apiserver-kubelet-client", "pki/apiserver-kubelet-client", kCert, CaId::Kubernetes,
+     Profile::Client, true, "kube-apiserver-kubelet-client", "kubeadm:cluster-admins", Sans::None,
+     Server::None, false},
+    {"etcd-healthcheck-client", "pki/etcd/healthcheck-client", kCert, CaId::Etcd, Profile::Client,
+     true, "kube-etcd-healthcheck-client", "", Sans::None, Server::None, false},
+    {"etcd-peer", "pki/etcd/peer", kCert, CaId::Etcd, Profile::Peer, true, "{node}", "",
+     Sans::EtcdPeer, Server::None, false},
+    {"etcd-server", "pki/etcd/server", kCert, CaId::Etcd, Profile::Peer, true, "{node}", "",
+     Sans::EtcdServer, Server::None, false},
+    {"front-proxy-client", "pki/front-proxy-client", kCert, CaId::FrontProxy, Profile::Client, true,
+     "front-proxy-client", "", Sans::None, Server::None, false},
+    {"kubelet", "kubelet/kubelet", kCert, CaId::Kubernetes, Profile::Server, false,
+     "system:node:{node}", "system:nodes", Sans::Kubelet, Server::None, false},
+    {"admin.conf", "admin.conf", kConf, CaId::Kubernetes, Profile::Client, true, "kubernetes-admin",
+     "kubeadm:cluster-admins", Sans::None, Server::Endpoint, false},
+    {"controller-manager.conf", "controller-manager.conf", kConf, CaId::Kubernetes, Profile::Client,
+     true, "system:kube-controller-manager", "", Sans::None, Server::Local, false},
+    {"kube-proxy.conf", "kube-proxy.conf", kConf, CaId::Kubernetes, Profile::Client, false,
+     "system:kube-proxy", "system:node-proxier", Sans::None, Server::Endpoint, false},
+    {"kubelet.conf", "kubelet.conf", kConf, CaId::Kubernetes, Profile::Client, false,
+     "system:node:{node}", "system:nodes", Sans::None, Server::Endpoint, false},
+    {"scheduler.conf", "scheduler.conf", kConf, CaId::Kubernetes, Profile::Client, true,
+     "system:kube-scheduler", "", Sans::None, Server::Local, false},
+    // super-admin.conf (system:masters): only where `kubeadm init` runs.
+    {"super-admin.conf", "super-admin.conf", kConf, CaId::Kubernetes, Profile::Client, true,
+     "kubernetes-super-admin", "system:masters", Sans::None, Server::Endpoint, true},
 };
 
 LeafSpec from_row(const LeafRow& row) {
@@ -63,57 +86,42 @@ LeafSpec from_row(const LeafRow& row) {
   spec.ca = row.ca;
   spec.profile = row.profile;
   spec.control_plane_only = row.control_plane_only;
-  spec.first_control_plane_only = spec.name == "super-admin.conf";
+  spec.first_control_plane_only = row.first_control_plane_only;
   return spec;
 }
 
-// CN, O and SANs of one leaf for one node.
-void fill_identity(LeafSpec& spec, const ClusterConfig& config, const NodeConfig& node) {
-  const std::string node_user = "system:node:" + node.name;
-  const std::string& n = spec.name;
-  if (n == "apiserver") {
-    spec.subject = subject("kube-apiserver");
-    spec.sans = apiserver_sans(config, node);
-  } else if (n == "apiserver-etcd-client") {
-    spec.subject = subject("kube-apiserver-etcd-client");
-  } else if (n == "apiserver-kubelet-client") {
-    spec.subject = subject("kube-apiserver-kubelet-client", {"kubeadm:cluster-admins"});
-  } else if (n == "etcd-healthcheck-client") {
-    spec.subject = subject("kube-etcd-healthcheck-client");
-  } else if (n == "etcd-peer") {
-    spec.subject = subject(node.name);
-    spec.sans = etcd_sans(config, node, config.etcd_peer_cert_sans);
-  } else if (n == "etcd-server") {
-    spec.subject = subject(node.name);
-    spec.sans = etcd_sans(config, node, config.etcd_server_cert_sans);
-  } else if (n == "front-proxy-client") {
-    spec.subject = subject("front-proxy-client");
-  } else if (n == "kubelet") {
-    spec.subject = subject(node_user, {"system:nodes"});
-    spec.sans.dns = {node.name};
-    spec.sans.ips = {node.address};
-  } else if (n == "admin.conf") {
-    spec.subject = subject("kubernetes-admin", {"kubeadm:cluster-admins"});
-  } else if (n == "super-admin.conf") {
-    spec.subject = subject("kubernetes-super-admin", {"system:masters"});
-  } else if (n == "controller-manager.conf") {
-    spec.subject = subject("system:kube-controller-manager");
-  } else if (n == "scheduler.conf") {
-    spec.subject = subject("system:kube-scheduler");
-  } else if (n == "kubelet.conf") {
-    spec.subject = subject(node_user, {"system:nodes"});
-  } else if (n == "kube-proxy.conf") {
-    spec.subject = subject("system:kube-proxy", {"system:node-proxier"});
+std::string node_text(const std::string& text, const std::string& node_name) {
+  std::string out = text;
+  if (auto at = out.find("{node}"); at != std::string::npos) out.replace(at, 6, node_name);
+  return out;
+}
+
+// CN, O, SANs and server of one leaf for one node, from its row.
+void fill_identity(LeafSpec& spec, const LeafRow& row, const ClusterConfig& config,
+                   const NodeConfig& node) {
+  std::string org = row.organization;
+  spec.subject = subject(node_text(row.common_name, node.name),
+                         org.empty() ? std::vector<std::string>{} : std::vector<std::string>{org});
+  switch (row.sans) {
+    case Sans::None:
+      break;
+    case Sans::ApiServer:
+      spec.sans = apiserver_sans(config, node);
+      break;
+    case Sans::EtcdPeer:
+      spec.sans = etcd_sans(config, node, config.etcd_peer_cert_sans);
+      break;
+    case Sans::EtcdServer:
+      spec.sans = etcd_sans(config, node, config.etcd_server_cert_sans);
+      break;
+    case Sans::Kubelet:
+      spec.sans.dns = {node.name};
+      spec.sans.ips = {node.address};
+      break;
   }
   normalize_subject_alt_names(spec.sans);
-  if (spec.kind == LeafKind::Kubeconfig) {
-    // kubeadm points the controller-manager and scheduler at their local API server; everything
-    // else goes through the control-plane endpoint.
-    // (kubeadm's GetLocalAPIEndpoint: advertise address and bind port).
-    bool local = n == "controller-manager.conf" || n == "scheduler.conf";
-    spec.server =
-        local ? Endpoint{node.address, node.bind_port}.url() : config.control_plane_endpoint.url();
-  }
+  if (row.server == Server::Local) spec.server = Endpoint{node.address, node.bind_port}.url();
+  if (row.server == Server::Endpoint) spec.server = config.control_plane_endpoint.url();
 }
 
 }  // namespace
@@ -166,7 +174,7 @@ std::vector<LeafSpec> leaf_specs(const ClusterConfig& config, const NodeConfig& 
     if (spec.first_control_plane_only &&
         !(config.super_admin_kubeconfig && first && first->name == node.name))
       continue;
-    fill_identity(spec, config, node);
+    fill_identity(spec, row, config, node);
     out.push_back(std::move(spec));
   }
   return out;

@@ -1,6 +1,6 @@
 #include "core/kubernetes/cluster_cas.h"
 
-#include <iomanip>
+#include <algorithm>
 
 #include "core/error.h"
 #include "core/key_uri_display.h"
@@ -9,17 +9,9 @@
 
 namespace kpki::kube {
 
-void PlanLog::line(const std::string& verb, const std::string& path, const std::string& detail) {
-  std::string rel = path.rfind(root_ + "/", 0) == 0 ? path.substr(root_.size() + 1) : path;
-  std::string shown = dry_run_ && verb != "keep" && verb != "MISMATCH" ? "would " + verb : verb;
-  out_ << std::left << std::setw(16) << shown << rel << (detail.empty() ? "" : "  " + detail)
-       << "\n";
-}
-
-std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec,
-                       const std::string& out_dir) {
+std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const std::string& dir) {
   auto it = config.ca_keys.find(spec.name);
-  return it != config.ca_keys.end() ? it->second : out_dir + "/" + spec.base_path + ".key";
+  return it != config.ca_keys.end() ? it->second : dir + "/" + spec.base_path + ".key";
 }
 
 namespace {
@@ -33,73 +25,124 @@ Certificate self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const 
   return CertificateAuthority::self_sign(request, signer);
 }
 
-ClusterCa prepare_one(const ClusterConfig& config, const CaSpec& spec, const std::string& out_dir,
-                      const KeyRegistry& registry, const KeyOptions& key_options, bool force,
-                      PlanLog& log, CreatedFiles& created) {
-  ClusterCa ca;
-  ca.spec = &spec;
-  ca.key_uri = ca_key_uri(config, spec, out_dir);
-  ca.cert_path = out_dir + "/" + spec.base_path + ".crt";
-  if (key_uri_scheme(ca.key_uri) == "file") ca.key_file = key_uri_path(ca.key_uri);
-  KeyManager& manager = registry.manager_for(ca.key_uri);
-  const std::string key_shown = redact_key_uri(ca.key_uri);  // no pin-value in plans or errors
-  bool key_exists = manager.exists(ca.key_uri, key_options);
-  bool cert_exists = file_exists(ca.cert_path);
-  std::string what =
-      spec.name + " (" + subject_to_string(spec.subject) + ", self-signed, key " + key_shown + ")";
-  if (!key_exists && cert_exists && !force) {
-    throw Error(ErrorCode::AlreadyExists, "'" + ca.cert_path + "' exists but its key " + key_shown +
-                                              " does not (use --force to create a new " +
-                                              spec.name + ")");
-  }
-  std::shared_ptr<const Signer> signer;
-  if (key_exists) {
-    signer = manager.open(ca.key_uri, key_options);
-  } else {
-    log.line("generate key", key_shown, std::string(algorithm_name(config.algorithm)));
-    if (log.dry_run()) {
-      log.line(cert_exists ? "replace" : "create", ca.cert_path, what);
-      return ca;
-    }
-    signer = manager.generate(ca.key_uri, config.algorithm, key_options);
-    if (!ca.key_file.empty()) created.add(ca.key_file);
-  }
-  std::optional<Certificate> cert;
-  if (cert_exists) {
-    Certificate existing = Certificate::load(ca.cert_path);
-    if (existing.is_ca() && existing.public_key_der() == signer->public_key_der()) {
-      cert = std::move(existing);
-      log.line("keep", ca.cert_path, spec.name);
-    } else if (!force && !log.dry_run()) {
-      throw Error(ErrorCode::AlreadyExists, "'" + ca.cert_path + "' does not belong to CA key " +
-                                                key_shown +
-                                                " (use --force to re-create the CA certificate)");
-    } else if (!force) {
-      log.line("MISMATCH", ca.cert_path, "does not belong to CA key " + key_shown);
-    }
-  }
-  if (!cert) {
-    cert = self_sign_ca(config, spec, *signer);
-    log.line(cert_exists ? "replace" : "create", ca.cert_path, what);
-    if (!log.dry_run())
-      write_new_or_replace(ca.cert_path, cert->pem(), 0644,
-                           cert_exists ? Overwrite::Yes : Overwrite::No, created);
-  }
-  ca.authority.emplace(std::move(*cert), signer, "CA certificate '" + ca.cert_path + "'");
-  return ca;
+const PlannedFile& planned_cert(const Plan& plan, const CaSpec& spec) {
+  auto it = std::find_if(plan.files.begin(), plan.files.end(), [&](const PlannedFile& f) {
+    return f.kind == PlannedKind::CaCertificate && f.spec == spec.name;
+  });
+  if (it == plan.files.end())
+    throw Error(ErrorCode::InvalidInput, "the plan has no certificate for " + spec.name);
+  return *it;
+}
+
+const PlannedKey& planned_key(const Plan& plan, const CaSpec& spec) {
+  auto it = std::find_if(plan.ca_keys.begin(), plan.ca_keys.end(),
+                         [&](const PlannedKey& k) { return k.ca == spec.name; });
+  if (it == plan.ca_keys.end())
+    throw Error(ErrorCode::InvalidInput, "the plan has no key for " + spec.name);
+  return *it;
 }
 
 }  // namespace
 
-std::array<ClusterCa, 3> prepare_cluster_cas(const ClusterConfig& config,
-                                             const std::string& out_dir,
-                                             const KeyRegistry& registry,
-                                             const KeyOptions& key_options, bool force,
-                                             PlanLog& log, CreatedFiles& created) {
+std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::string& out_dir,
+                                        const KeyRegistry& registry,
+                                        const KeyOptions& key_options) {
+  std::array<FoundCa, 3> found;
+  // Every CA key backend must exist in this build before anything is opened.
+  for (const CaSpec& spec : ca_specs()) registry.manager_for(ca_key_uri(config, spec, out_dir));
+  for (const CaSpec& spec : ca_specs()) {
+    FoundCa& ca = found[static_cast<size_t>(spec.id)];
+    ca.spec = &spec;
+    ca.key_uri = ca_key_uri(config, spec, out_dir);
+    ca.cert_path = out_dir + "/" + spec.base_path + ".crt";
+    if (key_uri_scheme(ca.key_uri) == "file") ca.key_file = key_uri_path(ca.key_uri);
+    KeyManager& manager = registry.manager_for(ca.key_uri);
+    if (manager.exists(ca.key_uri, key_options)) ca.signer = manager.open(ca.key_uri, key_options);
+    if (file_exists(ca.cert_path)) ca.cert = Certificate::load(ca.cert_path);
+  }
+  return found;
+}
+
+std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
+                                          const std::array<FoundCa, 3>& found, bool force,
+                                          Plan& plan) {
   std::array<ClusterCa, 3> cas;
-  for (const CaSpec& spec : ca_specs())
-    cas[static_cast<size_t>(spec.id)] =
-        prepare_one(config, spec, out_dir, registry, key_options, force, log, created);
+  for (const FoundCa& ca : found) {
+    const CaSpec& spec = *ca.spec;
+    const std::string key_shown = redact_key_uri(ca.key_uri);  // no pin-value in plans
+    PlannedKey key{spec.name, key_shown, PlanAction::Keep, ""};
+    PlannedFile cert{ca.cert_path, PlanAction::Create,         "", spec.name,
+                     spec.name,    PlannedKind::CaCertificate, "", false};
+    const std::string what = spec.name + " (" + subject_to_string(spec.subject) +
+                             ", self-signed, key " + key_shown + ")";
+    std::string problem;  // why the existing certificate cannot stay
+    if (!ca.signer) {
+      key.action = PlanAction::Create;
+      key.algorithm = algorithm_name(config.algorithm);
+      problem = "exists but its key " + key_shown + " does not";
+    } else if (ca.cert &&
+               !(ca.cert->is_ca() && ca.cert->public_key_der() == ca.signer->public_key_der())) {
+      problem = "does not belong to CA key " + key_shown;
+    }
+    if (!ca.cert) {
+      cert.reason = what;
+    } else if (problem.empty()) {
+      cert.action = PlanAction::Keep;
+      cert.reason = spec.name;
+      ClusterCa& kept = cas[static_cast<size_t>(spec.id)];
+      kept.spec = &spec;
+      kept.key_file = ca.key_file;
+      kept.authority.emplace(Certificate::from_der(ca.cert->der(), ca.cert_path), ca.signer,
+                             "CA certificate '" + ca.cert_path + "'");
+    } else if (force) {
+      cert.action = PlanAction::Replace;
+      cert.reason = what + "  (was: " + problem + ")";
+    } else {
+      cert.action = PlanAction::Mismatch;
+      cert.reason = problem;
+    }
+    plan.ca_keys.push_back(std::move(key));
+    plan.files.push_back(std::move(cert));
+  }
+  for (size_t i = 0; i < cas.size(); ++i) {
+    cas[i].spec = found[i].spec;
+    cas[i].key_file = found[i].key_file;
+  }
+  return cas;
+}
+
+std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Plan& plan,
+                                           const std::string& out_dir, const KeyRegistry& registry,
+                                           const KeyOptions& key_options, Plan& report,
+                                           CreatedFiles& created) {
+  std::array<ClusterCa, 3> cas;
+  for (const CaSpec& spec : ca_specs()) {
+    ClusterCa& ca = cas[static_cast<size_t>(spec.id)];
+    ca.spec = &spec;
+    const std::string uri = ca_key_uri(config, spec, out_dir);
+    if (key_uri_scheme(uri) == "file") ca.key_file = key_uri_path(uri);
+    KeyManager& manager = registry.manager_for(uri);
+    const PlannedKey& key = planned_key(plan, spec);
+    std::shared_ptr<const Signer> signer;
+    if (key.action == PlanAction::Create) {
+      signer = manager.generate(uri, config.algorithm, key_options);
+      if (!ca.key_file.empty()) created.add(ca.key_file);
+    } else {
+      signer = manager.open(uri, key_options);
+    }
+    report.ca_keys.push_back(key);
+    const PlannedFile& entry = planned_cert(plan, spec);
+    std::optional<Certificate> cert;
+    if (entry.action == PlanAction::Keep) {
+      cert = Certificate::load(entry.path);
+    } else {
+      cert = self_sign_ca(config, spec, *signer);
+      Overwrite overwrite = entry.action == PlanAction::Replace ? Overwrite::Yes : Overwrite::No;
+      write_new_or_replace(entry.path, cert->pem(), 0644, overwrite, created);
+    }
+    report.files.push_back(entry);
+    ca.authority.emplace(std::move(*cert), signer, "CA certificate '" + entry.path + "'");
+  }
   return cas;
 }
 

@@ -2,9 +2,10 @@
 // The three CAs of a cluster (ca, etcd-ca, front-proxy-ca) as `kpki init` needs them: the key at
 // its caKeys URI (generated when absent), the certificate under OUT/pki (reused when it exists and
 // belongs to the key), one CertificateAuthority each, built once and shared by every node.
+// Planning reads what is there (read_cluster_cas, plan_cluster_cas); applying builds them.
 #include <array>
+#include <memory>
 #include <optional>
-#include <ostream>
 #include <string>
 
 #include "core/certificate_authority.h"
@@ -13,38 +14,43 @@
 #include "core/key_registry.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/plan.h"
 
 namespace kpki::kube {
 
-struct ClusterCa {
+// One CA as found on disk / on its token, before anything is decided.
+struct FoundCa {
   const CaSpec* spec = nullptr;
   std::string key_uri;
-  std::string cert_path;                          // OUT/pki/<name>.crt
-  std::optional<CertificateAuthority> authority;  // none only in a dry run of a new CA
+  std::string cert_path;                 // OUT/pki/<name>.crt
+  std::string key_file;                  // the key's path when it is a plain key file
+  std::shared_ptr<const Signer> signer;  // the existing key, opened; null when absent
+  std::optional<Certificate> cert;       // the existing certificate
+};
+
+struct ClusterCa {
+  const CaSpec* spec = nullptr;
   std::string key_file;                           // the key's path when it is a plain key file
+  std::optional<CertificateAuthority> authority;  // none only in a plan of a CA still to be made
 };
 
-// Logs one line per action: "<verb> <path>  <detail>".
-class PlanLog {
- public:
-  PlanLog(std::ostream& out, std::string root, bool dry_run)
-      : out_(out), root_(std::move(root)), dry_run_(dry_run) {}
-  void line(const std::string& verb, const std::string& path, const std::string& detail = "");
-  bool dry_run() const { return dry_run_; }
+// The caKeys URI of `spec`, or the default key file under `dir` (OUT, or a node directory).
+std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const std::string& dir);
 
- private:
-  std::ostream& out_;
-  std::string root_;
-  bool dry_run_;
-};
+// Reads each CA's key (opened when it exists) and certificate; writes nothing.
+std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::string& out_dir,
+                                        const KeyRegistry& registry, const KeyOptions& key_options);
 
-// The caKeys URI of `spec`, or the default key file under OUT/pki.
-std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const std::string& out_dir);
+// Appends each CA's key action to plan.ca_keys and its certificate to plan.files; returns the CAs
+// whose certificate is kept (the only ones leaves can be compared with yet).
+std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
+                                          const std::array<FoundCa, 3>& found, bool force,
+                                          Plan& plan);
 
-std::array<ClusterCa, 3> prepare_cluster_cas(const ClusterConfig& config,
-                                             const std::string& out_dir,
-                                             const KeyRegistry& registry,
-                                             const KeyOptions& key_options, bool force,
-                                             PlanLog& log, CreatedFiles& created);
+// Executes the CA part of `plan`: generates the keys and (re)writes the certificates it lists.
+std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Plan& plan,
+                                           const std::string& out_dir, const KeyRegistry& registry,
+                                           const KeyOptions& key_options, Plan& report,
+                                           CreatedFiles& created);
 
 }  // namespace kpki::kube

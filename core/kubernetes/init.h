@@ -1,7 +1,8 @@
 #pragma once
 // `kpki init`: every node's /etc/kubernetes tree under OUT/nodes/<name>, from a ClusterConfig.
 // Idempotent: files that still match the config are kept, missing ones created, mismatching ones
-// reported (and replaced only with force). A dry run prints the same plan and touches nothing.
+// reported (and replaced only with force). plan_init decides everything and writes nothing;
+// apply_init executes exactly that plan; a dry run is the plan alone.
 #include <ostream>
 #include <string>
 
@@ -9,28 +10,31 @@
 #include "core/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/leaf_keys.h"
+#include "core/kubernetes/plan.h"
 
 namespace kpki::kube {
 
 struct InitOptions {
   std::string out_dir;
-  bool dry_run = false;
-  bool force = false;
+  bool dry_run = false;       // run_init only: plan and print, apply nothing
+  bool force = false;         // mismatching files are planned as Replace (and stale ones as Remove)
   KeyOptions ca_key_options;  // how CA key URIs are opened (PKCS#11 module, passphrase file)
 };
 
-struct InitSummary {
-  int created = 0;
-  int kept = 0;
-  int replaced = 0;
-  int mismatched = 0;  // reported, left alone (no --force)
-  int removed = 0;     // files the config no longer places (super-admin.conf), with --force
-};
+// Reads the config, OUT and the CA keys (opening existing ones); writes nothing, anywhere.
+Plan plan_init(const ClusterConfig& config, const InitOptions& options, const KeyRegistry& registry,
+               const LeafKeySource& keys);
 
-// Throws (after keeping what was written) AlreadyExists when files mismatched without force;
-// any other failure removes the files this run created.
-InitSummary run_init(const ClusterConfig& config, const InitOptions& options,
-                     const KeyRegistry& registry, const LeafKeySource& keys, std::ostream& log);
+// Executes `plan` (from plan_init with the same config and options) and returns what it did, in
+// the same shape. Throws AlreadyExists, before any write, when the plan has a Mismatch; any other
+// failure removes the files this run created.
+Plan apply_init(const Plan& plan, const ClusterConfig& config, const InitOptions& options,
+                const KeyRegistry& registry, const LeafKeySource& keys);
+
+// plan_init, its text on `log`, then apply_init unless options.dry_run. Returns the counts of
+// the plan applied (or of the dry run).
+PlanCounts run_init(const ClusterConfig& config, const InitOptions& options,
+                    const KeyRegistry& registry, const LeafKeySource& keys, std::ostream& log);
 
 // The service-account key algorithm for a cluster: kube-apiserver signs tokens with RSA or
 // ECDSA only, so an Ed25519 cluster gets ECDSA P-256.

@@ -8,8 +8,11 @@
 #include "core/certificate_authority.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/key_uri_display.h"
 #include "core/kubernetes/cert_specs.h"
+#include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/leaf_files.h"
+#include "core/kubernetes/plan_output.h"
 
 namespace kpki::kube {
 
@@ -20,42 +23,68 @@ std::string directory_name(std::string dir) {
   return std::filesystem::path(dir).filename().string();
 }
 
-// A leaf that passed every check, waiting for its new key and certificate.
-struct CheckedLeaf {
-  LeafSpec spec;
-  std::string rel;
-  std::string old_serial;
-};
-
 class Renewer {
  public:
-  Renewer(const RenewOptions& options, const KeyRegistry& registry, const LeafKeySource& keys,
-          std::ostream& log)
-      : options_(options), registry_(registry), keys_(keys), log_(log) {}
+  Renewer(const RenewOptions& options, const KeyRegistry& registry, const LeafKeySource& keys)
+      : options_(options), registry_(registry), keys_(keys) {}
 
-  std::vector<RenewResult> run() {
+  Plan plan() {
     if (!file_exists(dir()))
       throw Error(ErrorCode::NotFound, "node directory '" + dir() + "' does not exist");
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
+    Plan plan{"renew", dir(), {}, {}};
     // Every file is checked (and every CA key opened) before the first one is replaced.
-    std::vector<CheckedLeaf> checked;
     for (const LeafSpec& spec : select(node)) {
-      std::string rel = spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path();
-      if (!file_exists(dir() + "/" + rel)) {
-        if (!all_) throw Error(ErrorCode::NotFound, "'" + dir() + "/" + rel + "' does not exist");
-        log_ << "skip     " << spec.name << " (" << rel << " not present)\n";
-        continue;
+      std::string path = dir() + "/" + shown_path(spec);
+      PlannedFile file{path,
+                       PlanAction::Replace,
+                       "",
+                       spec.name,
+                       ca_spec(spec.ca).name,
+                       PlannedKind::Leaf,
+                       node.name,
+                       false};
+      if (!file_exists(path)) {
+        if (!all_) throw Error(ErrorCode::NotFound, "'" + path + "' does not exist");
+        file.action = PlanAction::Skip;
+        file.reason = "not present";
+      } else {
+        file.reason = "serial " + check(spec, path) + ": new key and serial";
       }
-      checked.push_back(check(spec, rel));
+      plan.files.push_back(std::move(file));
     }
-    std::vector<RenewResult> results;
-    for (const CheckedLeaf& leaf : checked) results.push_back(renew(leaf));
-    return results;
+    for (const CaSpec& spec : ca_specs()) {
+      if (authorities_[static_cast<size_t>(spec.id)])
+        plan.ca_keys.push_back({spec.name, redact_key_uri(key_uri(spec)), PlanAction::Keep, ""});
+    }
+    return plan;
+  }
+
+  Plan apply(const Plan& plan) {
+    const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
+    std::vector<LeafSpec> table = leaf_specs(config(), node);
+    Plan report{plan.operation, plan.root, plan.ca_keys, {}};
+    for (const PlannedFile& file : plan.files) {
+      PlannedFile done = file;
+      if (file.action == PlanAction::Replace) {
+        auto it = std::find_if(table.begin(), table.end(),
+                               [&](const LeafSpec& s) { return s.name == file.spec; });
+        if (it == table.end())
+          throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no leaf " + file.spec);
+        done.reason = renew(*it, file.path);
+      }
+      report.files.push_back(std::move(done));
+    }
+    return report;
   }
 
  private:
   const std::string& dir() const { return options_.node_dir; }
   const ClusterConfig& config() const { return options_.config; }
+
+  static std::string shown_path(const LeafSpec& spec) {
+    return spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path();
+  }
 
   std::vector<LeafSpec> select(const NodeConfig& node) {
     std::vector<LeafSpec> table = leaf_specs(config(), node);
@@ -85,20 +114,19 @@ class Renewer {
     return out;
   }
 
+  // The caKeys URI, or the key file beside the CA certificate in the node directory.
+  std::string key_uri(const CaSpec& spec) const { return ca_key_uri(config(), spec, dir()); }
+
   const CertificateAuthority& authority(CaId id) {
     auto& slot = authorities_[static_cast<size_t>(id)];
     if (slot) return *slot;
     const CaSpec& spec = ca_spec(id);
     std::string cert_path = dir() + "/" + spec.base_path + ".crt";
-    std::string uri;
-    if (config().ca_keys.count(spec.name)) {
-      uri = config().ca_keys.at(spec.name);
-    } else if (file_exists(dir() + "/" + spec.base_path + ".key")) {
-      uri = dir() + "/" + spec.base_path + ".key";
-    } else {
-      throw Error(ErrorCode::NotFound, "no key for " + spec.name + ": '" + dir() + "/" +
-                                           spec.base_path + ".key' is absent and " +
-                                           config().source + " sets no caKeys." + spec.name);
+    std::string uri = key_uri(spec);
+    if (!config().ca_keys.count(spec.name) && !file_exists(uri)) {
+      throw Error(ErrorCode::NotFound, "no key for " + spec.name + ": '" + uri +
+                                           "' is absent and " + config().source +
+                                           " sets no caKeys." + spec.name);
     }
     std::shared_ptr<const Signer> signer =
         registry_.manager_for(uri).open(uri, options_.ca_key_options);
@@ -109,8 +137,9 @@ class Renewer {
 
   // The file must be one this CA issued for this identity: renewing re-signs it with the CA key,
   // so a planted certificate (self-signed, another node's, O=system:masters) must never pass.
-  CheckedLeaf check(const LeafSpec& spec, const std::string& rel) {
-    std::string shown = "'" + dir() + "/" + rel + "'";
+  // Returns its serial.
+  std::string check(const LeafSpec& spec, const std::string& path) {
+    std::string shown = "'" + path + "'";
     ExistingLeaf existing = read_leaf(dir(), spec, keys_);
     if (!existing.problem.empty()) throw Error(ErrorCode::InvalidInput, existing.problem);
     if (!existing.cert) throw Error(ErrorCode::NotFound, shown + ": no certificate");
@@ -121,29 +150,27 @@ class Renewer {
                                                ca_spec(spec.ca).base_path + ".crt'");
     if (std::string reason = identity_mismatch(old, spec); !reason.empty())
       throw Error(ErrorCode::InvalidInput, shown + ": " + reason);
-    return CheckedLeaf{spec, rel, old.serial_hex()};
+    return old.serial_hex();
   }
 
-  RenewResult renew(const CheckedLeaf& leaf) {
-    const CertificateAuthority& ca = authority(leaf.spec.ca);
+  // Returns "serial OLD -> NEW".
+  std::string renew(const LeafSpec& spec, const std::string& path) {
+    ExistingLeaf existing = read_leaf(dir(), spec, keys_);
+    if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + path + "': no certificate");
+    const CertificateAuthority& ca = authority(spec.ca);
     LeafKey key = keys_.generate(config().algorithm);
-    // The identity is the table's (checked equal to the old file's above).
-    Certificate cert =
-        ca.issue(leaf_request(leaf.spec, *key.signer, config().certificate_validity));
+    // The identity is the table's (checked equal to the old file's when planning).
+    Certificate cert = ca.issue(leaf_request(spec, *key.signer, config().certificate_validity));
     CreatedFiles created;
-    write_leaf(dir(), leaf.spec, cert, key, ca.certificate(), config().cluster_name, Overwrite::Yes,
+    write_leaf(dir(), spec, cert, key, ca.certificate(), config().cluster_name, Overwrite::Yes,
                created);
     created.commit();
-    log_ << "renewed  " << leaf.spec.name << " (" << leaf.rel << "): serial " << leaf.old_serial
-         << " -> " << cert.serial_hex() << "\n";
-    return RenewResult{leaf.spec.name, leaf.rel, leaf.old_serial, cert.serial_hex(),
-                       cert.not_after()};
+    return "serial " + existing.cert->serial_hex() + " -> " + cert.serial_hex();
   }
 
   const RenewOptions& options_;
   const KeyRegistry& registry_;
   const LeafKeySource& keys_;
-  std::ostream& log_;
   bool all_ = false;
   std::array<std::unique_ptr<CertificateAuthority>, 3> authorities_;
 };
@@ -158,10 +185,21 @@ const NodeConfig& renew_node(const ClusterConfig& config, const std::string& nod
                                        "' (for node directory '" + node_dir + "')");
 }
 
-std::vector<RenewResult> renew_certificates(const RenewOptions& options,
-                                            const KeyRegistry& registry, const LeafKeySource& keys,
-                                            std::ostream& log) {
-  return Renewer(options, registry, keys, log).run();
+Plan plan_renew(const RenewOptions& options, const KeyRegistry& registry,
+                const LeafKeySource& keys) {
+  return Renewer(options, registry, keys).plan();
+}
+
+Plan apply_renew(const Plan& plan, const RenewOptions& options, const KeyRegistry& registry,
+                 const LeafKeySource& keys) {
+  return Renewer(options, registry, keys).apply(plan);
+}
+
+Plan renew_certificates(const RenewOptions& options, const KeyRegistry& registry,
+                        const LeafKeySource& keys, std::ostream& log) {
+  Plan report = apply_renew(plan_renew(options, registry, keys), options, registry, keys);
+  log << render_renew_text(report);
+  return report;
 }
 
 }  // namespace kpki::kube

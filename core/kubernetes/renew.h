@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "core/certificate_request.h"
 #include "core/key_manager.h"
 #include "core/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/leaf_keys.h"
+#include "core/kubernetes/plan.h"
 
 namespace kpki::kube {
 
@@ -24,23 +24,23 @@ struct RenewOptions {
   KeyOptions ca_key_options;
 };
 
-struct RenewResult {
-  std::string name;
-  std::string path;
-  std::string old_serial;
-  std::string new_serial;
-  TimePoint not_after;
-};
-
 // The config node a node directory belongs to: `node_name`, or the directory's basename.
 // Throws NotFound naming the config, the name and the directory.
 const NodeConfig& renew_node(const ClusterConfig& config, const std::string& node_dir,
                              const std::string& node_name);
 
-// Checks every selected leaf first (present, signed by its CA, the table's identity) and throws
-// InvalidInput naming the first file that fails; only then renews them.
-std::vector<RenewResult> renew_certificates(const RenewOptions& options,
-                                            const KeyRegistry& registry, const LeafKeySource& keys,
-                                            std::ostream& log);
+// Checks every selected leaf (present, signed by its CA, the table's identity) and opens each CA
+// key it needs, writing nothing; throws InvalidInput naming the first file that fails. The plan
+// lists each leaf as Replace (or Skip: absent, with "all").
+Plan plan_renew(const RenewOptions& options, const KeyRegistry& registry,
+                const LeafKeySource& keys);
+
+// Renews exactly the leaves `plan` lists as Replace; reports them with old and new serials.
+Plan apply_renew(const Plan& plan, const RenewOptions& options, const KeyRegistry& registry,
+                 const LeafKeySource& keys);
+
+// plan_renew then apply_renew, one line per leaf on `log`; returns the report.
+Plan renew_certificates(const RenewOptions& options, const KeyRegistry& registry,
+                        const LeafKeySource& keys, std::ostream& log);
 
 }  // namespace kpki::kube

@@ -38,14 +38,14 @@ class KubeInit : public ::testing::Test {
   ClusterConfig config(const std::string& extra = "") {
     return parse_cluster_config(cluster_yaml(extra), "cluster.yaml", dir_.path());
   }
-  InitSummary init(const ClusterConfig& c, bool force = false, bool dry_run = false) {
+  PlanCounts init(const ClusterConfig& c, bool force = false, bool dry_run = false) {
     InitOptions options;
     options.out_dir = out();
     options.force = force;
     options.dry_run = dry_run;
     std::ostringstream log;
     try {
-      InitSummary s = run_init(c, options, key_registry(), keys_, log);
+      PlanCounts s = run_init(c, options, key_registry(), keys_, log);
       last_log_ = log.str();
       return s;
     } catch (...) {
@@ -89,7 +89,7 @@ mode_t mode_of(const std::string& path) {
 }
 
 TEST_F(KubeInit, LayoutAndModes) {
-  InitSummary s = init(config());
+  PlanCounts s = init(config());
   EXPECT_EQ(s.mismatched, 0);
   std::set<std::string> cp = {"admin.conf",
                               "controller-manager.conf",
@@ -196,11 +196,12 @@ TEST_F(KubeInit, KubeconfigsParseBackAndEmbedTheRightCerts) {
 TEST_F(KubeInit, SecondRunChangesNothing) {
   init(config());
   auto before = snapshot(out());
-  InitSummary s = init(config());
+  PlanCounts s = init(config());
   EXPECT_EQ(s.created, 0);
   EXPECT_EQ(s.replaced, 0);
   EXPECT_EQ(s.mismatched, 0);
-  EXPECT_EQ(s.kept, 28);               // cp1: 14 leaves + 9 copies; w1: 3 leaves + 2 copies
+  // cp1: 14 leaves + 9 copies; w1: 3 leaves + 2 copies; OUT/pki: 3 CA certificates + sa.key.
+  EXPECT_EQ(s.kept, 32);
   EXPECT_EQ(snapshot(out()), before);  // same mtimes, same bytes (so same serials)
 }
 
@@ -209,7 +210,7 @@ TEST_F(KubeInit, MissingFilesAreCreatedKeepingTheirKey) {
   std::string key = read_text_file(cp1() + "/pki/apiserver.key");
   fs::remove(cp1() + "/pki/apiserver.crt");
   fs::remove(cp1() + "/admin.conf");
-  InitSummary s = init(config());
+  PlanCounts s = init(config());
   EXPECT_EQ(s.created, 2);
   EXPECT_EQ(read_text_file(cp1() + "/pki/apiserver.key"), key);
   EXPECT_EQ(Certificate::load(cp1() + "/pki/apiserver.crt").public_key_der(),
@@ -225,7 +226,8 @@ TEST_F(KubeInit, ChangedSansAreReportedAndReplacedOnlyWithForce) {
           init(config(", new.example.com"));
         } catch (const Error& e) {
           EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);
-          EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos);
+          // The hint (--force) is the CLI's; the core error names the config.
+          EXPECT_NE(std::string(e.what()).find("no longer match cluster.yaml"), std::string::npos);
           throw;
         }
       },
@@ -233,7 +235,7 @@ TEST_F(KubeInit, ChangedSansAreReportedAndReplacedOnlyWithForce) {
   EXPECT_NE(last_log_.find("MISMATCH"), std::string::npos);
   EXPECT_EQ(snapshot(out()), before);
   std::string old_serial = Certificate::load(cp1() + "/pki/apiserver.crt").serial_hex();
-  InitSummary s = init(config(", new.example.com"), /*force=*/true);
+  PlanCounts s = init(config(", new.example.com"), /*force=*/true);
   EXPECT_EQ(s.replaced, 1);  // only apiserver of cp1 names certSANs
   EXPECT_EQ(s.mismatched, 0);
   Certificate cert = Certificate::load(cp1() + "/pki/apiserver.crt");
@@ -242,22 +244,36 @@ TEST_F(KubeInit, ChangedSansAreReportedAndReplacedOnlyWithForce) {
   EXPECT_NE(std::find(dns.begin(), dns.end(), "new.example.com"), dns.end());
 }
 
+// The whole run is planned first: one mismatching file refuses it before anything is written,
+// even the files that are merely missing (an older kpki created those, then failed).
+TEST_F(KubeInit, MismatchRefusesBeforeAnyWrite) {
+  init(config());
+  fs::remove(cp1() + "/admin.conf");
+  fs::remove(w1() + "/kubelet/kubelet.key");  // its certificate stays: a mismatch
+  auto before = snapshot(out());
+  EXPECT_THROW(init(config()), Error);
+  EXPECT_NE(last_log_.find("key missing"), std::string::npos) << last_log_;
+  EXPECT_FALSE(file_exists(cp1() + "/admin.conf"));
+  EXPECT_EQ(snapshot(out()), before);
+}
+
 TEST_F(KubeInit, NewCaMakesItsLeavesMismatch) {
   init(config());
   fs::remove(out() + "/pki/etcd/ca.crt");
   fs::remove(out() + "/pki/etcd/ca.key");
   EXPECT_THROW(init(config()), Error);
-  EXPECT_NE(last_log_.find("not signed by the current etcd-ca"), std::string::npos);
-  InitSummary s = init(config(), /*force=*/true);
+  // Planned before anything is written: the new etcd-ca does not exist yet.
+  EXPECT_NE(last_log_.find("its CA is about to be created"), std::string::npos);
+  PlanCounts s = init(config(), /*force=*/true);
   // etcd/ca.crt, etcd/ca.key copies and the four etcd-signed leaves.
   EXPECT_EQ(s.replaced, 6);
   EXPECT_EQ(read_text_file(cp1() + "/pki/etcd/ca.crt"), read_text_file(out() + "/pki/etcd/ca.crt"));
 }
 
 TEST_F(KubeInit, DryRunWritesNothing) {
-  InitSummary s = init(config(), false, /*dry_run=*/true);
+  PlanCounts s = init(config(), false, /*dry_run=*/true);
   EXPECT_FALSE(file_exists(out()));
-  EXPECT_EQ(s.created, 28);
+  EXPECT_EQ(s.created, 32);
   EXPECT_NE(last_log_.find("would create"), std::string::npos);
   EXPECT_NE(last_log_.find("CN=kube-apiserver"), std::string::npos);
   EXPECT_NE(last_log_.find("IP:10.96.0.1"), std::string::npos);
@@ -307,7 +323,7 @@ TEST_F(KubeInit, RenewChangesSerialAndKeyKeepsIdentity) {
   options.config = config();
   std::ostringstream log;
   auto results = renew_certificates(options, key_registry(), keys_, log);
-  ASSERT_EQ(results.size(), 2u);
+  ASSERT_EQ(results.counts().replaced, 2);
   Certificate cert = Certificate::load(cp1() + "/pki/etcd/server.crt");
   EXPECT_NE(cert.serial_hex(), old_cert.serial_hex());
   EXPECT_NE(read_text_file(cp1() + "/pki/etcd/server.key"), old_key);
@@ -328,7 +344,7 @@ TEST_F(KubeInit, RenewChangesSerialAndKeyKeepsIdentity) {
   options.names = {"ca"};
   EXPECT_THROW(renew_certificates(options, key_registry(), keys_, log), Error);
   options.names = {"all"};
-  EXPECT_EQ(renew_certificates(options, key_registry(), keys_, log).size(), 14u);
+  EXPECT_EQ(renew_certificates(options, key_registry(), keys_, log).counts().replaced, 14);
   options.node_dir = w1();  // no CA key on a worker, and the config names none
   options.names = {"kubelet.conf"};
   EXPECT_THROW(renew_certificates(options, key_registry(), keys_, log), Error);

@@ -136,7 +136,7 @@ TEST(KubeadmParity, InitRemovesMisplacedSuperAdminOnlyWithForce) {
       << log.str();
   EXPECT_TRUE(file_exists(cp2));
   options.force = true;
-  InitSummary s = run_init(config(""), options, key_registry(), PemKeySource(), log);
+  PlanCounts s = run_init(config(""), options, key_registry(), PemKeySource(), log);
   EXPECT_EQ(s.removed, 1);
   EXPECT_EQ(s.replaced, 0);
   EXPECT_FALSE(file_exists(cp2));

@@ -39,8 +39,7 @@ class KubeRenew : public ::testing::Test {
   std::string cp1() const { return out() + "/nodes/cp1"; }
   std::string w1() const { return out() + "/nodes/w1"; }
 
-  std::vector<RenewResult> renew(const std::string& dir, std::vector<std::string> names,
-                                 const std::string& node = "") {
+  Plan renew(const std::string& dir, std::vector<std::string> names, const std::string& node = "") {
     RenewOptions options;
     options.node_dir = dir;
     options.node_name = node;
@@ -165,7 +164,7 @@ TEST_F(KubeRenew, RenewsWithTheTableIdentityAndServer) {
   write_file_atomic(admin_path, render_kubeconfig(admin), 0600, Overwrite::Yes);
   Certificate old = Certificate::load(cp1() + "/kubelet/kubelet.crt");
   auto results = renew(cp1(), {"kubelet", "admin.conf"});
-  ASSERT_EQ(results.size(), 2u);
+  ASSERT_EQ(results.counts().replaced, 2);
   Certificate cert = Certificate::load(cp1() + "/kubelet/kubelet.crt");
   EXPECT_NE(cert.serial_hex(), old.serial_hex());
   EXPECT_EQ(cert.subject(), node_subject("system:nodes"));
@@ -186,7 +185,7 @@ TEST_F(KubeRenew, NodeComesFromTheDirectoryNameOrIsNamed) {
     EXPECT_EQ(e.message(),
               "cluster.yaml has no node named 'elsewhere' (for node directory '" + moved + "')");
   }
-  EXPECT_EQ(renew(moved, {"kubelet"}, "cp1").size(), 1u);
+  EXPECT_EQ(renew(moved, {"kubelet"}, "cp1").counts().replaced, 1);
   EXPECT_THROW(renew(moved, {"kubelet"}, "cp9"), Error);
   // w1's table has no apiserver.
   EXPECT_NE(refusal(w1(), {"apiserver"}).find("is not a certificate of node 'w1'"),
