@@ -3,19 +3,10 @@
 #include <openssl/ecdsa.h>
 
 #include "backends/pkcs11/ck_error.h"
+#include "backends/pkcs11/module_leaks.h"
 #include "backends/pkcs11/pkcs11_mechanisms.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "core/ossl_ptr.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-// Sanitizer builds only: memory a module allocates inside C_SignInit/C_Sign is the module's
-// business. SoftHSM 2.6.1 leaks an ASN.1 string on every EdDSA C_SignInit; without this every
-// sanitizer run that signs with Ed25519 on SoftHSM would fail on a bug that is not kpki's.
-#define KPKI_IGNORE_MODULE_LEAKS() __lsan::ScopedDisabler module_leaks_ignored
-#else
-#define KPKI_IGNORE_MODULE_LEAKS() (void)0
-#endif
 
 namespace kpki {
 
