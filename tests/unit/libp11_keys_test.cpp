@@ -113,4 +113,18 @@ TEST_F(Libp11Limits, MissingKeyIsNotFoundAndUriErrorsUseTheLibp11Scheme) {
 
 }  // namespace
 }  // namespace kpki
+#else
+#include "backends/backends.h"
+
+namespace kpki {
+TEST(Libp11Registry, BuiltWithoutLibp11SaysSo) {
+  try {
+    key_registry().manager_for("libp11:token=t;object=ca");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Unsupported);
+    EXPECT_NE(e.message().find("built without libp11 support"), std::string::npos) << e.message();
+  }
+}
+}  // namespace kpki
 #endif  // KPKI_WITH_LIBP11
