@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -86,23 +88,27 @@ INSTANTIATE_TEST_SUITE_P(Algorithms, Libp11BesideEd25519,
                          ::testing::Values(Algorithm::Rsa2048, Algorithm::EcdsaP256),
                          kpki::testing::AlgorithmParamName());
 
+// One key on a fresh token (made by the raw driver), opened through libp11 first, then raw.
 class Libp11BothDrivers : public ::testing::TestWithParam<Algorithm> {
  protected:
   void SetUp() override {
     if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
+    token_.emplace();
+    raw.generate(token_->uri("ca"), GetParam(), {});
+    via_libp11 = libp11.open(libp11_uri(token_->uri("ca")), {});
+    via_raw = raw.open(token_->uri("ca"), {});
+    ASSERT_EQ(via_libp11->public_key_der(), via_raw->public_key_der());
   }
-};
+  std::string uri() const { return token_->uri("ca"); }
 
-// libp11 first on a fresh token, then the raw driver, then both from many threads at once.
-TEST_P(Libp11BothDrivers, ShareOneModuleAndLoginAcrossThreads) {
-  Algorithm alg = GetParam();
-  SoftHsmToken token;
+  std::optional<SoftHsmToken> token_;
   Pkcs11KeyManager raw;
   Libp11KeyManager libp11;
-  raw.generate(token.uri("ca"), alg, {});
-  auto via_libp11 = libp11.open(libp11_uri(token.uri("ca")), {});
-  auto via_raw = raw.open(token.uri("ca"), {});
-  ASSERT_EQ(via_libp11->public_key_der(), via_raw->public_key_der());
+  std::unique_ptr<Signer> via_libp11, via_raw;
+};
+
+// Both drivers sign from many threads at once.
+TEST_P(Libp11BothDrivers, ShareOneModuleAndLoginAcrossThreads) {
   std::atomic<int> good = 0, bad = 0;
   std::vector<std::thread> threads;
   for (int t = 0; t < 6; ++t) {
@@ -121,8 +127,8 @@ TEST_P(Libp11BothDrivers, ShareOneModuleAndLoginAcrossThreads) {
   EXPECT_EQ(bad, 0);
   EXPECT_EQ(good, 30);
   // Opening again through either driver neither logs the other out nor finalizes the module.
-  EXPECT_TRUE(signs(*libp11.open(libp11_uri(token.uri("ca")), {})));
-  EXPECT_TRUE(signs(*raw.open(token.uri("ca"), {})));
+  EXPECT_TRUE(signs(*libp11.open(libp11_uri(uri()), {})));
+  EXPECT_TRUE(signs(*raw.open(uri(), {})));
   EXPECT_TRUE(signs(*via_libp11));
   EXPECT_TRUE(signs(*via_raw));
 }
@@ -130,13 +136,6 @@ TEST_P(Libp11BothDrivers, ShareOneModuleAndLoginAcrossThreads) {
 // A forked child signs with keys the parent opened through both drivers, in either order; the
 // parent is unaffected.
 TEST_P(Libp11BothDrivers, ForkedChildSignsWithBoth) {
-  Algorithm alg = GetParam();
-  SoftHsmToken token;
-  Pkcs11KeyManager raw;
-  Libp11KeyManager libp11;
-  raw.generate(token.uri("ca"), alg, {});
-  auto via_libp11 = libp11.open(libp11_uri(token.uri("ca")), {});
-  auto via_raw = raw.open(token.uri("ca"), {});
   ASSERT_TRUE(signs(*via_libp11));
   ASSERT_TRUE(signs(*via_raw));
   for (bool libp11_first : {true, false}) {
