@@ -5,8 +5,8 @@
 // CKR_CRYPTOKI_ALREADY_INITIALIZED, which it accepts.
 //
 // Contexts are immortal like raw modules: PKCS11_CTX_unload would C_Finalize the module under the
-// raw driver's feet (and the raw driver never finalizes while libp11 lives, except in a forked
-// child before either has used the module there; see sync_after_fork).
+// raw driver's feet. The raw driver finalizes only in a forked child, and a libp11: signer lets it
+// do so before libp11 touches the module there (Libp11Signer::current_key).
 #include <libp11.h>
 
 #include <sys/types.h>

@@ -2,7 +2,6 @@
 // PKCS11_enumerate_keys gives up on such a token), and both drivers in one process on one module,
 // including across fork().
 #include <gtest/gtest.h>
-#include <libp11.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +18,8 @@
 #include "tests/support/test_keys.h"
 
 #ifdef KPKI_WITH_LIBP11
+#include <libp11.h>
+
 #include "backends/libp11/libp11_key_manager.h"
 
 namespace kpki {
