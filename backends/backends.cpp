@@ -7,6 +7,9 @@
 #ifdef KPKI_WITH_PKCS11
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #endif
+#ifdef KPKI_WITH_LIBP11
+#include "backends/libp11/libp11_key_manager.h"
+#endif
 
 namespace kpki {
 
@@ -18,6 +21,9 @@ static KeyRegistry make_registry() {
 #endif
 #ifdef KPKI_WITH_PKCS11
   registry.add("pkcs11", std::make_unique<Pkcs11KeyManager>());
+#endif
+#ifdef KPKI_WITH_LIBP11
+  registry.add("libp11", std::make_unique<Libp11KeyManager>());
 #endif
   return registry;
 }

@@ -98,11 +98,12 @@ void add_bench_command(CLI::App& app) {
                   "Threads for the N-thread sign rate (default: CPUs)");
   cmd->add_option("--algorithms", flags->algorithms,
                   "Comma-separated algorithms (default: all six)");
-  cmd->add_option("--backends", flags->backends,
-                  "Comma-separated: openssl,botan,pkcs11 (default: openssl,botan, plus pkcs11 "
-                  "with --pkcs11-uri)");
+  cmd->add_option(
+      "--backends", flags->backends,
+      "Comma-separated: openssl,botan,pkcs11,libp11 (default: openssl,botan, plus pkcs11 "
+      "with --pkcs11-uri)");
   cmd->add_option("--pkcs11-uri", flags->pkcs11_uri,
-                  "Token URI for the pkcs11 rows; kpki adds ;object=kpki-bench-ALG");
+                  "Token URI for the pkcs11 and libp11 rows; kpki adds ;object=kpki-bench-ALG");
   cmd->add_option("--pkcs11-module", flags->pkcs11_module, "PKCS#11 module for --pkcs11-uri");
   add_output_format_flag(*cmd, flags->output, /*with_csv=*/true);
   cmd->add_option("--plot", flags->plot,

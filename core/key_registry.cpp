@@ -14,7 +14,7 @@ struct KnownScheme {
   std::string_view feature;
 };
 constexpr KnownScheme kKnownSchemes[] = {
-    {"file", "OpenSSL file key"}, {"botan", "Botan"}, {"pkcs11", "PKCS#11"}};
+    {"file", "OpenSSL file key"}, {"botan", "Botan"}, {"pkcs11", "PKCS#11"}, {"libp11", "libp11"}};
 
 bool looks_like_scheme(std::string_view s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
@@ -38,7 +38,7 @@ std::string key_uri_scheme(std::string_view uri) {
   if (!looks_like_scheme(prefix) || prefix.find('/') != std::string_view::npos) return "file";
   throw Error(ErrorCode::InvalidInput,
               "unknown key URI scheme '" + std::string(prefix) + "' in '" + redact_key_uri(uri) +
-                  "' (expected a path, file:PATH, botan:PATH or pkcs11:...)");
+                  "' (expected a path, file:PATH, botan:PATH, pkcs11:... or libp11:...)");
 }
 
 std::string key_uri_path(std::string_view uri) {

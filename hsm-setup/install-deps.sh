@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake pkg-config make dpkg-dev
   libssl-dev openssl
-  libp11-dev libp11-kit-dev p11-kit p11-kit-modules softhsm2 opensc
+  libp11-dev libengine-pkcs11-openssl libp11-kit-dev p11-kit p11-kit-modules softhsm2 opensc
   libbotan-2-dev botan
   libcli11-dev libgtest-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev

@@ -126,6 +126,13 @@ std::unique_ptr<Signer> Pkcs11KeyManager::generate(const std::string& uri, Algor
                                               " (key URI '" + t.uri.display + "')");
   }
   Pkcs11KeyPair pair = generate_key_pair(*t.token, session, algorithm, *t.uri.object, id);
+  if (algorithm == Algorithm::Ed25519) {
+    // libp11 0.4.12 cannot list such a token's keys, and OpenSSL's pkcs11 engine built on it
+    // crashes signing with the token's other keys (docs/hsm.md).
+    pkcs11_warn("an Ed25519 key on " + t.token->name() +
+                " breaks libp11-based tools (OpenSSL's pkcs11 engine, libp11 0.4.12) for every "
+                "key on that token; kpki's pkcs11: and libp11: still work");
+  }
   Bytes spki = public_key_spki(session, pair.public_key);
   return std::make_unique<Pkcs11Signer>(*t.token, pair.private_key, session.generation(),
                                         t.uri.object, std::move(id), std::move(spki),

@@ -14,7 +14,7 @@ struct BenchOptions {
   std::chrono::duration<double> duration{1.0};  // per measurement
   int threads = 0;                              // 0 = hardware concurrency
   std::vector<Algorithm> algorithms;            // empty = all
-  std::vector<std::string> backends;            // "openssl", "botan", "pkcs11"
+  std::vector<std::string> backends;            // "openssl", "botan", "pkcs11", "libp11"
   std::string pkcs11_uri;                       // token URI; kpki adds ";object=kpki-bench-ALG"
   std::string pkcs11_module;
 };

@@ -25,16 +25,17 @@ BenchScratch::~BenchScratch() {
 BenchKey bench_key(const std::string& backend, Algorithm algorithm, const BenchOptions& options,
                    const BenchScratch& scratch) {
   std::string name = "kpki-bench-" + std::string(algorithm_name(algorithm));
-  if (backend == "pkcs11") {
+  if (backend == "pkcs11" || backend == "libp11") {
     // The object label goes before any query part (?pin-value=...).
     std::string uri = options.pkcs11_uri;
     auto query = uri.find('?');
     std::string object = ";object=" + name;
     uri = query == std::string::npos ? uri + object : uri.insert(query, object);
-    return {uri, "", false};
+    std::string own = backend == "libp11" ? "libp11:" + uri.substr(uri.find(':') + 1) : uri;
+    return {own, "", false, uri};
   }
   std::string path = scratch.file(name + "." + backend + ".key");
-  return {backend == "botan" ? "botan:" + path : path, path, true};
+  return {backend == "botan" ? "botan:" + path : path, path, true, ""};
 }
 
 IssuanceFixture make_issuance_fixture(std::shared_ptr<const Signer> ca_signer) {

@@ -27,6 +27,7 @@ struct BenchKey {
   std::string uri;   // what kpki opens
   std::string path;  // the file, for the library references; "" for token keys
   bool is_file = true;
+  std::string token_uri;  // token keys: the pkcs11: URI (generation, raw C_Sign reference)
 };
 
 BenchKey bench_key(const std::string& backend, Algorithm algorithm, const BenchOptions& options,

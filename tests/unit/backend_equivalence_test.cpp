@@ -2,6 +2,8 @@
 // every backend with the same key, gives certificates that differ only in the signature (and not
 // even there for the deterministic RSA PKCS#1 v1.5 and Ed25519). Every certificate passes three
 // verifiers that share no code with the issuance path. Shown as a backend x algorithm matrix.
+// The libp11 column signs with the pkcs11 column's token key through libp11 (RSA and ECDSA only:
+// libp11 0.4.12 has no Ed25519) and is compared with the raw driver on that key.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -26,7 +28,7 @@ namespace {
 
 using namespace std::chrono;
 
-enum class Backend { OpenSslFile, Botan, Pkcs11 };
+enum class Backend { OpenSslFile, Botan, Pkcs11, Libp11 };
 
 std::string backend_name(Backend backend) {
   switch (backend) {
@@ -36,6 +38,8 @@ std::string backend_name(Backend backend) {
       return "botan";
     case Backend::Pkcs11:
       return "pkcs11";
+    case Backend::Libp11:
+      return "libp11";
   }
   return "?";
 }
@@ -127,7 +131,8 @@ class BackendMatrix : public ::testing::TestWithParam<MatrixCell> {
   void SetUp() override {
     auto [backend, algorithm] = GetParam();
     std::string path;
-    if (backend != Backend::Pkcs11) path = shared_key_path(algorithm);
+    const bool token = backend == Backend::Pkcs11 || backend == Backend::Libp11;
+    if (!token) path = shared_key_path(algorithm);
     switch (backend) {
       case Backend::OpenSslFile:
         signer_ = key_registry().manager_for(path).open(path, {});
@@ -142,6 +147,17 @@ class BackendMatrix : public ::testing::TestWithParam<MatrixCell> {
           GTEST_SKIP() << "no PKCS#11 support or token (SoftHSM, KPKI_TEST_PKCS11_URI)";
         signer_ = key_registry().open_or_generate(uri, algorithm, {});
         break;
+      }
+      case Backend::Libp11: {
+        if (!key_registry().supports("libp11")) GTEST_SKIP() << "built without libp11";
+        std::string uri = pkcs11_key_uri(algorithm);
+        if (uri.empty())
+          GTEST_SKIP() << "no PKCS#11 support or token (SoftHSM, KPKI_TEST_PKCS11_URI)";
+        // The raw driver's key (made by it if needed) is the reference; libp11 signs with it.
+        reference_ = key_registry().open_or_generate(uri, algorithm, {});
+        std::string libp11_uri = "libp11:" + uri.substr(uri.find(':') + 1);
+        signer_ = key_registry().manager_for(libp11_uri).open(libp11_uri, {});
+        return;
       }
     }
     reference_ = backend == Backend::Pkcs11
@@ -228,6 +244,9 @@ std::vector<MatrixCell> all_cells() {
   std::vector<MatrixCell> cells;
   for (Backend backend : {Backend::OpenSslFile, Backend::Botan, Backend::Pkcs11}) {
     for (Algorithm algorithm : kAllAlgorithms) cells.push_back({backend, algorithm});
+  }
+  for (Algorithm algorithm : kAllAlgorithms) {
+    if (algorithm != Algorithm::Ed25519) cells.push_back({Backend::Libp11, algorithm});
   }
   return cells;
 }
