@@ -5,6 +5,7 @@
 #include <map>
 
 #include "backends/libp11/libp11_object_filter.h"
+#include "backends/pkcs11/module_leaks.h"
 #include "core/error.h"
 
 namespace kpki {
@@ -37,6 +38,7 @@ Libp11Context& Libp11Context::get(Pkcs11Module& module) {
 
 Libp11Context::Libp11Context(Pkcs11Module& module) : module_(module) {
   CK_FUNCTION_LIST* raw = module_.functions();  // loaded, checked and initialised by now
+  KPKI_IGNORE_MODULE_LEAKS();
   ctx_ = PKCS11_CTX_new();
   if (!ctx_) throw Error(ErrorCode::DeviceError, "libp11 cannot allocate a context");
   if (PKCS11_CTX_load(ctx_, module_.path().c_str()) != 0) {
@@ -56,6 +58,7 @@ void Libp11Context::list_slots() {
   // Old lists are kept, not released: in libp11 0.4.12 PKCS11_update_slots misindexes its old
   // list (crashes with more than one slot) and PKCS11_release_all_slots frees slot state that
   // open keys still use.
+  KPKI_IGNORE_MODULE_LEAKS();
   PKCS11_SLOT* slots = nullptr;
   unsigned int nslots = 0;
   if (PKCS11_enumerate_slots(ctx_, &slots, &nslots) != 0) {

@@ -7,6 +7,7 @@
 #include "backends/libp11/libp11_context.h"
 #include "backends/libp11/libp11_object_filter.h"
 #include "backends/libp11/libp11_signer.h"
+#include "backends/pkcs11/module_leaks.h"
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "core/error.h"
@@ -66,6 +67,7 @@ bool key_matches(const PKCS11_KEY& key, const Pkcs11Uri& uri) {
 // key list per slot and PKCS11_KEY pointers die with the next enumeration.
 EvpPkeyPtr find_key(Target& t, Bytes* spki) {
   std::lock_guard lock(t.context->mutex());
+  KPKI_IGNORE_MODULE_LEAKS();
   PKCS11_SLOT* slot = t.context->find_slot(t.uri);
   PKCS11_KEY* keys = nullptr;
   unsigned int count = 0;
