@@ -64,7 +64,9 @@ void add_ca_commands(CLI::App& app) {
   create->footer(
       example("kpki ca create --key pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:pin "
               "--algorithm ecdsa-p256 --cn kubernetes --out ca.crt"));
-  create->add_option("--key", args->key_uri, "Key URI: PATH, file:PATH, botan:PATH or pkcs11:...")
+  create
+      ->add_option("--key", args->key_uri,
+                   "Key URI: PATH, file:PATH, botan:PATH, pkcs11:... or libp11:...")
       ->required();
   create->add_option("--algorithm", args->algorithm, "Key algorithm when the key is generated")
       ->capture_default_str();

@@ -25,7 +25,9 @@ void add_key_commands(CLI::App& app) {
   generate->footer(
       example("kpki key generate 'pkcs11:token=kube-ca;object=etcd-ca?pin-source=file:pin' "
               "--algorithm ecdsa-p384"));
-  generate->add_option("uri", gen->uri, "Key URI: PATH, file:PATH, botan:PATH or pkcs11:...")
+  generate
+      ->add_option("uri", gen->uri,
+                   "Key URI: PATH, file:PATH, botan:PATH, pkcs11:... or libp11:...")
       ->required();
   generate
       ->add_option("--algorithm", gen->algorithm,
