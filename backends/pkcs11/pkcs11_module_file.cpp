@@ -32,13 +32,16 @@ std::string octal_mode(mode_t mode) {
 }
 
 // One file or directory on the way to the module: owned by root or us, not writable by others.
+// A sticky directory (/tmp) is the exception: others may add entries there but cannot rename or
+// remove ours, and the entry below it on the way is checked in its own right.
 void check_owner_and_mode(const std::string& module, const std::string& path, const struct stat& st,
                           const char* what) {
   if (st.st_uid != 0 && st.st_uid != geteuid()) {
     refuse(module, std::string(what) + " '" + path + "' is owned by uid " +
                        std::to_string(st.st_uid) + ", not by root or the invoking user");
   }
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+  bool sticky_directory = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky_directory) {
     refuse(module, std::string(what) + " '" + path + "' is mode " + octal_mode(st.st_mode) +
                        ": writable by " + ((st.st_mode & S_IWOTH) ? "others" : "group"));
   }

@@ -86,6 +86,16 @@ TEST(Pkcs11ModuleFile, UnsafeModuleIsRefusedBeforeLoading) {
       << why;
   EXPECT_FALSE(fs::exists(marker));
 
+  // A sticky directory (like /tmp) may be writable by all: nobody else can replace our entry.
+  fs::path sticky_dir = scratch.path() / "sticky";
+  fs::create_directory(sticky_dir);
+  chmod(sticky_dir.c_str(), 01777);
+  std::string in_sticky_dir = place_marker_library(sticky_dir / "m.so", 0755, marker);
+  EXPECT_NE(error_of([&] { Pkcs11Module::get(in_sticky_dir); }).find("not a PKCS#11 module"),
+            std::string::npos);
+  EXPECT_TRUE(fs::exists(marker));
+  fs::remove(marker);
+
   // A symlink is judged by what it points to.
   fs::create_symlink(open_dir / "m.so", scratch.path() / "link.so");
   why = error_of([&] { Pkcs11Module::get((scratch.path() / "link.so").string()); });
