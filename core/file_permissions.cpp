@@ -8,13 +8,18 @@
 
 namespace kpki {
 
+std::string octal_mode(unsigned mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", mode & 07777);
+  return text;
+}
+
 void require_private_file(const std::string& path, std::string_view what) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
   mode_t loose = st.st_mode & (S_IRWXG | S_IRWXO);
   if (loose == 0) return;
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  std::string mode = octal_mode(st.st_mode);
   std::string who = (loose & S_IRWXG) && (loose & S_IRWXO) ? "group and others"
                     : (loose & S_IRWXG)                    ? "group"
                                                            : "others";

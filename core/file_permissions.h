@@ -6,6 +6,9 @@
 
 namespace kpki {
 
+// "0644": a file mode as people read it in messages.
+std::string octal_mode(unsigned mode);
+
 // InvalidInput naming `path`, its mode and the fix when group or others may read or write it
 // (`what` says what the file is: "key file", "PIN file"). A missing file is left to the reader.
 void require_private_file(const std::string& path, std::string_view what);

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/file_permissions.h"
 
 namespace kpki {
 
@@ -19,12 +20,6 @@ struct FreeDeleter {
   void operator()(char* p) const noexcept { std::free(p); }
 };
 using CString = std::unique_ptr<char, FreeDeleter>;
-
-std::string octal_mode(mode_t mode) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-  return buf;
-}
 
 [[noreturn]] void refuse(const std::string& module, const std::string& why) {
   throw Error(ErrorCode::InvalidInput,
