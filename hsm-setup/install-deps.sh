@@ -11,6 +11,8 @@ packages=(
   libcli11-dev libgtest-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev
   gnutls-bin etcd-server etcd-client
+  libsqlite3-dev libsqlitecpp-dev libpq-dev libpqxx-dev postgresql
+  golang-cfssl linux-perf
   gnuplot-nox clang libclang-rt-14-dev
 )
 
