@@ -78,6 +78,8 @@ void add_ca_commands(CLI::App& app) {
   args->subject.add_to(*create, true);
   args->key.add_to(*create, "key-");
   create->callback([args] { run_ca_create(*args); });
+  add_ca_import_command(*ca);
+  add_ca_rotate_command(*ca);
 }
 
 }  // namespace kpki::cli

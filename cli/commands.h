@@ -16,5 +16,10 @@ void add_bench_command(CLI::App& app);        // bench
 void add_init_command(CLI::App& app);         // init (a cluster's PKI)
 void add_certs_commands(CLI::App& app);       // certs check-expiration|renew
 void add_kubeconfig_commands(CLI::App& app);  // kubeconfig user
+void add_ledger_commands(CLI::App& app);      // ledger list|show
+void add_revoke_command(CLI::App& app);       // revoke
+void add_crl_command(CLI::App& app);          // crl
+void add_ca_import_command(CLI::App& ca);     // ca import (on the `ca` subcommand)
+void add_ca_rotate_command(CLI::App& ca);     // ca rotate (on the `ca` subcommand)
 
 }  // namespace kpki::cli

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   kpki::cli::add_init_command(app);
   kpki::cli::add_certs_commands(app);
   kpki::cli::add_kubeconfig_commands(app);
+  kpki::cli::add_ledger_commands(app);
+  kpki::cli::add_revoke_command(app);
+  kpki::cli::add_crl_command(app);
   kpki::cli::add_hsm_commands(app);
   kpki::cli::add_bench_command(app);
 
