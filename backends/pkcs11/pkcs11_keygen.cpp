@@ -41,13 +41,12 @@ CK_RV generate_with(Pkcs11Session& session, Algorithm alg, CK_MECHANISM_TYPE typ
   return rv;
 }
 
-// What a token answers to a template attribute it does not support.
+}  // namespace
+
 bool rejects_template(CK_RV rv) {
   return rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_VALUE_INVALID ||
          rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_ATTRIBUTE_READ_ONLY;
 }
-
-}  // namespace
 
 Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
                                 const std::string& label, ByteView id) {

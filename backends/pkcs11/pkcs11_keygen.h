@@ -21,4 +21,8 @@ struct Pkcs11KeyPair {
 Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
                                 const std::string& label, ByteView id);
 
+// What a token answers to a template attribute it does not support (CKA_MODIFIABLE=false on some
+// tokens): callers retry without the hardening attribute.
+bool rejects_template(CK_RV rv);
+
 }  // namespace kpki
