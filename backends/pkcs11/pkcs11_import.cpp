@@ -111,22 +111,6 @@ bool refuses_plaintext_key(CK_RV rv) {
 
 }  // namespace
 
-std::vector<Pkcs11Attr> imported_private_key_policy(const std::string& label, ByteView id) {
-  return {
-      Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY),
-      Pkcs11Attr::boolean(CKA_TOKEN, true),
-      Pkcs11Attr::boolean(CKA_PRIVATE, true),
-      Pkcs11Attr::boolean(CKA_SENSITIVE, true),
-      Pkcs11Attr::boolean(CKA_EXTRACTABLE, false),
-      Pkcs11Attr::boolean(CKA_SIGN, true),
-      Pkcs11Attr::boolean(CKA_DECRYPT, false),
-      Pkcs11Attr::boolean(CKA_UNWRAP, false),
-      Pkcs11Attr::boolean(CKA_DERIVE, false),
-      Pkcs11Attr::text(CKA_LABEL, label),
-      Pkcs11Attr::bytes(CKA_ID, id),
-  };
-}
-
 Pkcs11KeyPair import_key_pair(const Pkcs11Token& token, Pkcs11Session& session, EVP_PKEY* key,
                               Algorithm alg, const std::string& label, ByteView id,
                               Pkcs11ImportMethod method) {
@@ -134,17 +118,8 @@ Pkcs11KeyPair import_key_pair(const Pkcs11Token& token, Pkcs11Session& session, 
     throw Error(ErrorCode::Unsupported, "importing Ed25519 keys onto " + token.name() +
                                             " is not supported (RSA and EC P-256/P-384 are)");
   }
-  WipedAttrs pub{{
-      Pkcs11Attr::ulong(CKA_CLASS, CKO_PUBLIC_KEY),
-      Pkcs11Attr::boolean(CKA_TOKEN, true),
-      Pkcs11Attr::boolean(CKA_PRIVATE, false),
-      Pkcs11Attr::boolean(CKA_VERIFY, true),
-      Pkcs11Attr::boolean(CKA_ENCRYPT, false),
-      Pkcs11Attr::boolean(CKA_WRAP, false),
-      Pkcs11Attr::text(CKA_LABEL, label),
-      Pkcs11Attr::bytes(CKA_ID, id),
-  }};
-  WipedAttrs priv{imported_private_key_policy(label, id)};
+  WipedAttrs pub{ca_public_key_policy(label, id)};
+  WipedAttrs priv{ca_private_key_policy(label, id)};
   add_material(key, alg, pub.attrs, priv.attrs);
   pub.attrs.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
   priv.attrs.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));

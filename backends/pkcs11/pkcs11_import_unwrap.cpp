@@ -63,7 +63,7 @@ CK_OBJECT_HANDLE unwrap_private_key(const Pkcs11Token& token, Pkcs11Session& ses
            what + " (C_Encrypt)");
   wrapped.resize(len);
 
-  std::vector<Pkcs11Attr> attrs = imported_private_key_policy(label, id);
+  std::vector<Pkcs11Attr> attrs = ca_private_key_policy(label, id);
   attrs.push_back(
       Pkcs11Attr::ulong(CKA_KEY_TYPE, key_type(alg) == KeyType::Rsa ? CKK_RSA : CKK_EC));
   attrs.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));

@@ -16,11 +16,7 @@
 
 namespace kpki {
 
-// CKA_CLASS .. CKA_ID of an imported private key: token, private, sensitive, not extractable,
-// sign only (no decrypt, unwrap, derive). Shared by both import paths.
-std::vector<Pkcs11Attr> imported_private_key_policy(const std::string& label, ByteView id);
-
-// The private key object unwrapped from `key`'s PKCS#8, with imported_private_key_policy (and
+// The private key object unwrapped from `key`'s PKCS#8, with ca_private_key_policy (and
 // CKA_MODIFIABLE=false where the token takes it). Throws naming the token on failure.
 CK_OBJECT_HANDLE unwrap_private_key(const Pkcs11Token& token, Pkcs11Session& session, EVP_PKEY* key,
                                     Algorithm alg, const std::string& label, ByteView id);

@@ -57,8 +57,10 @@ void apply_import(const ImportPlan& plan, const KeyRegistry& registry,
   try {
     for (const KeyImport& k : plan.keys) {
       if (k.action != PlanAction::Create) continue;
-      auto& reader = registry.capability<PrivateKeyReader>(k.source_uri, "handing over a key");
-      auto& importer = registry.capability<KeyImporter>(k.target_uri, "importing keys");
+      auto& reader =
+          registry.capability<PrivateKeyReader>(k.source_uri, "hand over a private key for import");
+      auto& importer = registry.capability<KeyImporter>(
+          k.target_uri, "import keys (the target must be a pkcs11: token)");
       Bytes pkcs8 = reader.read_private_key(k.source_uri, source_options);
       WipeOnExit wipe(pkcs8);
       importer.import_key(pkcs8, k.target_uri, token_options);

@@ -46,8 +46,8 @@ KeyImport plan_key(const std::string& ca, const std::string& source, const std::
                    const std::string& target, const KeyRegistry& registry,
                    const KeyOptions& source_options, const KeyOptions& token_options) {
   KeyImport k{ca, source, cert_path, target, PlanAction::Create, "", {}};
-  registry.capability<KeyImporter>(target, "importing keys");
-  registry.capability<PrivateKeyReader>(source, "handing over a private key");
+  registry.capability<KeyImporter>(target, "import keys (the target must be a pkcs11: token)");
+  registry.capability<PrivateKeyReader>(source, "hand over a private key for import");
   auto key = registry.manager_for(source).open(source, source_options);
   Certificate cert = Certificate::load(cert_path);
   if (!cert.is_ca() || cert.public_key_der() != key->public_key_der()) {

@@ -114,7 +114,7 @@ printf 'x' >"$WORK/blob"
 KPKI_USER_PIN=$(cat "$PIN") pkcs11-tool --module "$MODULE" --token-label tree-ca --login --pin env:KPKI_USER_PIN \
   --write-object "$WORK/blob" --type data --label front-proxy-ca >/dev/null 2>&1
 expect_error "failure after two imports" "already imported onto the token: ca, etcd-ca; no source file was removed" \
-  import_tree --remove-source
+  import_tree_to "$WORK/tree-failed.txt" --remove-source
 expect_ok "every source file still there" test "$(tree_sum)" = "$tree_before"
 expect_ok "no config written" test ! -e "$WORK/cluster-hsm.yaml"
 KPKI_USER_PIN=$(cat "$PIN") pkcs11-tool --module "$MODULE" --token-label tree-ca --login --pin env:KPKI_USER_PIN \
@@ -137,5 +137,5 @@ for n in cp1 cp2 cp3 w1; do
     expect_ok "$n front-proxy-client verifies" openssl verify -CAfile "$T/nodes/$n/pki/front-proxy-ca.crt" "$T/nodes/$n/pki/front-proxy-client.crt"
   fi
 done
-expect_error "import again: the sources are gone" "." import_tree
+expect_error "import again: the sources are gone" "ca.key" import_tree_to "$WORK/again.txt"
 finish

@@ -102,6 +102,15 @@ requests() { cut -d' ' -f1 "$W/loop-count" 2>/dev/null || echo 0; }
 advanced_past() { [ "$(requests)" -gt "$1" ]; }
 wait_for 60 "the client loop" advanced_past 2
 
+served() {  # served N PORT: serial and issuer of the certificate member N serves
+  sleep 0.5 | openssl s_client -connect "127.0.0.$1:$2" -CAfile "$W/client/ca.crt" \
+    -cert "$W/client/apiserver-etcd-client.crt" -key "$W/client/apiserver-etcd-client.key" 2>/dev/null |
+    openssl x509 -noout -serial -issuer
+}
+declare -A OLD_SERVED
+for i in 1 2 3; do OLD_SERVED[$i]=$(served $i $CLIENT_PORT); done
+[ -n "${OLD_SERVED[1]}" ] || fail "cannot read the certificate cp1 serves"
+
 # Import the three CA keys under load.
 "$KPKI" ca import --dir "$OUT" --config "$W/files.yaml" \
   --token-uri "pkcs11:token=etcd-import?pin-source=file:$PIN" --out-config "$W/hsm.yaml" \
@@ -124,11 +133,6 @@ done
 pass "certs renew all on cp1..cp3 and w1 signed through the token"
 
 # Rolling restart: one member at a time, the next when it is healthy and the loop went on.
-served() {  # served N PORT: serial and issuer of the certificate member N serves
-  sleep 0.5 | openssl s_client -connect "127.0.0.$1:$2" -CAfile "$W/client/ca.crt" \
-    -cert "$W/client/apiserver-etcd-client.crt" -key "$W/client/apiserver-etcd-client.key" 2>/dev/null |
-    openssl x509 -noout -serial -issuer
-}
 for i in 1 2 3; do
   stop_member $i
   deploy $i
@@ -138,6 +142,7 @@ for i in 1 2 3; do
   wait_for 60 "client requests after cp$i restarted" advanced_past "$((before + 2))"
   want=$(openssl x509 -in "$OUT/nodes/cp$i/pki/etcd/server.crt" -noout -serial -issuer)
   [ "$(served $i $CLIENT_PORT)" = "$want" ] || fail "cp$i does not serve its renewed server certificate"
+  [ "$want" != "${OLD_SERVED[$i]}" ] || fail "cp$i's server certificate was not renewed"
   want=$(openssl x509 -in "$OUT/nodes/cp$i/pki/etcd/peer.crt" -noout -serial -issuer)
   [ "$(served $i $PEER_PORT)" = "$want" ] || fail "cp$i does not serve its renewed peer certificate"
 done
