@@ -1,8 +1,10 @@
 #pragma once
 // The second way onto a token for an imported key: tokens that refuse a plaintext private key in
-// C_CreateObject usually still unwrap one. The token makes a session AES key, encrypts the PKCS#8
-// under it (C_Encrypt, AES-CBC-PAD) and unwraps it (C_UnwrapKey) with the same policy template;
-// the session key is destroyed afterwards, so the wrapped bytes are useless outside the call.
+// C_CreateObject usually still unwrap one. A random AES-256 key becomes a session (not token)
+// unwrap-only object; the PKCS#8 is wrapped with it in software (RFC 5649, OpenSSL) and unwrapped
+// inside the token (C_UnwrapKey, CKM_AES_KEY_WRAP_PAD) with the CA key policy template. The AES
+// key is wiped and its object destroyed at once, so the wrapped bytes are useless afterwards.
+// (SoftHSM 2.6 unwraps only AES key wrap, not AES-CBC, so the token cannot do the encryption.)
 #include <openssl/evp.h>
 #include <p11-kit/pkcs11.h>
 
