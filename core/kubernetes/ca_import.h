@@ -17,7 +17,7 @@
 namespace kpki::kube {
 
 struct KeyImport {
-  std::string ca;          // "ca", "etcd-ca", "front-proxy-ca" (tree), or the source (single key)
+  std::string ca;          // "ca", "etcd-ca", "front-proxy-ca" (tree), or "key" (single key)
   std::string source_uri;  // the key as it is now (PATH, file:PATH, botan:PATH)
   std::string cert_path;   // the CA certificate the token key must match
   std::string target_uri;  // pkcs11:...;object=LABEL... (shown through redact_key_uri)

@@ -119,8 +119,8 @@ ImportPlan plan_single_import(const SingleImportRequest& request, const KeyRegis
                               const KeyOptions& source_options, const KeyOptions& token_options) {
   ImportPlan plan;
   plan.remove_source = request.remove_source;
-  KeyImport k = plan_key(redact_key_uri(request.key_uri), request.key_uri, request.cert_path,
-                         request.target_uri, registry, source_options, token_options);
+  KeyImport k = plan_key("key", request.key_uri, request.cert_path, request.target_uri, registry,
+                         source_options, token_options);
   if (request.remove_source)
     k.files.push_back(removal(key_uri_path(request.key_uri), "source key"));
   plan.keys.push_back(std::move(k));
@@ -203,7 +203,7 @@ std::string render_import_plan(const ImportPlan& plan, bool dry_run) {
       }));
   out << (dry_run ? "plan: " : "") << imports << " to import, "
       << plan.keys.size() - static_cast<size_t>(imports) << " already on the token, " << removals
-      << " files to remove\n";
+      << (removals == 1 ? " file" : " files") << " to remove\n";
   return out.str();
 }
 
