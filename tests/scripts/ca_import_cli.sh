@@ -82,17 +82,7 @@ expect_ok "nothing was left on the token by the errors" sh -c "! '$KPKI' hsm key
 
 # --- a whole tree ----------------------------------------------------------------------------
 T="$WORK/tree"
-cat >"$WORK/cluster.yaml" <<YAML
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-  - {name: cp2, address: 127.0.0.2, role: control-plane}
-  - {name: cp3, address: 127.0.0.3, role: control-plane}
-  - {name: w1, address: 10.0.0.21, role: worker}
-YAML
+cp "$KPKI_SOURCE_DIR/tests/data/cluster_3cp_1w.yaml" "$WORK/cluster.yaml"
 "$KPKI" init --config "$WORK/cluster.yaml" --dir "$T" >/dev/null
 TOKEN_URI="pkcs11:token=tree-ca?pin-source=file:$PIN"
 ca_key_files() { find "$T" -type f \( -name ca.key -o -name front-proxy-ca.key \) | sort; }

@@ -26,17 +26,7 @@ export ETCDCTL_API=3
 CLIENT_PORT=32379 PEER_PORT=32380
 W=$KUBE_WORK OUT=$KUBE_WORK/out
 
-cat >"$W/files.yaml" <<YAML
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-  - {name: cp2, address: 127.0.0.2, role: control-plane}
-  - {name: cp3, address: 127.0.0.3, role: control-plane}
-  - {name: w1, address: 10.0.0.21, role: worker}
-YAML
+cp "$KPKI_SOURCE_DIR/tests/data/cluster_3cp_1w.yaml" "$W/files.yaml"
 "$KPKI" init --config "$W/files.yaml" --dir "$OUT" >"$W/init.log"
 eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$W/hsm" --label etcd-import --kpki "$KPKI" 2>/dev/null)"
 PIN="$W/hsm/user-pin"
