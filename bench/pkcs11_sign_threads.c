@@ -8,10 +8,10 @@
 #include <dlfcn.h>
 #include <p11-kit/pkcs11.h>
 #include <pthread.h>
-#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static CK_FUNCTION_LIST* fn;
@@ -97,9 +97,12 @@ int main(int argc, char** argv) {
   check(fn->C_Login(login, CKU_USER, (CK_UTF8CHAR*)pin, strlen(pin)), "C_Login");
   key_label = argv[3];
   memset(input, 0x5a, sizeof input);
-  if (!strcmp(argv[5], "ecdsa")) mechanism = CKM_ECDSA, input_len = 32;
-  else if (!strcmp(argv[5], "rsa")) mechanism = CKM_RSA_PKCS, input_len = 51;
-  else mechanism = CKM_EDDSA, input_len = 51;
+  if (!strcmp(argv[5], "ecdsa"))
+    mechanism = CKM_ECDSA, input_len = 32;
+  else if (!strcmp(argv[5], "rsa"))
+    mechanism = CKM_RSA_PKCS, input_len = 51;
+  else
+    mechanism = CKM_EDDSA, input_len = 51;
   int threads = atoi(argv[6]);
   seconds = atof(argv[7]);
   pthread_t t[64];
