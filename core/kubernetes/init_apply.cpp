@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
@@ -27,6 +29,16 @@ struct PendingLeaf {
   bool replace;
   LeafKey key;  // kept from disk, or generated in issue_pending()
 };
+
+struct IssuedLeaf {
+  const PendingLeaf* leaf;
+  Certificate cert;
+};
+
+// Leaves issued, then written, per group: one fsync round and one fsync per directory for the
+// group instead of per file, while memory stays bounded by the group.
+constexpr size_t kLeavesPerGroup = 256;
+constexpr size_t kCopiesPerGroup = 512;
 
 bool writes(PlanAction action) {
   return action == PlanAction::Create || action == PlanAction::Replace;
@@ -79,6 +91,7 @@ class InitApply {
       }
       report_.files.push_back(file);
     }
+    copies_.write(&created_);
     issue_pending();
     created_.commit();
     for (const std::string& path : stale_) {
@@ -116,8 +129,8 @@ class InitApply {
     if (!writes(file.action)) return;
     for (const CopiedFile& copy : copies_for(node_of(file), sources_)) {
       if (copy.rel != file.spec) continue;
-      write_new_or_replace(file.path, copy.content, copy.mode, overwrite_for(file.action),
-                           created_);
+      copies_.add(file.path, copy.content, copy.mode, overwrite_for(file.action));
+      if (copies_.size() >= kCopiesPerGroup) copies_.write(&created_);
       return;
     }
     throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no such copy for its node");
@@ -146,17 +159,30 @@ class InitApply {
     pending_.push_back(std::move(pending));
   }
 
-  // Key generation (RSA especially) dominates a run: new leaf keys are made on every core at
-  // once, then each CA, built once, signs them in order.
+  // Leaves go group by group: keys made and certificates issued on every core at once (key
+  // generation, RSA especially, dominates a run), then the group written in one batch and its
+  // keys dropped, so memory stays bounded by a group whatever the size of the cluster.
   void issue_pending() {
-    std::atomic<size_t> next{0};
+    for (size_t first = 0; first < pending_.size(); first += kLeavesPerGroup) {
+      size_t end = std::min(pending_.size(), first + kLeavesPerGroup);
+      write_group(issue_group(first, end));
+      for (size_t i = first; i < end; ++i) pending_[i].key = LeafKey{};
+    }
+  }
+
+  std::vector<IssuedLeaf> issue_group(size_t first, size_t end) {
+    std::vector<std::optional<Certificate>> certs(end - first);
+    std::atomic<size_t> next{first};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto worker = [&] {
-      for (size_t i; (i = next++) < pending_.size();) {
-        if (pending_[i].key.signer) continue;
+      for (size_t i; (i = next++) < end;) {
+        PendingLeaf& leaf = pending_[i];
         try {
-          pending_[i].key = keys_.generate(config_.algorithm);
+          if (!leaf.key.signer) leaf.key = keys_.generate(config_.algorithm);
+          const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
+          certs[i - first] = ca.authority->issue(
+              leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           if (!failure) failure = std::current_exception();
@@ -169,13 +195,23 @@ class InitApply {
     worker();
     for (auto& thread : pool) thread.join();
     if (failure) std::rethrow_exception(failure);
-    for (const PendingLeaf& leaf : pending_) {
-      const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
-      Certificate cert = ca.authority->issue(
-          leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
-      write_leaf(leaf.node_dir, leaf.spec, cert, leaf.key, ca.authority->certificate(),
-                 config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No, created_);
+    std::vector<IssuedLeaf> group;
+    group.reserve(end - first);
+    for (size_t i = first; i < end; ++i)
+      group.push_back({&pending_[i], std::move(*certs[i - first])});
+    return group;
+  }
+
+  // Every file of a group of issued leaves, written durably in one batch (core/file_group.h).
+  void write_group(const std::vector<IssuedLeaf>& group) {
+    FileBatch batch;
+    for (const IssuedLeaf& issued : group) {
+      const PendingLeaf& leaf = *issued.leaf;
+      add_leaf_files(batch, leaf.node_dir, leaf.spec, issued.cert, leaf.key,
+                     cas_[static_cast<size_t>(leaf.spec.ca)].authority->certificate(),
+                     config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No);
     }
+    batch.write(&created_);
   }
 
   const Plan& plan_;
@@ -189,6 +225,7 @@ class InitApply {
   CopySources sources_;
   std::map<std::string, std::vector<LeafSpec>> specs_;
   std::vector<PendingLeaf> pending_;
+  FileBatch copies_;                // copies are written in groups too
   std::vector<std::string> stale_;  // removed once the run has succeeded
 };
 
