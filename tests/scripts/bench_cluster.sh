@@ -20,8 +20,8 @@ for key in ("keygen_us", "sign_us", "verify_us", "ms_per_certificate"):
     assert r["crypto"][key] > 0, f"crypto.{key} = {r['crypto'][key]}"
 assert len(r["points"]) == 1, r["points"]
 p = r["points"][0]
-# 3 CAs, 16 leaves on the control-plane node, 3 per worker (kubelet, kubelet.conf, kube-proxy.conf).
-assert p["workers"] == 10 and p["certificates"] == 3 + 16 + 3 * 10, p
+# 3 CAs, 14 leaves on the control-plane node, 3 per worker (kubelet, kubelet.conf, kube-proxy.conf).
+assert p["workers"] == 10 and p["certificates"] == 3 + 14 + 3 * 10, p
 for key in ("best_seconds", "median_seconds", "cpu_seconds", "ms_per_certificate",
             "median_ms_per_certificate", "cpu_ms_per_certificate", "peak_rss_kb", "times_crypto"):
     assert p[key] > 0, f"points[0].{key} = {p[key]}"
