@@ -35,8 +35,8 @@ struct IssuedLeaf {
   Certificate cert;
 };
 
-// Leaves issued, then written, per group: one fsync round and one fsync per directory for the
-// group instead of per file, while memory stays bounded by the group.
+// Leaves issued, then written, per group: the group's files reach the disk together
+// (core/file_group.h) and memory stays bounded by a group whatever the size of the cluster.
 constexpr size_t kLeavesPerGroup = 256;
 constexpr size_t kCopiesPerGroup = 512;
 
@@ -203,6 +203,8 @@ class InitApply {
   }
 
   // Every file of a group of issued leaves, written durably in one batch (core/file_group.h).
+  // The group's certificates exist here before any of their files: a step that must see them
+  // first (recording them) belongs at the top.
   void write_group(const std::vector<IssuedLeaf>& group) {
     FileBatch batch;
     for (const IssuedLeaf& issued : group) {

@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "backends/openssl_file/evp_signer.h"
