@@ -61,6 +61,7 @@ CertificateAuthority::CertificateAuthority(Certificate ca_certificate,
                 ca_origin + " does not match the CA key (different public keys)");
   }
   key_identifier_ = subject_key_identifier_of(certificate_);
+  signing_ = std::make_unique<SigningContext>(*signer_, public_key_.get());
 }
 
 Certificate CertificateAuthority::issue(const CertificateRequest& request) const {
@@ -70,7 +71,7 @@ Certificate CertificateAuthority::issue(const CertificateRequest& request) const
     capped.validity.not_after = certificate_.not_after();
   IssuerIdentity issuer{X509_get_subject_name(certificate_.x509()), key_identifier_};
   X509Ptr unsigned_cert = build_unsigned_certificate(capped, issuer);
-  return sign_certificate(unsigned_cert.get(), *signer_, public_key_.get());
+  return signing_->sign(unsigned_cert.get());
 }
 
 Certificate CertificateAuthority::self_sign(CertificateRequest request, const Signer& signer) {
