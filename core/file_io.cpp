@@ -188,6 +188,10 @@ void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Over
 }
 
 void make_directories(const std::string& path, mode_t mode, CreatedFiles* created) {
+  // Most calls find the directory there already (a tree's writers ask once per directory they
+  // write into): one stat instead of a mkdir per path component.
+  if (struct stat existing{}; ::stat(path.c_str(), &existing) == 0 && S_ISDIR(existing.st_mode))
+    return;
   std::filesystem::path current;
   for (const auto& part : std::filesystem::path(path)) {
     current /= part;
