@@ -12,20 +12,10 @@
 #include "core/pem.h"
 #include "core/public_key.h"
 #include "core/strict_der.h"
+#include "core/time_format.h"
 #include "core/x509_names.h"
 
 namespace kpki {
-
-namespace {
-
-// 64-bit seconds hold every X.509 time (to 9999), unlike a nanosecond system_clock (to 2262).
-TimePoint to_time_point(const ASN1_TIME* t) {
-  struct tm tm {};
-  if (!ASN1_TIME_to_tm(t, &tm)) return {};
-  return TimePoint(std::chrono::seconds(timegm(&tm)));
-}
-
-}  // namespace
 
 Certificate::Certificate(X509Ptr x509, Bytes der)
     : der_(std::move(der)), parsed_(std::make_unique<Parsed>()) {

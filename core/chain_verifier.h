@@ -1,11 +1,12 @@
 #pragma once
 // Verifies a certificate against trusted CA certificates the way a TLS peer would: chain,
-// validity at a given time, purpose (EKU) and host name or IP.
+// validity at a given time, purpose (EKU) and host name or IP, and revocation when CRLs are given.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/certificate.h"
+#include "core/crl/crl.h"
 
 namespace kpki {
 
@@ -15,6 +16,9 @@ struct VerifyOptions {
   Purpose purpose = Purpose::Any;
   std::string host;             // DNS name or IP; "" = not checked
   std::optional<TimePoint> at;  // default now
+  // When set, the leaf's issuer must have a CRL here whose signature verifies with that CA and
+  // whose thisUpdate/nextUpdate window holds `at`; a certificate it lists is refused.
+  std::vector<Crl> crls;
 };
 
 struct VerifyResult {

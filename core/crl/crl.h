@@ -1,0 +1,58 @@
+#pragma once
+// An X.509 v2 certificate revocation list (RFC 5280 section 5): the parsed OpenSSL object and its
+// exact DER, with the fields kpki reads from it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/certificate_request.h"
+#include "core/crl/revocation_reason.h"
+#include "core/ossl_ptr.h"
+
+namespace kpki {
+
+// One entry of a CRL, and what the CRL builder takes: a plain value, whatever stores it.
+struct RevokedCertificate {
+  std::string serial_hex;  // as kpki prints serials (Certificate::serial_hex), e.g. "3F0A..."
+  TimePoint revoked_at;
+  RevocationReason reason = RevocationReason::Unspecified;
+};
+
+class Crl {
+ public:
+  // Takes DER; throws InvalidInput (naming `origin`) when it does not parse or has trailing data.
+  static Crl from_der(ByteView der, const std::string& origin = "CRL");
+  // Reads a PEM ("X509 CRL") or DER file holding one CRL; errors name the file.
+  static Crl load(const std::string& path);
+
+  X509_CRL* x509_crl() const { return crl_.get(); }
+  const Bytes& der() const { return der_; }
+  std::string pem() const;
+
+  std::string issuer() const;  // one line, as subject_to_string
+  TimePoint this_update() const;
+  std::optional<TimePoint> next_update() const;
+  std::optional<uint64_t> number() const;  // the cRLNumber extension
+  Bytes authority_key_identifier() const;  // empty when absent
+  std::vector<RevokedCertificate> revoked() const;
+  // The entry for a serial (hex, any case), if the CRL lists it.
+  std::optional<RevokedCertificate> find(const std::string& serial_hex) const;
+
+  // True when the CRL's signature verifies with `issuer_key`.
+  bool signature_verifies(EVP_PKEY* issuer_key) const;
+
+ private:
+  Crl(X509CrlPtr crl, Bytes der) : crl_(std::move(crl)), der_(std::move(der)) {}
+  X509CrlPtr crl_;
+  Bytes der_;
+};
+
+// A serial as kpki prints it ("3F0A...", upper-case hex, no separators) from an ASN1_INTEGER.
+std::string serial_to_hex(const ASN1_INTEGER* serial);
+// Parses hex ("3f0a...", colons allowed) into a positive INTEGER of at most 20 octets (RFC 5280);
+// throws InvalidInput naming `field`.
+Asn1IntegerPtr serial_from_hex(const std::string& hex, const std::string& field = "serial");
+
+}  // namespace kpki
