@@ -34,8 +34,9 @@ void add_verify_command(CLI::App& app) {
     VerifyOptions options;
     options.purpose = parse_purpose(args->purpose);
     options.host = args->host;
-    for (const auto& path : args->crls) options.crls.push_back(Crl::load(path));
-    VerifyResult result = verify_certificate(cas, cert, options);
+    std::vector<Crl> crls;
+    for (const auto& path : args->crls) crls.push_back(Crl::load(path));
+    VerifyResult result = verify_certificate(cas, cert, options, crls);
     if (!result.ok) {
       std::cerr << "kpki: " << args->cert << ": verification failed: " << result.reason << "\n";
       std::exit(1);

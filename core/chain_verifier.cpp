@@ -36,8 +36,8 @@ std::string revoked_reason(const std::vector<Crl>& crls, const Certificate& cert
   for (const auto& crl : crls) {
     if (auto entry = crl.find(serial)) {
       return "certificate revoked: serial " + serial + ", reason " +
-             revocation_reason_name(entry->reason) + ", on " +
-             format_utc(entry->revoked_at, kIsoUtc);
+             std::string(ledger::reason_name(entry->reason)) + ", on " +
+             format_utc(entry->time, kIsoUtc);
     }
   }
   return "certificate revoked: serial " + serial;
@@ -54,7 +54,8 @@ Purpose parse_purpose(std::string_view text) {
 }
 
 VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
-                                const Certificate& certificate, const VerifyOptions& options) {
+                                const Certificate& certificate, const VerifyOptions& options,
+                                const std::vector<Crl>& crls) {
   X509StorePtr store(X509_STORE_new());
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!store || !ctx) throw_openssl_error(ErrorCode::CryptoError, "out of memory");
@@ -66,8 +67,8 @@ VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
   // OpenSSL checks each CRL's signature against its CA, its time window and the leaf's serial.
-  for (const auto& crl : options.crls) X509_STORE_add_crl(store.get(), crl.x509_crl());
-  if (!options.crls.empty()) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+  for (const auto& crl : crls) X509_STORE_add_crl(store.get(), crl.x509_crl());
+  if (!crls.empty()) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
   if (options.at)
     X509_VERIFY_PARAM_set_time(param,
                                static_cast<std::time_t>(options.at->time_since_epoch().count()));
@@ -90,7 +91,7 @@ VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
   ERR_clear_error();
   if (rc == 1) return {true, {}};
   int err = X509_STORE_CTX_get_error(ctx.get());
-  if (err == X509_V_ERR_CERT_REVOKED) return {false, revoked_reason(options.crls, certificate)};
+  if (err == X509_V_ERR_CERT_REVOKED) return {false, revoked_reason(crls, certificate)};
   std::string reason = X509_verify_cert_error_string(err);
   if (is_crl_error(err)) reason = "CRL: " + reason;
   if (err == X509_V_ERR_HOSTNAME_MISMATCH || err == X509_V_ERR_IP_ADDRESS_MISMATCH) {

@@ -16,9 +16,6 @@ struct VerifyOptions {
   Purpose purpose = Purpose::Any;
   std::string host;             // DNS name or IP; "" = not checked
   std::optional<TimePoint> at;  // default now
-  // When set, the leaf's issuer must have a CRL here whose signature verifies with that CA and
-  // whose thisUpdate/nextUpdate window holds `at`; a certificate it lists is refused.
-  std::vector<Crl> crls;
 };
 
 struct VerifyResult {
@@ -28,7 +25,11 @@ struct VerifyResult {
 
 Purpose parse_purpose(std::string_view text);
 
+// With `crls`, the leaf's issuer must have a CRL there whose signature verifies with that CA and
+// whose thisUpdate/nextUpdate window holds `options.at`; a certificate it lists is refused
+// ("certificate revoked: serial S, reason R, on T").
 VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
-                                const Certificate& certificate, const VerifyOptions& options);
+                                const Certificate& certificate, const VerifyOptions& options,
+                                const std::vector<Crl>& crls = {});
 
 }  // namespace kpki

@@ -15,14 +15,20 @@ namespace kpki {
 
 namespace {
 
-RevokedCertificate entry_of(const X509_REVOKED* revoked) {
-  RevokedCertificate entry;
-  entry.serial_hex = serial_to_hex(X509_REVOKED_get0_serialNumber(revoked));
-  entry.revoked_at = to_time_point(X509_REVOKED_get0_revocationDate(revoked));
+RevocationReason reason_from_code(long code) {
+  if (code < 0 || code > 10 || code == 7)
+    throw Error(ErrorCode::InvalidInput, "CRL: unknown reason code " + std::to_string(code));
+  return static_cast<RevocationReason>(code);
+}
+
+RevokedEntry entry_of(const X509_REVOKED* revoked) {
+  RevokedEntry entry;
+  entry.serial = serial_to_hex(X509_REVOKED_get0_serialNumber(revoked));
+  entry.time = to_time_point(X509_REVOKED_get0_revocationDate(revoked));
   int critical = -1;
   OsslPtr<ASN1_ENUMERATED, ASN1_ENUMERATED_free> code(static_cast<ASN1_ENUMERATED*>(
       X509_REVOKED_get_ext_d2i(revoked, NID_crl_reason, &critical, nullptr)));
-  if (code) entry.reason = revocation_reason_from_code(ASN1_ENUMERATED_get(code.get()));
+  if (code) entry.reason = reason_from_code(ASN1_ENUMERATED_get(code.get()));
   ERR_clear_error();
   return entry;
 }
@@ -114,8 +120,8 @@ Bytes Crl::authority_key_identifier() const {
   return Bytes(data, data + ASN1_STRING_length(aki->keyid));
 }
 
-std::vector<RevokedCertificate> Crl::revoked() const {
-  std::vector<RevokedCertificate> out;
+std::vector<RevokedEntry> Crl::revoked() const {
+  std::vector<RevokedEntry> out;
   STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(crl_.get());
   for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
     out.push_back(entry_of(sk_X509_REVOKED_value(entries, i)));
@@ -123,7 +129,7 @@ std::vector<RevokedCertificate> Crl::revoked() const {
   return out;
 }
 
-std::optional<RevokedCertificate> Crl::find(const std::string& serial_hex) const {
+std::optional<RevokedEntry> Crl::find(const std::string& serial_hex) const {
   Asn1IntegerPtr serial = serial_from_hex(serial_hex);
   X509_REVOKED* entry = nullptr;
   if (X509_CRL_get0_by_serial(crl_.get(), &entry, serial.get()) != 1 || !entry) return std::nullopt;

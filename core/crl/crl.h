@@ -8,17 +8,15 @@
 
 #include "core/bytes.h"
 #include "core/certificate_request.h"
-#include "core/crl/revocation_reason.h"
+#include "core/ledger/ledger.h"
 #include "core/ossl_ptr.h"
 
 namespace kpki {
 
-// One entry of a CRL, and what the CRL builder takes: a plain value, whatever stores it.
-struct RevokedCertificate {
-  std::string serial_hex;  // as kpki prints serials (Certificate::serial_hex), e.g. "3F0A..."
-  TimePoint revoked_at;
-  RevocationReason reason = RevocationReason::Unspecified;
-};
+// One entry of a CRL is a plain value, ledger::RevokedEntry (serial in upper-case hex, revocation
+// time, RFC 5280 reason): what the ledger lists for an issuer and what the builder takes.
+using ledger::RevocationReason;
+using ledger::RevokedEntry;
 
 class Crl {
  public:
@@ -36,9 +34,9 @@ class Crl {
   std::optional<TimePoint> next_update() const;
   std::optional<uint64_t> number() const;  // the cRLNumber extension
   Bytes authority_key_identifier() const;  // empty when absent
-  std::vector<RevokedCertificate> revoked() const;
+  std::vector<RevokedEntry> revoked() const;
   // The entry for a serial (hex, any case), if the CRL lists it.
-  std::optional<RevokedCertificate> find(const std::string& serial_hex) const;
+  std::optional<RevokedEntry> find(const std::string& serial_hex) const;
 
   // True when the CRL's signature verifies with `issuer_key`.
   bool signature_verifies(EVP_PKEY* issuer_key) const;

@@ -36,10 +36,14 @@ Asn1TimePtr asn1_time(TimePoint t) {
   return time;
 }
 
-X509RevokedPtr make_entry(const RevokedCertificate& entry) {
+X509RevokedPtr make_entry(const RevokedEntry& entry) {
+  if (entry.reason == RevocationReason::RemoveFromCrl) {
+    throw Error(ErrorCode::InvalidInput,
+                "revoked serial " + entry.serial + ": removeFromCRL belongs to delta CRLs");
+  }
   X509RevokedPtr revoked(X509_REVOKED_new());
-  Asn1IntegerPtr serial = serial_from_hex(entry.serial_hex, "revoked serial");
-  Asn1TimePtr date = asn1_time(entry.revoked_at);
+  Asn1IntegerPtr serial = serial_from_hex(entry.serial, "revoked serial");
+  Asn1TimePtr date = asn1_time(entry.time);
   bool ok = revoked && X509_REVOKED_set_serialNumber(revoked.get(), serial.get()) &&
             X509_REVOKED_set_revocationDate(revoked.get(), date.get());
   if (ok && entry.reason != RevocationReason::Unspecified) {
@@ -47,7 +51,7 @@ X509RevokedPtr make_entry(const RevokedCertificate& entry) {
     ok = code && ASN1_ENUMERATED_set(code.get(), static_cast<long>(entry.reason)) &&
          X509_REVOKED_add1_ext_i2d(revoked.get(), NID_crl_reason, code.get(), 0, 0) == 1;
   }
-  if (!ok) throw_openssl_error(ErrorCode::CryptoError, "cannot encode revoked " + entry.serial_hex);
+  if (!ok) throw_openssl_error(ErrorCode::CryptoError, "cannot encode revoked " + entry.serial);
   return revoked;
 }
 
@@ -68,7 +72,7 @@ Bytes crl_extensions(const CertificateAuthority& ca, uint64_t number) {
   return sequence;
 }
 
-Bytes revoked_sequence(std::vector<RevokedCertificate> revoked) {
+Bytes revoked_sequence(const std::vector<RevokedEntry>& revoked) {
   // Ascending serial order: deterministic output, and the order OpenSSL itself sorts into.
   std::vector<std::pair<BignumPtr, X509RevokedPtr>> entries;
   std::set<std::string> seen;
