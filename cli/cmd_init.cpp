@@ -7,6 +7,7 @@
 #include "backends/openssl_file/pem_key_source.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/init.h"
@@ -21,6 +22,7 @@ struct InitArgs {
   std::string format;
   kube::InitOptions options;
   KeyFlags ca_key;
+  LedgerFlag ledger;
 };
 
 // A dry run's plan, a refused plan (mismatches: nothing written either) or a run's report.
@@ -49,7 +51,9 @@ void run_init_command(InitArgs& args) {
                     " (listed above as MISMATCH); nothing was written: re-run with --force to "
                     "replace them");
   }
+  auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
   kube::Plan done = kube::apply_init(plan, config, args.options, key_registry(), keys);
+  journal->finish();
   print_plan(done, false, args.format);
 }
 
@@ -70,6 +74,7 @@ void add_init_command(CLI::App& app) {
                 "Replace files that no longer match the config (and remove stale ones)");
   add_output_format_flag(*cmd, args->format);
   args->ca_key.add_to(*cmd, "ca-key-");
+  args->ledger.add_to(*cmd);
   cmd->callback([args] { run_init_command(*args); });
 }
 

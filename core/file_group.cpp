@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/ledger/journal_hooks.h"
 
 namespace kpki {
 
@@ -34,6 +35,10 @@ void write_files_together(const std::vector<FileWrite>& files) {
       throw file_already_exists(f.path);
     }
   }
+  // The ledger records the certificates these files hold before any is written.
+  std::vector<ledger::FileToInstall> installs;
+  for (const auto& f : files) installs.push_back({f.path, f.data});
+  ledger::journal_before_install(installs);
   PendingTemps temps;
   for (const auto& f : files) temps.add(write_temp_file(f.path, f.data, f.mode));
   // Nothing slow between these renames: that is the whole point.

@@ -15,6 +15,7 @@
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/node_copies.h"
 #include "core/kubernetes/plan_output.h"
+#include "core/ledger/journal_hooks.h"
 #include "core/public_key.h"
 
 namespace kpki::kube {
@@ -169,13 +170,33 @@ class InitApply {
     worker();
     for (auto& thread : pool) thread.join();
     if (failure) std::rethrow_exception(failure);
+    std::vector<Certificate> certs;
+    certs.reserve(pending_.size());
     for (const PendingLeaf& leaf : pending_) {
       const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
-      Certificate cert = ca.authority->issue(
-          leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
-      write_leaf(leaf.node_dir, leaf.spec, cert, leaf.key, ca.authority->certificate(),
+      certs.push_back(ca.authority->issue(
+          leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity)));
+    }
+    record_in_ledger(certs);
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const PendingLeaf& leaf = pending_[i];
+      const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
+      write_leaf(leaf.node_dir, leaf.spec, certs[i], leaf.key, ca.authority->certificate(),
                  config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No, created_);
     }
+  }
+
+  // One ledger transaction for every leaf of the run, before the first is written (a
+  // transaction per file would cost a sync each); write_leaf then finds them recorded.
+  void record_in_ledger(const std::vector<Certificate>& certs) const {
+    std::vector<std::string> paths, pems;
+    for (size_t i = 0; i < certs.size(); ++i) {
+      paths.push_back(leaf_certificate_file(pending_[i].node_dir, pending_[i].spec));
+      pems.push_back(certs[i].pem());
+    }
+    std::vector<ledger::FileToInstall> files;
+    for (size_t i = 0; i < certs.size(); ++i) files.push_back({paths[i], as_bytes(pems[i])});
+    ledger::journal_before_install(files);
   }
 
   const Plan& plan_;

@@ -127,6 +127,10 @@ void write_new_or_replace(const std::string& path, const std::string& data, mode
   if (!existed) created.add(path);
 }
 
+std::string leaf_certificate_file(const std::string& node_dir, const LeafSpec& spec) {
+  return join(node_dir, spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path());
+}
+
 void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certificate& cert,
                 const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created) {

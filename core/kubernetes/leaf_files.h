@@ -48,6 +48,9 @@ void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certifi
                 const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created);
 
+// The file write_leaf puts the certificate in: the .crt, or the kubeconfig.
+std::string leaf_certificate_file(const std::string& node_dir, const LeafSpec& spec);
+
 // "DNS:a, DNS:b, IP:10.96.0.1"
 std::string sans_to_string(const SubjectAltNames& sans);
 

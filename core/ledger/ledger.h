@@ -103,8 +103,9 @@ class Ledger {
 
   // incomplete (or abandoned) -> released, in one transaction; unknown keys are ignored.
   virtual void mark_released(std::span<const RecordKey> keys) = 0;
-  // Sets the state (reconcile); NotFound when there is no such record.
-  virtual void set_state(const RecordKey& key, RecordState state) = 0;
+  // Settles an incomplete record as released or abandoned (reconcile). False when it was no
+  // longer incomplete (another process settled it first); NotFound when there is no such record.
+  virtual bool settle(const RecordKey& key, RecordState state) = 0;
 
   // Records matching `query`, ordered by issue time.
   virtual std::vector<IssuanceRecord> list(const RecordQuery& query) const = 0;
@@ -133,6 +134,9 @@ std::unique_ptr<Ledger> open_ledger(const std::string& spec);
 // of its public key when it has none, RFC 5280 4.2.1.2 method 1). What next_crl_number and
 // revoked() take.
 std::string issuer_key_id(const Certificate& ca);
+
+// True when `ca` names the record's issuer: its CN, its whole subject or its key id.
+bool issued_by(const IssuanceRecord& record, std::string_view ca);
 
 // A location safe to print: any password in a PostgreSQL URI replaced by "***".
 std::string redact_ledger_spec(std::string_view spec);
