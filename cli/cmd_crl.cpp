@@ -28,7 +28,8 @@ struct CrlArgs {
 void run_crl(const CrlArgs& args) {
   std::chrono::seconds lifetime = parse_duration(args.next_update, "--next-update");
   ensure_writable(args.out, args.force);
-  std::string spec = args.ledger.resolve();
+  // Where `issue` with this CA records by default: beside the CA certificate.
+  std::string spec = args.ledger.resolve(ledger_beside(args.ca_cert));
   // A mistyped path would open a new, empty ledger, and its CRL would un-revoke every certificate.
   if (spec.find("://") == std::string::npos && !file_exists(spec)) {
     throw Error(ErrorCode::NotFound, "ledger '" + spec + "' does not exist");
