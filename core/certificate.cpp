@@ -11,6 +11,7 @@
 #include "core/file_io.h"
 #include "core/pem.h"
 #include "core/public_key.h"
+#include "core/serial.h"
 #include "core/strict_der.h"
 #include "core/time_format.h"
 #include "core/x509_names.h"
@@ -118,11 +119,7 @@ TimePoint Certificate::not_before() const { return to_time_point(X509_get0_notBe
 TimePoint Certificate::not_after() const { return to_time_point(X509_get0_notAfter(x509())); }
 
 std::string Certificate::serial_hex() const {
-  BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509()), nullptr));
-  if (!bn) return {};
-  char* hex = BN_bn2hex(bn.get());
-  OsslBytesPtr owned(reinterpret_cast<unsigned char*>(hex));
-  return hex ? std::string(hex) : std::string();
+  return serial_to_hex(X509_get0_serialNumber(x509()));
 }
 
 bool Certificate::is_ca() const { return X509_check_ca(x509()) == 1; }

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/pem.h"
+#include "core/serial.h"
 #include "core/time_format.h"
 #include "core/x509_names.h"
 
@@ -34,34 +35,6 @@ RevokedEntry entry_of(const X509_REVOKED* revoked) {
 }
 
 }  // namespace
-
-std::string serial_to_hex(const ASN1_INTEGER* serial) {
-  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return {};
-  char* hex = BN_bn2hex(bn.get());
-  OsslBytesPtr owned(reinterpret_cast<unsigned char*>(hex));
-  return hex ? std::string(hex) : std::string();
-}
-
-Asn1IntegerPtr serial_from_hex(const std::string& hex, const std::string& field) {
-  std::string digits;
-  std::copy_if(hex.begin(), hex.end(), std::back_inserter(digits), [](char c) { return c != ':'; });
-  bool all_hex = !digits.empty() && std::all_of(digits.begin(), digits.end(),
-                                                [](unsigned char c) { return std::isxdigit(c); });
-  BIGNUM* raw = nullptr;
-  if (!all_hex || BN_hex2bn(&raw, digits.c_str()) != static_cast<int>(digits.size())) {
-    BN_free(raw);
-    throw Error(ErrorCode::InvalidInput, field + " '" + hex + "' is not a hexadecimal number");
-  }
-  BignumPtr bn(raw);
-  if (BN_is_zero(bn.get()) || BN_num_bytes(bn.get()) > 20) {
-    throw Error(ErrorCode::InvalidInput,
-                field + " '" + hex + "' is not a certificate serial (1 to 20 octets)");
-  }
-  Asn1IntegerPtr integer(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-  if (!integer) throw_openssl_error(ErrorCode::CryptoError, "cannot encode " + field);
-  return integer;
-}
 
 Crl Crl::from_der(ByteView der, const std::string& origin) {
   const unsigned char* p = der.data();

@@ -47,10 +47,4 @@ class Crl {
   Bytes der_;
 };
 
-// A serial as kpki prints it ("3F0A...", upper-case hex, no separators) from an ASN1_INTEGER.
-std::string serial_to_hex(const ASN1_INTEGER* serial);
-// Parses hex ("3f0a...", colons allowed) into a positive INTEGER of at most 20 octets (RFC 5280);
-// throws InvalidInput naming `field`.
-Asn1IntegerPtr serial_from_hex(const std::string& hex, const std::string& field = "serial");
-
 }  // namespace kpki

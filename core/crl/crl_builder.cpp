@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/serial.h"
 #include "core/signed_der.h"
 
 namespace kpki {
