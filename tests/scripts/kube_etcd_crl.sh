@@ -88,7 +88,8 @@ for member in 1 2 3; do
   fi
 done
 for member in 1 2 3; do
-  grep -q "revoked" "$KUBE_WORK/etcd$member.log" || fail "member $member did not log the revocation"
+  grep -q "certificate serial ${serial,,} revoked" "$KUBE_WORK/etcd$member.log" ||
+    fail "member $member did not log the revocation of ${serial,,}"
 done
 pass "the revoked healthcheck-client is refused by all 3 members, each logging the revoked serial"
 
