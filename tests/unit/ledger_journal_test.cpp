@@ -108,8 +108,8 @@ TEST_F(LedgerJournal, AFailedRunSettlesItsRecordsAgainstTheFiles) {
     std::filesystem::remove(removed);  // the failed run's rollback
   }                                    // no finish(): the run failed
   for (const auto& r : all()) {
-    if (r.subject == "CN=kept") EXPECT_EQ(r.state, RecordState::Released);
-    if (r.subject == "CN=removed") EXPECT_EQ(r.state, RecordState::Abandoned);
+    EXPECT_EQ(r.state, r.subject == "CN=kept" ? RecordState::Released : RecordState::Abandoned)
+        << r.subject;
   }
   EXPECT_EQ(all().size(), 2u);
 }
