@@ -37,12 +37,12 @@ void run_ca_create(const CaCreateArgs& args) {
   Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
   ensure_writable(args.out, args.force);
 
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.out)));
   CreatedFiles rollback;
   bool created = false;
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
   if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.out)));
   ledger::journal_signing_key(signer->public_key_der(), args.key_uri);
   CertificateRequest request;
   request.subject = args.subject.subject;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
 
 #include "core/error.h"
 #include "core/file_io.h"
@@ -24,9 +25,16 @@ std::string base64(std::string_view text) {
   return out;
 }
 
+// A killed process stays a zombie until its parent reaps it (and a container's PID 1 may never
+// do so): kill(pid, 0) still succeeds then, so /proc's state decides.
 bool process_alive(std::int64_t pid) {
   if (pid <= 0) return false;
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  size_t end = line.rfind(')');  // the command name may hold spaces and parentheses
+  return end == std::string::npos || line.size() < end + 3 || line[end + 2] != 'Z';
 }
 
 }  // namespace

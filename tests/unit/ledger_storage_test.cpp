@@ -3,6 +3,7 @@
 // when PostgreSQL is not installed).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -56,6 +57,8 @@ class LedgerStorage : public ::testing::TestWithParam<std::string> {
       spec_ = dir_.file("sub/ledger.db");
       return;
     }
+    // The server runs as the postgres user, which must reach its directory inside ours.
+    std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
     auto started = run_command("bash " + kPostgresScript + " start " + dir_.file("pg"));
     if (started.exit_code == 77) GTEST_SKIP() << "PostgreSQL is not installed";
     ASSERT_EQ(started.exit_code, 0) << started.output;
