@@ -53,7 +53,7 @@ void run_ca_create(const CaCreateArgs& args) {
   Certificate ca = CertificateAuthority::self_sign(request, *signer);
   write_certificate(args.out, ca, args.force);
   rollback.commit();
-  journal->finish();
+  finish_journal(*journal);
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
             << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
             << subject_to_string(request.subject) << ", serial " << ca.serial_hex() << ")\n";

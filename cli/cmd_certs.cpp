@@ -81,7 +81,7 @@ void run_renew(const RenewArgs& args) {
   }
   auto journal = start_journal(args.ledger.resolve(default_renew_ledger(args.dir)));
   kube::Plan done = kube::apply_renew(plan, options, key_registry(), keys);
-  journal->finish();
+  finish_journal(*journal);
   if (args.format == "json") {
     std::cout << kube::plan_json(done, false).dump(2) << "\n";
     return;

@@ -53,7 +53,7 @@ void run_init_command(InitArgs& args) {
   }
   auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
   kube::Plan done = kube::apply_init(plan, config, args.options, key_registry(), keys);
-  journal->finish();
+  finish_journal(*journal);
   print_plan(done, false, args.format);
 }
 

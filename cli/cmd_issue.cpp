@@ -57,7 +57,7 @@ void run_issue(IssueArgs& args) {
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   rollback.commit();
-  journal->finish();
+  finish_journal(*journal);
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
             << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
             << profile_name(profile) << ", " << subject_to_string(request.subject) << ", serial "

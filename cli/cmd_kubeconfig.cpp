@@ -54,12 +54,12 @@ void run_user(const UserArgs& args) {
   if (args.out.empty()) {
     journal->record_pending("-");  // recorded before it leaves the process
     std::cout << rendered.reveal() << std::flush;
-    journal->finish();
+    finish_journal(*journal);
     return;
   }
   // It holds the user's private key: owner-only, whatever the umask.
   write_file_atomic(args.out, rendered.reveal(), 0600, args.force ? Overwrite::Yes : Overwrite::No);
-  journal->finish();
+  finish_journal(*journal);
   std::cerr << "wrote " << args.out << " (user " << printable(args.client_name) << ")\n";
 }
 

@@ -104,7 +104,7 @@ void run_sign(const SignArgs& args) {
   auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
-  journal->finish();
+  finish_journal(*journal);
   std::cerr << "wrote " << args.out << " (" << profile_name(profile) << ", "
             << printable(subject_to_string(request.subject));
   if (!request.sans.empty()) std::cerr << ", " << printable(sans_to_string(request.sans));

@@ -40,14 +40,18 @@ std::string command_line() {
 }
 
 std::unique_ptr<ledger::IssuanceJournal> start_journal(const std::string& spec) {
-  auto journal = std::make_unique<ledger::IssuanceJournal>(
-      ledger::open_ledger(spec), ledger::JournalContext::of_this_process(command_line()));
-  const ledger::ReconcileCounts& r = journal->reconciled_on_start();
+  return std::make_unique<ledger::IssuanceJournal>(
+      [spec] { return ledger::open_ledger(spec); },
+      ledger::JournalContext::of_this_process(command_line()));
+}
+
+void finish_journal(ledger::IssuanceJournal& journal) {
+  journal.finish();
+  const ledger::ReconcileCounts& r = journal.reconciled_on_start();
   if (r.released + r.abandoned > 0)
-    std::cerr << "kpki: ledger " << journal->ledger().location() << ": reconciled " << r.released
+    std::cerr << "kpki: ledger " << journal.ledger().location() << ": reconciled " << r.released
               << " released and " << r.abandoned
               << " abandoned record(s) left incomplete by earlier runs\n";
-  return journal;
 }
 
 }  // namespace kpki::cli

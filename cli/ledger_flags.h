@@ -22,9 +22,11 @@ struct LedgerFlag {
 // "<directory of path>/ledger.db": the default ledger beside a CA certificate.
 std::string ledger_beside(const std::string& path);
 
-// Opens the ledger and starts recording this process's issuance in it; reports on stderr what
-// the start reconciled from earlier runs that ended without finishing.
+// Starts recording this process's issuance in the ledger at `spec` (opened when first needed).
 std::unique_ptr<ledger::IssuanceJournal> start_journal(const std::string& spec);
+// journal.finish(), then a note on stderr of what opening the ledger reconciled from earlier
+// runs that ended without finishing.
+void finish_journal(ledger::IssuanceJournal& journal);
 
 // This process's command line, key URIs redacted, for the records.
 std::string command_line();

@@ -95,16 +95,30 @@ JournalContext JournalContext::of_this_process(std::string command) {
 }
 
 IssuanceJournal::IssuanceJournal(std::unique_ptr<Ledger> ledger, JournalContext context)
-    : ledger_(std::move(ledger)), context_(std::move(context)) {
-  reconciled_ = reconcile(*ledger_, true);
+    : IssuanceJournal([l = std::make_shared<std::unique_ptr<Ledger>>(
+                           std::move(ledger))] { return std::move(*l); },
+                      std::move(context)) {
+  this->ledger();  // given open: reconcile now
+}
+
+IssuanceJournal::IssuanceJournal(LedgerOpener open, JournalContext context)
+    : open_(std::move(open)), context_(std::move(context)) {
   IssuanceJournal* none = nullptr;
   if (!g_active.compare_exchange_strong(none, this))
     throw Error(ErrorCode::InvalidInput, "an issuance journal is already active");
 }
 
+Ledger& IssuanceJournal::ledger() {
+  if (!ledger_) {
+    ledger_ = open_();
+    reconciled_ = reconcile(*ledger_, true);
+  }
+  return *ledger_;
+}
+
 IssuanceJournal::~IssuanceJournal() {
   g_active.store(nullptr);
-  if (finished_) return;
+  if (finished_ || stored_.empty()) return;
   // A failed run: settle what it recorded against what is on disk now (its rollback has run).
   try {
     std::vector<RecordKey> released;
@@ -114,9 +128,9 @@ IssuanceJournal::~IssuanceJournal() {
       if (held)
         released.push_back(r.key());
       else
-        ledger_->settle(r.key(), RecordState::Abandoned);
+        ledger().settle(r.key(), RecordState::Abandoned);
     }
-    ledger_->mark_released(released);
+    ledger().mark_released(released);
   } catch (...) {
     // Left incomplete: the next run reconciles them.
   }
@@ -199,7 +213,7 @@ void IssuanceJournal::store(std::vector<IssuanceRecord> records) {
   if (records.empty()) return;
   TimePoint now = now_seconds();
   for (IssuanceRecord& r : records) r.issued_at = now;
-  ledger_->record(records);  // throws: the caller does not install its files
+  ledger().record(records);  // throws: the caller does not install its files
   std::lock_guard<std::mutex> lock(mutex_);
   for (IssuanceRecord& r : records) stored_.push_back(std::move(r));
 }
@@ -211,13 +225,17 @@ void IssuanceJournal::finish() {
     for (Pending& p : pending_) unwritten.push_back(std::move(p.record));
     pending_.clear();
   }
+  if (unwritten.empty() && stored_.empty()) {  // signed nothing: no ledger to touch
+    finished_ = true;
+    return;
+  }
   // Signed but never written anywhere: still something this key signed.
   store(unwritten);
-  for (const IssuanceRecord& r : unwritten) ledger_->settle(r.key(), RecordState::Abandoned);
+  for (const IssuanceRecord& r : unwritten) ledger().settle(r.key(), RecordState::Abandoned);
   std::vector<RecordKey> released;
   for (const IssuanceRecord& r : stored_)
     if (!r.destinations.empty()) released.push_back(r.key());
-  ledger_->mark_released(released);
+  ledger().mark_released(released);
   finished_ = true;
 }
 

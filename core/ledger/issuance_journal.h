@@ -5,6 +5,7 @@
 // once the command has written everything. Records a failed run leaves are settled against the
 // files in the destructor; a crash leaves them incomplete for the next run to reconcile.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -30,8 +31,11 @@ struct JournalContext {
 
 class IssuanceJournal {
  public:
-  // Becomes the process's active journal (InvalidInput if another is active) and reconciles the
-  // records that ended runs of this host left incomplete.
+  using LedgerOpener = std::function<std::unique_ptr<Ledger>()>;
+  // Becomes the process's active journal (InvalidInput if another is active). The ledger is
+  // opened when first needed -- a command that fails before it signs anything creates none --
+  // and on opening, the records that ended runs of this host left incomplete are reconciled.
+  IssuanceJournal(LedgerOpener open, JournalContext context);
   IssuanceJournal(std::unique_ptr<Ledger> ledger, JournalContext context);
   IssuanceJournal(const IssuanceJournal&) = delete;
   IssuanceJournal& operator=(const IssuanceJournal&) = delete;
@@ -45,7 +49,8 @@ class IssuanceJournal {
   // standard output): for output that does not go through a file write.
   void record_pending(const std::string& destination);
 
-  Ledger& ledger() { return *ledger_; }
+  Ledger& ledger();  // opens it if not yet open
+  // What opening the ledger reconciled (all zero when it was never opened).
   const ReconcileCounts& reconciled_on_start() const { return reconciled_; }
 
   // Called through journal_hooks.h.
@@ -60,6 +65,7 @@ class IssuanceJournal {
   };
   void store(std::vector<IssuanceRecord> records);
 
+  LedgerOpener open_;
   std::unique_ptr<Ledger> ledger_;
   JournalContext context_;
   ReconcileCounts reconciled_;
