@@ -6,6 +6,7 @@
 #include "core/display_text.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/ledger/journal_hooks.h"
 
 namespace kpki::cli {
 
@@ -37,6 +38,7 @@ CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
   Certificate ca_cert = Certificate::load(ca_cert_path);
   KeyManager& manager = key_registry().manager_for(ca_key_uri);
   std::shared_ptr<const Signer> signer = manager.open(ca_key_uri, key_options);
+  ledger::journal_signing_key(signer->public_key_der(), ca_key_uri);
   return CertificateAuthority(std::move(ca_cert), std::move(signer),
                               "CA certificate '" + ca_cert_path + "'");
 }

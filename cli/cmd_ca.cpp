@@ -4,6 +4,7 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "cli/subject_flags.h"
 #include "core/certificate_authority.h"
 #include "core/duration.h"
@@ -11,6 +12,7 @@
 #include "core/file_io.h"
 #include "core/key_registry.h"
 #include "core/key_uri_display.h"
+#include "core/ledger/journal_hooks.h"
 #include "core/profiles.h"
 
 namespace kpki::cli {
@@ -26,6 +28,7 @@ struct CaCreateArgs {
   bool force = false;
   SubjectFlags subject;
   KeyFlags key;
+  LedgerFlag ledger;
 };
 
 void run_ca_create(const CaCreateArgs& args) {
@@ -39,6 +42,8 @@ void run_ca_create(const CaCreateArgs& args) {
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
   if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.out)));
+  ledger::journal_signing_key(signer->public_key_der(), args.key_uri);
   CertificateRequest request;
   request.subject = args.subject.subject;
   request.sans = args.subject.sans;
@@ -48,6 +53,7 @@ void run_ca_create(const CaCreateArgs& args) {
   Certificate ca = CertificateAuthority::self_sign(request, *signer);
   write_certificate(args.out, ca, args.force);
   rollback.commit();
+  finish_journal(*journal);
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
             << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
             << subject_to_string(request.subject) << ", serial " << ca.serial_hex() << ")\n";
@@ -77,6 +83,7 @@ void add_ca_commands(CLI::App& app) {
   create->add_flag("--force", args->force, "Replace an existing --out file");
   args->subject.add_to(*create, true);
   args->key.add_to(*create, "key-");
+  args->ledger.add_to(*create);
   create->callback([args] { run_ca_create(*args); });
   add_ca_import_command(*ca);
   add_ca_rotate_command(*ca);

@@ -1,10 +1,12 @@
 // kpki certs check-expiration | renew: kubeadm's day-2 certificate verbs for one node directory.
+#include <filesystem>
 #include <iostream>
 
 #include "backends/backends.h"
 #include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "cli/progress_line.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/expiration.h"
@@ -39,7 +41,18 @@ struct RenewArgs {
   std::string format;
   bool dry_run = false;
   KeyFlags ca_key;
+  LedgerFlag ledger;
 };
+
+// init's ledger for a node directory it made (OUT/nodes/NAME -> OUT/ledger.db), else one in the
+// directory itself (a node's /etc/kubernetes).
+std::string default_renew_ledger(const std::string& node_dir) {
+  std::filesystem::path dir = std::filesystem::path(node_dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
+  if (dir.parent_path().filename() == "nodes")
+    return (dir.parent_path().parent_path() / "ledger.db").string();
+  return (dir / "ledger.db").string();
+}
 
 void run_renew(const RenewArgs& args) {
   kube::RenewOptions options;
@@ -67,12 +80,14 @@ void run_renew(const RenewArgs& args) {
     }
     return;
   }
+  auto journal = start_journal(args.ledger.resolve(default_renew_ledger(args.dir)));
   kube::Plan done;
   {
     ProgressLine progress("new keys");
     options.leaf_keys.progress = progress.callback();
     done = kube::apply_renew(plan, options, key_registry(), keys);
   }
+  finish_journal(*journal);
   if (args.format == "json") {
     std::cout << kube::plan_json(done, false).dump(2) << "\n";
     return;
@@ -118,6 +133,7 @@ void add_certs_commands(CLI::App& app) {
                       "Check every file and print the plan; write nothing");
   add_output_format_flag(*renew_cmd, renew->format);
   renew->ca_key.add_to(*renew_cmd, "ca-key-");
+  renew->ledger.add_to(*renew_cmd);
   renew_cmd->callback([renew] { run_renew(*renew); });
 }
 

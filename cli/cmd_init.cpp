@@ -7,6 +7,7 @@
 #include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "cli/progress_line.h"
 #include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
@@ -23,6 +24,7 @@ struct InitArgs {
   kube::InitOptions options;
   KeyFlags ca_key;
   std::string leaf_key_library = "auto";
+  LedgerFlag ledger;
 };
 
 // A dry run's plan, a refused plan (mismatches: nothing written either) or a run's report.
@@ -51,12 +53,14 @@ void run_init_command(InitArgs& args) {
                     " (listed above as MISMATCH); nothing was written: re-run with --force to "
                     "replace them");
   }
+  auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
   kube::Plan done;
   {
     ProgressLine progress("leaf keys");
     args.options.leaf_keys.progress = progress.callback();
     done = kube::apply_init(plan, config, args.options, key_registry(), keys);
   }
+  finish_journal(*journal);
   print_plan(done, false, args.format);
 }
 
@@ -81,6 +85,7 @@ void add_init_command(CLI::App& app) {
                   "botan; the files are the same PKCS#8 PEM")
       ->check(CLI::IsMember({"auto", "openssl", "botan"}));
   args->ca_key.add_to(*cmd, "ca-key-");
+  args->ledger.add_to(*cmd);
   cmd->callback([args] { run_init_command(*args); });
 }
 

@@ -4,6 +4,7 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "cli/subject_flags.h"
 #include "core/duration.h"
 #include "core/error.h"
@@ -24,6 +25,7 @@ struct IssueArgs {
   bool force = false;
   SubjectFlags subject;
   KeyFlags ca_key_flags, key_flags;
+  LedgerFlag ledger;
 };
 
 void run_issue(IssueArgs& args) {
@@ -44,6 +46,7 @@ void run_issue(IssueArgs& args) {
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key_flags.options, &created);
   if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
 
   CertificateRequest request;
   request.subject = args.subject.subject;
@@ -54,6 +57,7 @@ void run_issue(IssueArgs& args) {
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   rollback.commit();
+  finish_journal(*journal);
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
             << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
             << profile_name(profile) << ", " << subject_to_string(request.subject) << ", serial "
@@ -82,6 +86,7 @@ void add_issue_command(CLI::App& app) {
   args->subject.add_to(*cmd, true);
   args->ca_key_flags.add_to(*cmd, "ca-key-");
   args->key_flags.add_to(*cmd, "key-");
+  args->ledger.add_to(*cmd);
   cmd->callback([args] { run_issue(*args); });
 }
 

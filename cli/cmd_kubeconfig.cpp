@@ -5,6 +5,7 @@
 #include "backends/openssl_file/pem_key_source.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "core/display_text.h"
 #include "core/duration.h"
 #include "core/file_io.h"
@@ -25,6 +26,7 @@ struct UserArgs {
   std::string out;
   bool force = false;
   KeyFlags ca_key_flags;
+  LedgerFlag ledger;
 };
 
 void run_user(const UserArgs& args) {
@@ -44,16 +46,20 @@ void run_user(const UserArgs& args) {
   spec.subject.organizations = args.orgs;
   spec.profile = Profile::Client;
   kube::LeafKey key = PemKeySource().generate(algorithm);
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
   Certificate cert = ca.issue(kube::leaf_request(spec, *key.signer, validity));
   kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,
                           ca.certificate().pem(), cert.pem(),  key.pem.reveal()};
   Secret rendered(kube::render_kubeconfig(config));
   if (args.out.empty()) {
-    std::cout << rendered.reveal();
+    journal->record_pending("-");  // recorded before it leaves the process
+    std::cout << rendered.reveal() << std::flush;
+    finish_journal(*journal);
     return;
   }
   // It holds the user's private key: owner-only, whatever the umask.
   write_file_atomic(args.out, rendered.reveal(), 0600, args.force ? Overwrite::Yes : Overwrite::No);
+  finish_journal(*journal);
   std::cerr << "wrote " << args.out << " (user " << printable(args.client_name) << ")\n";
 }
 

@@ -1,8 +1,104 @@
-// ledger list|show: the issuance ledger (issue 13). Registration stub: replaced by the verb's implementation.
+// kpki ledger list|show|reconcile: what the CA keys signed, from the issuance ledger
+// (docs/ledger.md).
+#include <iostream>
+
+#include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
+#include "cli/ledger_output.h"
+#include "core/duration.h"
+#include "core/error.h"
+#include "core/ledger/reconcile.h"
 
 namespace kpki::cli {
 
-void add_ledger_commands(CLI::App& /*app*/) {}
+namespace {
+
+struct ListArgs {
+  LedgerFlag ledger;
+  std::string ca, expiring, subject, format;
+};
+
+void run_list(const ListArgs& args) {
+  ledger::RecordQuery query;
+  query.ca = args.ca;
+  query.subject = args.subject;
+  if (!args.expiring.empty()) query.expiring_within = parse_duration(args.expiring, "--expiring");
+  auto store = ledger::open_ledger(args.ledger.resolve());
+  std::vector<ledger::IssuanceRecord> records = store->list(query);
+  if (args.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : records) out.push_back(record_json(r, false));
+    std::cout << out.dump(2) << "\n";
+  } else if (args.format == "csv") {
+    std::cout << render_records_csv(records);
+  } else {
+    std::cout << render_records_text(records);
+  }
+}
+
+struct ShowArgs {
+  LedgerFlag ledger;
+  std::string serial, format;
+};
+
+void run_show(const ShowArgs& args) {
+  std::string serial = normalize_serial(args.serial);
+  auto store = ledger::open_ledger(args.ledger.resolve());
+  std::vector<ledger::IssuanceRecord> records = store->find_serial(serial);
+  if (records.empty())
+    throw Error(ErrorCode::NotFound,
+                "ledger '" + store->location() + "': no certificate with serial " + serial);
+  if (args.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : records) out.push_back(record_json(r, true));
+    std::cout << (records.size() == 1 ? out[0] : out).dump(2) << "\n";
+    return;
+  }
+  for (size_t i = 0; i < records.size(); ++i)
+    std::cout << (i ? "\n" : "") << render_record_detail(records[i]);
+}
+
+struct ReconcileArgs {
+  LedgerFlag ledger;
+};
+
+void run_reconcile(const ReconcileArgs& args) {
+  auto store = ledger::open_ledger(args.ledger.resolve());
+  ledger::ReconcileCounts counts = ledger::reconcile(*store, false);
+  std::cout << "reconciled: " << counts.released << " released, " << counts.abandoned
+            << " abandoned, " << counts.skipped << " still being written\n";
+}
+
+}  // namespace
+
+void add_ledger_commands(CLI::App& app) {
+  auto* group = app.add_subcommand("ledger", "The issuance ledger: every certificate kpki signed");
+  group->require_subcommand(1);
+
+  auto list = std::make_shared<ListArgs>();
+  auto* list_cmd = group->add_subcommand("list", "List recorded certificates");
+  list_cmd->footer(example("kpki ledger list --ledger out/ledger.db --ca etcd-ca --expiring 30d"));
+  list->ledger.add_to(*list_cmd);
+  list_cmd->add_option("--ca", list->ca, "Issuer: its CN, whole subject or key id");
+  list_cmd->add_option("--expiring", list->expiring,
+                       "Only certificates whose notAfter is within this duration (e.g. 30d)");
+  list_cmd->add_option("--subject", list->subject, "Only subjects containing this text");
+  add_output_format_flag(*list_cmd, list->format, true);
+  list_cmd->callback([list] { run_list(*list); });
+
+  auto show = std::make_shared<ShowArgs>();
+  auto* show_cmd = group->add_subcommand("show", "Everything recorded about one certificate");
+  show_cmd->add_option("serial", show->serial, "Serial (hex, as 'ledger list' shows)")->required();
+  show->ledger.add_to(*show_cmd);
+  add_output_format_flag(*show_cmd, show->format);
+  show_cmd->callback([show] { run_show(*show); });
+
+  auto reconcile = std::make_shared<ReconcileArgs>();
+  auto* reconcile_cmd = group->add_subcommand(
+      "reconcile", "Settle incomplete records against their files (released or abandoned)");
+  reconcile->ledger.add_to(*reconcile_cmd);
+  reconcile_cmd->callback([reconcile] { run_reconcile(*reconcile); });
+}
 
 }  // namespace kpki::cli

@@ -1,8 +1,60 @@
-// revoke SERIAL (issue 13). Registration stub: replaced by the verb's implementation.
+// kpki revoke SERIAL --reason R: marks a recorded certificate revoked in the ledger; `kpki crl`
+// then lists it.
+#include <iostream>
+
+#include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
+#include "cli/ledger_output.h"
+#include "core/display_text.h"
+#include "core/error.h"
+#include "core/time_format.h"
 
 namespace kpki::cli {
 
-void add_revoke_command(CLI::App& /*app*/) {}
+namespace {
+
+struct RevokeArgs {
+  std::string serial, reason = "unspecified", ca;
+  LedgerFlag ledger;
+};
+
+void run_revoke(const RevokeArgs& args) {
+  std::string serial = normalize_serial(args.serial);
+  ledger::RevocationReason reason = ledger::parse_reason(args.reason);
+  auto store = ledger::open_ledger(args.ledger.resolve());
+  std::vector<ledger::IssuanceRecord> found;
+  for (auto& r : store->find_serial(serial))
+    if (args.ca.empty() || ledger::issued_by(r, args.ca)) found.push_back(std::move(r));
+  if (found.empty())
+    throw Error(ErrorCode::NotFound,
+                "ledger '" + store->location() + "': no certificate with serial " + serial +
+                    (args.ca.empty() ? "" : " issued by '" + printable(args.ca) + "'"));
+  if (found.size() > 1)
+    throw Error(ErrorCode::InvalidInput, "serial " + serial + " was issued by " +
+                                             std::to_string(found.size()) +
+                                             " CAs in the ledger; choose one with --ca");
+  TimePoint now = now_seconds();
+  store->revoke(found[0].key(), reason, now);
+  std::cerr << "revoked " << serial << " (" << printable(found[0].subject) << ", issuer "
+            << printable(found[0].issuer) << "): " << ledger::reason_name(reason) << " at "
+            << format_utc(now, kIsoUtc) << "\n";
+}
+
+}  // namespace
+
+void add_revoke_command(CLI::App& app) {
+  auto args = std::make_shared<RevokeArgs>();
+  auto* cmd = app.add_subcommand("revoke", "Revoke a certificate recorded in the ledger");
+  cmd->footer(example("kpki revoke 5F3A... --reason keyCompromise --ledger out/ledger.db") +
+              "\nReasons (RFC 5280): unspecified, keyCompromise, cACompromise, "
+              "affiliationChanged, superseded,\ncessationOfOperation, certificateHold, "
+              "removeFromCRL, privilegeWithdrawn, aACompromise.");
+  cmd->add_option("serial", args->serial, "Serial (hex, as 'ledger list' shows)")->required();
+  cmd->add_option("--reason", args->reason, "RFC 5280 reason")->capture_default_str();
+  cmd->add_option("--ca", args->ca, "Issuer (CN, subject or key id) when serials collide");
+  args->ledger.add_to(*cmd);
+  cmd->callback([args] { run_revoke(*args); });
+}
 
 }  // namespace kpki::cli

@@ -5,6 +5,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "core/csr.h"
 #include "core/display_text.h"
 #include "core/duration.h"
@@ -26,6 +27,7 @@ struct SignArgs {
   std::string policy_file;
   std::vector<std::string> allow_groups, deny_ips;
   bool allow_wildcard = false;
+  LedgerFlag ledger;
 };
 
 policy::NamePolicy build_policy(const SignArgs& args) {
@@ -99,8 +101,10 @@ void run_sign(const SignArgs& args) {
   request.subject_public_key = csr.public_key_der;
   apply_profile(profile, subject_key, request);
   request.validity = validity;
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
+  finish_journal(*journal);
   std::cerr << "wrote " << args.out << " (" << profile_name(profile) << ", "
             << printable(subject_to_string(request.subject));
   if (!request.sans.empty()) std::cerr << ", " << printable(sans_to_string(request.sans));
@@ -131,6 +135,7 @@ void add_sign_command(CLI::App& app) {
   cmd->add_option("--deny-ip", args->deny_ips,
                   "Refuse IP SANs in this CIDR, e.g. your service subnet (repeatable)");
   args->ca_key_flags.add_to(*cmd, "ca-key-");
+  args->ledger.add_to(*cmd);
   cmd->callback([args] { run_sign(*args); });
 }
 

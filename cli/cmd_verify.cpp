@@ -1,4 +1,5 @@
-// kpki verify: exit 0 only when chain, validity, purpose and host all hold.
+// kpki verify: exit 0 only when chain, validity, purpose and host all hold (and, with --crl, the
+// certificate is not revoked).
 #include <iostream>
 
 #include "cli/cli_support.h"
@@ -12,6 +13,7 @@ namespace kpki::cli {
 void add_verify_command(CLI::App& app) {
   struct Args {
     std::string ca, cert, purpose, host;
+    std::vector<std::string> crls;
   };
   auto args = std::make_shared<Args>();
   auto* cmd =
@@ -23,13 +25,18 @@ void add_verify_command(CLI::App& app) {
   cmd->add_option("--purpose", args->purpose, "server or client")
       ->check(CLI::IsMember({"server", "client"}));
   cmd->add_option("--host", args->host, "DNS name or IP the certificate must cover");
+  cmd->add_option("--crl", args->crls,
+                  "CRL of the certificate's CA (PEM or DER; repeatable): signature, time window "
+                  "and revocation are checked");
   cmd->callback([args] {
     auto cas = Certificate::load_bundle(args->ca);
     auto cert = Certificate::load(args->cert);
     VerifyOptions options;
     options.purpose = parse_purpose(args->purpose);
     options.host = args->host;
-    VerifyResult result = verify_certificate(cas, cert, options);
+    std::vector<Crl> crls;
+    for (const auto& path : args->crls) crls.push_back(Crl::load(path));
+    VerifyResult result = verify_certificate(cas, cert, options, crls);
     if (!result.ok) {
       std::cerr << "kpki: " << args->cert << ": verification failed: " << result.reason << "\n";
       std::exit(1);

@@ -11,21 +11,12 @@
 #include "core/file_io.h"
 #include "core/pem.h"
 #include "core/public_key.h"
+#include "core/serial.h"
 #include "core/strict_der.h"
+#include "core/time_format.h"
 #include "core/x509_names.h"
 
 namespace kpki {
-
-namespace {
-
-// 64-bit seconds hold every X.509 time (to 9999), unlike a nanosecond system_clock (to 2262).
-TimePoint to_time_point(const ASN1_TIME* t) {
-  struct tm tm {};
-  if (!ASN1_TIME_to_tm(t, &tm)) return {};
-  return TimePoint(std::chrono::seconds(timegm(&tm)));
-}
-
-}  // namespace
 
 Certificate::Certificate(X509Ptr x509, Bytes der)
     : der_(std::move(der)), parsed_(std::make_unique<Parsed>()) {
@@ -128,11 +119,7 @@ TimePoint Certificate::not_before() const { return to_time_point(X509_get0_notBe
 TimePoint Certificate::not_after() const { return to_time_point(X509_get0_notAfter(x509())); }
 
 std::string Certificate::serial_hex() const {
-  BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509()), nullptr));
-  if (!bn) return {};
-  char* hex = BN_bn2hex(bn.get());
-  OsslBytesPtr owned(reinterpret_cast<unsigned char*>(hex));
-  return hex ? std::string(hex) : std::string();
+  return serial_to_hex(X509_get0_serialNumber(x509()));
 }
 
 bool Certificate::is_ca() const { return X509_check_ca(x509()) == 1; }

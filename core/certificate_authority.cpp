@@ -8,7 +8,9 @@
 #include "core/certificate_builder.h"
 #include "core/certificate_signing.h"
 #include "core/error.h"
+#include "core/ledger/journal_hooks.h"
 #include "core/public_key.h"
+#include "core/serial.h"
 
 namespace kpki {
 
@@ -70,8 +72,11 @@ Certificate CertificateAuthority::issue(const CertificateRequest& request) const
   if (capped.validity.not_after > certificate_.not_after())
     capped.validity.not_after = certificate_.not_after();
   IssuerIdentity issuer{X509_get_subject_name(certificate_.x509()), key_identifier_};
+  if (!capped.serial) capped.serial = random_serial();  // known to the ledger without a parse
   X509Ptr unsigned_cert = build_unsigned_certificate(capped, issuer);
-  return signing_->sign(unsigned_cert.get());
+  Certificate cert = signing_->sign(unsigned_cert.get());
+  ledger::journal_issued({cert, capped, &certificate_, signer_->public_key_der(), key_identifier_});
+  return cert;
 }
 
 Certificate CertificateAuthority::self_sign(CertificateRequest request, const Signer& signer) {
@@ -80,9 +85,12 @@ Certificate CertificateAuthority::self_sign(CertificateRequest request, const Si
     throw Error(ErrorCode::InvalidInput,
                 "a self-signed certificate must certify the signer's own key");
   }
+  if (!request.serial) request.serial = random_serial();
   X509Ptr unsigned_cert = build_unsigned_certificate(request, IssuerIdentity{});
   EvpPkeyPtr key = public_key_from_der(signer.public_key_der());
-  return sign_certificate(unsigned_cert.get(), signer, key.get());
+  Certificate cert = sign_certificate(unsigned_cert.get(), signer, key.get());
+  ledger::journal_issued({cert, request, nullptr, signer.public_key_der(), {}});
+  return cert;
 }
 
 }  // namespace kpki

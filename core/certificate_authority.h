@@ -28,6 +28,9 @@ class CertificateAuthority {
 
   const Certificate& certificate() const { return certificate_; }
   const Signer& signer() const { return *signer_; }
+  // The CA's public key (parsed once) and key identifier (its SKI), for what else it signs (CRLs).
+  EVP_PKEY* public_key() const { return public_key_.get(); }
+  const Bytes& key_identifier() const { return key_identifier_; }
 
  private:
   Certificate certificate_;

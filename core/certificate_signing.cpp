@@ -1,82 +1,17 @@
 #include "core/certificate_signing.h"
 
-#include <openssl/objects.h>
-
 #include "core/error.h"
 
 namespace kpki {
 
-namespace {
-
-X509AlgorPtr decode_algorithm(const Bytes& der) {
-  const unsigned char* p = der.data();
-  X509AlgorPtr algor(d2i_X509_ALGOR(nullptr, &p, static_cast<long>(der.size())));
-  if (!algor)
-    throw_openssl_error(ErrorCode::CryptoError, "signer reported a malformed AlgorithmIdentifier");
-  return algor;
-}
-
-// The digest of a signature AlgorithmIdentifier, fetched (nullptr for pure EdDSA).
-EVP_MD* fetch_digest_of(const X509_ALGOR* algorithm) {
-  const ASN1_OBJECT* oid = nullptr;
-  X509_ALGOR_get0(&oid, nullptr, nullptr, algorithm);
-  int digest_nid = NID_undef, key_nid = NID_undef;
-  if (!OBJ_find_sigid_algs(OBJ_obj2nid(oid), &digest_nid, &key_nid)) {
-    throw Error(ErrorCode::CryptoError, "signer reported an unknown signature algorithm");
-  }
-  if (digest_nid == NID_undef) return nullptr;
-  EVP_MD* md = EVP_MD_fetch(nullptr, OBJ_nid2sn(digest_nid), nullptr);
-  if (!md) throw_openssl_error(ErrorCode::CryptoError, "cannot fetch the signature digest");
-  return md;
-}
-
-void append_der_header(Bytes& out, uint8_t tag, size_t length) {
-  out.push_back(tag);
-  if (length < 0x80) {
-    out.push_back(static_cast<uint8_t>(length));
-    return;
-  }
-  uint8_t octets = 0;
-  for (size_t l = length; l; l >>= 8) ++octets;
-  out.push_back(static_cast<uint8_t>(0x80 | octets));
-  for (int i = octets - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(length >> (8 * i)));
-}
-
-// Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING },
-// from exactly the TBS bytes that were signed and verified.
-Bytes assemble_certificate(ByteView tbs, ByteView algorithm, ByteView signature) {
-  Bytes bit_string;
-  append_der_header(bit_string, V_ASN1_BIT_STRING, signature.size() + 1);
-  bit_string.push_back(0);  // no unused bits
-  bit_string.insert(bit_string.end(), signature.begin(), signature.end());
-  Bytes der;
-  der.reserve(tbs.size() + algorithm.size() + bit_string.size() + 8);
-  append_der_header(der, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED,
-                    tbs.size() + algorithm.size() + bit_string.size());
-  der.insert(der.end(), tbs.begin(), tbs.end());
-  der.insert(der.end(), algorithm.begin(), algorithm.end());
-  der.insert(der.end(), bit_string.begin(), bit_string.end());
-  return der;
-}
-
-}  // namespace
-
 SigningContext::SigningContext(const Signer& signer, EVP_PKEY* verify_key)
-    : signer_(signer), algorithm_(decode_algorithm(signer.signature_algorithm())) {
-  digest_.reset(fetch_digest_of(algorithm_.get()));
-  verify_prepared_.reset(EVP_MD_CTX_new());
-  if (!verify_prepared_ || EVP_DigestVerifyInit(verify_prepared_.get(), nullptr, digest_.get(),
-                                                nullptr, verify_key) != 1) {
-    throw_openssl_error(ErrorCode::CryptoError, "cannot start verifying with the issuer's key");
-  }
-}
+    : tbs_signer_(signer, verify_key) {}
 
 Certificate SigningContext::sign(X509* x) const {
-  const Bytes& algorithm_der = signer_.signature_algorithm();
   // OpenSSL hands this out const; it is the certificate's own field and is meant to be set by
   // whoever signs it (X509_sign does the same internally).
   auto* inner = const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(x));
-  if (!X509_ALGOR_copy(inner, algorithm_.get())) {
+  if (!X509_ALGOR_copy(inner, tbs_signer_.algorithm())) {
     throw_openssl_error(ErrorCode::CryptoError, "cannot set signature algorithm");
   }
 
@@ -85,22 +20,10 @@ Certificate SigningContext::sign(X509* x) const {
   if (tbs_len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode TBSCertificate");
   OsslBytesPtr tbs_owner(tbs_data);
   ByteView tbs(tbs_data, static_cast<size_t>(tbs_len));
-  Bytes value = signer_.sign(tbs);
-
   // Verified over the very bytes that go into the certificate, which is then assembled around
   // them rather than re-encoded by OpenSSL (X509_verify and i2d_X509 would each encode the
   // certificate again) or parsed back (a public key decode in OpenSSL 3.0, see core/spki.h).
-  // A copy of the prepared context (only read, so threads never contend) verifies once.
-  EvpMdCtxPtr verify(EVP_MD_CTX_new());
-  bool verified =
-      verify && EVP_MD_CTX_copy_ex(verify.get(), verify_prepared_.get()) == 1 &&
-      EVP_DigestVerify(verify.get(), value.data(), value.size(), tbs.data(), tbs.size()) == 1;
-  if (!verified) {
-    throw_openssl_error(ErrorCode::CryptoError,
-                        "the signer's signature does not verify with the issuer's public key; "
-                        "certificate discarded");
-  }
-  return Certificate::adopt_issued(assemble_certificate(tbs, algorithm_der, value));
+  return Certificate::adopt_issued(tbs_signer_.sign(tbs, "certificate"));
 }
 
 Certificate sign_certificate(X509* x, const Signer& signer, EVP_PKEY* verify_key) {

@@ -5,16 +5,14 @@
 // them. A certificate whose signature does not verify is never returned.
 #include "core/certificate.h"
 #include "core/ossl_ptr.h"
+#include "core/signed_der.h"
 #include "core/signer.h"
 
 namespace kpki {
 
-// What signing does not change from one certificate to the next, prepared once: the signer's
-// AlgorithmIdentifier decoded, its digest fetched, and a verification context initialised with
-// the issuer's key that each certificate copies. A fresh EVP_DigestVerifyInit per certificate
-// fetches the algorithms again, and in OpenSSL 3.0 those fetches are lock traffic
-// (pthread_rwlock_*) that showed in every profile of a large tree. Safe to use from several
-// threads at once; `signer` and `verify_key` must outlive it.
+// A signing context prepared once per issuer (core/signed_der.h: algorithm decoded, digest fetched,
+// verification context initialised) that signs certificate after certificate. Safe to use from
+// several threads at once; `signer` and `verify_key` must outlive it.
 class SigningContext {
  public:
   SigningContext(const Signer& signer, EVP_PKEY* verify_key);
@@ -22,10 +20,7 @@ class SigningContext {
   Certificate sign(X509* unsigned_certificate) const;
 
  private:
-  const Signer& signer_;
-  X509AlgorPtr algorithm_;
-  OsslPtr<EVP_MD, EVP_MD_free> digest_;  // null for pure EdDSA
-  EvpMdCtxPtr verify_prepared_;
+  TbsSigner tbs_signer_;
 };
 
 // One certificate: SigningContext(signer, verify_key).sign(x).

@@ -5,8 +5,45 @@
 
 #include "core/error.h"
 #include "core/subject_alt_names.h"
+#include "core/time_format.h"
 
 namespace kpki {
+
+namespace {
+
+bool is_crl_error(int err) {
+  switch (err) {
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// "certificate revoked: serial 3F0A..., reason keyCompromise, on 2026-12-01T23:00:00Z".
+std::string revoked_reason(const std::vector<Crl>& crls, const Certificate& certificate) {
+  std::string serial = certificate.serial_hex();
+  for (const auto& crl : crls) {
+    if (auto entry = crl.find(serial)) {
+      return "certificate revoked: serial " + serial + ", reason " +
+             std::string(ledger::reason_name(entry->reason)) + ", on " +
+             format_utc(entry->time, kIsoUtc);
+    }
+  }
+  return "certificate revoked: serial " + serial;
+}
+
+}  // namespace
 
 Purpose parse_purpose(std::string_view text) {
   if (text == "server") return Purpose::Server;
@@ -17,7 +54,8 @@ Purpose parse_purpose(std::string_view text) {
 }
 
 VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
-                                const Certificate& certificate, const VerifyOptions& options) {
+                                const Certificate& certificate, const VerifyOptions& options,
+                                const std::vector<Crl>& crls) {
   X509StorePtr store(X509_STORE_new());
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!store || !ctx) throw_openssl_error(ErrorCode::CryptoError, "out of memory");
@@ -28,6 +66,9 @@ VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
   }
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
+  // OpenSSL checks each CRL's signature against its CA, its time window and the leaf's serial.
+  for (const auto& crl : crls) X509_STORE_add_crl(store.get(), crl.x509_crl());
+  if (!crls.empty()) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
   if (options.at)
     X509_VERIFY_PARAM_set_time(param,
                                static_cast<std::time_t>(options.at->time_since_epoch().count()));
@@ -50,7 +91,9 @@ VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
   ERR_clear_error();
   if (rc == 1) return {true, {}};
   int err = X509_STORE_CTX_get_error(ctx.get());
+  if (err == X509_V_ERR_CERT_REVOKED) return {false, revoked_reason(crls, certificate)};
   std::string reason = X509_verify_cert_error_string(err);
+  if (is_crl_error(err)) reason = "CRL: " + reason;
   if (err == X509_V_ERR_HOSTNAME_MISMATCH || err == X509_V_ERR_IP_ADDRESS_MISMATCH) {
     reason += " (host " + options.host + ")";
   }

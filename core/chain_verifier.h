@@ -1,11 +1,12 @@
 #pragma once
 // Verifies a certificate against trusted CA certificates the way a TLS peer would: chain,
-// validity at a given time, purpose (EKU) and host name or IP.
+// validity at a given time, purpose (EKU) and host name or IP, and revocation when CRLs are given.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/certificate.h"
+#include "core/crl/crl.h"
 
 namespace kpki {
 
@@ -24,7 +25,11 @@ struct VerifyResult {
 
 Purpose parse_purpose(std::string_view text);
 
+// With `crls`, the leaf's issuer must have a CRL there whose signature verifies with that CA and
+// whose thisUpdate/nextUpdate window holds `options.at`; a certificate it lists is refused
+// ("certificate revoked: serial S, reason R, on T").
 VerifyResult verify_certificate(const std::vector<Certificate>& trusted_cas,
-                                const Certificate& certificate, const VerifyOptions& options);
+                                const Certificate& certificate, const VerifyOptions& options,
+                                const std::vector<Crl>& crls = {});
 
 }  // namespace kpki

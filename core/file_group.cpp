@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/ledger/journal_hooks.h"
 
 namespace kpki {
 
@@ -45,6 +46,10 @@ void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* cre
     if (f.overwrite == Overwrite::No && exists) throw file_already_exists(f.path);
     if (created && !exists) created->add(f.path);
   }
+  // The ledger records the certificates these files hold before any is written.
+  std::vector<ledger::FileToInstall> installs;
+  for (const auto& f : files) installs.push_back({f.path, f.data});
+  ledger::journal_before_install(installs);
   std::vector<std::string> directories;
   for (const auto& f : files) directories.push_back(parent_of(f.path));
   std::sort(directories.begin(), directories.end());

@@ -37,7 +37,9 @@ void apply_profile(Profile profile, KeyType subject_key_type, CertificateRequest
   request.extended_key_usage.clear();
   switch (profile) {
     case Profile::Ca:
-      request.key_usage = kDigitalSignature | encipherment | kKeyCertSign;
+      // cRLSign: RFC 5280 verifiers (openssl verify -crl_check, Go) refuse CRLs from a CA without
+      // it, and kpki signs CRLs with its CAs.
+      request.key_usage = kDigitalSignature | encipherment | kKeyCertSign | kCrlSign;
       break;
     case Profile::Server:
       request.key_usage = kDigitalSignature | encipherment;

@@ -15,4 +15,10 @@ std::string format_utc(TimePoint t, const char* format) {
   return format_utc(tm, format);
 }
 
+TimePoint to_time_point(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (!ASN1_TIME_to_tm(t, &tm)) return {};
+  return TimePoint(std::chrono::seconds(timegm(&tm)));
+}
+
 }  // namespace kpki

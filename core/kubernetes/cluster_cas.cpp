@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/key_uri_display.h"
 #include "core/kubernetes/leaf_files.h"
+#include "core/ledger/journal_hooks.h"
 #include "core/profiles.h"
 
 namespace kpki::kube {
@@ -130,6 +131,7 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
     } else {
       signer = manager.open(uri, key_options);
     }
+    ledger::journal_signing_key(signer->public_key_der(), uri);
     report.ca_keys.push_back(key);
     const PlannedFile& entry = planned_cert(plan, spec);
     std::optional<Certificate> cert;

@@ -13,6 +13,7 @@
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/plan_output.h"
+#include "core/ledger/journal_hooks.h"
 
 namespace kpki::kube {
 
@@ -137,6 +138,7 @@ class Renewer {
     }
     std::shared_ptr<const Signer> signer =
         registry_.manager_for(uri).open(uri, options_.ca_key_options);
+    ledger::journal_signing_key(signer->public_key_der(), uri);
     slot = std::make_unique<CertificateAuthority>(Certificate::load(cert_path), signer,
                                                   "CA certificate '" + cert_path + "'");
     return *slot;

@@ -108,6 +108,7 @@ TEST_P(BuilderTest, CaHasSkiCriticalConstraintsAndKeyCertSign) {
   EXPECT_NE(X509_get0_subject_key_id(ca.x509()), nullptr);
   uint32_t ku = X509_get_key_usage(ca.x509());
   EXPECT_TRUE(ku & KU_KEY_CERT_SIGN);
+  EXPECT_TRUE(ku & KU_CRL_SIGN);
   EXPECT_TRUE(ku & KU_DIGITAL_SIGNATURE);
   EXPECT_EQ(bool(ku & KU_KEY_ENCIPHERMENT), key_type(GetParam()) == KeyType::Rsa);
   EXPECT_TRUE(ca.extended_key_usage().empty());

@@ -1,0 +1,151 @@
+#include "cli/ledger_output.h"
+
+#include <cctype>
+#include <sstream>
+
+#include "core/display_text.h"
+#include "core/error.h"
+#include "core/pem.h"
+#include "core/time_format.h"
+
+namespace kpki::cli {
+
+namespace {
+
+std::string iso(TimePoint t) { return format_utc(t, kIsoUtc); }
+
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+std::string revocation_text(const ledger::IssuanceRecord& r) {
+  if (!r.revocation) return "-";
+  return "revoked " + iso(r.revocation->time) + " " +
+         std::string(ledger::reason_name(r.revocation->reason));
+}
+
+std::string csv_field(const std::string& value) {
+  std::string v = printable(value);
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+nlohmann::json record_json(const ledger::IssuanceRecord& r, bool with_pem) {
+  nlohmann::json j = {
+      {"serial", r.serial},
+      {"subject", r.subject},
+      {"sans", r.sans},
+      {"issuer", r.issuer},
+      {"issuerKeyId", r.issuer_key_id},
+      {"notBefore", iso(r.not_before)},
+      {"notAfter", iso(r.not_after)},
+      {"profile", r.profile},
+      {"sha256", r.sha256},
+      {"caKeyUri", r.ca_key_uri},
+      {"backend", r.backend},
+      {"issuedAt", iso(r.issued_at)},
+      {"host", r.host},
+      {"user", r.user},
+      {"command", r.command},
+      {"pid", r.pid},
+      {"destinations", r.destinations},
+      {"state", ledger::state_name(r.state)},
+      {"revocation", nullptr},
+  };
+  if (r.revocation)
+    j["revocation"] = {{"time", iso(r.revocation->time)},
+                       {"reason", ledger::reason_name(r.revocation->reason)}};
+  if (with_pem) j["pem"] = encode_pem("CERTIFICATE", r.der);
+  // Names are attacker-controlled and may hold bytes that are not UTF-8: escaped, not thrown.
+  return nlohmann::json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string render_records_text(const std::vector<ledger::IssuanceRecord>& records) {
+  std::ostringstream out;
+  for (const auto& r : records) {
+    out << r.serial << "  " << ledger::state_name(r.state) << "  " << revocation_text(r)
+        << "  notAfter " << iso(r.not_after) << "  " << r.profile << "  " << printable(r.subject)
+        << "  (issuer " << printable(r.issuer) << ")\n";
+  }
+  out << records.size() << " certificate(s)\n";
+  return out.str();
+}
+
+std::string render_record_detail(const ledger::IssuanceRecord& r) {
+  std::ostringstream out;
+  out << "serial:       " << r.serial << "\n"
+      << "subject:      " << printable(r.subject) << "\n"
+      << "SANs:         " << printable(joined(r.sans, ", ")) << "\n"
+      << "issuer:       " << printable(r.issuer) << " (key id " << r.issuer_key_id << ")\n"
+      << "validity:     " << iso(r.not_before) << " to " << iso(r.not_after) << "\n"
+      << "profile:      " << r.profile << "\n"
+      << "sha256:       " << r.sha256 << "\n"
+      << "CA key:       " << printable(r.ca_key_uri) << " (" << r.backend << ")\n"
+      << "issued:       " << iso(r.issued_at) << " by " << printable(r.user) << "@"
+      << printable(r.host) << " (pid " << r.pid << ")\n"
+      << "command:      " << printable(r.command) << "\n"
+      << "destinations: " << printable(joined(r.destinations, ", ")) << "\n"
+      << "state:        " << ledger::state_name(r.state) << "\n"
+      << "revocation:   " << revocation_text(r) << "\n"
+      << encode_pem("CERTIFICATE", r.der);
+  return out.str();
+}
+
+std::string render_records_csv(const std::vector<ledger::IssuanceRecord>& records) {
+  std::ostringstream out;
+  out << "serial,state,subject,sans,issuer,issuer_key_id,not_before,not_after,profile,sha256,"
+         "ca_key_uri,backend,issued_at,host,user,command,destinations,revoked_at,"
+         "revocation_reason\n";
+  for (const auto& r : records) {
+    std::vector<std::string> fields = {
+        r.serial,
+        std::string(ledger::state_name(r.state)),
+        r.subject,
+        joined(r.sans, ", "),
+        r.issuer,
+        r.issuer_key_id,
+        iso(r.not_before),
+        iso(r.not_after),
+        r.profile,
+        r.sha256,
+        r.ca_key_uri,
+        r.backend,
+        iso(r.issued_at),
+        r.host,
+        r.user,
+        r.command,
+        joined(r.destinations, ", "),
+        r.revocation ? iso(r.revocation->time) : "",
+        r.revocation ? std::string(ledger::reason_name(r.revocation->reason)) : ""};
+    std::string line;
+    for (const auto& f : fields) line += (line.empty() ? "" : ",") + csv_field(f);
+    out << line << "\n";
+  }
+  return out.str();
+}
+
+std::string normalize_serial(const std::string& text) {
+  std::string hex;
+  std::string_view t = text;
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) t.remove_prefix(2);
+  for (char c : t) {
+    if (c == ':') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      throw Error(ErrorCode::InvalidInput, "serial '" + printable(text) +
+                                               "': expected hexadecimal (as 'ledger list' shows)");
+    hex += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (hex.empty()) throw Error(ErrorCode::InvalidInput, "serial: empty");
+  size_t first = hex.find_first_not_of('0');
+  if (first == std::string::npos) return "0";
+  hex = hex.substr(first);
+  return hex.size() % 2 ? "0" + hex : hex;
+}
+
+}  // namespace kpki::cli
