@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "cli/bench/bench_runner.h"
+#include "cli/bench/cluster_bench.h"
+#include "cli/bench/cluster_report.h"
 #include "cli/bench/plot.h"
 #include "cli/bench/report.h"
 #include "cli/cli_support.h"
@@ -54,9 +56,48 @@ struct BenchFlags {
   std::string pkcs11_module;
   std::string output = "text";
   std::string plot;
+  std::string cluster;  // "10,100,1000": the whole-tree benchmark instead
+  int rounds = 3;
+  bool no_cfssl = false;
 };
 
+void run_cluster(const BenchFlags& flags) {
+  bench::ClusterBenchOptions options;
+  options.workers.clear();
+  for (const auto& item : split_list(flags.cluster)) {
+    int n = 0;
+    try {
+      size_t used = 0;
+      n = std::stoi(item, &used);
+      if (used != item.size()) n = -1;
+    } catch (const std::exception&) {
+      n = -1;
+    }
+    if (n < 0 || n > 100000)
+      throw Error(ErrorCode::InvalidInput,
+                  "--cluster '" + item + "' is not a number of workers (0 to 100000)");
+    options.workers.push_back(n);
+  }
+  std::vector<std::string> algorithms = split_list(flags.algorithms);
+  if (algorithms.size() > 1)
+    throw Error(ErrorCode::InvalidInput, "--cluster takes one algorithm in --algorithms");
+  if (!algorithms.empty()) options.algorithm = parse_algorithm(algorithms.front());
+  options.rounds = flags.rounds;
+  options.cfssl = !flags.no_cfssl;
+  bench::ClusterReport report = bench::run_cluster_bench(options);
+  if (flags.output == "json") {
+    std::cout << bench::cluster_report_json(report).dump(2) << "\n";
+  } else {
+    std::cout << bench::render_cluster_table(report);
+  }
+  if (!flags.plot.empty()) {
+    bench::plot_cluster_report(report, flags.plot);
+    std::cerr << "wrote " << flags.plot << "\n";
+  }
+}
+
 void run(const BenchFlags& flags) {
+  if (!flags.cluster.empty()) return run_cluster(flags);
   bench::BenchOptions options;
   options.duration = parse_bench_duration(flags.duration);
   options.threads = flags.threads;
@@ -89,9 +130,9 @@ void add_bench_command(CLI::App& app) {
       "bench",
       "Compare the crypto backends on this machine: key generation, sign rate on 1 and N "
       "threads, full issuance rate and latency, against each library's own sign loop");
-  cmd->footer(
-      example("kpki bench --algorithms ecdsa-p256,ed25519 --backends openssl,botan "
-              "--duration 2s --plot bench.svg"));
+  cmd->footer(example("kpki bench --algorithms ecdsa-p256,ed25519 --backends openssl,botan "
+                      "--duration 2s --plot bench.svg") +
+              "  kpki bench --cluster 10,100,1000 --plot cluster.svg\n");
   cmd->add_option("--duration", flags->duration, "Time per measurement (2s, 1.5, 500ms)")
       ->capture_default_str();
   cmd->add_option("--threads", flags->threads,
@@ -107,7 +148,15 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--pkcs11-module", flags->pkcs11_module, "PKCS#11 module for --pkcs11-uri");
   add_output_format_flag(*cmd, flags->output, /*with_csv=*/true);
   cmd->add_option("--plot", flags->plot,
-                  "Also draw a bar chart with gnuplot (FILE.svg or FILE.png)");
+                  "Also draw a bar chart with gnuplot (FILE.svg or FILE.png); with --cluster, "
+                  "the cost per certificate against N");
+  cmd->add_option("--cluster", flags->cluster,
+                  "Whole-tree benchmark instead: `kpki init` of 1 control-plane node + N workers "
+                  "for each N (e.g. 10,100,1000), against the crypto cost and cfssl");
+  cmd->add_option("--rounds", flags->rounds, "With --cluster: init runs per size")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cmd->add_flag("--no-cfssl", flags->no_cfssl, "With --cluster: do not measure cfssl");
   cmd->callback([flags] { run(*flags); });
 }
 

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/ossl_ptr.h"
+#include "core/spki.h"
 
 namespace kpki {
 
@@ -116,6 +118,18 @@ const Bytes& signature_algorithm_der(Algorithm alg) {
 }
 
 Algorithm algorithm_of_public_key(ByteView spki_der) {
+  // EC and Ed25519 are told by their OIDs: every Signer asks this of its key, and a full decode
+  // (OpenSSL 3.0's provider decoders) costs more than a P-256 key generation. RSA needs the
+  // modulus for its size, so it is decoded.
+  SpkiAlgorithm spki = spki_algorithm(spki_der);
+  if (spki.key_nid == NID_ED25519) return Algorithm::Ed25519;
+  if (spki.key_nid == NID_X9_62_id_ecPublicKey) {
+    if (spki.curve_nid == NID_X9_62_prime256v1) return Algorithm::EcdsaP256;
+    if (spki.curve_nid == NID_secp384r1) return Algorithm::EcdsaP384;
+    const char* name = spki.curve_nid == NID_undef ? nullptr : OBJ_nid2sn(spki.curve_nid);
+    throw Error(ErrorCode::Unsupported, "EC curve '" + std::string(name ? name : "unnamed") +
+                                            "' is not supported (use P-256 or P-384)");
+  }
   const unsigned char* p = spki_der.data();
   EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki_der.size())));
   if (!key) throw_openssl_error(ErrorCode::InvalidInput, "public key does not parse");

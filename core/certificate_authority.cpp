@@ -63,6 +63,7 @@ CertificateAuthority::CertificateAuthority(Certificate ca_certificate,
                 ca_origin + " does not match the CA key (different public keys)");
   }
   key_identifier_ = subject_key_identifier_of(certificate_);
+  signing_ = std::make_unique<SigningContext>(*signer_, public_key_.get());
 }
 
 Certificate CertificateAuthority::issue(const CertificateRequest& request) const {
@@ -73,7 +74,7 @@ Certificate CertificateAuthority::issue(const CertificateRequest& request) const
   IssuerIdentity issuer{X509_get_subject_name(certificate_.x509()), key_identifier_};
   if (!capped.serial) capped.serial = random_serial();  // known to the ledger without a parse
   X509Ptr unsigned_cert = build_unsigned_certificate(capped, issuer);
-  Certificate cert = sign_certificate(unsigned_cert.get(), *signer_, public_key_.get());
+  Certificate cert = signing_->sign(unsigned_cert.get());
   ledger::journal_issued({cert, capped, &certificate_, signer_->public_key_der(), key_identifier_});
   return cert;
 }

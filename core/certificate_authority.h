@@ -6,6 +6,7 @@
 
 #include "core/certificate.h"
 #include "core/certificate_request.h"
+#include "core/certificate_signing.h"
 #include "core/signer.h"
 
 namespace kpki {
@@ -31,8 +32,9 @@ class CertificateAuthority {
  private:
   Certificate certificate_;
   std::shared_ptr<const Signer> signer_;
-  EvpPkeyPtr public_key_;  // parsed once, for re-verification
-  Bytes key_identifier_;   // the CA's SKI, for every leaf's AKI
+  EvpPkeyPtr public_key_;                    // parsed once, for re-verification
+  Bytes key_identifier_;                     // the CA's SKI, for every leaf's AKI
+  std::unique_ptr<SigningContext> signing_;  // prepared once for every certificate it issues
 };
 
 }  // namespace kpki

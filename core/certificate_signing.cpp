@@ -16,15 +16,18 @@ X509AlgorPtr decode_algorithm(const Bytes& der) {
   return algor;
 }
 
-// The digest of a signature AlgorithmIdentifier (nullptr for pure EdDSA).
-const EVP_MD* digest_of(const X509_ALGOR* algorithm) {
+// The digest of a signature AlgorithmIdentifier, fetched (nullptr for pure EdDSA).
+EVP_MD* fetch_digest_of(const X509_ALGOR* algorithm) {
   const ASN1_OBJECT* oid = nullptr;
   X509_ALGOR_get0(&oid, nullptr, nullptr, algorithm);
   int digest_nid = NID_undef, key_nid = NID_undef;
   if (!OBJ_find_sigid_algs(OBJ_obj2nid(oid), &digest_nid, &key_nid)) {
     throw Error(ErrorCode::CryptoError, "signer reported an unknown signature algorithm");
   }
-  return digest_nid == NID_undef ? nullptr : EVP_get_digestbynid(digest_nid);
+  if (digest_nid == NID_undef) return nullptr;
+  EVP_MD* md = EVP_MD_fetch(nullptr, OBJ_nid2sn(digest_nid), nullptr);
+  if (!md) throw_openssl_error(ErrorCode::CryptoError, "cannot fetch the signature digest");
+  return md;
 }
 
 void append_der_header(Bytes& out, uint8_t tag, size_t length) {
@@ -56,22 +59,24 @@ Bytes assemble_certificate(ByteView tbs, ByteView algorithm, ByteView signature)
   return der;
 }
 
-bool signature_verifies(EVP_PKEY* key, const EVP_MD* digest, ByteView tbs, ByteView signature) {
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, digest, nullptr, key) == 1 &&
-         EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), tbs.data(), tbs.size()) ==
-             1;
-}
-
 }  // namespace
 
-Certificate sign_certificate(X509* x, const Signer& signer, EVP_PKEY* verify_key) {
-  const Bytes& algorithm_der = signer.signature_algorithm();
-  X509AlgorPtr algorithm = decode_algorithm(algorithm_der);
+SigningContext::SigningContext(const Signer& signer, EVP_PKEY* verify_key)
+    : signer_(signer), algorithm_(decode_algorithm(signer.signature_algorithm())) {
+  digest_.reset(fetch_digest_of(algorithm_.get()));
+  verify_prepared_.reset(EVP_MD_CTX_new());
+  if (!verify_prepared_ || EVP_DigestVerifyInit(verify_prepared_.get(), nullptr, digest_.get(),
+                                                nullptr, verify_key) != 1) {
+    throw_openssl_error(ErrorCode::CryptoError, "cannot start verifying with the issuer's key");
+  }
+}
+
+Certificate SigningContext::sign(X509* x) const {
+  const Bytes& algorithm_der = signer_.signature_algorithm();
   // OpenSSL hands this out const; it is the certificate's own field and is meant to be set by
   // whoever signs it (X509_sign does the same internally).
   auto* inner = const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(x));
-  if (!X509_ALGOR_copy(inner, algorithm.get())) {
+  if (!X509_ALGOR_copy(inner, algorithm_.get())) {
     throw_openssl_error(ErrorCode::CryptoError, "cannot set signature algorithm");
   }
 
@@ -80,17 +85,26 @@ Certificate sign_certificate(X509* x, const Signer& signer, EVP_PKEY* verify_key
   if (tbs_len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode TBSCertificate");
   OsslBytesPtr tbs_owner(tbs_data);
   ByteView tbs(tbs_data, static_cast<size_t>(tbs_len));
-  Bytes value = signer.sign(tbs);
+  Bytes value = signer_.sign(tbs);
 
   // Verified over the very bytes that go into the certificate, which is then assembled around
   // them rather than re-encoded by OpenSSL (X509_verify and i2d_X509 would each encode the
   // certificate again) or parsed back (a public key decode in OpenSSL 3.0, see core/spki.h).
-  if (!signature_verifies(verify_key, digest_of(algorithm.get()), tbs, value)) {
+  // A copy of the prepared context (only read, so threads never contend) verifies once.
+  EvpMdCtxPtr verify(EVP_MD_CTX_new());
+  bool verified =
+      verify && EVP_MD_CTX_copy_ex(verify.get(), verify_prepared_.get()) == 1 &&
+      EVP_DigestVerify(verify.get(), value.data(), value.size(), tbs.data(), tbs.size()) == 1;
+  if (!verified) {
     throw_openssl_error(ErrorCode::CryptoError,
                         "the signer's signature does not verify with the issuer's public key; "
                         "certificate discarded");
   }
   return Certificate::adopt_issued(assemble_certificate(tbs, algorithm_der, value));
+}
+
+Certificate sign_certificate(X509* x, const Signer& signer, EVP_PKEY* verify_key) {
+  return SigningContext(signer, verify_key).sign(x);
 }
 
 }  // namespace kpki

@@ -5,11 +5,17 @@
 // one right after another, which shrinks the window in which a kill leaves a new key beside an
 // old certificate from "one whole file write and fsync" (milliseconds) to "between two renames"
 // (microseconds).
+//
+// The same shape makes many files cheap to write durably: the temporaries' write-back is started
+// for all of them before the first fsync, so one journal commit carries most of the group, and
+// each directory is fsync'd once per group rather than once per file.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
 #include "core/file_io.h"
+#include "core/secret.h"
 
 namespace kpki {
 
@@ -22,7 +28,28 @@ struct FileWrite {
 
 // Writes all `files` (in order) as described above. With Overwrite::No an existing target is an
 // AlreadyExists error before anything is written. On failure, temporary files are removed; files
-// already renamed stay (each is whole).
-void write_files_together(const std::vector<FileWrite>& files);
+// already renamed stay (each is whole). With `created`, every target that did not exist before is
+// recorded there (before it is written), so a failed command removes it.
+void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* created = nullptr);
+
+// A group of files collected (their contents owned, wiped when dropped: keys travel here) and
+// then written with write_files_together. Files added one after another are renamed one after
+// another, so a certificate added right after its key lands with it.
+class FileBatch {
+ public:
+  void add(std::string path, std::string_view data, mode_t mode, Overwrite overwrite);
+  size_t size() const { return files_.size(); }
+  // Writes the batch (parent directories made with mode 0700) and empties it.
+  void write(CreatedFiles* created = nullptr);
+
+ private:
+  struct Pending {
+    std::string path;
+    Secret data;
+    mode_t mode;
+    Overwrite overwrite;
+  };
+  std::vector<Pending> files_;
+};
 
 }  // namespace kpki

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -113,7 +114,7 @@ void write_file_atomic(const std::string& path, const std::string& data, mode_t 
   write_file_atomic(path, as_bytes(data), mode, overwrite);
 }
 
-std::string write_temp_file(const std::string& path, ByteView data, mode_t mode) {
+std::string write_temp_file(const std::string& path, ByteView data, mode_t mode, TempSync sync) {
   std::string temp = temp_name_for(path);
   // O_EXCL + fchmod: the mode holds whatever the umask, and nobody can pre-create the temp name.
   FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
@@ -134,7 +135,11 @@ std::string write_temp_file(const std::string& path, ByteView data, mode_t mode)
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd.get()) != 0) fail("cannot sync");
+  if (sync == TempSync::Now) {
+    if (::fsync(fd.get()) != 0) fail("cannot sync");
+  } else if (::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE) != 0 && errno != ENOSYS) {
+    fail("cannot sync");
+  }
   if (fd.close() != 0) fail("cannot close");
   return temp;
 }
@@ -159,6 +164,22 @@ void install_temp_file(const std::string& temp, const std::string& path, Overwri
 
 void sync_parent_directory(const std::string& path) { fsync_directory(parent_directory(path)); }
 
+void sync_directory(const std::string& directory) { fsync_directory(directory); }
+
+void sync_file_systems(const std::vector<std::string>& directories) {
+  std::vector<dev_t> synced;
+  for (const auto& dir : directories) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0 &&
+        std::find(synced.begin(), synced.end(), st.st_dev) != synced.end())
+      continue;
+    FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0 || ::syncfs(fd.get()) != 0)
+      throw Error(ErrorCode::InvalidInput, "cannot sync '" + dir + "'", errno_text());
+    synced.push_back(st.st_dev);
+  }
+}
+
 void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Overwrite overwrite) {
   if (overwrite == Overwrite::No && file_exists(path)) {
     throw file_already_exists(path);
@@ -171,6 +192,10 @@ void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Over
 }
 
 void make_directories(const std::string& path, mode_t mode, CreatedFiles* created) {
+  // Most calls find the directory there already (a tree's writers ask once per directory they
+  // write into): one stat instead of a mkdir per path component.
+  if (struct stat existing{}; ::stat(path.c_str(), &existing) == 0 && S_ISDIR(existing.st_mode))
+    return;
   std::filesystem::path current;
   for (const auto& part : std::filesystem::path(path)) {
     current /= part;

@@ -4,6 +4,7 @@
 // leaves either the old file or the new one, never a torn one.
 #include <sys/types.h>
 #include <string>
+#include <vector>
 
 #include "core/bytes.h"
 
@@ -23,13 +24,21 @@ void write_file_atomic(const std::string& path, const std::string& data, mode_t 
 
 bool file_exists(const std::string& path);
 
-// The two halves of write_file_atomic, for writers of several files (core/file_group.h): a
+// The pieces of write_file_atomic, for writers of several files (core/file_group.h): a
 // temporary sibling of `path` written with `mode` and fsync'd (its name returned), then moved
 // onto `path` (no-clobber with Overwrite::No; the temp is removed on failure), then the
-// directory synced.
-std::string write_temp_file(const std::string& path, ByteView data, mode_t mode);
+// directory synced. With TempSync::Later the temp's write-back is only started, and the caller
+// makes it durable with the rest of its group (sync_file_systems).
+enum class TempSync { Now, Later };
+std::string write_temp_file(const std::string& path, ByteView data, mode_t mode,
+                            TempSync sync = TempSync::Now);
 void install_temp_file(const std::string& temp, const std::string& path, Overwrite overwrite);
 void sync_parent_directory(const std::string& path);
+void sync_directory(const std::string& directory);
+// syncfs() of each file system holding one of `directories` (once per file system): everything
+// written there, data and metadata, reaches the disk with one cache flush, where an fsync per file
+// and per directory flushes the disk's cache once each. Throws InvalidInput naming the directory.
+void sync_file_systems(const std::vector<std::string>& directories);
 
 class CreatedFiles;
 

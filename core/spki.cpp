@@ -95,6 +95,17 @@ void set_subject_public_key_info(X509* certificate, ByteView spki_der) {
   }
 }
 
+SpkiAlgorithm spki_algorithm(ByteView spki_der) {
+  SpkiParts parts = split(spki_der);
+  const ASN1_OBJECT* oid = nullptr;
+  int param_type = 0;
+  const void* param = nullptr;
+  X509_ALGOR_get0(&oid, &param_type, &param, parts.algorithm.get());
+  int curve =
+      param_type == V_ASN1_OBJECT ? OBJ_obj2nid(static_cast<const ASN1_OBJECT*>(param)) : NID_undef;
+  return {OBJ_obj2nid(oid), curve};
+}
+
 Bytes subject_public_key_bits(ByteView spki_der) {
   SpkiParts parts = split(spki_der);
   const unsigned char* data = ASN1_STRING_get0_data(parts.key.get());

@@ -15,6 +15,14 @@ namespace kpki {
 // manager or a CSR whose signature has been checked.
 void set_subject_public_key_info(X509* certificate, ByteView spki_der);
 
+// The key algorithm's NID and, for an EC key, its named curve's (NID_undef otherwise), read from
+// the structure alone. Throws InvalidInput when the DER is not a SubjectPublicKeyInfo.
+struct SpkiAlgorithm {
+  int key_nid;
+  int curve_nid;
+};
+SpkiAlgorithm spki_algorithm(ByteView spki_der);
+
 // The contents of the subjectPublicKey BIT STRING (the bytes RFC 5280 4.2.1.2 method 1 hashes).
 Bytes subject_public_key_bits(ByteView spki_der);
 

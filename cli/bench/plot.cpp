@@ -18,6 +18,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+}  // namespace
+
 // gnuplot string literal: single quotes, doubled inside.
 std::string gnuplot_quoted(const std::string& s) {
   std::string out = "'";
@@ -25,16 +27,27 @@ std::string gnuplot_quoted(const std::string& s) {
   return out + "'";
 }
 
-std::string terminal_for(const std::string& path) {
+std::string gnuplot_terminal(const std::string& path) {
   if (ends_with(path, ".svg")) return "svg size 1400,700 dynamic background rgb 'white'";
   if (ends_with(path, ".png")) return "pngcairo size 1400,700";
   throw Error(ErrorCode::InvalidInput, "plot file '" + path + "' must end in .svg or .png");
 }
 
-}  // namespace
+void run_gnuplot(const std::string& script, const std::string& path) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    throw Error(ErrorCode::Unsupported, "--plot needs gnuplot (Debian package gnuplot-nox)");
+  }
+  std::unique_ptr<FILE, int (*)(FILE*)> gnuplot(popen("gnuplot 2>&1", "w"), pclose);
+  if (!gnuplot) throw Error(ErrorCode::DeviceError, "cannot start gnuplot");
+  std::fwrite(script.data(), 1, script.size(), gnuplot.get());
+  int status = pclose(gnuplot.release());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw Error(ErrorCode::DeviceError, "gnuplot could not draw '" + path + "'");
+  }
+}
 
 void plot_report(const BenchReport& report, const std::string& path) {
-  std::string terminal = terminal_for(path);
+  std::string terminal = gnuplot_terminal(path);
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
     throw Error(ErrorCode::Unsupported, "--plot needs gnuplot (Debian package gnuplot-nox)");
   }
@@ -65,13 +78,7 @@ void plot_report(const BenchReport& report, const std::string& path) {
       "'' using 3 title " + gnuplot_quoted("kpki sign, " + std::to_string(threads) + " threads") +
       ", " + "'' using 4 title 'library sign loop, 1 thread', " +
       "'' using 5 title 'kpki issue (build+sign+verify+PEM)'\n";
-  std::unique_ptr<FILE, int (*)(FILE*)> gnuplot(popen("gnuplot 2>&1", "w"), pclose);
-  if (!gnuplot) throw Error(ErrorCode::DeviceError, "cannot start gnuplot");
-  std::fwrite(script.data(), 1, script.size(), gnuplot.get());
-  int status = pclose(gnuplot.release());
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw Error(ErrorCode::DeviceError, "gnuplot could not draw '" + path + "'");
-  }
+  run_gnuplot(script, path);
 }
 
 }  // namespace kpki::bench

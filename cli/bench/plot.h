@@ -11,4 +11,10 @@ namespace kpki::bench {
 // gnuplot is not installed, DeviceError when gnuplot fails.
 void plot_report(const BenchReport& report, const std::string& path);
 
+// Shared by the plots: a gnuplot string literal, the `set terminal` for `path` (same errors as
+// above), and running `script` (which sets its own output) through gnuplot.
+std::string gnuplot_quoted(const std::string& s);
+std::string gnuplot_terminal(const std::string& path);
+void run_gnuplot(const std::string& script, const std::string& path);
+
 }  // namespace kpki::bench

@@ -1,17 +1,23 @@
 // apply_init: executes a plan_init plan -- CA keys and certificates, the service-account key,
 // then every node's copies and leaves -- and reports each file as it was handled.
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/leaf_files.h"
+#include "core/kubernetes/leaf_key_pool.h"
 #include "core/kubernetes/node_copies.h"
 #include "core/kubernetes/plan_output.h"
-#include "core/ledger/journal_hooks.h"
 #include "core/public_key.h"
 
 namespace kpki::kube {
@@ -24,6 +30,16 @@ struct PendingLeaf {
   bool replace;
   LeafKey key;  // kept from disk, or generated in issue_pending()
 };
+
+struct IssuedLeaf {
+  const PendingLeaf* leaf;
+  Certificate cert;
+};
+
+// Leaves issued, then written, per group: the group's files reach the disk together
+// (core/file_group.h) and memory stays bounded by a group whatever the size of the cluster.
+constexpr size_t kLeavesPerGroup = 256;
+constexpr size_t kCopiesPerGroup = 512;
 
 bool writes(PlanAction action) {
   return action == PlanAction::Create || action == PlanAction::Replace;
@@ -76,6 +92,7 @@ class InitApply {
       }
       report_.files.push_back(file);
     }
+    copies_.write(&created_);
     issue_pending();
     created_.commit();
     for (const std::string& path : stale_) {
@@ -113,8 +130,8 @@ class InitApply {
     if (!writes(file.action)) return;
     for (const CopiedFile& copy : copies_for(node_of(file), sources_)) {
       if (copy.rel != file.spec) continue;
-      write_new_or_replace(file.path, copy.content, copy.mode, overwrite_for(file.action),
-                           created_);
+      copies_.add(file.path, copy.content, copy.mode, overwrite_for(file.action));
+      if (copies_.size() >= kCopiesPerGroup) copies_.write(&created_);
       return;
     }
     throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no such copy for its node");
@@ -143,42 +160,83 @@ class InitApply {
     pending_.push_back(std::move(pending));
   }
 
-  // Key generation (RSA especially) dominates a run: new leaf keys are made on every core at
-  // once, then each CA, built once, signs them in order.
+  // Leaves go group by group: keys made and certificates issued on every core at once (key
+  // generation, RSA especially, dominates a run), then the group written in one batch and its
+  // keys dropped, so memory stays bounded by a group whatever the size of the cluster.
   void issue_pending() {
-    std::vector<size_t> fresh;  // the leaves without a key kept from disk
-    for (size_t i = 0; i < pending_.size(); ++i)
-      if (!pending_[i].key.signer) fresh.push_back(i);
-    std::vector<LeafKey> made = generate_leaf_keys(
-        keys_, std::vector<Algorithm>(fresh.size(), config_.algorithm), options_.leaf_keys);
-    for (size_t j = 0; j < fresh.size(); ++j) pending_[fresh[j]].key = std::move(made[j]);
-    std::vector<Certificate> certs;
-    certs.reserve(pending_.size());
-    for (const PendingLeaf& leaf : pending_) {
-      const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
-      certs.push_back(ca.authority->issue(
-          leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity)));
-    }
-    record_in_ledger(certs);
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      const PendingLeaf& leaf = pending_[i];
-      const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
-      write_leaf(leaf.node_dir, leaf.spec, certs[i], leaf.key, ca.authority->certificate(),
-                 config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No, created_);
+    keys_to_make_ = static_cast<size_t>(
+        std::count_if(pending_.begin(), pending_.end(),
+                      [](const PendingLeaf& leaf) { return !leaf.key.signer; }));
+    for (size_t first = 0; first < pending_.size(); first += kLeavesPerGroup) {
+      size_t end = std::min(pending_.size(), first + kLeavesPerGroup);
+      write_group(issue_group(first, end));
+      for (size_t i = first; i < end; ++i) pending_[i].key = LeafKey{};
     }
   }
 
-  // One ledger transaction for every leaf of the run, before the first is written (a
-  // transaction per file would cost a sync each); write_leaf then finds them recorded.
-  void record_in_ledger(const std::vector<Certificate>& certs) const {
-    std::vector<std::string> paths, pems;
-    for (size_t i = 0; i < certs.size(); ++i) {
-      paths.push_back(leaf_certificate_file(pending_[i].node_dir, pending_[i].spec));
-      pems.push_back(certs[i].pem());
+  // The group's new keys, made on every core by the leaf key pool (which reports progress over
+  // the whole run, not per group).
+  void generate_group_keys(size_t first, size_t end) {
+    std::vector<size_t> fresh;  // the leaves without a key kept from disk
+    for (size_t i = first; i < end; ++i)
+      if (!pending_[i].key.signer) fresh.push_back(i);
+    if (fresh.empty()) return;
+    LeafKeyPoolOptions pool = options_.leaf_keys;
+    if (options_.leaf_keys.progress) {
+      pool.progress = [this](size_t done, size_t) {
+        options_.leaf_keys.progress(keys_made_ + done, keys_to_make_);
+      };
     }
-    std::vector<ledger::FileToInstall> files;
-    for (size_t i = 0; i < certs.size(); ++i) files.push_back({paths[i], as_bytes(pems[i])});
-    ledger::journal_before_install(files);
+    std::vector<LeafKey> made =
+        generate_leaf_keys(keys_, std::vector<Algorithm>(fresh.size(), config_.algorithm), pool);
+    for (size_t j = 0; j < fresh.size(); ++j) pending_[fresh[j]].key = std::move(made[j]);
+    keys_made_ += fresh.size();
+  }
+
+  std::vector<IssuedLeaf> issue_group(size_t first, size_t end) {
+    generate_group_keys(first, end);
+    std::vector<std::optional<Certificate>> certs(end - first);
+    std::atomic<size_t> next{first};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto worker = [&] {
+      for (size_t i; (i = next++) < end;) {
+        PendingLeaf& leaf = pending_[i];
+        try {
+          const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
+          certs[i - first] = ca.authority->issue(
+              leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    };
+    size_t threads = std::clamp<size_t>(usable_cpus(), 1, 8);
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& thread : pool) thread.join();
+    if (failure) std::rethrow_exception(failure);
+    std::vector<IssuedLeaf> group;
+    group.reserve(end - first);
+    for (size_t i = first; i < end; ++i)
+      group.push_back({&pending_[i], std::move(*certs[i - first])});
+    return group;
+  }
+
+  // Every file of a group of issued leaves, written durably in one batch (core/file_group.h).
+  // The group's certificates exist here before any of their files: a step that must see them
+  // first (recording them) belongs at the top.
+  void write_group(const std::vector<IssuedLeaf>& group) {
+    FileBatch batch;
+    for (const IssuedLeaf& issued : group) {
+      const PendingLeaf& leaf = *issued.leaf;
+      add_leaf_files(batch, leaf.node_dir, leaf.spec, issued.cert, leaf.key,
+                     cas_[static_cast<size_t>(leaf.spec.ca)].authority->certificate(),
+                     config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No);
+    }
+    batch.write(&created_);
   }
 
   const Plan& plan_;
@@ -192,6 +250,9 @@ class InitApply {
   CopySources sources_;
   std::map<std::string, std::vector<LeafSpec>> specs_;
   std::vector<PendingLeaf> pending_;
+  FileBatch copies_;         // copies are written in groups too
+  size_t keys_to_make_ = 0;  // new leaf keys in the whole run, for progress
+  size_t keys_made_ = 0;
   std::vector<std::string> stale_;  // removed once the run has succeeded
 };
 

@@ -127,37 +127,32 @@ void write_new_or_replace(const std::string& path, const std::string& data, mode
   if (!existed) created.add(path);
 }
 
-std::string leaf_certificate_file(const std::string& node_dir, const LeafSpec& spec) {
-  return join(node_dir, spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path());
+void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
+                    const Certificate& cert, const LeafKey& key, const Certificate& ca_cert,
+                    const std::string& cluster_name, Overwrite overwrite) {
+  if (spec.kind == LeafKind::Kubeconfig) {
+    Kubeconfig kc{cluster_name,  spec.server, spec.subject.common_name,
+                  ca_cert.pem(), cert.pem(),  key.pem.reveal()};
+    Secret text(render_kubeconfig(kc));
+    batch.add(join(node_dir, spec.path), text.reveal(), 0600, overwrite);
+    return;
+  }
+  std::string key_path = join(node_dir, spec.key_path());
+  // A key kept from before (only its certificate was missing) is not rewritten.
+  if (!file_exists(key_path) || read_text_file(key_path) != key.pem.reveal())
+    batch.add(key_path, key.pem.reveal(), 0600, overwrite);
+  // Key and certificate land together (added one after the other, renamed one after the
+  // other): a kill between two separate writes left a new key beside the old certificate (found
+  // by tests/scripts/hardening_crash_safety.sh, certs renew).
+  batch.add(join(node_dir, spec.cert_path()), cert.pem(), 0644, overwrite);
 }
 
 void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certificate& cert,
                 const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created) {
-  if (spec.kind == LeafKind::Kubeconfig) {
-    Kubeconfig kc{cluster_name,  spec.server, spec.subject.common_name,
-                  ca_cert.pem(), cert.pem(),  key.pem.reveal()};
-    Secret text(render_kubeconfig(kc));
-    write_new_or_replace(join(node_dir, spec.path), text.reveal(), 0600, overwrite, created);
-    return;
-  }
-  std::string key_path = join(node_dir, spec.key_path());
-  std::string cert_path = join(node_dir, spec.cert_path());
-  std::string cert_pem = cert.pem();
-  std::vector<FileWrite> files;
-  // A key kept from before (only its certificate was missing) is not rewritten.
-  if (!file_exists(key_path) || read_text_file(key_path) != key.pem.reveal())
-    files.push_back({key_path, as_bytes(key.pem.reveal()), 0600, overwrite});
-  files.push_back({cert_path, as_bytes(cert_pem), 0644, overwrite});
-  // Key and certificate land together: a kill between two separate writes left a new key beside
-  // the old certificate (found by tests/scripts/hardening_crash_safety.sh, certs renew).
-  std::vector<std::string> fresh;
-  for (const auto& f : files) {
-    if (!file_exists(f.path)) fresh.push_back(f.path);
-    make_directories(std::filesystem::path(f.path).parent_path().string(), 0700);
-  }
-  write_files_together(files);
-  for (auto& path : fresh) created.add(std::move(path));
+  FileBatch batch;
+  add_leaf_files(batch, node_dir, spec, cert, key, ca_cert, cluster_name, overwrite);
+  batch.write(&created);
 }
 
 }  // namespace kpki::kube

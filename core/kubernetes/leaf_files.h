@@ -7,6 +7,7 @@
 
 #include "core/certificate.h"
 #include "core/certificate_authority.h"
+#include "core/file_group.h"
 #include "core/file_io.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/kubeconfig.h"
@@ -42,14 +43,16 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
 CertificateRequest leaf_request(const LeafSpec& spec, const Signer& key,
                                 std::chrono::seconds validity);
 
+// Adds the leaf's files (key then certificate, or the kubeconfig) to `batch`.
+void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
+                    const Certificate& cert, const LeafKey& key, const Certificate& ca_cert,
+                    const std::string& cluster_name, Overwrite overwrite);
+
 // Writes the leaf (key then certificate, or the kubeconfig) atomically; new files are recorded
 // in `created` for rollback.
 void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certificate& cert,
                 const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created);
-
-// The file write_leaf puts the certificate in: the .crt, or the kubeconfig.
-std::string leaf_certificate_file(const std::string& node_dir, const LeafSpec& spec);
 
 // "DNS:a, DNS:b, IP:10.96.0.1"
 std::string sans_to_string(const SubjectAltNames& sans);

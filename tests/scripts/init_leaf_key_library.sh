@@ -28,7 +28,7 @@ check_keys() {  # check_keys DIR: every key file, and every kubeconfig's embedde
   local conf
   for conf in "$dir"/nodes/cp1/admin.conf "$dir"/nodes/w1/kubelet.conf; do
     [ -f "$conf" ] || continue
-    grep -o 'client-key-data: .*' "$conf" | head -1 | cut -d' ' -f2 | base64 -d > embedded.key
+    grep -o 'client-key-data: .*' "$conf" | head -1 | cut -d' ' -f2 | tr -d '"' | base64 -d > embedded.key
     if [ "$(head -1 embedded.key)" = "-----BEGIN PRIVATE KEY-----" ] \
       && openssl pkey -in embedded.key -check -noout >/dev/null 2>&1; then pass
     else fail "$conf: embedded key not a valid PKCS#8 key"; fi

@@ -1,0 +1,216 @@
+#include "cli/bench/cluster_bench.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "backends/openssl_file/evp_signer.h"
+#include "backends/openssl_file/file_key_manager.h"
+#include "cli/bench/bench_environment.h"
+#include "cli/bench/bench_subjects.h"
+#include "cli/bench/reference_loops.h"
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/kubernetes/cert_specs.h"
+#include "core/kubernetes/cluster_config.h"
+
+namespace kpki::bench {
+
+namespace {
+
+struct ChildRun {
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+  long max_rss_kb = 0;
+};
+
+// Runs `argv` with stdout to `out_path` (stderr to /dev/null) and measures it with wait4: the
+// resource usage is the child's alone.
+ChildRun run_child(const std::vector<std::string>& argv, const std::string& out_path) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = ::fork();
+  if (pid < 0) throw Error(ErrorCode::DeviceError, "cannot start '" + argv[0] + "'");
+  if (pid == 0) {
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (out < 0 || null < 0 || ::dup2(out, 1) < 0 || ::dup2(null, 2) < 0) ::_exit(126);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  if (::wait4(pid, &status, 0, &usage) != pid)
+    throw Error(ErrorCode::DeviceError, "lost track of '" + argv[0] + "'");
+  std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw Error(ErrorCode::DeviceError, "'" + argv[0] + " " + (argv.size() > 1 ? argv[1] : "") +
+                                            "' failed during the cluster benchmark");
+  }
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return {wall.count(), seconds(usage.ru_utime) + seconds(usage.ru_stime), usage.ru_maxrss};
+}
+
+// 1 control-plane node + `workers` workers, kpki's own config format, file CAs.
+std::string cluster_yaml(int workers, Algorithm algorithm) {
+  std::string yaml = "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\nclusterName: kubernetes\n";
+  yaml += "encryptionAlgorithm: " + std::string(algorithm_name(algorithm)) + "\nnodes:\n";
+  yaml += "  - {name: cp1, address: 10.0.0.1, role: control-plane}\n";
+  for (int i = 0; i < workers; ++i) {
+    yaml += "  - {name: w" + std::to_string(i) + ", address: 10." + std::to_string(1 + i / 62500) +
+            "." + std::to_string(i / 250 % 250) + "." + std::to_string(1 + i % 250) +
+            ", role: worker}\n";
+  }
+  return yaml;
+}
+
+long certificates_in(const std::string& config_path) {
+  kube::ClusterConfig config = kube::load_cluster_config(config_path);
+  long count = 3;  // the three CAs
+  for (const auto& node : config.nodes) {
+    count += static_cast<long>(kube::leaf_specs(config, node).size());
+  }
+  return count;
+}
+
+CryptoCost measure_crypto(Algorithm algorithm, const BenchScratch& scratch) {
+  EvpPkeyPtr ca_key = generate_evp_key(algorithm);
+  std::string key_path = scratch.file("crypto-ca.key");
+  write_file_atomic(key_path, private_key_to_pem(ca_key.get(), ""), 0600, Overwrite::Yes);
+  auto signer = std::make_shared<EvpSigner>(std::move(ca_key));
+  IssuanceFixture fixture = make_issuance_fixture(signer);
+  Bytes signature = signer->sign(fixture.tbs);
+  ReferenceLoop sign = openssl_sign_reference(key_path, fixture.tbs);
+  ReferenceLoop verify = openssl_verify_reference(signer->public_key_der(), fixture.tbs, signature);
+  auto keygen = shared_operation([algorithm] { generate_evp_key(algorithm); });
+  std::vector<RateResult> rates = measure_interleaved(
+      {{keygen, 1}, {sign.make_operation, 1}, {verify.make_operation, 1}},
+      std::chrono::milliseconds(algorithm == Algorithm::EcdsaP256 ? 1500 : 4000));
+  return {1e6 / rates[0].per_second, 1e6 / rates[1].per_second, 1e6 / rates[2].per_second};
+}
+
+std::string cfssl_key_json(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::EcdsaP256:
+      return R"({"algo":"ecdsa","size":256})";
+    case Algorithm::EcdsaP384:
+      return R"({"algo":"ecdsa","size":384})";
+    case Algorithm::Rsa2048:
+    case Algorithm::Rsa3072:
+    case Algorithm::Rsa4096:
+      return R"({"algo":"rsa","size":)" + std::to_string(rsa_bits(algorithm)) + "}";
+    default:
+      return "";
+  }
+}
+
+std::string first_line_of(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  char buf[256] = {};
+  if (!pipe || !std::fgets(buf, sizeof buf, pipe.get())) return "";
+  std::string line = buf;
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+// cfssl's way of making the same thing: a CA (gencert -initca), then one `cfssl gencert` per
+// leaf certificate (a new key, a kubelet-like CSR, signed by the CA), its JSON written to a file.
+std::optional<CfsslCost> measure_cfssl(const ClusterBenchOptions& options,
+                                       const BenchScratch& scratch, std::string& note) {
+  std::string key = cfssl_key_json(options.algorithm);
+  if (key.empty()) {
+    note = "cfssl cannot make " + std::string(algorithm_name(options.algorithm)) + " keys";
+    return std::nullopt;
+  }
+  if (std::system("command -v cfssl >/dev/null 2>&1") != 0) {
+    note = "cfssl is not installed (Debian package golang-cfssl)";
+    return std::nullopt;
+  }
+  auto file = [&](const std::string& name) { return scratch.file("cfssl-" + name); };
+  write_file_atomic(file("ca-csr.json"), R"({"CN":"kubernetes","key":)" + key + "}", 0600,
+                    Overwrite::Yes);
+  write_file_atomic(file("config.json"),
+                    R"({"signing":{"default":{"expiry":"8760h","usages":["digital signature",)"
+                    R"("key encipherment","server auth","client auth"]}}})",
+                    0600, Overwrite::Yes);
+  write_file_atomic(file("csr.json"),
+                    R"({"CN":"system:node:w1","names":[{"O":"system:nodes"}],)"
+                    R"("hosts":["w1","10.1.0.2"],"key":)" +
+                        key + "}",
+                    0600, Overwrite::Yes);
+  run_child({"cfssl", "gencert", "-initca", file("ca-csr.json")}, file("ca.json"));
+  auto ca = nlohmann::json::parse(read_text_file(file("ca.json")));
+  write_file_atomic(file("ca.pem"), ca.at("cert").get<std::string>(), 0600, Overwrite::Yes);
+  write_file_atomic(file("ca-key.pem"), ca.at("key").get<std::string>(), 0600, Overwrite::Yes);
+  CfsslCost cost;
+  cost.certificates = std::max(1, options.cfssl_certificates);
+  cost.version = first_line_of("cfssl version 2>/dev/null");
+  double total = 0;
+  for (int i = 0; i < cost.certificates; ++i) {
+    total += run_child({"cfssl", "gencert", "-ca", file("ca.pem"), "-ca-key", file("ca-key.pem"),
+                        "-config", file("config.json"), file("csr.json")},
+                       file("leaf-" + std::to_string(i) + ".json"))
+                 .wall_seconds;
+  }
+  cost.ms_per_certificate = 1000 * total / cost.certificates;
+  return cost;
+}
+
+ClusterPoint measure_size(int workers, const ClusterBenchOptions& options,
+                          const BenchScratch& scratch) {
+  std::string name = "w" + std::to_string(workers);
+  std::string config = scratch.file(name + ".yaml");
+  write_file_atomic(config, cluster_yaml(workers, options.algorithm), 0600, Overwrite::Yes);
+  ClusterPoint point;
+  point.workers = workers;
+  point.certificates = certificates_in(config);
+  std::vector<ChildRun> runs;
+  for (int r = 0; r < std::max(1, options.rounds); ++r) {
+    // Trees are removed with the scratch directory at the end, not between rounds: on ext4
+    // without a journal, inodes freed a moment ago make the next allocations scan past them.
+    runs.push_back(run_child({"/proc/self/exe", "init", "--config", config, "--dir",
+                              scratch.file(name + "-" + std::to_string(r))},
+                             scratch.file(name + ".log")));
+  }
+  std::sort(runs.begin(), runs.end(),
+            [](const ChildRun& a, const ChildRun& b) { return a.wall_seconds < b.wall_seconds; });
+  point.best_seconds = runs.front().wall_seconds;
+  point.cpu_seconds = runs.front().cpu_seconds;
+  size_t n = runs.size();
+  point.median_seconds = n % 2 ? runs[n / 2].wall_seconds
+                               : (runs[n / 2 - 1].wall_seconds + runs[n / 2].wall_seconds) / 2;
+  for (const auto& run : runs) point.peak_rss_kb = std::max(point.peak_rss_kb, run.max_rss_kb);
+  return point;
+}
+
+}  // namespace
+
+ClusterReport run_cluster_bench(const ClusterBenchOptions& options) {
+  BenchReport environment = describe_environment(BenchOptions{});
+  ClusterReport report;
+  report.date = environment.date;
+  report.host = environment.host;
+  report.versions = environment.versions;
+  report.options = options;
+  report.threads =
+      static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8));
+  BenchScratch scratch;
+  report.crypto = measure_crypto(options.algorithm, scratch);
+  for (int workers : options.workers)
+    report.points.push_back(measure_size(workers, options, scratch));
+  if (options.cfssl) report.cfssl = measure_cfssl(options, scratch, report.cfssl_note);
+  return report;
+}
+
+}  // namespace kpki::bench

@@ -1,0 +1,140 @@
+#include "cli/bench/cluster_report.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "cli/bench/bench_subjects.h"
+#include "cli/bench/plot.h"
+
+namespace kpki::bench {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+// How many times cfssl's cost per certificate the point's best wall time is.
+std::optional<double> speedup(const ClusterReport& report, const ClusterPoint& point) {
+  if (!report.cfssl || point.best_ms_per_certificate() <= 0) return std::nullopt;
+  return report.cfssl->ms_per_certificate / point.best_ms_per_certificate();
+}
+
+}  // namespace
+
+std::string render_cluster_table(const ClusterReport& report) {
+  std::vector<std::vector<std::string>> table = {
+      {"workers", "certs", "best s", "median s", "ms/cert", "median ms/cert", "cpu ms/cert",
+       "x crypto", "x faster than cfssl", "peak RSS MB"}};
+  double crypto_ms = report.crypto.total_ms();
+  for (const auto& p : report.points) {
+    auto faster = speedup(report, p);
+    table.push_back({std::to_string(p.workers), std::to_string(p.certificates),
+                     fixed(p.best_seconds, 3), fixed(p.median_seconds, 3),
+                     fixed(p.best_ms_per_certificate(), 3), fixed(p.median_ms_per_certificate(), 3),
+                     fixed(p.cpu_ms_per_certificate(), 3),
+                     fixed(p.best_ms_per_certificate() / crypto_ms, 1),
+                     faster ? fixed(*faster, 1) : "-", fixed(p.peak_rss_kb / 1024.0, 1)});
+  }
+  std::vector<size_t> widths(table.front().size(), 0);
+  for (const auto& row : table)
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  std::ostringstream out;
+  out << "kpki bench --cluster, " << report.date << ", " << report.host << "\n"
+      << report.versions << "; " << algorithm_name(report.options.algorithm)
+      << ", file CAs, 1 control-plane node + N workers, " << report.options.rounds
+      << " round(s) per size, " << report.threads << " thread(s)\n\n";
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size(); ++i)
+      out << std::string(widths[i] - row[i].size(), ' ') << row[i]
+          << (i + 1 < row.size() ? "  " : "\n");
+  }
+  out << "\ncrypto per certificate (1 thread, library loops): keygen "
+      << fixed(report.crypto.keygen_us, 1) << " us + sign " << fixed(report.crypto.sign_us, 1)
+      << " us + verify " << fixed(report.crypto.verify_us, 1) << " us = " << fixed(crypto_ms, 3)
+      << " ms\n";
+  if (report.cfssl) {
+    out << "cfssl: " << fixed(report.cfssl->ms_per_certificate, 3) << " ms per certificate ("
+        << report.cfssl->certificates << " x `cfssl gencert`, one process each; "
+        << report.cfssl->version << ")\n";
+  } else if (!report.cfssl_note.empty()) {
+    out << "cfssl: " << report.cfssl_note << "\n";
+  }
+  out << "ms/cert: wall time of the fastest round / certificates; x crypto: that over the crypto "
+         "cost per certificate.\n";
+  return out.str();
+}
+
+nlohmann::json cluster_report_json(const ClusterReport& report) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : report.points) {
+    auto faster = speedup(report, p);
+    points.push_back({{"workers", p.workers},
+                      {"certificates", p.certificates},
+                      {"best_seconds", p.best_seconds},
+                      {"median_seconds", p.median_seconds},
+                      {"cpu_seconds", p.cpu_seconds},
+                      {"ms_per_certificate", p.best_ms_per_certificate()},
+                      {"median_ms_per_certificate", p.median_ms_per_certificate()},
+                      {"cpu_ms_per_certificate", p.cpu_ms_per_certificate()},
+                      {"peak_rss_kb", p.peak_rss_kb},
+                      {"times_crypto", p.best_ms_per_certificate() / report.crypto.total_ms()},
+                      {"times_faster_than_cfssl", faster ? nlohmann::json(*faster) : nullptr}});
+  }
+  nlohmann::json cfssl =
+      report.cfssl ? nlohmann::json{{"certificates", report.cfssl->certificates},
+                                    {"ms_per_certificate", report.cfssl->ms_per_certificate},
+                                    {"version", report.cfssl->version}}
+                   : nlohmann::json{{"note", report.cfssl_note}};
+  return {{"date", report.date},
+          {"host", report.host},
+          {"versions", report.versions},
+          {"algorithm", algorithm_name(report.options.algorithm)},
+          {"rounds", report.options.rounds},
+          {"threads", report.threads},
+          {"crypto",
+           {{"keygen_us", report.crypto.keygen_us},
+            {"sign_us", report.crypto.sign_us},
+            {"verify_us", report.crypto.verify_us},
+            {"ms_per_certificate", report.crypto.total_ms()}}},
+          {"points", points},
+          {"cfssl", cfssl}};
+}
+
+void plot_cluster_report(const ClusterReport& report, const std::string& path) {
+  std::string terminal = gnuplot_terminal(path);
+  BenchScratch scratch;
+  std::string data = scratch.file("cluster.dat");
+  {
+    std::ofstream out(data);
+    out << "# workers\tms_per_cert\tmedian\tcpu\tcrypto\tcfssl\n";
+    for (const auto& p : report.points) {
+      out << p.workers << '\t' << p.best_ms_per_certificate() << '\t'
+          << p.median_ms_per_certificate() << '\t' << p.cpu_ms_per_certificate() << '\t'
+          << report.crypto.total_ms() << '\t'
+          << (report.cfssl ? fixed(report.cfssl->ms_per_certificate, 4) : "NaN") << '\n';
+    }
+  }
+  std::string title = "kpki init, 1 control plane + N workers, " +
+                      std::string(algorithm_name(report.options.algorithm)) + ", file CAs, " +
+                      report.date + " (" + report.host + ")";
+  std::string script = "set terminal " + terminal + "\nset output " + gnuplot_quoted(path) +
+                       "\nset title " + gnuplot_quoted(title) +
+                       " noenhanced\n"
+                       "set xlabel 'workers (log scale)'\nset ylabel 'ms per certificate (log "
+                       "scale)'\nset logscale xy\nset grid\nset key top right\n"
+                       "set datafile separator '\\t'\nset datafile missing 'NaN'\n"
+                       "plot " +
+                       gnuplot_quoted(data) +
+                       " using 1:2 with linespoints lw 2 title 'kpki init, wall (best round)', "
+                       "'' using 1:3 with linespoints title 'kpki init, wall (median)', "
+                       "'' using 1:4 with linespoints title 'kpki init, CPU (user+sys)', "
+                       "'' using 1:5 with lines dt 2 title 'crypto: keygen + sign + verify', "
+                       "'' using 1:6 with lines dt 3 lw 2 title 'cfssl gencert'\n";
+  run_gnuplot(script, path);
+}
+
+}  // namespace kpki::bench
