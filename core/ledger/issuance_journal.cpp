@@ -2,7 +2,6 @@
 // released at the end; and the process-wide hooks that feed it.
 #include "core/ledger/issuance_journal.h"
 
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "core/error.h"
 #include "core/key_registry.h"
 #include "core/key_uri_display.h"
+#include "core/kubernetes/kubeconfig.h"
 #include "core/ledger/ledger_storage.h"
 #include "core/pem.h"
 
@@ -30,15 +30,6 @@ std::mutex g_keys_mutex;
 std::map<Bytes, std::string>& signing_keys() {
   static std::map<Bytes, std::string> keys;
   return keys;
-}
-
-std::string base64(std::string_view text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
 }
 
 std::string hex(ByteView bytes, bool upper) {
@@ -160,7 +151,7 @@ void IssuanceJournal::on_issued(const IssuedCertificate& issued) {
   r.user = context_.user;
   r.pid = context_.pid;
   std::string pem = cert.pem();
-  std::string pem_base64 = base64(pem);
+  std::string pem_base64 = kube::base64_encode(pem);
   {
     std::lock_guard<std::mutex> lock(g_keys_mutex);
     auto key = signing_keys().find(

@@ -1,7 +1,6 @@
 // Reconcile: incomplete records against the files they were meant for.
 #include "core/ledger/reconcile.h"
 
-#include <openssl/evp.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,20 +9,12 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/kubernetes/kubeconfig.h"
 #include "core/pem.h"
 
 namespace kpki::ledger {
 
 namespace {
-
-std::string base64(std::string_view text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 // A killed process stays a zombie until its parent reaps it (and a container's PID 1 may never
 // do so): kill(pid, 0) still succeeds then, so /proc's state decides.
@@ -44,7 +35,7 @@ bool content_holds(std::string_view content, ByteView der) {
   if (!raw.empty() && content.find(raw) != std::string_view::npos) return true;
   std::string pem = encode_pem("CERTIFICATE", der);
   return content.find(pem) != std::string_view::npos ||
-         content.find(base64(pem)) != std::string_view::npos;
+         content.find(kube::base64_encode(pem)) != std::string_view::npos;
 }
 
 bool file_holds(const std::string& path, ByteView der) {
