@@ -115,6 +115,15 @@ ExpirationReport check_expiration(const std::string& node_dir) {
     // kubeadm's "external CA" mode: the certificate is here, its key is not.
     row.externally_managed = !row.missing && !file_exists(node_dir + "/" + spec.base_path + ".key");
     report.authorities.push_back(row);
+    // During a CA rotation (kpki ca rotate) the file holds old + new: both are shown.
+    if (!row.expires) continue;
+    std::vector<Certificate> bundle = Certificate::load_bundle(node_dir + "/" + row.path);
+    for (size_t i = 1; i < bundle.size(); ++i) {
+      ExpirationRow next = row;
+      next.name = spec.name + " (new)";
+      next.expires = bundle[i].not_after();
+      report.authorities.push_back(next);
+    }
   }
   for (const auto& spec : leaves) {
     if (spec.control_plane_only && !control_plane) continue;
