@@ -32,7 +32,8 @@ void run_rotate(RotateArgs& args) {
   PemKeySource keys;
   kube::Plan plan = kube::plan_rotation(config, args.options, key_registry(), keys);
   bool dry = args.dry_run;
-  kube::Plan shown = dry ? plan : kube::apply_rotation(plan, config, args.options, key_registry(), keys);
+  kube::Plan shown =
+      dry ? plan : kube::apply_rotation(plan, config, args.options, key_registry(), keys);
   if (args.format == "json") {
     std::cout << kube::plan_json(shown, dry).dump(2) << "\n";
     return;
@@ -52,8 +53,9 @@ void run_rotate(RotateArgs& args) {
 void add_ca_rotate_command(CLI::App& ca) {
   auto args = std::make_shared<RotateArgs>();
   auto* cmd = ca.add_subcommand(
-      "rotate", "Rotate a cluster CA in three phases: begin (trust old + new), reissue (leaves "
-                "signed by the new CA), finish (trust the new CA only)");
+      "rotate",
+      "Rotate a cluster CA in three phases: begin (trust old + new), reissue (leaves "
+      "signed by the new CA), finish (trust the new CA only)");
   cmd->footer(example("kpki ca rotate etcd-ca --dir out --config cluster.yaml --phase begin "
                       "--dry-run") +
               "\nThe rotation's state is OUT/rotation/<ca>.json; a phase killed half-way is "

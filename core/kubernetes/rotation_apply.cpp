@@ -112,8 +112,7 @@ class RotationApply {
 
   void reissue() {
     CertificateAuthority ca(Certificate::from_der(ctx_.new_cert->der(), ctx_.new_cert_path),
-                            ctx_.new_signer,
-                            "CA certificate '" + ctx_.new_cert_path + "'");
+                            ctx_.new_signer, "CA certificate '" + ctx_.new_cert_path + "'");
     for (const RotatedLeaf& leaf : rotated_leaves(config_, options_.out_dir, ctx_.spec->id)) {
       const LeafSpec& spec = leaf.spec;
       bool kubeconfig = spec.kind == LeafKind::Kubeconfig;
@@ -128,14 +127,14 @@ class RotationApply {
       PlannedFile done = *entry;
       done.reason = "serial " + existing.cert->serial_hex() + " -> " + cert.serial_hex();
       if (kubeconfig) {
-        Kubeconfig kc{config_.cluster_name, spec.server,    spec.subject.common_name,
-                      ctx_.bundle_pem(),    cert.pem(),     existing.key->pem.reveal()};
+        Kubeconfig kc{config_.cluster_name, spec.server, spec.subject.common_name,
+                      ctx_.bundle_pem(),    cert.pem(),  existing.key->pem.reveal()};
         Secret text(render_kubeconfig(kc));
         write_file_atomic(path, text.reveal(), 0600, Overwrite::Yes);
       } else {
         CreatedFiles created;
-        write_leaf(leaf.node_dir, spec, cert, *existing.key, ca.certificate(),
-                   config_.cluster_name, Overwrite::Yes, created);
+        write_leaf(leaf.node_dir, spec, cert, *existing.key, ca.certificate(), config_.cluster_name,
+                   Overwrite::Yes, created);
         created.commit();
       }
       done_[path] = std::move(done);

@@ -27,9 +27,9 @@ RotationState start_rotation(const ClusterConfig& config, const RotateOptions& o
   std::string cert_path = options.out_dir + "/" + spec.base_path + ".crt";
   KeyManager& old_manager = registry.manager_for(state.old_key_uri);
   if (!old_manager.exists(state.old_key_uri, options.ca_key_options))
-    throw Error(ErrorCode::NotFound,
-                "CA key '" + redact_key_uri(state.old_key_uri) + "' of " + spec.name +
-                    " does not exist: rotate a CA that kpki init has made");
+    throw Error(ErrorCode::NotFound, "CA key '" + redact_key_uri(state.old_key_uri) + "' of " +
+                                         spec.name +
+                                         " does not exist: rotate a CA that kpki init has made");
   auto old_signer = old_manager.open(state.old_key_uri, options.ca_key_options);
   Certificate old_cert = Certificate::load(cert_path);
   if (!old_cert.is_ca() || old_cert.public_key_der() != old_signer->public_key_der())
@@ -46,9 +46,9 @@ RotationState start_rotation(const ClusterConfig& config, const RotateOptions& o
         !file_exists(rotation_files_dir(options.out_dir, state)))
       return state;
   }
-  throw Error(ErrorCode::AlreadyExists,
-              "no free key URI for the new " + spec.name + " key after '" +
-                  redact_key_uri(state.new_key_uri) + "'");
+  throw Error(ErrorCode::AlreadyExists, "no free key URI for the new " + spec.name +
+                                            " key after '" + redact_key_uri(state.new_key_uri) +
+                                            "'");
 }
 
 }  // namespace
@@ -59,9 +59,9 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
   ctx.spec = &ca_named(options.ca);
   std::optional<RotationState> saved = load_rotation_state(options.out_dir, options.ca);
   check_rotation_order(saved, options.ca, options.phase);
-  bool fresh = options.phase == RotationPhase::Begin &&
-               (!saved || (saved->done == RotationPhase::Finish &&
-                           saved->running == RotationPhase::None));
+  bool fresh =
+      options.phase == RotationPhase::Begin &&
+      (!saved || (saved->done == RotationPhase::Finish && saved->running == RotationPhase::None));
   if (fresh) {
     ctx.state = start_rotation(config, options, *ctx.spec, registry, saved ? saved->number + 1 : 1);
   } else {
@@ -73,14 +73,14 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
   if (manager.exists(ctx.state.new_key_uri, options.ca_key_options))
     ctx.new_signer = manager.open(ctx.state.new_key_uri, options.ca_key_options);
   if (!ctx.state.new_cert_pem.empty()) {
-    ctx.new_cert = Certificate::from_pem(ctx.state.new_cert_pem, rotation_state_path(
-                                                                     options.out_dir, options.ca));
+    ctx.new_cert = Certificate::from_pem(ctx.state.new_cert_pem,
+                                         rotation_state_path(options.out_dir, options.ca));
   } else if (file_exists(ctx.new_cert_path)) {
     ctx.new_cert = Certificate::load(ctx.new_cert_path);
   }
   // A certificate from a run killed before its key was kept is made again.
-  if (ctx.new_cert && (!ctx.new_signer || ctx.new_cert->public_key_der() !=
-                                              ctx.new_signer->public_key_der()))
+  if (ctx.new_cert &&
+      (!ctx.new_signer || ctx.new_cert->public_key_der() != ctx.new_signer->public_key_der()))
     ctx.new_cert.reset();
   if (ctx.new_cert) ctx.state.new_cert_pem = ctx.new_cert->pem();
   if (options.phase != RotationPhase::Begin && (!ctx.new_signer || !ctx.new_cert))

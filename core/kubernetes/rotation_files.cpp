@@ -84,7 +84,7 @@ std::string rotated_key_uri(const std::string& old_uri, int number, const std::s
 }
 
 std::string config_with_rotated_key(const std::string& config_path, const std::string& ca,
-                                   int number) {
+                                    int number) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(config_path);

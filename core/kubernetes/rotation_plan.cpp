@@ -17,7 +17,10 @@ class RotationPlanner {
  public:
   RotationPlanner(const ClusterConfig& config, const RotateOptions& options,
                   const KeyRegistry& registry, const LeafKeySource& keys)
-      : config_(config), options_(options), keys_(keys), ctx_(read_rotation(config, options, registry)) {}
+      : config_(config),
+        options_(options),
+        keys_(keys),
+        ctx_(read_rotation(config, options, registry)) {}
 
   Plan plan() {
     const std::string phase = rotation_phase_name(options_.phase);
@@ -44,9 +47,10 @@ class RotationPlanner {
       case RotationPhase::None:
         break;
     }
-    plan_.files.push_back({rotation_state_path(options_.out_dir, s.ca), PlanAction::Replace,
-                           "rotation record: " + phase + " done", "rotation", "",
-                           PlannedKind::Copy, "", false});
+    const std::string record = rotation_state_path(options_.out_dir, s.ca);
+    plan_.files.push_back({record, file_exists(record) ? PlanAction::Replace : PlanAction::Create,
+                           "rotation record: " + phase + " done", "rotation", "", PlannedKind::Copy,
+                           "", false});
     return std::move(plan_);
   }
 
@@ -58,8 +62,8 @@ class RotationPlanner {
 
   void plan_begin() {
     const CaSpec& spec = *ctx_.spec;
-    PlannedFile cert{ctx_.new_cert_path, PlanAction::Keep,          "",    spec.name,
-                     spec.name,          PlannedKind::CaCertificate, "",   false};
+    PlannedFile cert{ctx_.new_cert_path, PlanAction::Keep,           "", spec.name,
+                     spec.name,          PlannedKind::CaCertificate, "", false};
     if (ctx_.new_cert) {
       cert.reason = spec.name + " (new)";
     } else {

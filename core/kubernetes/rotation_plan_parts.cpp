@@ -26,11 +26,11 @@ std::vector<FileTarget> trust_targets(const ClusterConfig& config, const RotateO
                                       const std::string& what) {
   std::vector<FileTarget> targets;
   for (const TrustFile& trust : trust_files(config, options.out_dir, ctx.spec->id)) {
-    FileTarget t{{trust.path, PlanAction::Keep, what, trust.rel, "", PlannedKind::Copy,
-                  trust.node, false},
-                 trust_pem.empty() ? "" : trust_content(trust, trust_pem),
-                 static_cast<mode_t>(trust.kubeconfig ? 0600 : 0644),
-                 false};
+    FileTarget t{
+        {trust.path, PlanAction::Keep, what, trust.rel, "", PlannedKind::Copy, trust.node, false},
+        trust_pem.empty() ? "" : trust_content(trust, trust_pem),
+        static_cast<mode_t>(trust.kubeconfig ? 0600 : 0644),
+        false};
     targets.push_back(std::move(t));
   }
   return targets;
@@ -54,11 +54,11 @@ std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
   std::vector<FileTarget> targets;
   auto copy = [&](const std::string& path, const std::string& content, const std::string& what,
                   const std::string& node, bool remove) {
-    targets.push_back({{path, PlanAction::Keep, what, spec.name + " key", "", PlannedKind::Copy,
-                        node, false},
-                       content,
-                       0600,
-                       remove});
+    targets.push_back(
+        {{path, PlanAction::Keep, what, spec.name + " key", "", PlannedKind::Copy, node, false},
+         content,
+         0600,
+         remove});
   };
   std::string scheme = key_uri_scheme(s.old_key_uri);
   if (scheme != "file" && scheme != "botan") {
@@ -138,8 +138,8 @@ PlannedFile plan_reissued_leaf(const RotatedLeaf& leaf, const RotationContext& c
     file.action = PlanAction::Keep;
     file.reason = "signed by the new " + ctx.spec->name;
   } else {
-    file.reason = "serial " + cert.serial_hex() + ": re-signed by the new " + ctx.spec->name +
-                  ", same key";
+    file.reason =
+        "serial " + cert.serial_hex() + ": re-signed by the new " + ctx.spec->name + ", same key";
   }
   return file;
 }

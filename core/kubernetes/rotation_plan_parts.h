@@ -15,7 +15,7 @@ namespace kpki::kube {
 
 // A file a phase wants to hold `content` (or, with remove, to be gone).
 struct FileTarget {
-  PlannedFile entry;  // path, reason, spec, node, kind (the action is decided by planned())
+  PlannedFile entry;    // path, reason, spec, node, kind (the action is decided by planned())
   std::string content;  // "" = not known yet (the new CA certificate is still to be made)
   mode_t mode = 0644;
   bool remove = false;

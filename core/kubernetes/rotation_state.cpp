@@ -119,9 +119,9 @@ void check_rotation_order(const std::optional<RotationState>& state, const std::
   if (phase == next || (phase == last && state->running == RotationPhase::None)) return;
   std::string why = state ? std::string("its last completed phase is ") + rotation_phase_name(last)
                           : std::string("no rotation has begun");
-  throw Error(ErrorCode::InvalidInput, "cannot run phase " + std::string(rotation_phase_name(phase)) +
-                                           " of the " + ca + " rotation: " + why +
-                                           "; the next phase is " + rotation_phase_name(next))
+  throw Error(ErrorCode::InvalidInput,
+              "cannot run phase " + std::string(rotation_phase_name(phase)) + " of the " + ca +
+                  " rotation: " + why + "; the next phase is " + rotation_phase_name(next))
       .with_rotation(ca, rotation_phase_name(next));
 }
 

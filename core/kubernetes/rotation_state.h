@@ -19,7 +19,7 @@ RotationPhase parse_rotation_phase(const std::string& text);
 struct RotationState {
   std::string ca;  // "ca", "etcd-ca", "front-proxy-ca"
   int number = 1;  // the CA's n-th rotation: names its directory and token label
-  RotationPhase done = RotationPhase::None;  // last phase completed
+  RotationPhase done = RotationPhase::None;     // last phase completed
   RotationPhase running = RotationPhase::None;  // a phase started and not completed
   std::string old_key_uri;
   std::string new_key_uri;
@@ -36,8 +36,7 @@ std::string rotation_state_path(const std::string& out_dir, const std::string& c
 // OUT/rotation/<ca>/<n>: the new key (file keys), the new certificate, the old key kept.
 std::string rotation_files_dir(const std::string& out_dir, const RotationState& state);
 
-std::optional<RotationState> load_rotation_state(const std::string& out_dir,
-                                                 const std::string& ca);
+std::optional<RotationState> load_rotation_state(const std::string& out_dir, const std::string& ca);
 // Atomic, 0600. Throws InvalidInput when a key URI carries a pin-value.
 void save_rotation_state(const std::string& out_dir, const RotationState& state);
 

@@ -10,8 +10,10 @@ CHECK="python3 $KPKI_SOURCE_DIR/tests/scripts/lib/rotation_check.py"
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 
 tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
-leaf_sum() { (cd "$1" && find nodes -type f \( -name '*.conf' -o -name '*.crt' ! -name '*ca.crt' \) -print0 |
-  sort -z | xargs -0 sha256sum | sha256sum); }
+leaf_sum() {  # leaf certificates and keys, and kubeconfigs' client credentials (not their trust)
+  (cd "$1" && find nodes -type f \( -name '*.key' -o -name '*.crt' ! -name '*ca.crt' \) -print0 |
+    sort -z | xargs -0 sha256sum; grep -h 'client-' nodes/*/*.conf) | sha256sum
+}
 count_certs() { grep -c 'BEGIN CERTIFICATE' "$1"; }
 base_of() { case $1 in ca) echo ca ;; etcd-ca) echo etcd/ca ;; front-proxy-ca) echo front-proxy-ca ;; esac; }
 
