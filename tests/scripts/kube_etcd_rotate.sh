@@ -31,7 +31,7 @@ nodes:
 YAML
 "$KPKI" init --config "$W/cluster.yaml" --dir "$OUT" >/dev/null
 
-declare -A PGID
+declare -A PGID LOG
 STARTS=0
 start_member() {  # start_member I
   local i=$1 node="$OUT/nodes/cp$1" cluster="" j
@@ -47,6 +47,7 @@ start_member() {  # start_member I
     --peer-client-cert-auth --peer-trusted-ca-file "$node/pki/etcd/ca.crt" \
     --peer-cert-file "$node/pki/etcd/peer.crt" --peer-key-file "$node/pki/etcd/peer.key"
   PGID[$i]=${KUBE_PGIDS[-1]}
+  LOG[$i]="$W/etcd$i-$STARTS.log"
 }
 member_health() {  # member_health I: the member answers with its own node's healthcheck-client
   local n="$OUT/nodes/cp$1"
@@ -56,6 +57,7 @@ member_health() {  # member_health I: the member answers with its own node's hea
 }
 restart_member() {  # restart_member I: stop (TERM, wait), start on the files now on disk, wait healthy
   local i=$1
+  wc -l <"${LOG[$i]}" >"${LOG[$i]}.stopped-at"  # what follows is the member's own shutdown
   kill -TERM -- "-${PGID[$i]}" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 -- "-${PGID[$i]}" 2>/dev/null || break; sleep 0.1; done
   kill -KILL -- "-${PGID[$i]}" 2>/dev/null || true
@@ -92,7 +94,7 @@ client_loop() {
     done
   done
 }
-: >"$W/client-ok"; : >"$W/client-failed"
+: >"$W/client-ok"; : >"$W/client-failed"; : >"$W/client-retries.log"
 client_loop &
 CLIENT=$!
 wait_for 30 "first client requests" test -s "$W/client-ok"
@@ -111,25 +113,39 @@ $CHECK trust "$OUT" etcd-ca "$NEW" || fail "trust files are not the new etcd-ca 
 $CHECK leaves "$OUT" etcd-ca "$NEW" || fail "leaves do not verify under the new etcd-ca"
 # A few more requests against the finished cluster, then stop the client.
 before=$(wc -l <"$W/client-ok")
-wait_for 60 "requests after the rotation" test "$(wc -l <"$W/client-ok")" -gt $((before + 6))
+more_requests() { [ "$(wc -l <"$W/client-ok")" -gt "$1" ]; }
+wait_for 60 "requests after the rotation" more_requests $((before + 6))
 touch "$W/stop"; wait $CLIENT || true
 
 OKS=$(wc -l <"$W/client-ok") FAILED=$(wc -l <"$W/client-failed")
-RETRIES=$(cat "$W/client-retries.log" 2>/dev/null | wc -l)
+RETRIES=$(wc -l <"$W/client-retries.log")
 echo "client: $OKS requests succeeded, $FAILED failed, $RETRIES retried on another endpoint"
 [ "$FAILED" -eq 0 ] || { head -5 "$W/client-errors.log"; fail "$FAILED client request(s) failed on every endpoint"; }
 pass "zero failed client requests over the rotation"
-if grep -h "rejected connection" "$W"/etcd*.log | head -5 | grep .; then
-  fail "an etcd member rejected a connection during the rotation"
-fi
-pass "no 'rejected connection' in any member log ($STARTS member starts)"
+# A member being stopped closes its peer listener while a peer may be mid-handshake with it; etcd
+# logs that as "rejected connection ... use of closed network connection" after the stop signal.
+# Those lines are counted apart; any other "rejected connection" line (a certificate refused) fails.
+ARTIFACTS=0 REJECTED=0
+for log in "$W"/etcd*.log; do
+  from=$(( $(cat "$log.stopped-at" 2>/dev/null || wc -l <"$log") + 1 ))
+  while IFS= read -r line; do
+    n=${line%%:*}
+    if [ "$n" -ge "$from" ] && [[ $line == *"use of closed network connection"* ]]; then
+      ARTIFACTS=$((ARTIFACTS + 1))
+    else
+      REJECTED=$((REJECTED + 1)); echo "$log: ${line:0:300}"
+    fi
+  done < <(grep -n "rejected connection" "$log" || true)
+done
+[ "$REJECTED" -eq 0 ] || fail "$REJECTED 'rejected connection' line(s) in member logs"
+pass "no 'rejected connection' in any member log ($STARTS member starts; $ARTIFACTS listener-closed-at-shutdown line(s) after a stop signal)"
 
 # The old CA is gone: its client certificate is refused (and the member logs the rejection).
 if etcdctl --dial-timeout=3s --command-timeout=5s --endpoints="https://127.0.0.1:$CLIENT_PORT" \
     --cacert="$NEW" --cert="$W/old-client.crt" --key="$W/old-client.key" get /rotate/1 >/dev/null 2>&1; then
   fail "etcd accepted a client certificate from the old etcd-ca"
 fi
-wait_for 10 "the member logging the old-CA rejection" sh -c "grep -q 'rejected connection' '$W'/etcd1-*.log"
+wait_for 10 "the member logging the old-CA rejection" sh -c "grep 'rejected connection' '${LOG[1]}' | grep -qv 'use of closed'"
 pass "client certificate from the old etcd-ca refused"
 # And the old CA no longer verifies the servers: a client trusting only it cannot connect.
 if etcdctl --dial-timeout=3s --command-timeout=5s --endpoints="https://127.0.0.2:$CLIENT_PORT" \
