@@ -7,6 +7,7 @@
 
 #include "core/certificate_authority.h"
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/file_io.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/kubeconfig.h"
@@ -38,11 +39,15 @@ class RotationApply {
       case RotationPhase::Reissue:
         reissue();
         break;
-      case RotationPhase::Finish:
-        write(trust_targets(config_, options_, ctx_, ctx_.state.new_cert_pem, ""));
-        write({finish_cert_target(options_, ctx_)});
-        write(finish_key_targets(config_, options_, ctx_));
+      case RotationPhase::Finish: {
+        // Keys first: the old key is saved before anything replaces it.
+        std::vector<FileTarget> targets = finish_key_targets(config_, options_, ctx_);
+        targets.push_back(finish_cert_target(options_, ctx_));
+        for (FileTarget& t : trust_targets(config_, options_, ctx_, ctx_.state.new_cert_pem, ""))
+          targets.push_back(std::move(t));
+        write(targets);
         break;
+      }
       case RotationPhase::None:
         break;
     }
@@ -74,8 +79,11 @@ class RotationApply {
     return action == PlanAction::Create || action == PlanAction::Replace;
   }
 
-  // Writes each target the plan creates or replaces (exactly those), in order.
+  // Writes each target the plan creates or replaces (exactly those), in order. A CA certificate
+  // and its key file beside it (a node's pki/ca.crt and pki/ca.key at finish) land together, as
+  // a leaf's pair does (core/file_group.h): a kill must not leave the new one beside the old.
   void write(const std::vector<FileTarget>& targets) {
+    std::vector<const FileTarget*> todo;
     for (const FileTarget& target : targets) {
       const PlannedFile* entry = planned_entry(target.entry.path);
       if (!entry) continue;
@@ -84,7 +92,33 @@ class RotationApply {
       if (target.content.empty())
         throw Error(ErrorCode::InvalidInput, "'" + entry->path + "': nothing to write");
       make_directories(std::filesystem::path(entry->path).parent_path().string(), 0700);
-      write_file_atomic(entry->path, target.content, target.mode, Overwrite::Yes);
+      todo.push_back(&target);
+    }
+    // "X.crt" <-> "X.key"; "" for any other file.
+    auto partner = [](const std::string& path) -> std::string {
+      std::string stem = path.substr(0, path.rfind('.'));
+      if (path == stem + ".crt") return stem + ".key";
+      if (path == stem + ".key") return stem + ".crt";
+      return "";
+    };
+    std::vector<bool> done(todo.size());
+    for (size_t i = 0; i < todo.size(); ++i) {
+      if (done[i]) continue;
+      done[i] = true;
+      std::vector<FileWrite> group{
+          {todo[i]->entry.path, as_bytes(todo[i]->content), todo[i]->mode, Overwrite::Yes}};
+      std::string other = partner(todo[i]->entry.path);
+      for (size_t j = i + 1; j < todo.size() && !other.empty(); ++j) {
+        if (done[j] || todo[j]->entry.path != other) continue;
+        done[j] = true;
+        FileWrite w{other, as_bytes(todo[j]->content), todo[j]->mode, Overwrite::Yes};
+        // The key first, as write_leaf does (the harness recognises that order).
+        if (other.back() == 'y')
+          group.insert(group.begin(), w);
+        else
+          group.push_back(w);
+      }
+      write_files_together(group);
     }
   }
 

@@ -4,7 +4,8 @@
 # trust files (every node's CA file, every kubeconfig's certificate-authority-data) hold exactly
 # old + new, then new only; leaves are untouched by begin, verify under the new CA after reissue
 # and not under the old one; out-of-order phases are refused naming the next one; init and certs
-# renew are refused mid-rotation and work after finish (init keeps every file).
+# renew are refused mid-rotation and work after finish (init keeps every file); kill -9 at random
+# moments in each phase leaves valid files and a re-run completes it.
 source "$(dirname "$0")/lib/common.sh"
 CHECK="python3 $KPKI_SOURCE_DIR/tests/scripts/lib/rotation_check.py"
 MODULE=/usr/lib/softhsm/libsofthsm2.so
@@ -120,6 +121,16 @@ expect_ok "second rotation: finish --destroy-old-key" "${r2[@]}" --phase finish 
 expect_ok "second rotation: no old key kept" test ! -e "$WORK/file/rotation/etcd-ca/2/old.key"
 expect_ok "second rotation: leaves verify" $CHECK leaves "$WORK/file" etcd-ca "$WORK/file/rotation/etcd-ca/2/new.crt"
 expect_error "unknown phase" "phase" "$KPKI" ca rotate ca --dir "$WORK/file" --config "$WORK/file.yaml" --phase middle
+
+# --- kill -9 at random moments in each phase, then a plain re-run (lib/crash_harness.py) ------
+# Every file left is whole and valid (certificates chain, pairs match, kubeconfigs chain to their
+# embedded trust) and the re-run completes the phase. KPKI_CRASH_ITERATIONS (default 25 here).
+export KPKI
+for scenario in rotate-begin rotate-reissue rotate-finish; do
+  if KPKI_CRASH_ITERATIONS=${KPKI_CRASH_ITERATIONS:-25} \
+      python3 "$KPKI_SOURCE_DIR/tests/scripts/lib/crash_harness.py" $scenario "$WORK"; then
+    pass; else fail "crash: $scenario"; fi
+done
 
 # --- CA keys on a SoftHSM token -----------------------------------------------------------
 if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help >/dev/null 2>&1; then
