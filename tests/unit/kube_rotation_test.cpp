@@ -153,9 +153,9 @@ class KubeRotation : public ::testing::Test {
     }
     Plan again = plan_rotation(config_, options(ca, phase), key_registry(), keys_);
     for (const PlannedFile& f : again.files) {
-      if (f.spec != "rotation")
-        EXPECT_TRUE(f.action == PlanAction::Keep || f.action == PlanAction::Skip)
-            << f.path << " " << plan_action_name(f.action);
+      if (f.spec == "rotation") continue;
+      EXPECT_TRUE(f.action == PlanAction::Keep || f.action == PlanAction::Skip)
+          << f.path << " " << plan_action_name(f.action);
     }
     return planned;
   }
@@ -184,9 +184,10 @@ TEST_F(KubeRotation, ClusterCaPhasesPlanTrustFilesThenLeavesThenTrustAgain) {
   Plan begin = run("ca", RotationPhase::Begin);
   ASSERT_EQ(begin.ca_keys.size(), 2u);
   EXPECT_EQ(begin.ca_keys[1].action, PlanAction::Create);
-  // pki/ca.crt on 3 nodes, plus every kubeconfig (cp1: 5 with super-admin, cp2: 4, w1: 1).
+  // pki/ca.crt on 3 nodes, plus every kubeconfig (cp1: 6 with super-admin, cp2: 5, w1: kubelet
+  // and kube-proxy).
   EXPECT_EQ(count(begin, PlanAction::Replace, "pki/ca.crt"), 3);
-  EXPECT_EQ(count(begin, PlanAction::Replace, ""), 3 + 10);
+  EXPECT_EQ(count(begin, PlanAction::Replace, ""), 3 + 13);
   EXPECT_EQ(
       read_text_file(out() + "/nodes/w1/pki/ca.crt"),
       read_text_file(out() + "/pki/ca.crt") + read_text_file(out() + "/rotation/ca/1/new.crt"));
@@ -206,7 +207,8 @@ TEST_F(KubeRotation, ClusterCaPhasesPlanTrustFilesThenLeavesThenTrustAgain) {
 
   Plan reissue = run("ca", RotationPhase::Reissue);
   for (const PlannedFile& f : reissue.files) {
-    if (f.kind == PlannedKind::Leaf) EXPECT_TRUE(f.keep_key) << f.path;
+    if (f.kind != PlannedKind::Leaf) continue;
+    EXPECT_TRUE(f.keep_key) << f.path;
   }
   EXPECT_EQ(count(reissue, PlanAction::Replace, "apiserver"), 4);  // 2 nodes x 2 certificates
 
