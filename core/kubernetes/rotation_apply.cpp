@@ -124,12 +124,13 @@ class RotationApply {
 
   void begin() {
     RotationState& s = ctx_.state;
-    make_directories(rotation_files_dir(options_.out_dir, s), 0700);
     if (!ctx_.state_saved) {
-      // Recorded before the key exists, so a run killed after making it finds it again.
+      // Recorded before anything else exists, so a run killed after making the key (or only the
+      // directory) finds this rotation again instead of starting the next one.
       s.running = RotationPhase::Begin;
       save_rotation_state(options_.out_dir, s);
     }
+    make_directories(rotation_files_dir(options_.out_dir, s), 0700);
     std::shared_ptr<const Signer> signer = ctx_.new_signer;
     if (!signer) {
       KeyManager& manager = registry_.manager_for(s.new_key_uri);

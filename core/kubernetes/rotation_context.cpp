@@ -1,4 +1,6 @@
 // read_rotation: the state a rotation phase starts from (rotation.h).
+#include <filesystem>
+
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_uri_display.h"
@@ -42,8 +44,9 @@ RotationState start_rotation(const ClusterConfig& config, const RotateOptions& o
     state.new_key_uri =
         rotated_key_uri(state.old_key_uri, n, rotation_files_dir(options.out_dir, state));
     KeyManager& manager = registry.manager_for(state.new_key_uri);
+    const std::string dir = rotation_files_dir(options.out_dir, state);
     if (!manager.exists(state.new_key_uri, options.ca_key_options) &&
-        !file_exists(rotation_files_dir(options.out_dir, state)))
+        (!file_exists(dir) || std::filesystem::is_empty(dir)))
       return state;
   }
   throw Error(ErrorCode::AlreadyExists, "no free key URI for the new " + spec.name +
