@@ -49,6 +49,11 @@ struct RotationContext {
 RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& options,
                               const KeyRegistry& registry);
 
+// After a token key's rotation, init must not run with the config that still names the old key
+// (it would find OUT/pki/<ca>.crt not belonging to it): throws InvalidInput naming the record and
+// the key URI now in use.
+void refuse_rotated_out_keys(const ClusterConfig& config, const std::string& out_dir);
+
 Plan plan_rotation(const ClusterConfig& config, const RotateOptions& options,
                    const KeyRegistry& registry, const LeafKeySource& keys);
 

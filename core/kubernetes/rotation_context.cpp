@@ -93,4 +93,20 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
   return ctx;
 }
 
+void refuse_rotated_out_keys(const ClusterConfig& config, const std::string& out_dir) {
+  for (const CaSpec& spec : ca_specs()) {
+    std::optional<RotationState> state = load_rotation_state(out_dir, spec.name);
+    if (!state || state->done != RotationPhase::Finish) continue;
+    std::string uri = ca_key_uri(config, spec, out_dir);
+    std::string scheme = key_uri_scheme(uri);
+    // A file key is replaced in place at finish: its path stays the CA key.
+    if (scheme == "file" || scheme == "botan" || uri != state->old_key_uri) continue;
+    throw Error(ErrorCode::InvalidInput, config.source + ": caKeys." + spec.name + " '" +
+                                             redact_key_uri(uri) + "' is the key rotated out by '" +
+                                             rotation_state_path(out_dir, spec.name) + "'; the " +
+                                             spec.name + " key is now '" +
+                                             redact_key_uri(state->new_key_uri) + "'");
+  }
+}
+
 }  // namespace kpki::kube

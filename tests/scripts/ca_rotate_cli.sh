@@ -147,6 +147,8 @@ if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help
   expect_ok "token: new keys on the token" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-source=file:$PIN' | grep -q 'etcd-ca-r1'"
   expect_ok "token: old keys kept" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-source=file:$PIN' | grep -qw 'etcd-ca'"
   expect_ok "token: no CA key file in the tree" test -z "$(find "$WORK/token" -name 'ca.key' -o -name 'new.key')"
+  expect_error "token: init with the config naming a rotated-out key" "is the key rotated out.*kubernetes-ca-r1" \
+    "$KPKI" init --config "$WORK/token.yaml" --dir "$WORK/token"
   expect_error "token: finish without --out-config" "token key.*output config" \
     "$KPKI" ca rotate ca --dir "$WORK/token" --config "$WORK/token.yaml" --phase finish
 else
