@@ -1,8 +1,91 @@
-// ca import: a file CA key onto a token (issue 12). Registration stub: replaced by the verb's implementation.
+// kpki ca import: existing CA keys onto a PKCS#11 token (issue 12; core/kubernetes/ca_import.h).
+// One key (--key/--cert/--to) or a whole tree's three CA keys (--dir/--config/--token-uri).
+#include <filesystem>
+#include <iostream>
+
+#include "backends/backends.h"
+#include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "core/error.h"
+#include "core/kubernetes/ca_import.h"
 
 namespace kpki::cli {
 
-void add_ca_import_command(CLI::App& /*ca*/) {}
+namespace {
+
+struct CaImportArgs {
+  std::string key, cert, to;                       // one key
+  std::string dir, config, token_uri, out_config;  // a whole tree
+  bool remove_source = false;
+  bool dry_run = false;
+  KeyFlags key_flags;
+};
+
+void run_ca_import(const CaImportArgs& args) {
+  const bool single = !args.key.empty() || !args.cert.empty() || !args.to.empty();
+  const bool tree = !args.dir.empty() || !args.config.empty() || !args.token_uri.empty() ||
+                    !args.out_config.empty();
+  if (single == tree) {
+    throw Error(ErrorCode::InvalidInput,
+                "give either --key, --cert and --to (one key) or --dir, --config, --token-uri and "
+                "--out-config (a whole tree)");
+  }
+  const KeyOptions& options = args.key_flags.options;
+  kube::ImportPlan plan;
+  if (single) {
+    if (args.key.empty() || args.cert.empty() || args.to.empty())
+      throw Error(ErrorCode::InvalidInput, "one-key import needs --key, --cert and --to");
+    plan = kube::plan_single_import({args.key, args.cert, args.to, args.remove_source},
+                                    key_registry(), options, options);
+  } else {
+    if (args.dir.empty() || args.config.empty() || args.token_uri.empty() ||
+        args.out_config.empty())
+      throw Error(ErrorCode::InvalidInput,
+                  "whole-tree import needs --dir, --config, --token-uri and --out-config");
+    kube::TreeImportRequest request;
+    request.dir = args.dir;
+    request.config = load_cluster_config_and_warn(args.config);
+    // The new config may live elsewhere: its PIN file path must not depend on where we run.
+    request.token_uri =
+        kube::resolve_key_uri(args.token_uri, std::filesystem::current_path().string());
+    request.out_config = args.out_config;
+    request.remove_source = args.remove_source;
+    plan = kube::plan_tree_import(request, key_registry(), options, options);
+  }
+  if (args.dry_run) std::cout << "dry run: nothing is written or imported\n";
+  std::cout << kube::render_import_plan(plan, args.dry_run) << std::flush;
+  if (args.dry_run) return;
+  kube::apply_import(plan, key_registry(), options, options, std::cout);
+}
+
+}  // namespace
+
+void add_ca_import_command(CLI::App& ca) {
+  auto args = std::make_shared<CaImportArgs>();
+  auto* cmd =
+      ca.add_subcommand("import",
+                        "Move existing CA keys (files, botan:) onto a PKCS#11 token, sign-only and "
+                        "non-extractable");
+  cmd->footer(example(
+      "kpki ca import --key pki/ca.key --cert pki/ca.crt --to "
+      "'pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:pin' --remove-source\n"
+      "  kpki ca import --dir out --config cluster.yaml --token-uri "
+      "'pkcs11:token=kube-ca?pin-source=file:pin' --out-config cluster-hsm.yaml --remove-source"));
+  cmd->add_option("--key", args->key, "The key to import: PATH, file:PATH or botan:PATH");
+  cmd->add_option("--cert", args->cert, "Its CA certificate (the token key must match it)");
+  cmd->add_option("--to", args->to, "Target: pkcs11:token=...;object=LABEL?pin-source=...");
+  cmd->add_option("--dir", args->dir, "Whole tree: the kpki init output directory (OUT)");
+  cmd->add_option("--config", args->config, "Whole tree: the cluster config OUT was made from");
+  cmd->add_option("--token-uri", args->token_uri,
+                  "Whole tree: the token, pkcs11:token=...?pin-source=... (labels kubernetes-ca, "
+                  "etcd-ca, front-proxy-ca)");
+  cmd->add_option("--out-config", args->out_config,
+                  "Whole tree: write the config with caKeys on the token here");
+  cmd->add_flag("--remove-source", args->remove_source,
+                "After the token key is proven, overwrite and unlink every copy of the key file");
+  cmd->add_flag("--dry-run", args->dry_run, "Print the plan; import, write and remove nothing");
+  args->key_flags.add_to(*cmd, "key-");
+  cmd->callback([args] { run_ca_import(*args); });
+}
 
 }  // namespace kpki::cli

@@ -2,9 +2,10 @@
 #include <iostream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/progress_line.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/expiration.h"
 #include "core/kubernetes/plan_output.h"
@@ -56,7 +57,7 @@ void run_renew(const RenewArgs& args) {
     }
   }
   options.ca_key_options = args.ca_key.options;
-  PemKeySource keys;
+  const kube::LeafKeySource& keys = leaf_key_source();
   kube::Plan plan = kube::plan_renew(options, key_registry(), keys);
   if (args.dry_run) {
     if (args.format == "json") {
@@ -66,7 +67,12 @@ void run_renew(const RenewArgs& args) {
     }
     return;
   }
-  kube::Plan done = kube::apply_renew(plan, options, key_registry(), keys);
+  kube::Plan done;
+  {
+    ProgressLine progress("new keys");
+    options.leaf_keys.progress = progress.callback();
+    done = kube::apply_renew(plan, options, key_registry(), keys);
+  }
   if (args.format == "json") {
     std::cout << kube::plan_json(done, false).dump(2) << "\n";
     return;

@@ -4,9 +4,10 @@
 #include <iostream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/progress_line.h"
 #include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/init.h"
@@ -21,6 +22,7 @@ struct InitArgs {
   std::string format;
   kube::InitOptions options;
   KeyFlags ca_key;
+  std::string leaf_key_library = "auto";
 };
 
 // A dry run's plan, a refused plan (mismatches: nothing written either) or a run's report.
@@ -38,7 +40,7 @@ void print_plan(const kube::Plan& plan, bool dry_run, const std::string& format,
 void run_init_command(InitArgs& args) {
   kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   args.options.ca_key_options = args.ca_key.options;
-  PemKeySource keys;
+  const kube::LeafKeySource& keys = leaf_key_source(parse_leaf_key_library(args.leaf_key_library));
   kube::Plan plan = kube::plan_init(config, args.options, key_registry(), keys);
   if (args.options.dry_run || plan.has_mismatch()) {
     print_plan(plan, true, args.format, args.options.dry_run);
@@ -49,7 +51,12 @@ void run_init_command(InitArgs& args) {
                     " (listed above as MISMATCH); nothing was written: re-run with --force to "
                     "replace them");
   }
-  kube::Plan done = kube::apply_init(plan, config, args.options, key_registry(), keys);
+  kube::Plan done;
+  {
+    ProgressLine progress("leaf keys");
+    args.options.leaf_keys.progress = progress.callback();
+    done = kube::apply_init(plan, config, args.options, key_registry(), keys);
+  }
   print_plan(done, false, args.format);
 }
 
@@ -69,6 +76,10 @@ void add_init_command(CLI::App& app) {
   cmd->add_flag("--force", args->options.force,
                 "Replace files that no longer match the config (and remove stale ones)");
   add_output_format_flag(*cmd, args->format);
+  cmd->add_option("--leaf-key-library", args->leaf_key_library,
+                  "Library that generates leaf keys: auto (fastest: Botan for RSA), openssl, "
+                  "botan; the files are the same PKCS#8 PEM")
+      ->check(CLI::IsMember({"auto", "openssl", "botan"}));
   args->ca_key.add_to(*cmd, "ca-key-");
   cmd->callback([args] { run_init_command(*args); });
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bytes.h"
 #include "core/key_manager.h"
 
 namespace kpki {
@@ -43,6 +44,27 @@ class KeyLister {
   virtual ~KeyLister() = default;
   // The key objects on the token `uri` selects (logging in, so private keys show).
   virtual std::vector<KeyInfo> list_keys(const std::string& uri, const KeyOptions& options) = 0;
+};
+
+// Backends whose keys are software keys (file:, botan:) hand one over for moving it onto a token
+// (kpki ca import). Nothing else reads a private key out of a backend.
+class PrivateKeyReader {
+ public:
+  virtual ~PrivateKeyReader() = default;
+  // The key at `uri` as unencrypted PKCS#8 DER (decrypted with options.passphrase_file). The
+  // caller wipes it (WipeOnExit) as soon as it is used.
+  virtual Bytes read_private_key(const std::string& uri, const KeyOptions& options) = 0;
+};
+
+// Backends that can take an existing private key (PKCS#11 tokens): the key lands as a CA key
+// generated there would be (sensitive, not extractable, sign-only), with its public key object.
+class KeyImporter {
+ public:
+  virtual ~KeyImporter() = default;
+  // Puts `pkcs8_der` (unencrypted PKCS#8) at `uri`, which names the label (object=) and maybe
+  // the id; AlreadyExists when an object with that label or id is there. Returns the new key.
+  virtual std::unique_ptr<Signer> import_key(ByteView pkcs8_der, const std::string& uri,
+                                             const KeyOptions& options) = 0;
 };
 
 }  // namespace kpki

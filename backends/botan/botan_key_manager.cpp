@@ -1,6 +1,7 @@
 #include "backends/botan/botan_key_manager.h"
 
 #include <botan/auto_rng.h>
+#include <botan/pkcs8.h>
 
 #include "backends/botan/botan_algorithm.h"
 #include "backends/botan/botan_key_file.h"
@@ -41,6 +42,15 @@ std::unique_ptr<Signer> BotanKeyManager::open(const std::string& uri, const KeyO
   std::string path = key_uri_path(uri);
   if (!file_exists(path)) throw Error(ErrorCode::NotFound, "key '" + uri + "' does not exist");
   return std::make_unique<BotanSigner>(load_botan_private_key(path, options.passphrase_file));
+}
+
+Bytes BotanKeyManager::read_private_key(const std::string& uri, const KeyOptions& options) {
+  std::string path = key_uri_path(uri);
+  if (!file_exists(path)) throw Error(ErrorCode::NotFound, "key '" + uri + "' does not exist");
+  auto key = load_botan_private_key(path, options.passphrase_file);
+  // secure_vector wipes its own buffer; the copy handed out is the caller's to wipe.
+  Botan::secure_vector<uint8_t> der = Botan::PKCS8::BER_encode(*key);
+  return Bytes(der.begin(), der.end());
 }
 
 }  // namespace kpki

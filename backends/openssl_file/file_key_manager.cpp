@@ -133,4 +133,19 @@ std::unique_ptr<Signer> FileKeyManager::open(const std::string& uri, const KeyOp
   }
 }
 
+Bytes private_key_to_pkcs8_der(EVP_PKEY* key) {
+  OsslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> info(EVP_PKEY2PKCS8(key));
+  unsigned char* der = nullptr;
+  int len = info ? i2d_PKCS8_PRIV_KEY_INFO(info.get(), &der) : -1;
+  if (len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode private key");
+  Bytes out(der, der + len);
+  OPENSSL_clear_free(der, static_cast<size_t>(len));
+  return out;
+}
+
+Bytes FileKeyManager::read_private_key(const std::string& uri, const KeyOptions& options) {
+  return private_key_to_pkcs8_der(
+      load_private_key_file(key_uri_path(uri), options.passphrase_file).get());
+}
+
 }  // namespace kpki

@@ -3,19 +3,25 @@
 // AES-256-CBC when a passphrase file is given), mode 0600, atomically; reads PKCS#8, PKCS#1
 // "RSA PRIVATE KEY" and SEC1 "EC PRIVATE KEY".
 #include "core/bytes.h"
+#include "core/key_capabilities.h"
 #include "core/key_manager.h"
 #include "core/ossl_ptr.h"
 #include "core/secret.h"
 
 namespace kpki {
 
-class FileKeyManager final : public KeyManager {
+class FileKeyManager final : public KeyManager, public PrivateKeyReader {
  public:
   bool exists(const std::string& uri, const KeyOptions& options) override;
   std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
                                    const KeyOptions& options) override;
   std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override;
+  // The key file as unencrypted PKCS#8 DER, for kpki ca import.
+  Bytes read_private_key(const std::string& uri, const KeyOptions& options) override;
 };
+
+// Unencrypted PKCS#8 DER of `key`; no copy of it is left in OpenSSL's buffers.
+Bytes private_key_to_pkcs8_der(EVP_PKEY* key);
 
 // Loads a private key file (PEM in any of the forms above, or DER PKCS#8). Errors name the file.
 EvpPkeyPtr load_private_key_file(const std::string& path, const std::string& passphrase_file);

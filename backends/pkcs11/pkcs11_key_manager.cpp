@@ -4,7 +4,10 @@
 
 #include <cstdlib>
 
+#include "core/public_key.h"
+
 #include "backends/pkcs11/ck_error.h"
+#include "backends/pkcs11/pkcs11_import.h"
 #include "backends/pkcs11/pkcs11_keygen.h"
 #include "backends/pkcs11/pkcs11_module_file.h"
 #include "backends/pkcs11/pkcs11_signer.h"
@@ -81,6 +84,53 @@ void warn_about_extra_uses(const Pkcs11Session& session, CK_OBJECT_HANDLE key,
   }
 }
 
+// The CKA_ID of a key about to be made at `t`: the URI's id=, else 16 random bytes. The URI must
+// name the label (object=), which both halves get.
+Bytes new_key_id(const Target& t, const std::string& verb) {
+  if (!t.uri.object) {
+    throw Error(ErrorCode::InvalidInput,
+                "key URI '" + t.uri.display + "' needs object=LABEL to " + verb + " a key");
+  }
+  Bytes id = t.uri.id.value_or(Bytes{});
+  if (id.empty()) {
+    id.resize(16);
+    if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
+      throw_openssl_error(ErrorCode::CryptoError, "cannot make a random CKA_ID");
+    }
+  }
+  return id;
+}
+
+// Refuse rather than add a second object with the same label or id: later lookups would be
+// ambiguous, and tokens never overwrite.
+void refuse_existing(const Pkcs11Session& session, const Target& t, const Bytes& id) {
+  if (!find_objects(session, {Pkcs11Attr::text(CKA_LABEL, *t.uri.object)}).empty()) {
+    throw Error(ErrorCode::AlreadyExists, "an object labelled '" + *t.uri.object +
+                                              "' already exists on " + t.token->name() +
+                                              " (key URI '" + t.uri.display + "')");
+  }
+  if (!find_objects(session, {Pkcs11Attr::bytes(CKA_ID, id)}).empty()) {
+    throw Error(ErrorCode::AlreadyExists, "an object with id " + to_hex(id) +
+                                              " already exists on " + t.token->name() +
+                                              " (key URI '" + t.uri.display + "')");
+  }
+}
+
+// Unencrypted PKCS#8 DER -> OpenSSL key, checked (a corrupt key must not reach the token).
+EvpPkeyPtr parse_pkcs8(ByteView der) {
+  const unsigned char* p = der.data();
+  OsslPtr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free> info(
+      d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
+  EvpPkeyPtr key(info ? EVP_PKCS82PKEY(info.get()) : nullptr);
+  if (!key) throw_openssl_error(ErrorCode::InvalidInput, "the key to import is not PKCS#8");
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+  if (!ctx || EVP_PKEY_pairwise_check(ctx.get()) != 1) {
+    throw_openssl_error(ErrorCode::InvalidInput,
+                        "the key to import is corrupt (private and public parts disagree)");
+  }
+  return key;
+}
+
 }  // namespace
 
 std::string pkcs11_module_path(const Pkcs11Uri& uri, const std::string& option_module) {
@@ -101,30 +151,9 @@ bool Pkcs11KeyManager::exists(const std::string& uri, const KeyOptions& options)
 std::unique_ptr<Signer> Pkcs11KeyManager::generate(const std::string& uri, Algorithm algorithm,
                                                    const KeyOptions& options) {
   Target t = resolve(uri, options, true);
-  if (!t.uri.object) {
-    throw Error(ErrorCode::InvalidInput,
-                "key URI '" + t.uri.display + "' needs object=LABEL to generate a key");
-  }
-  Bytes id = t.uri.id.value_or(Bytes{});
-  if (id.empty()) {
-    id.resize(16);
-    if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1) {
-      throw_openssl_error(ErrorCode::CryptoError, "cannot make a random CKA_ID");
-    }
-  }
+  Bytes id = new_key_id(t, "generate");
   Pkcs11Session session = t.token->acquire();
-  // Refuse rather than add a second object with the same label or id: later lookups would be
-  // ambiguous, and tokens never overwrite.
-  if (!find_objects(session, {Pkcs11Attr::text(CKA_LABEL, *t.uri.object)}).empty()) {
-    throw Error(ErrorCode::AlreadyExists, "an object labelled '" + *t.uri.object +
-                                              "' already exists on " + t.token->name() +
-                                              " (key URI '" + t.uri.display + "')");
-  }
-  if (!find_objects(session, {Pkcs11Attr::bytes(CKA_ID, id)}).empty()) {
-    throw Error(ErrorCode::AlreadyExists, "an object with id " + to_hex(id) +
-                                              " already exists on " + t.token->name() +
-                                              " (key URI '" + t.uri.display + "')");
-  }
+  refuse_existing(session, t, id);
   Pkcs11KeyPair pair = generate_key_pair(*t.token, session, algorithm, *t.uri.object, id);
   if (algorithm == Algorithm::Ed25519) {
     // libp11 0.4.12 cannot list such a token's keys, and OpenSSL's pkcs11 engine built on it
@@ -169,6 +198,35 @@ std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const Key
   Bytes spki = find_public_key(session, key, label, id, t.uri.display);
   return std::make_unique<Pkcs11Signer>(*t.token, key, session.generation(), std::move(label),
                                         std::move(id), std::move(spki), t.uri.display);
+}
+
+std::unique_ptr<Signer> Pkcs11KeyManager::import_key(ByteView pkcs8_der, const std::string& uri,
+                                                     const KeyOptions& options) {
+  // Everything about the key is checked before the token is touched.
+  EvpPkeyPtr key = parse_pkcs8(pkcs8_der);
+  Bytes spki = public_key_to_der(key.get());
+  Algorithm algorithm = algorithm_of_public_key(spki);
+  if (algorithm == Algorithm::Ed25519) {
+    throw Error(ErrorCode::Unsupported,
+                "importing Ed25519 keys onto a token is not supported (RSA and EC P-256/P-384 "
+                "are): keep an Ed25519 CA key as a file, or make a new CA key on the token");
+  }
+  Target t = resolve(uri, options, true);
+  Bytes id = new_key_id(t, "import");
+  Pkcs11Session session = t.token->acquire();
+  refuse_existing(session, t, id);
+  Pkcs11KeyPair pair = import_key_pair(*t.token, session, key.get(), algorithm, *t.uri.object, id);
+  // The token's own view of the key is what certificates will name.
+  Bytes token_spki = public_key_spki(session, pair.public_key);
+  if (token_spki != spki) {
+    session.fn()->C_DestroyObject(session.handle(), pair.private_key);
+    session.fn()->C_DestroyObject(session.handle(), pair.public_key);
+    throw Error(ErrorCode::DeviceError, t.token->name() + " stored a different public key for '" +
+                                            t.uri.display + "' than the one imported");
+  }
+  return std::make_unique<Pkcs11Signer>(*t.token, pair.private_key, session.generation(),
+                                        t.uri.object, std::move(id), std::move(spki),
+                                        t.uri.display);
 }
 
 std::vector<TokenInfo> Pkcs11KeyManager::list_tokens(const KeyOptions& options) {

@@ -2,8 +2,9 @@
 // The pkcs11: backend: keys generated on and used from a PKCS#11 token (SoftHSM2, an HSM, a
 // smart card), named by RFC 7512 URIs. The private key never leaves the token.
 //
-// Beyond KeyManager it lists a module's tokens and a token's keys (kpki hsm tokens|keys), as the
-// TokenLister and KeyLister capabilities the registry hands out.
+// Beyond KeyManager it lists a module's tokens and a token's keys (kpki hsm tokens|keys) and
+// imports existing keys (kpki ca import), as the TokenLister, KeyLister and KeyImporter
+// capabilities the registry hands out.
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,12 +21,20 @@ namespace kpki {
 // Whichever it is, Pkcs11Module checks the file before loading it.
 std::string pkcs11_module_path(const Pkcs11Uri& uri, const std::string& option_module);
 
-class Pkcs11KeyManager final : public KeyManager, public TokenLister, public KeyLister {
+class Pkcs11KeyManager final : public KeyManager,
+                               public TokenLister,
+                               public KeyLister,
+                               public KeyImporter {
  public:
   bool exists(const std::string& uri, const KeyOptions& options) override;
   std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
                                    const KeyOptions& options) override;
   std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override;
+
+  // Puts an existing RSA or EC key on the token as a generated CA key would be (see
+  // pkcs11_import.h); AlreadyExists when the label or id is taken.
+  std::unique_ptr<Signer> import_key(ByteView pkcs8_der, const std::string& uri,
+                                     const KeyOptions& options) override;
 
   // Every slot of options.pkcs11_module ("" = default resolution), with its token if present.
   std::vector<TokenInfo> list_tokens(const KeyOptions& options) override;

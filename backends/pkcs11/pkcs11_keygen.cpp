@@ -41,30 +41,19 @@ CK_RV generate_with(Pkcs11Session& session, Algorithm alg, CK_MECHANISM_TYPE typ
   return rv;
 }
 
-// What a token answers to a template attribute it does not support.
-bool rejects_template(CK_RV rv) {
-  return rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_VALUE_INVALID ||
-         rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_ATTRIBUTE_READ_ONLY;
-}
-
 }  // namespace
 
-Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
-                                const std::string& label, ByteView id) {
-  const Pkcs11Mechanisms& mech = pkcs11_mechanisms(alg);
-  if (!token.supports(mech.generate, CKF_GENERATE_KEY_PAIR)) {
-    throw Error(ErrorCode::Unsupported,
-                token.name() + " cannot generate " + std::string(algorithm_name(alg)) + " keys",
-                std::string(mech.generate_name) + " not offered");
-  }
-
-  std::vector<Pkcs11Attr> pub = {
+std::vector<Pkcs11Attr> ca_public_key_policy(const std::string& label, ByteView id) {
+  return {
       Pkcs11Attr::ulong(CKA_CLASS, CKO_PUBLIC_KEY), Pkcs11Attr::boolean(CKA_TOKEN, true),
       Pkcs11Attr::boolean(CKA_PRIVATE, false),      Pkcs11Attr::boolean(CKA_VERIFY, true),
       Pkcs11Attr::boolean(CKA_ENCRYPT, false),      Pkcs11Attr::boolean(CKA_WRAP, false),
       Pkcs11Attr::text(CKA_LABEL, label),           Pkcs11Attr::bytes(CKA_ID, id),
   };
-  std::vector<Pkcs11Attr> priv = {
+}
+
+std::vector<Pkcs11Attr> ca_private_key_policy(const std::string& label, ByteView id) {
+  return {
       Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY),
       Pkcs11Attr::boolean(CKA_TOKEN, true),
       Pkcs11Attr::boolean(CKA_PRIVATE, true),
@@ -77,6 +66,24 @@ Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session
       Pkcs11Attr::text(CKA_LABEL, label),
       Pkcs11Attr::bytes(CKA_ID, id),
   };
+}
+
+bool rejects_template(CK_RV rv) {
+  return rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_VALUE_INVALID ||
+         rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_ATTRIBUTE_READ_ONLY;
+}
+
+Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session, Algorithm alg,
+                                const std::string& label, ByteView id) {
+  const Pkcs11Mechanisms& mech = pkcs11_mechanisms(alg);
+  if (!token.supports(mech.generate, CKF_GENERATE_KEY_PAIR)) {
+    throw Error(ErrorCode::Unsupported,
+                token.name() + " cannot generate " + std::string(algorithm_name(alg)) + " keys",
+                std::string(mech.generate_name) + " not offered");
+  }
+
+  std::vector<Pkcs11Attr> pub = ca_public_key_policy(label, id);
+  std::vector<Pkcs11Attr> priv = ca_private_key_policy(label, id);
   if (key_type(alg) == KeyType::Rsa) {
     static const Bytes kF4 = {0x01, 0x00, 0x01};
     pub.push_back(Pkcs11Attr::ulong(CKA_MODULUS_BITS, static_cast<CK_ULONG>(rsa_bits(alg))));

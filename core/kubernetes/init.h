@@ -9,6 +9,7 @@
 #include "core/key_manager.h"
 #include "core/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/leaf_key_pool.h"
 #include "core/kubernetes/leaf_keys.h"
 #include "core/kubernetes/plan.h"
 
@@ -19,6 +20,7 @@ struct InitOptions {
   bool dry_run = false;       // run_init only: plan and print, apply nothing
   bool force = false;         // mismatching files are planned as Replace (and stale ones as Remove)
   KeyOptions ca_key_options;  // how CA key URIs are opened (PKCS#11 module, passphrase file)
+  LeafKeyPoolOptions leaf_keys;  // threads for new leaf keys, progress of the run
 };
 
 // Reads the config, OUT and the CA keys (opening existing ones); writes nothing, anywhere.

@@ -1,12 +1,8 @@
 // apply_init: executes a plan_init plan -- CA keys and certificates, the service-account key,
 // then every node's copies and leaves -- and reports each file as it was handled.
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <filesystem>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "core/error.h"
 #include "core/kubernetes/cert_specs.h"
@@ -149,26 +145,12 @@ class InitApply {
   // Key generation (RSA especially) dominates a run: new leaf keys are made on every core at
   // once, then each CA, built once, signs them in order.
   void issue_pending() {
-    std::atomic<size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-      for (size_t i; (i = next++) < pending_.size();) {
-        if (pending_[i].key.signer) continue;
-        try {
-          pending_[i].key = keys_.generate(config_.algorithm);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
-      }
-    };
-    size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& thread : pool) thread.join();
-    if (failure) std::rethrow_exception(failure);
+    std::vector<size_t> fresh;  // the leaves without a key kept from disk
+    for (size_t i = 0; i < pending_.size(); ++i)
+      if (!pending_[i].key.signer) fresh.push_back(i);
+    std::vector<LeafKey> made = generate_leaf_keys(
+        keys_, std::vector<Algorithm>(fresh.size(), config_.algorithm), options_.leaf_keys);
+    for (size_t j = 0; j < fresh.size(); ++j) pending_[fresh[j]].key = std::move(made[j]);
     for (const PendingLeaf& leaf : pending_) {
       const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
       Certificate cert = ca.authority->issue(

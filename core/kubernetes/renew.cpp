@@ -66,6 +66,13 @@ class Renewer {
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
     std::vector<LeafSpec> table = leaf_specs(config(), node);
     Plan report{plan.operation, plan.root, plan.ca_keys, {}};
+    size_t replaced = static_cast<size_t>(
+        std::count_if(plan.files.begin(), plan.files.end(),
+                      [](const PlannedFile& f) { return f.action == PlanAction::Replace; }));
+    // Every new key first, on every core; then each leaf is signed and replaced in plan order.
+    std::vector<LeafKey> keys = generate_leaf_keys(
+        keys_, std::vector<Algorithm>(replaced, config().algorithm), options_.leaf_keys);
+    size_t next_key = 0;
     for (const PlannedFile& file : plan.files) {
       PlannedFile done = file;
       if (file.action == PlanAction::Replace) {
@@ -73,7 +80,7 @@ class Renewer {
                                [&](const LeafSpec& s) { return s.name == file.spec; });
         if (it == table.end())
           throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no leaf " + file.spec);
-        done.reason = renew(*it, file.path);
+        done.reason = renew(*it, file.path, keys[next_key++]);
       }
       report.files.push_back(std::move(done));
     }
@@ -155,12 +162,11 @@ class Renewer {
     return old.serial_hex();
   }
 
-  // Returns "serial OLD -> NEW".
-  std::string renew(const LeafSpec& spec, const std::string& path) {
+  // Replaces the leaf with `key` and a new certificate; returns "serial OLD -> NEW".
+  std::string renew(const LeafSpec& spec, const std::string& path, const LeafKey& key) {
     ExistingLeaf existing = read_leaf(dir(), spec, keys_);
     if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + path + "': no certificate");
     const CertificateAuthority& ca = authority(spec.ca);
-    LeafKey key = keys_.generate(config().algorithm);
     // The identity is the table's (checked equal to the old file's when planning).
     Certificate cert = ca.issue(leaf_request(spec, *key.signer, config().certificate_validity));
     CreatedFiles created;

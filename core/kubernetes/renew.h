@@ -11,6 +11,7 @@
 #include "core/key_manager.h"
 #include "core/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/leaf_key_pool.h"
 #include "core/kubernetes/leaf_keys.h"
 #include "core/kubernetes/plan.h"
 
@@ -22,6 +23,7 @@ struct RenewOptions {
   std::vector<std::string> names;  // leaf names, or {"all"}
   ClusterConfig config;            // identities, validity, key algorithm, caKeys URIs
   KeyOptions ca_key_options;
+  LeafKeyPoolOptions leaf_keys;  // threads for the new keys, progress of the run
 };
 
 // The config node a node directory belongs to: `node_name`, or the directory's basename.

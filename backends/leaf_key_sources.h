@@ -1,0 +1,22 @@
+#pragma once
+// Which library makes a Kubernetes tree's leaf keys. Every choice writes the same unencrypted
+// PKCS#8 PEM and signs through OpenSSL; they differ only in how fast keys are generated.
+#include <string_view>
+
+#include "core/kubernetes/leaf_keys.h"
+
+namespace kpki {
+
+enum class LeafKeyLibrary {
+  Auto,     // the fastest measured (docs/backends.md): Botan for RSA when built in, else OpenSSL
+  OpenSsl,  // OpenSSL for every algorithm
+  Botan,    // Botan for every algorithm
+};
+
+// "auto", "openssl" or "botan"; throws InvalidInput naming the accepted values.
+LeafKeyLibrary parse_leaf_key_library(std::string_view text);
+
+// Lives as long as the program. Throws Unsupported for Botan in a build without it.
+const kube::LeafKeySource& leaf_key_source(LeafKeyLibrary library = LeafKeyLibrary::Auto);
+
+}  // namespace kpki

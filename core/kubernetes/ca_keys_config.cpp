@@ -1,0 +1,50 @@
+#include "core/kubernetes/ca_keys_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/file_io.h"
+#include "core/kubernetes/yaml_documents.h"
+
+namespace kpki::kube {
+
+namespace fs = std::filesystem;
+
+std::string config_with_ca_keys(const ClusterConfig& config,
+                                const std::map<std::string, std::string>& ca_keys,
+                                const std::string& out_path) {
+  const std::string text = read_text_file(config.source);
+  YAML::Node doc;
+  try {
+    require_few_yaml_documents(text, config.source, 1);
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorCode::InvalidInput, config.source + ": " + e.what());
+  }
+  if (!doc.IsMap() || !doc["kind"] || doc["kind"].as<std::string>("") != "ClusterPKI") {
+    throw Error(ErrorCode::InvalidInput,
+                config.source +
+                    ": caKeys can only be written to a kpki ClusterPKI config "
+                    "(a kubeadm config has no caKeys field)");
+  }
+  const std::string cwd = fs::current_path().string();
+  YAML::Node keys(YAML::NodeType::Map);
+  for (const char* name : {"ca", "etcd-ca", "front-proxy-ca"}) {
+    auto it = ca_keys.find(name);
+    if (it != ca_keys.end()) keys[name] = resolve_key_uri(it->second, cwd);
+  }
+  doc["caKeys"] = keys;
+  if (doc["serviceAccountKey"]) {
+    doc["serviceAccountKey"] = fs::absolute(config.service_account_key).lexically_normal().string();
+  }
+  YAML::Emitter out;
+  out << doc;
+  std::string result = std::string(out.c_str()) + "\n";
+  std::string base = fs::path(out_path).parent_path().string();
+  parse_cluster_config(result, out_path, base.empty() ? "." : base);  // throws if it would not load
+  return result;
+}
+
+}  // namespace kpki::kube

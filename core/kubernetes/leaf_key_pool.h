@@ -1,0 +1,30 @@
+#pragma once
+// Leaf keys made ahead of signing, on every core: key generation (RSA above all) is most of an
+// init or renew, and every key is independent, while signing and writing stay in plan order.
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "core/kubernetes/leaf_keys.h"
+
+namespace kpki::kube {
+
+// Called with (done, total) as work finishes; calls never overlap. Core reports, the CLI draws.
+using ProgressCallback = std::function<void(size_t done, size_t total)>;
+
+struct LeafKeyPoolOptions {
+  size_t threads = 0;  // 0: one per CPU this process may run on
+  ProgressCallback progress;
+};
+
+// One key per entry of `algorithms`, result i of algorithms[i], whatever thread made it. On a
+// failure no further key is started and the failure of the lowest index is rethrown, so the error
+// does not depend on scheduling.
+std::vector<LeafKey> generate_leaf_keys(const LeafKeySource& source,
+                                        const std::vector<Algorithm>& algorithms,
+                                        const LeafKeyPoolOptions& options = {});
+
+// The CPUs this process may run on (its affinity mask; `taskset -c 0` makes it 1), at least 1.
+size_t usable_cpus();
+
+}  // namespace kpki::kube

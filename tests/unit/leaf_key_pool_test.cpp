@@ -1,0 +1,103 @@
+// Leaf keys made on several threads ahead of signing (kpki init, certs renew): each key valid and
+// of the algorithm planned at its index, no two alike, a failure rethrown, progress reported.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "backends/openssl_file/pem_key_source.h"
+#include "core/error.h"
+#include "core/kubernetes/leaf_key_pool.h"
+
+namespace kpki::kube {
+namespace {
+
+// The real OpenSSL source, refusing one algorithm: a key source that fails part-way.
+class RefusingSource final : public LeafKeySource {
+ public:
+  explicit RefusingSource(std::set<Algorithm> refused) : refused_(std::move(refused)) {}
+  LeafKey generate(Algorithm algorithm) const override {
+    if (refused_.count(algorithm))
+      throw Error(ErrorCode::CryptoError, "refused " + std::string(algorithm_name(algorithm)));
+    return real_.generate(algorithm);
+  }
+  LeafKey from_pem(const std::string& pem, const std::string& origin) const override {
+    return real_.from_pem(pem, origin);
+  }
+
+ private:
+  std::set<Algorithm> refused_;
+  PemKeySource real_;
+};
+
+std::vector<Algorithm> mixed(size_t count) {
+  const Algorithm cycle[] = {Algorithm::EcdsaP256, Algorithm::Ed25519, Algorithm::EcdsaP384};
+  std::vector<Algorithm> out;
+  for (size_t i = 0; i < count; ++i) out.push_back(cycle[i % 3]);
+  return out;
+}
+
+TEST(LeafKeyPool, KeysAreValidDistinctAndInPlannedOrder) {
+  for (size_t threads : {1u, 2u, 4u}) {
+    std::vector<Algorithm> planned = mixed(24);
+    PemKeySource source;
+    std::vector<LeafKey> keys = generate_leaf_keys(source, planned, {threads, {}});
+    ASSERT_EQ(keys.size(), planned.size());
+    std::set<Bytes> seen;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      ASSERT_TRUE(keys[i].signer) << i;
+      EXPECT_EQ(algorithm_of_public_key(keys[i].signer->public_key_der()), planned[i]) << i;
+      EXPECT_EQ(keys[i].signer->algorithm(), planned[i]) << i;
+      // The PEM is the signer's key: reopened, it has the same public key.
+      LeafKey reopened = source.from_pem(keys[i].pem.reveal(), "key " + std::to_string(i));
+      EXPECT_EQ(reopened.signer->public_key_der(), keys[i].signer->public_key_der()) << i;
+      EXPECT_TRUE(seen.insert(keys[i].signer->public_key_der()).second) << "key " << i << " twice";
+    }
+  }
+}
+
+TEST(LeafKeyPool, RsaKeysOnEveryThread) {
+  PemKeySource source;
+  std::vector<Algorithm> planned = {Algorithm::Rsa2048, Algorithm::EcdsaP256, Algorithm::Rsa2048};
+  std::vector<LeafKey> keys = generate_leaf_keys(source, planned, {2, {}});
+  for (size_t i = 0; i < planned.size(); ++i)
+    EXPECT_EQ(algorithm_of_public_key(keys[i].signer->public_key_der()), planned[i]) << i;
+}
+
+TEST(LeafKeyPool, FailureOfTheLowestIndexIsRethrown) {
+  // P-384 first fails at index 2, Ed25519 at index 1 of the tail: P-384's error wins however
+  // the threads are scheduled.
+  std::vector<Algorithm> planned(12, Algorithm::EcdsaP256);
+  planned[5] = Algorithm::EcdsaP384;
+  planned[9] = Algorithm::Ed25519;
+  RefusingSource source({Algorithm::EcdsaP384, Algorithm::Ed25519});
+  for (size_t threads : {1u, 2u, 3u}) {
+    try {
+      generate_leaf_keys(source, planned, {threads, {}});
+      ADD_FAILURE() << "no error with " << threads << " threads";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::CryptoError);
+      EXPECT_EQ(e.message(), "refused ecdsa-p384") << threads << " threads";
+    }
+  }
+}
+
+TEST(LeafKeyPool, ProgressCountsEveryKeyUpToTheTotal) {
+  std::vector<size_t> reported;
+  size_t totals_seen = 0;
+  LeafKeyPoolOptions options{2, [&](size_t done, size_t total) {
+                               reported.push_back(done);
+                               if (total == 10) ++totals_seen;
+                             }};
+  generate_leaf_keys(PemKeySource(), mixed(10), options);
+  ASSERT_EQ(reported.size(), 10u);
+  for (size_t i = 0; i < reported.size(); ++i) EXPECT_EQ(reported[i], i + 1);
+  EXPECT_EQ(totals_seen, 10u);
+}
+
+TEST(LeafKeyPool, NoKeysIsNoWork) {
+  EXPECT_TRUE(generate_leaf_keys(PemKeySource(), {}, {}).empty());
+  EXPECT_GE(usable_cpus(), 1u);
+}
+
+}  // namespace
+}  // namespace kpki::kube
