@@ -1,7 +1,5 @@
 #include "core/kubernetes/rotation_files.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <regex>
 
 #include "core/error.h"
@@ -81,23 +79,6 @@ std::string rotated_key_uri(const std::string& old_uri, int number, const std::s
          m.suffix().str();
   path = std::regex_replace(path, std::regex(R"(;id=[^;]*|(:)id=[^;]*;?)"), "$1");
   return path + rest;
-}
-
-std::string config_with_rotated_key(const std::string& config_path, const std::string& ca,
-                                    int number) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(config_path);
-  } catch (const YAML::Exception& e) {
-    throw Error(ErrorCode::InvalidInput, "'" + config_path + "': " + e.msg);
-  }
-  YAML::Node keys = root["caKeys"];
-  if (!keys || !keys[ca] || !keys[ca].IsScalar())
-    throw Error(ErrorCode::InvalidInput, "'" + config_path + "': caKeys." + ca + " not set");
-  keys[ca] = rotated_key_uri(keys[ca].Scalar(), number, "");
-  YAML::Emitter emitter;
-  emitter << root;
-  return std::string(emitter.c_str()) + "\n";
 }
 
 }  // namespace kpki::kube

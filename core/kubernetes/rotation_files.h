@@ -40,9 +40,4 @@ std::vector<RotatedLeaf> rotated_leaves(const ClusterConfig& config, const std::
 // the old label replaced; an id= attribute dropped, the token assigns a new one).
 std::string rotated_key_uri(const std::string& old_uri, int number, const std::string& files_dir);
 
-// `config_path` (ClusterPKI YAML) with caKeys.<ca> renamed as rotated_key_uri renames a token
-// key: the config to use once a token key has been rotated out.
-std::string config_with_rotated_key(const std::string& config_path, const std::string& ca,
-                                    int number);
-
 }  // namespace kpki::kube

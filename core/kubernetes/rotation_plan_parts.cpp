@@ -1,9 +1,12 @@
 #include "core/kubernetes/rotation_plan_parts.h"
 
+#include <map>
+
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_registry.h"
 #include "core/key_uri_display.h"
+#include "core/kubernetes/ca_keys_config.h"
 #include "core/kubernetes/leaf_files.h"
 
 namespace kpki::kube {
@@ -71,10 +74,12 @@ std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
                   "caKeys." + spec.name + " '" + redact_key_uri(s.old_key_uri) +
                       "' is a token key: finish writes the config naming the new key '" +
                       redact_key_uri(s.new_key_uri) + "' to an output config, and none is given");
+    std::map<std::string, std::string> new_ca_keys = config.ca_keys;
+    new_ca_keys[spec.name] = s.new_key_uri;
     targets.push_back({{options.out_config, PlanAction::Keep,
                         "config with caKeys." + spec.name + " = " + redact_key_uri(s.new_key_uri),
                         "config", "", PlannedKind::Copy, "", false},
-                       config_with_rotated_key(config.source, spec.name, s.number),
+                       config_with_ca_keys(config, new_ca_keys, options.out_config),
                        0644,
                        false});
     return targets;
