@@ -1,8 +1,81 @@
-// ca rotate: begin|reissue|finish (issue 12). Registration stub: replaced by the verb's implementation.
+// kpki ca rotate CA --phase begin|reissue|finish: a CA replaced without downtime, in the three
+// phases of Kubernetes' manual CA rotation (core/kubernetes/rotation.h, docs/ca-lifecycle.md).
+// Each phase is a plan: --dry-run prints it, otherwise it is applied and reported in its shape.
+#include <iostream>
+
+#include "backends/backends.h"
+#include "backends/openssl_file/pem_key_source.h"
+#include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "core/kubernetes/plan_output.h"
+#include "core/kubernetes/rotation.h"
 
 namespace kpki::cli {
 
-void add_ca_rotate_command(CLI::App& /*ca*/) {}
+namespace {
+
+struct RotateArgs {
+  std::string ca;
+  std::string config;
+  std::string phase;
+  std::string format;
+  bool dry_run = false;
+  kube::RotateOptions options;
+  KeyFlags ca_key;
+};
+
+void run_rotate(RotateArgs& args) {
+  kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
+  args.options.ca = args.ca;
+  args.options.phase = kube::parse_rotation_phase(args.phase);
+  args.options.ca_key_options = args.ca_key.options;
+  PemKeySource keys;
+  kube::Plan plan = kube::plan_rotation(config, args.options, key_registry(), keys);
+  bool dry = args.dry_run;
+  kube::Plan shown =
+      dry ? plan : kube::apply_rotation(plan, config, args.options, key_registry(), keys);
+  if (args.format == "json") {
+    std::cout << kube::plan_json(shown, dry).dump(2) << "\n";
+    return;
+  }
+  if (dry) std::cout << "dry run: nothing is written\n";
+  std::cout << kube::render_plan_text(shown, dry) << (dry ? "plan: " : "")
+            << kube::render_plan_counts(shown.counts()) << "\n";
+  if (!dry) {
+    std::cout << args.ca << " rotation: phase " << args.phase
+              << " done; restart the components that read these files, one node at a time"
+              << " (docs/ca-lifecycle.md)\n";
+  }
+}
+
+}  // namespace
+
+void add_ca_rotate_command(CLI::App& ca) {
+  auto args = std::make_shared<RotateArgs>();
+  auto* cmd = ca.add_subcommand(
+      "rotate",
+      "Rotate a cluster CA in three phases: begin (trust old + new), reissue (leaves "
+      "signed by the new CA), finish (trust the new CA only)");
+  cmd->footer(example("kpki ca rotate etcd-ca --dir out --config cluster.yaml --phase begin "
+                      "--dry-run") +
+              "\nThe rotation's state is OUT/rotation/<ca>.json; a phase killed half-way is "
+              "completed by running it again.");
+  cmd->add_option("ca", args->ca, "ca, etcd-ca or front-proxy-ca")
+      ->required()
+      ->check(CLI::IsMember({"ca", "etcd-ca", "front-proxy-ca"}));
+  cmd->add_option("--dir", args->options.out_dir, "The tree kpki init wrote (OUT)")->required();
+  cmd->add_option("--config", args->config, "Cluster config kpki init used")->required();
+  cmd->add_option("--phase", args->phase, "begin, reissue or finish")
+      ->required()
+      ->check(CLI::IsMember({"begin", "reissue", "finish"}));
+  cmd->add_flag("--dry-run", args->dry_run, "Print the phase's plan; write nothing");
+  cmd->add_flag("--destroy-old-key", args->options.destroy_old_key,
+                "finish: remove the old CA key file instead of keeping it under OUT/rotation");
+  cmd->add_option("--out-config", args->options.out_config,
+                  "finish, token key: write the config with caKeys naming the new key here");
+  add_output_format_flag(*cmd, args->format);
+  args->ca_key.add_to(*cmd, "ca-key-");
+  cmd->callback([args] { run_rotate(*args); });
+}
 
 }  // namespace kpki::cli

@@ -15,6 +15,9 @@ const CLI::App& verb_that_ran(const CLI::App& app) {
 }  // namespace
 
 std::string hint_for(const Error& error, const CLI::App& app) {
+  if (!error.rotation_next_phase().empty())
+    return " (run: kpki ca rotate " + error.rotating_ca() + " --phase " +
+           error.rotation_next_phase() + " --dir OUT --config CONFIG)";
   if (error.code() != ErrorCode::AlreadyExists || error.existing_file().empty()) return "";
   if (verb_that_ran(app).get_option_no_throw("--force") == nullptr) return "";
   return " (use --force to replace it)";

@@ -48,12 +48,24 @@ class Error : public std::runtime_error {
     return std::move(*this);
   }
 
+  // A CA rotation stands in the way (core/kubernetes/rotation_state.h): the CA being rotated and
+  // the phase to run next ("begin", "reissue", "finish"); both empty otherwise.
+  const std::string& rotating_ca() const noexcept { return rotating_ca_; }
+  const std::string& rotation_next_phase() const noexcept { return rotation_next_phase_; }
+  Error&& with_rotation(std::string ca, std::string next_phase) && {
+    rotating_ca_ = std::move(ca);
+    rotation_next_phase_ = std::move(next_phase);
+    return std::move(*this);
+  }
+
  private:
   ErrorCode code_;
   std::string message_;
   std::string cause_;
   std::optional<unsigned long> device_code_;
   std::string existing_file_;
+  std::string rotating_ca_;
+  std::string rotation_next_phase_;
 };
 
 // AlreadyExists for the file at `path` ("'PATH' already exists"), with existing_file() set.

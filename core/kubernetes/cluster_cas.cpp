@@ -15,8 +15,6 @@ std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const st
   return it != config.ca_keys.end() ? it->second : dir + "/" + spec.base_path + ".key";
 }
 
-namespace {
-
 Certificate self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer) {
   CertificateRequest request;
   request.subject = spec.subject;
@@ -25,6 +23,8 @@ Certificate self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const 
   request.validity = Validity::from_now(config.ca_certificate_validity);
   return CertificateAuthority::self_sign(request, signer);
 }
+
+namespace {
 
 const PlannedFile& planned_cert(const Plan& plan, const CaSpec& spec) {
   auto it = std::find_if(plan.files.begin(), plan.files.end(), [&](const PlannedFile& f) {

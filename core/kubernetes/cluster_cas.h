@@ -37,6 +37,9 @@ struct ClusterCa {
 // The caKeys URI of `spec`, or the default key file under `dir` (OUT, or a node directory).
 std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const std::string& dir);
 
+// A CA certificate for `spec` (its subject, the config's CA validity), self-signed by `signer`.
+Certificate self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer);
+
 // Reads each CA's key (opened when it exists) and certificate; writes nothing.
 std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::string& out_dir,
                                         const KeyRegistry& registry, const KeyOptions& key_options);

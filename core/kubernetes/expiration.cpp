@@ -111,10 +111,26 @@ ExpirationReport check_expiration(const std::string& node_dir) {
     ExpirationRow row;
     row.name = spec.name;
     row.path = spec.base_path + ".crt";
-    read_row(row, node_dir + "/" + row.path, LeafKind::Certificate);
+    // During a CA rotation (kpki ca rotate) the file holds old + new: both are shown.
+    std::vector<Certificate> bundle;
+    if (!(row.missing = !file_exists(node_dir + "/" + row.path))) {
+      try {
+        bundle = Certificate::load_bundle(node_dir + "/" + row.path);
+        if (bundle.empty()) throw Error(ErrorCode::InvalidInput, "'" + row.path + "': empty");
+        row.expires = bundle[0].not_after();
+      } catch (const Error& e) {
+        row.error = e.message();
+      }
+    }
     // kubeadm's "external CA" mode: the certificate is here, its key is not.
     row.externally_managed = !row.missing && !file_exists(node_dir + "/" + spec.base_path + ".key");
     report.authorities.push_back(row);
+    for (size_t i = 1; i < bundle.size(); ++i) {
+      ExpirationRow next = row;
+      next.name = spec.name + " (new)";
+      next.expires = bundle[i].not_after();
+      report.authorities.push_back(next);
+    }
   }
   for (const auto& spec : leaves) {
     if (spec.control_plane_only && !control_plane) continue;

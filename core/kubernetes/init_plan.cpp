@@ -7,6 +7,7 @@
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/node_copies.h"
+#include "core/kubernetes/rotation.h"
 #include "core/public_key.h"
 
 namespace kpki::kube {
@@ -21,6 +22,8 @@ class InitPlanner {
 
   Plan plan() {
     plan_.operation = "init";
+    refuse_during_rotation(options_.out_dir, "init");  // it would undo the trust files
+    refuse_rotated_out_keys(config_, options_.out_dir);
     plan_.root = options_.out_dir;
     std::array<FoundCa, 3> found =
         read_cluster_cas(config_, options_.out_dir, registry_, options_.ca_key_options);

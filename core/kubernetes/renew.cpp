@@ -13,6 +13,7 @@
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/plan_output.h"
+#include "core/kubernetes/rotation_state.h"
 #include "core/ledger/journal_hooks.h"
 
 namespace kpki::kube {
@@ -32,6 +33,7 @@ class Renewer {
   Plan plan() {
     if (!file_exists(dir()))
       throw Error(ErrorCode::NotFound, "node directory '" + dir() + "' does not exist");
+    refuse_renew_during_rotation(dir());  // a renewed leaf would be signed by the old CA
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
     Plan plan{"renew", dir(), {}, {}};
     // Every file is checked (and every CA key opened) before the first one is replaced.

@@ -60,8 +60,11 @@ def chains(cert, cas):
 def check_kubeconfig(path, rel):
     try:
         doc = yaml.safe_load(open(path, "rb"))
-        ca = x509.load_pem_x509_certificate(
-            base64.b64decode(doc["clusters"][0]["cluster"]["certificate-authority-data"]))
+        # During a CA rotation (kpki ca rotate) the embedded trust is a bundle: old + new.
+        trust = base64.b64decode(doc["clusters"][0]["cluster"]["certificate-authority-data"])
+        end = b"-----END CERTIFICATE-----"
+        cas = [x509.load_pem_x509_certificate(block + end)
+               for block in trust.split(end) if block.strip()]
         user = doc["users"][0]["user"]
         cert = x509.load_pem_x509_certificate(base64.b64decode(user["client-certificate-data"]))
         key = serialization.load_pem_private_key(base64.b64decode(user["client-key-data"]), None)
@@ -70,7 +73,7 @@ def check_kubeconfig(path, rel):
         return
     if spki(cert.public_key()) != spki(key.public_key()):
         problems.append("%s: client certificate does not match client key" % rel)
-    if not chains(cert, [ca]):
+    if not chains(cert, cas):
         problems.append("%s: client certificate does not chain to its embedded CA" % rel)
 
 

@@ -36,10 +36,25 @@ SCENARIOS = {
               "expect": None},
 }
 
+# kpki ca rotate of the cluster CA (trust files, kubeconfigs, leaves, the CA key file), one
+# scenario per phase, the earlier phases done in `prepare`. Run by ca_rotate_cli.sh ("opt_in":
+# not part of hardening_crash_safety's default set).
+ROTATE = '"$KPKI" ca rotate ca --dir out --config cluster.yaml --phase %s\n'
+SCENARIOS.update({
+    "rotate-begin": {"opt_in": True, "prepare": WRITE_CLUSTER + INIT, "build": ROTATE % "begin",
+                     "expect": None},
+    "rotate-reissue": {"opt_in": True, "prepare": WRITE_CLUSTER + INIT + ROTATE % "begin",
+                       "build": ROTATE % "reissue", "expect": None},
+    "rotate-finish": {"opt_in": True,
+                      "prepare": WRITE_CLUSTER + INIT + ROTATE % "begin" + ROTATE % "reissue",
+                      "build": ROTATE % "finish", "expect": None},
+})
+
 
 def available(kpki):
     """Scenarios whose verbs this kpki has (init and certs renew arrive with the Kubernetes work)."""
     import subprocess
     verbs = subprocess.run([kpki, "--help"], capture_output=True, text=True).stdout
     have = lambda verb: any(line.startswith("  %s " % verb) for line in verbs.splitlines())  # noqa: E731
-    return [name for name, s in SCENARIOS.items() if all(have(v) for v in s.get("needs", []))]
+    return [name for name, s in SCENARIOS.items()
+            if not s.get("opt_in") and all(have(v) for v in s.get("needs", []))]

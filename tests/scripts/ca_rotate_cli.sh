@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# kpki ca rotate: the three CAs through begin, reissue and finish, with file CA keys and with CA
+# keys on a SoftHSM token. After each phase: --dry-run wrote nothing (tree and token unchanged);
+# trust files (every node's CA file, every kubeconfig's certificate-authority-data) hold exactly
+# old + new, then new only; leaves are untouched by begin, verify under the new CA after reissue
+# and not under the old one; out-of-order phases are refused naming the next one; init and certs
+# renew are refused mid-rotation and work after finish (init keeps every file); kill -9 at random
+# moments in each phase leaves valid files and a re-run completes it.
+source "$(dirname "$0")/lib/common.sh"
+CHECK="python3 $KPKI_SOURCE_DIR/tests/scripts/lib/rotation_check.py"
+MODULE=/usr/lib/softhsm/libsofthsm2.so
+
+tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
+leaf_sum() {  # leaf certificates and keys, and kubeconfigs' client credentials (not their trust)
+  (cd "$1" && find nodes -type f \( -name '*.key' -o -name '*.crt' ! -name '*ca.crt' \) -print0 |
+    sort -z | xargs -0 sha256sum; grep -h 'client-' nodes/*/*.conf) | sha256sum
+}
+count_certs() { grep -c 'BEGIN CERTIFICATE' "$1"; }
+base_of() { case $1 in ca) echo ca ;; etcd-ca) echo etcd/ca ;; front-proxy-ca) echo front-proxy-ca ;; esac; }
+
+write_config() {  # write_config FILE [caKeys block]
+  cat >"$1" <<YAML
+apiVersion: kpki/v1alpha1
+kind: ClusterPKI
+controlPlaneEndpoint: 127.0.0.1:6443
+encryptionAlgorithm: ECDSA-P256
+nodes:
+  - {name: cp1, address: 127.0.0.1, role: control-plane}
+  - {name: cp2, address: 127.0.0.2, role: control-plane}
+  - {name: w1, address: 10.0.0.21, role: worker}
+${2:-}
+YAML
+}
+
+# rotate_all FLAVOUR OUT CONFIG [token]: each CA through the three phases, checking as it goes.
+rotate_all() {
+  local flavour=$1 out=$2 cfg=$3 token=${4:-}
+  local ca base old new n rot
+  for ca in ca etcd-ca front-proxy-ca; do
+    base=$(base_of $ca)
+    old="$WORK/$flavour-$ca-old.crt"; cp "$out/pki/$base.crt" "$old"
+    n=1; [ -f "$out/rotation/$ca.json" ] && n=$(( $(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['rotation'])" "$out/rotation/$ca.json") + 1 ))
+    rot="$out/rotation/$ca/$n"
+    local r=("$KPKI" ca rotate $ca --dir "$out" --config "$cfg")
+
+    # out of order before anything began
+    expect_error "$flavour $ca: reissue before begin" "next phase is begin.*--phase begin" "${r[@]}" --phase reissue
+    # begin: dry run writes nothing (files and token)
+    local before tok_before
+    before=$(tree_sum "$out"); tok_before=$(token_objects)
+    expect_ok "$flavour $ca: begin --dry-run" "${r[@]}" --phase begin --dry-run
+    expect_ok "$flavour $ca: begin --dry-run -o json" "${r[@]}" --phase begin --dry-run -o json
+    [ "$(tree_sum "$out")" = "$before" ] && pass || fail "$flavour $ca: begin --dry-run wrote files"
+    [ "$(token_objects)" = "$tok_before" ] && pass || fail "$flavour $ca: begin --dry-run touched the token"
+    local leaves_before; leaves_before=$(leaf_sum "$out")
+    expect_ok "$flavour $ca: begin" "${r[@]}" --phase begin
+    expect_ok "$flavour $ca: new certificate" test -f "$rot/new.crt"
+    new="$rot/new.crt"
+    expect_ok "$flavour $ca: trust is old + new" $CHECK trust "$out" $ca "$old" "$new"
+    [ "$(leaf_sum "$out")" = "$leaves_before" ] && pass || fail "$flavour $ca: begin changed leaves"
+    expect_ok "$flavour $ca: begin again keeps everything" "${r[@]}" --phase begin
+    expect_ok "$flavour $ca: trust still old + new" $CHECK trust "$out" $ca "$old" "$new"
+    expect_ok "$flavour $ca: check-expiration shows both CAs" \
+      sh -c "'$KPKI' certs check-expiration --dir '$out/nodes/cp1' | grep -q '^$ca (new) '"
+    expect_error "$flavour $ca: finish after begin" "next phase is reissue.*--phase reissue" "${r[@]}" --phase finish
+    expect_error "$flavour $ca: init mid-rotation" "init refused.*next phase is reissue" \
+      "$KPKI" init --config "$cfg" --dir "$out"
+    expect_error "$flavour $ca: renew mid-rotation" "certs renew refused.*next phase is reissue" \
+      "$KPKI" certs renew all --dir "$out/nodes/cp1" --config "$cfg"
+
+    # reissue
+    before=$(tree_sum "$out")
+    expect_ok "$flavour $ca: reissue --dry-run" "${r[@]}" --phase reissue --dry-run
+    [ "$(tree_sum "$out")" = "$before" ] && pass || fail "$flavour $ca: reissue --dry-run wrote files"
+    expect_ok "$flavour $ca: reissue" "${r[@]}" --phase reissue
+    expect_ok "$flavour $ca: leaves verify under the new CA" $CHECK leaves "$out" $ca "$new"
+    expect_ok "$flavour $ca: leaves no longer verify under the old CA" $CHECK leaves "$out" $ca "$old" --not
+    expect_ok "$flavour $ca: trust stays old + new" $CHECK trust "$out" $ca "$old" "$new"
+    expect_error "$flavour $ca: begin mid-rotation" "next phase is finish" "${r[@]}" --phase begin
+    expect_error "$flavour $ca: renew after reissue" "next phase is finish" \
+      "$KPKI" certs renew all --dir "$out/nodes/cp2" --config "$cfg"
+
+    # finish
+    local fin=(--phase finish)
+    [ -n "$token" ] && fin+=(--out-config "$WORK/$flavour-$ca.yaml")
+    before=$(tree_sum "$out")
+    expect_ok "$flavour $ca: finish --dry-run" "${r[@]}" "${fin[@]}" --dry-run
+    [ "$(tree_sum "$out")" = "$before" ] && pass || fail "$flavour $ca: finish --dry-run wrote files"
+    expect_ok "$flavour $ca: finish" "${r[@]}" "${fin[@]}"
+    expect_ok "$flavour $ca: finish again" "${r[@]}" "${fin[@]}"
+    expect_ok "$flavour $ca: trust is the new CA only" $CHECK trust "$out" $ca "$new"
+    expect_ok "$flavour $ca: OUT/pki holds the new CA" cmp -s "$out/pki/$base.crt" "$new"
+    expect_ok "$flavour $ca: leaves verify under the trust file" $CHECK leaves "$out" $ca "$out/nodes/cp1/pki/$base.crt"
+    if [ -n "$token" ]; then
+      cfg="$WORK/$flavour-$ca.yaml"
+      expect_ok "$flavour $ca: new config names the new label" grep -q "object=[a-z-]*-r$n" "$cfg"
+    else
+      expect_ok "$flavour $ca: old key kept" test -f "$rot/old.key"
+      expect_ok "$flavour $ca: node copy of the key is the new key" cmp -s "$out/nodes/cp2/pki/$base.key" "$rot/new.key"
+    fi
+    # init after finish keeps every file: the new CA and key are the cluster's now
+    local json; json=$("$KPKI" init --config "$cfg" --dir "$out" --dry-run -o json 2>&1) || true
+    if python3 -c "import json,sys;s=json.loads(sys.argv[1])['summary'];sys.exit(0 if s['create']==s['replace']==s['mismatch']==0 else 1)" "$json" 2>/dev/null; then
+      pass; else fail "$flavour $ca: init after finish would change files: $json"; fi
+    expect_ok "$flavour $ca: certs renew after finish" "$KPKI" certs renew apiserver-etcd-client --dir "$out/nodes/cp1" --config "$cfg"
+  done
+  CFG_AFTER=$cfg
+}
+
+token_objects() { :; }
+
+# --- file CA keys -------------------------------------------------------------------------
+write_config "$WORK/file.yaml"
+expect_ok "init (file keys)" "$KPKI" init --config "$WORK/file.yaml" --dir "$WORK/file"
+rotate_all file "$WORK/file" "$WORK/file.yaml"
+# a second rotation of the same CA, with --destroy-old-key
+r2=("$KPKI" ca rotate etcd-ca --dir "$WORK/file" --config "$WORK/file.yaml")
+expect_ok "second rotation: begin" "${r2[@]}" --phase begin
+expect_ok "second rotation: reissue" "${r2[@]}" --phase reissue
+expect_ok "second rotation: finish --destroy-old-key" "${r2[@]}" --phase finish --destroy-old-key
+expect_ok "second rotation: no old key kept" test ! -e "$WORK/file/rotation/etcd-ca/2/old.key"
+expect_ok "second rotation: leaves verify" $CHECK leaves "$WORK/file" etcd-ca "$WORK/file/rotation/etcd-ca/2/new.crt"
+expect_error "unknown phase" "phase" "$KPKI" ca rotate ca --dir "$WORK/file" --config "$WORK/file.yaml" --phase middle
+
+# --- kill -9 at random moments in each phase, then a plain re-run (lib/crash_harness.py) ------
+# Every file left is whole and valid (certificates chain, pairs match, kubeconfigs chain to their
+# embedded trust) and the re-run completes the phase. KPKI_CRASH_ITERATIONS (default 25 here).
+export KPKI
+for scenario in rotate-begin rotate-reissue rotate-finish; do
+  if KPKI_CRASH_ITERATIONS=${KPKI_CRASH_ITERATIONS:-25} \
+      python3 "$KPKI_SOURCE_DIR/tests/scripts/lib/crash_harness.py" $scenario "$WORK"; then
+    pass; else fail "crash: $scenario"; fi
+done
+
+# --- CA keys on a SoftHSM token -----------------------------------------------------------
+if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help >/dev/null 2>&1; then
+  TOKEN=kpki-rotate
+  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label $TOKEN --kpki "$KPKI" 2>/dev/null)"
+  PIN="$WORK/hsm/user-pin"
+  token_objects() { "$KPKI" hsm keys "pkcs11:token=$TOKEN?pin-source=file:$PIN" 2>&1 | sort; }
+  write_config "$WORK/token.yaml" "caKeys:
+  ca: pkcs11:token=$TOKEN;object=kubernetes-ca?pin-source=file:$PIN
+  etcd-ca: pkcs11:token=$TOKEN;object=etcd-ca?pin-source=file:$PIN
+  front-proxy-ca: pkcs11:token=$TOKEN;object=front-proxy-ca?pin-source=file:$PIN"
+  expect_ok "init (token keys)" "$KPKI" init --config "$WORK/token.yaml" --dir "$WORK/token"
+  rotate_all token "$WORK/token" "$WORK/token.yaml" yes
+  expect_ok "token: new keys on the token" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-source=file:$PIN' | grep -q 'etcd-ca-r1'"
+  expect_ok "token: old keys kept" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-source=file:$PIN' | grep -qw 'etcd-ca'"
+  expect_ok "token: no CA key file in the tree" test -z "$(find "$WORK/token" -name 'ca.key' -o -name 'new.key')"
+  expect_error "token: init with the config naming a rotated-out key" "is the key rotated out.*kubernetes-ca-r1" \
+    "$KPKI" init --config "$WORK/token.yaml" --dir "$WORK/token"
+  expect_error "token: finish without --out-config" "token key.*output config" \
+    "$KPKI" ca rotate ca --dir "$WORK/token" --config "$WORK/token.yaml" --phase finish
+else
+  echo "SKIP part: SoftHSM2 or PKCS#11 support missing"
+fi
+finish
