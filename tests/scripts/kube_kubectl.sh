@@ -51,7 +51,8 @@ check() {  # check CA CERT PURPOSE(sslserver|sslclient) [HOST...]
   fi
 }
 kubeconfig_cert() {  # extracts the embedded client certificate of a kubeconfig
-  grep 'client-certificate-data:' "$1" | awk '{print $2}' | base64 -d >"$2"
+  kubectl --kubeconfig "$1" config view --raw -o jsonpath='{.users[0].user.client-certificate-data}' |
+    base64 -d >"$2"
 }
 check "$CP/pki/ca.crt" "$CP/pki/apiserver.crt" sslserver cp1 kubernetes kubernetes.default \
   kubernetes.default.svc kubernetes.default.svc.cluster.local k8s.example.com 10.96.0.1 127.0.0.1 192.0.2.10
@@ -104,7 +105,8 @@ done
 kubectl --kubeconfig "$WK/kubelet.conf" get --raw /version >/dev/null || fail "kubectl with w1's kubelet.conf"
 pass "super-admin.conf, kubelet.conf, kube-proxy.conf and w1's kubelet.conf accepted"
 for conf in controller-manager scheduler; do  # these point at the node's own address
-  grep -q 'server: https://127.0.0.1:6443' "$CP/$conf.conf" || fail "$conf.conf server"
+  [ "$(kubectl --kubeconfig "$CP/$conf.conf" config view -o jsonpath='{.clusters[0].cluster.server}')" = https://127.0.0.1:6443 ] ||
+    fail "$conf.conf server"
   kubectl --kubeconfig "$CP/$conf.conf" get --raw /version >/dev/null || fail "kubectl with $conf.conf"
 done
 
@@ -122,7 +124,7 @@ if kubectl --kubeconfig "$W/wrong-ca.conf" --request-timeout=5s get --raw /versi
   fail "endpoint accepted a client certificate from etcd-ca"
 fi
 # And the server's identity is checked: a kubeconfig naming a host not in the SANs fails.
-sed 's|server: https://127.0.0.1:6443|server: https://localhost:6443|' "$CP/admin.conf" >"$W/wrong-host.conf"
+sed 's|https://127.0.0.1:6443|https://localhost:6443|' "$CP/admin.conf" >"$W/wrong-host.conf"
 if kubectl --kubeconfig "$W/wrong-host.conf" --request-timeout=5s get --raw /version >/dev/null 2>&1; then
   fail "kubectl accepted the apiserver certificate for 'localhost' (not in its SANs)"
 fi

@@ -28,7 +28,7 @@ nodes:
 YAML
 "$KPKI" init --config "$W/cluster.yaml" --dir "$OUT" >/dev/null
 for conf in admin super-admin controller-manager scheduler kubelet; do
-  grep -q 'server: https://127.0.0.1:22443' "$CP/$conf.conf" || fail "$conf.conf does not point at :22443"
+  [ "$(kubectl --kubeconfig "$CP/$conf.conf" config view -o jsonpath='{.clusters[0].cluster.server}')" = https://127.0.0.1:22443 ] || fail "$conf.conf does not point at :22443"
 done
 
 STARTS=0 PG=""
