@@ -7,6 +7,7 @@
 #include "backends/openssl_file/pem_key_source.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/ledger_flags.h"
 #include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/rotation.h"
 
@@ -22,6 +23,7 @@ struct RotateArgs {
   bool dry_run = false;
   kube::RotateOptions options;
   KeyFlags ca_key;
+  LedgerFlag ledger;
 };
 
 void run_rotate(RotateArgs& args) {
@@ -32,8 +34,13 @@ void run_rotate(RotateArgs& args) {
   PemKeySource keys;
   kube::Plan plan = kube::plan_rotation(config, args.options, key_registry(), keys);
   bool dry = args.dry_run;
-  kube::Plan shown =
-      dry ? plan : kube::apply_rotation(plan, config, args.options, key_registry(), keys);
+  kube::Plan shown = plan;
+  if (!dry) {
+    // The new CA certificate and every re-signed leaf are recorded like init's (OUT/ledger.db).
+    auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
+    shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
+    finish_journal(*journal);
+  }
   if (args.format == "json") {
     std::cout << kube::plan_json(shown, dry).dump(2) << "\n";
     return;
@@ -75,6 +82,7 @@ void add_ca_rotate_command(CLI::App& ca) {
                   "finish, token key: write the config with caKeys naming the new key here");
   add_output_format_flag(*cmd, args->format);
   args->ca_key.add_to(*cmd, "ca-key-");
+  args->ledger.add_to(*cmd);
   cmd->callback([args] { run_rotate(*args); });
 }
 

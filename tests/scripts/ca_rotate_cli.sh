@@ -76,6 +76,10 @@ rotate_all() {
     expect_ok "$flavour $ca: leaves verify under the new CA" $CHECK leaves "$out" $ca "$new"
     expect_ok "$flavour $ca: leaves no longer verify under the old CA" $CHECK leaves "$out" $ca "$old" --not
     expect_ok "$flavour $ca: trust stays old + new" $CHECK trust "$out" $ca "$old" "$new"
+    case $ca in ca) leaf=apiserver ;; etcd-ca) leaf=apiserver-etcd-client ;; *) leaf=front-proxy-client ;; esac
+    serial=$(openssl x509 -in "$out/nodes/cp1/pki/$leaf.crt" -noout -serial | cut -d= -f2)
+    expect_ok "$flavour $ca: the re-signed $leaf is in the ledger, released" \
+      bash -c '"$1" ledger show "$2" --ledger "$3" | grep -q released' _ "$KPKI" "$serial" "$out/ledger.db"
     expect_error "$flavour $ca: begin mid-rotation" "next phase is finish" "${r[@]}" --phase begin
     expect_error "$flavour $ca: renew after reissue" "next phase is finish" \
       "$KPKI" certs renew all --dir "$out/nodes/cp2" --config "$cfg"
