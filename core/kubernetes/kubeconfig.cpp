@@ -66,6 +66,17 @@ void append_quoted(std::string& out, std::string_view value) {
 // checked each base64 blob character by character with regular expressions (about 13% of a
 // 1,000-node `kpki init`), and even double-quoted it cost ~0.1 ms per blob; this costs a copy.
 // Any YAML reader (kubectl's, yaml-cpp's in parse_kubeconfig below) reads the same values.
+std::string_view client_certificate_data_of(std::string_view text) {
+  constexpr std::string_view kField = "client-certificate-data:";
+  size_t at = text.find(kField);
+  if (at == std::string_view::npos) return {};
+  size_t begin = text.find_first_not_of(' ', at + kField.size());
+  if (begin == std::string_view::npos) return {};
+  if (text[begin] == '"' || text[begin] == '\'') ++begin;
+  size_t end = text.find_first_of("\"'\n", begin);
+  return text.substr(begin, (end == std::string_view::npos ? text.size() : end) - begin);
+}
+
 std::string render_kubeconfig(const Kubeconfig& config) {
   std::string ca = base64_encode(config.ca_pem);
   std::string cert = base64_encode(config.client_cert_pem);

@@ -3,6 +3,7 @@
 // (`<user>@<cluster>`, also current-context), CA / client cert / client key embedded as base64
 // PEM. Written and read with yaml-cpp.
 #include <string>
+#include <string_view>
 
 namespace kpki::kube {
 
@@ -20,6 +21,10 @@ std::string render_kubeconfig(const Kubeconfig& config);
 // Reads the current context's cluster and user. Throws InvalidInput naming `origin` when the
 // file is not a kubeconfig with embedded credentials.
 Kubeconfig parse_kubeconfig(const std::string& text, const std::string& origin);
+
+// The client-certificate-data value of a kubeconfig's text, quoted or not, found without parsing
+// (for matching a file against certificates); empty when there is none.
+std::string_view client_certificate_data_of(std::string_view text);
 
 std::string base64_encode(const std::string& data);
 // Throws InvalidInput naming `what` on malformed input.

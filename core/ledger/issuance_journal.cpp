@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 
 #include "core/certificate.h"
 #include "core/error.h"
@@ -113,13 +114,16 @@ IssuanceJournal::~IssuanceJournal() {
   // A failed run: settle what it recorded against what is on disk now (its rollback has run).
   try {
     std::vector<RecordKey> released;
-    for (const IssuanceRecord& r : stored_) {
+    for (const Stored& r : stored_) {
       bool held = false;
-      for (const std::string& path : r.destinations) held = held || file_holds(path, r.der);
+      for (const IssuanceRecord& record : ledger().find_serial(r.key.serial)) {
+        if (record.key() != r.key) continue;
+        for (const std::string& path : r.destinations) held = held || file_holds(path, record.der);
+      }
       if (held)
-        released.push_back(r.key());
+        released.push_back(r.key);
       else
-        ledger().settle(r.key(), RecordState::Abandoned);
+        ledger().settle(r.key, RecordState::Abandoned);
     }
     ledger().mark_released(released);
   } catch (...) {
@@ -165,24 +169,58 @@ void IssuanceJournal::on_issued(const IssuedCertificate& issued) {
   pending_.push_back({std::move(r), std::move(pem), std::move(pem_base64)});
 }
 
+std::vector<IssuanceRecord> IssuanceJournal::take_installed(std::span<const FileToInstall> files) {
+  // One lookup a file, not a search of every file for every pending certificate (init installs
+  // groups of hundreds of files with hundreds of certificates pending): a certificate file is
+  // its PEM, a kubeconfig holds the base64 of it as client-certificate-data. Any other file that
+  // holds a certificate (a bundle) is searched.
+  std::unordered_map<std::string_view, size_t> by_text;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    by_text.emplace(pending_[i].pem, i);
+    by_text.emplace(pending_[i].pem_base64, i);
+  }
+  std::vector<bool> held(pending_.size());
+  for (const FileToInstall& f : files) {
+    std::string_view data(reinterpret_cast<const char*>(f.data.data()), f.data.size());
+    auto hold = [&](size_t i) {
+      pending_[i].record.destinations.push_back(absolute_path(f.path));
+      held[i] = true;
+    };
+    if (auto it = by_text.find(data); it != by_text.end()) {
+      hold(it->second);
+      continue;
+    }
+    if (auto it = by_text.find(kube::client_certificate_data_of(data)); it != by_text.end()) {
+      hold(it->second);
+      continue;
+    }
+    if (data.find("-----BEGIN CERTIFICATE-----") == std::string_view::npos &&
+        data.find("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t") == std::string_view::npos)
+      continue;  // holds no certificate, in PEM or base64 of PEM
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      if (data.find(pending_[i].pem) != std::string_view::npos ||
+          data.find(pending_[i].pem_base64) != std::string_view::npos)
+        hold(i);
+    }
+  }
+  std::vector<IssuanceRecord> ready;
+  std::vector<Pending> still_pending;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (held[i])
+      ready.push_back(std::move(pending_[i].record));
+    else
+      still_pending.push_back(std::move(pending_[i]));
+  }
+  pending_ = std::move(still_pending);
+  return ready;
+}
+
 void IssuanceJournal::on_install(std::span<const FileToInstall> files) {
   std::vector<IssuanceRecord> ready;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = pending_.begin(); it != pending_.end();) {
-      for (const FileToInstall& f : files) {
-        std::string_view data(reinterpret_cast<const char*>(f.data.data()), f.data.size());
-        if (data.find(it->pem) != std::string_view::npos ||
-            data.find(it->pem_base64) != std::string_view::npos)
-          it->record.destinations.push_back(absolute_path(f.path));
-      }
-      if (it->record.destinations.empty()) {
-        ++it;
-        continue;
-      }
-      ready.push_back(std::move(it->record));
-      it = pending_.erase(it);
-    }
+    if (pending_.empty()) return;
+    ready = take_installed(files);
   }
   store(std::move(ready));
 }
@@ -206,7 +244,7 @@ void IssuanceJournal::store(std::vector<IssuanceRecord> records) {
   for (IssuanceRecord& r : records) r.issued_at = now;
   ledger().record(records);  // throws: the caller does not install its files
   std::lock_guard<std::mutex> lock(mutex_);
-  for (IssuanceRecord& r : records) stored_.push_back(std::move(r));
+  for (IssuanceRecord& r : records) stored_.push_back({r.key(), std::move(r.destinations)});
 }
 
 void IssuanceJournal::finish() {
@@ -224,8 +262,8 @@ void IssuanceJournal::finish() {
   store(unwritten);
   for (const IssuanceRecord& r : unwritten) ledger().settle(r.key(), RecordState::Abandoned);
   std::vector<RecordKey> released;
-  for (const IssuanceRecord& r : stored_)
-    if (!r.destinations.empty()) released.push_back(r.key());
+  for (const Stored& r : stored_)
+    if (!r.destinations.empty()) released.push_back(r.key);
   ledger().mark_released(released);
   finished_ = true;
 }

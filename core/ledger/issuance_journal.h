@@ -63,15 +63,23 @@ class IssuanceJournal {
     std::string pem;  // what a file holding it contains (or base64 of it, in a kubeconfig)
     std::string pem_base64;
   };
+  // What finish() needs of a stored record (not the whole record: init stores thousands; a
+  // failed run's settling reads the certificate back from the ledger).
+  struct Stored {
+    RecordKey key;
+    std::vector<std::string> destinations;
+  };
   void store(std::vector<IssuanceRecord> records);
+  // The pending certificates that `files` hold, moved out of pending_ with their destinations.
+  std::vector<IssuanceRecord> take_installed(std::span<const FileToInstall> files);
 
   LedgerOpener open_;
   std::unique_ptr<Ledger> ledger_;
   JournalContext context_;
   ReconcileCounts reconciled_;
   std::mutex mutex_;
-  std::vector<Pending> pending_;        // signed, not yet recorded
-  std::vector<IssuanceRecord> stored_;  // recorded (incomplete) by this run
+  std::vector<Pending> pending_;  // signed, not yet recorded
+  std::vector<Stored> stored_;    // recorded (incomplete) by this run
   bool finished_ = false;
 };
 

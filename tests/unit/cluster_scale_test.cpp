@@ -178,5 +178,18 @@ TEST(ClusterScale, KubeconfigBlobsAreQuotedAndReadBack) {
   EXPECT_EQ(back.user, config.user);
 }
 
+// The ledger matches a kubeconfig to the certificate it holds by this value, without parsing.
+TEST(ClusterScale, ClientCertificateDataIsFoundQuotedOrPlain) {
+  kube::Kubeconfig config{"kubernetes", "https://10.0.0.1:6443", "admin", "CA PEM", "LEAF PEM",
+                          "KEY PEM"};
+  std::string text = kube::render_kubeconfig(config);
+  EXPECT_EQ(kube::client_certificate_data_of(text), kube::base64_encode("LEAF PEM"));
+  EXPECT_EQ(kube::client_certificate_data_of("users:\n  client-certificate-data: QUJD\n  x: y"),
+            "QUJD");
+  EXPECT_EQ(kube::client_certificate_data_of("client-certificate-data: 'QUJD'"), "QUJD");
+  EXPECT_EQ(kube::client_certificate_data_of("certificate-authority-data: QUJD\n"), "");
+  EXPECT_EQ(kube::client_certificate_data_of("client-certificate-data:"), "");
+}
+
 }  // namespace
 }  // namespace kpki
