@@ -33,21 +33,11 @@ std::map<Bytes, std::string>& signing_keys() {
   return keys;
 }
 
-std::string hex(ByteView bytes, bool upper) {
-  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string out;
-  for (std::uint8_t b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 0xf];
-  }
-  return out;
-}
-
 // As Certificate::serial_hex (BN_bn2hex): upper-case, two digits a byte, no leading zero bytes.
 std::string serial_hex(const Bytes& serial) {
   auto first = std::find_if(serial.begin(), serial.end(), [](std::uint8_t b) { return b != 0; });
   if (first == serial.end()) return "0";
-  return hex(ByteView(&*first, static_cast<size_t>(serial.end() - first)), true);
+  return hex_of(ByteView(&*first, static_cast<size_t>(serial.end() - first)), true);
 }
 
 std::string profile_of(const CertificateRequest& request) {
@@ -140,7 +130,7 @@ void IssuanceJournal::on_issued(const IssuedCertificate& issued) {
   r.sans = san_list(req.sans);
   if (issued.issuer) {
     r.issuer = subject_to_string(issued.issuer->subject());
-    r.issuer_key_id = hex(issued.issuer_key_id, false);
+    r.issuer_key_id = hex_of(issued.issuer_key_id);
   } else {
     r.issuer = r.subject;
     r.issuer_key_id = issuer_key_id(cert);

@@ -47,17 +47,6 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
-std::string lower_hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xf];
-  }
-  return out;
-}
-
 // "CN=etcd-ca, O=..." -> "etcd-ca"
 std::string common_name_of(std::string_view subject) {
   if (subject.substr(0, 3) != "CN=") return {};
@@ -110,19 +99,31 @@ RevocationReason reason_from_code(int code) {
 
 std::string issuer_key_id(const Certificate& ca) {
   if (const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(ca.x509()))
-    return lower_hex(ASN1_STRING_get0_data(ski), static_cast<size_t>(ASN1_STRING_length(ski)));
+    return hex_of(
+        ByteView(ASN1_STRING_get0_data(ski), static_cast<size_t>(ASN1_STRING_length(ski))));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (!X509_pubkey_digest(ca.x509(), EVP_sha1(), md, &len))
     throw_openssl_error(ErrorCode::CryptoError, "CA certificate: cannot hash its public key");
-  return lower_hex(md, len);
+  return hex_of(ByteView(md, len));
+}
+
+std::string hex_of(ByteView bytes, bool upper) {
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (std::uint8_t b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 0xf];
+  }
+  return out;
 }
 
 std::string sha256_hex(ByteView der) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(der.data(), der.size(), md, &len, EVP_sha256(), nullptr);
-  return lower_hex(md, len);
+  return hex_of(ByteView(md, len));
 }
 
 bool is_postgresql_spec(std::string_view spec) {

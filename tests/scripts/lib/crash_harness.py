@@ -26,6 +26,20 @@ def run(script, cwd, env):
                           stderr=subprocess.PIPE, text=True)
 
 
+def build_killed_after(script, cwd, env, delay):
+    """Runs `script` in `cwd` and SIGKILLs its whole process group after `delay` seconds;
+    True when it was still running then (killed mid-build), False when it had finished."""
+    proc = subprocess.Popen(["bash", "-euc", script], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    time.sleep(delay)
+    killed = proc.poll() is None
+    if killed:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return killed
+
+
 def listing(root):
     """Every non-temporary file under `root`, relative."""
     out = []
@@ -70,14 +84,8 @@ def main(argv):
     for i in range(iterations):
         d = fresh(i)
         delay = rng.uniform(0, window * 1.05)
-        proc = subprocess.Popen(["bash", "-euc", scenario["build"]], cwd=d, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        if build_killed_after(scenario["build"], d, env, delay):
             killed += 1
-        proc.wait()
         problems, left, between = check_pki_tree.check(d)
         temps += left
         pending += between

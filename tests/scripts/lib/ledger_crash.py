@@ -17,7 +17,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import crash_harness  # noqa: E402
 import crash_scenarios  # noqa: E402
 
 LEDGER = {"verbs": "ledger.db", "init": "out/ledger.db"}
@@ -109,14 +109,8 @@ def main(argv):
     for i in range(iterations):
         d = fresh(i)
         delay = rng.uniform(0, window * 1.05)
-        proc = subprocess.Popen(["bash", "-euc", scenario["build"]], cwd=d, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        if crash_harness.build_killed_after(scenario["build"], d, env, delay):
             killed += 1
-        proc.wait()
         tag = "#%d killed at %.0f ms" % (i, delay * 1000)
         try:
             # 1. Nothing on disk without a record.
