@@ -1,6 +1,7 @@
-# `cpack -G DEB` from the build tree: a kpki_<version>_<arch>.deb with the binary, its man page and
-# bash completion (the "runtime" component; headers and static libraries are for
-# `cmake --install`). Depends names the Debian runtime packages of the libraries the binary needs:
+# `cpack -G DEB` from the build tree: a kpki_<version>_<arch>.deb with the binary, its man page,
+# bash completion and PostgreSQL ledger module (the "runtime" component; headers and static
+# libraries are for `cmake --install`). Depends names the Debian runtime packages of the libraries
+# the binary and the module need:
 # dpkg-shlibdeps computes them (versioned) when present, else the list below, which is what
 # Debian 12 calls them.
 set(CPACK_PACKAGE_NAME kpki)
@@ -19,7 +20,7 @@ if(KPKI_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   set(KPKI_DEB_DEPENDS libc6 libstdc++6 libgcc-s1 libssl3 libyaml-cpp0.7 libsqlite3-0)
-  if(KPKI_WITH_POSTGRESQL)
+  if(KPKI_WITH_POSTGRESQL)  # for the ledger module, usr/lib/kpki/kpki-ledger-postgresql.so
     list(APPEND KPKI_DEB_DEPENDS libpqxx-6.4)
   endif()
   if(KPKI_WITH_BOTAN)

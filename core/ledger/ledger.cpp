@@ -1,101 +1,14 @@
-// The storage-neutral parts of the ledger: names of states and reasons, the issuer key id,
-// matching a query, and open_ledger's choice of storage.
+// The ledger's parts that need OpenSSL (the issuer key id, record digests) and open_ledger's
+// choice of storage. The names and encodings every storage shares are in ledger_records.cpp.
 #include "core/ledger/ledger.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-
-#include <nlohmann/json.hpp>
-
 #include "core/error.h"
 #include "core/ledger/ledger_storage.h"
 
 namespace kpki::ledger {
-
-namespace {
-
-struct ReasonName {
-  RevocationReason reason;
-  std::string_view name;
-};
-
-constexpr std::array<ReasonName, 10> kReasons{{
-    {RevocationReason::Unspecified, "unspecified"},
-    {RevocationReason::KeyCompromise, "keyCompromise"},
-    {RevocationReason::CaCompromise, "cACompromise"},
-    {RevocationReason::AffiliationChanged, "affiliationChanged"},
-    {RevocationReason::Superseded, "superseded"},
-    {RevocationReason::CessationOfOperation, "cessationOfOperation"},
-    {RevocationReason::CertificateHold, "certificateHold"},
-    {RevocationReason::RemoveFromCrl, "removeFromCRL"},
-    {RevocationReason::PrivilegeWithdrawn, "privilegeWithdrawn"},
-    {RevocationReason::AaCompromise, "aACompromise"},
-}};
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
-}
-
-// "CN=etcd-ca, O=..." -> "etcd-ca"
-std::string common_name_of(std::string_view subject) {
-  if (subject.substr(0, 3) != "CN=") return {};
-  subject.remove_prefix(3);
-  return std::string(subject.substr(0, subject.find(", ")));
-}
-
-}  // namespace
-
-std::string_view state_name(RecordState state) {
-  switch (state) {
-    case RecordState::Incomplete:
-      return "incomplete";
-    case RecordState::Released:
-      return "released";
-    case RecordState::Abandoned:
-      return "abandoned";
-  }
-  return "incomplete";
-}
-
-RecordState parse_state(std::string_view name) {
-  for (RecordState s : {RecordState::Incomplete, RecordState::Released, RecordState::Abandoned})
-    if (name == state_name(s)) return s;
-  throw Error(ErrorCode::InvalidInput, "ledger: unknown record state '" + std::string(name) + "'");
-}
-
-std::string_view reason_name(RevocationReason reason) {
-  for (const ReasonName& r : kReasons)
-    if (r.reason == reason) return r.name;
-  return "unspecified";
-}
-
-RevocationReason parse_reason(std::string_view name, std::string_view field) {
-  for (const ReasonName& r : kReasons)
-    if (equal_ignoring_case(name, r.name)) return r.reason;
-  std::string accepted;
-  for (const ReasonName& r : kReasons)
-    accepted += (accepted.empty() ? "" : ", ") + std::string(r.name);
-  throw Error(ErrorCode::InvalidInput,
-              std::string(field) + " '" + std::string(name) + "': expected one of " + accepted);
-}
-
-RevocationReason reason_from_code(int code) {
-  for (const ReasonName& r : kReasons)
-    if (static_cast<int>(r.reason) == code) return r.reason;
-  throw Error(ErrorCode::InvalidInput,
-              "ledger: unknown revocation reason code " + std::to_string(code));
-}
 
 std::string issuer_key_id(const Certificate& ca) {
   if (const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(ca.x509()))
@@ -108,68 +21,11 @@ std::string issuer_key_id(const Certificate& ca) {
   return hex_of(ByteView(md, len));
 }
 
-std::string hex_of(ByteView bytes, bool upper) {
-  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 0xf];
-  }
-  return out;
-}
-
 std::string sha256_hex(ByteView der) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(der.data(), der.size(), md, &len, EVP_sha256(), nullptr);
   return hex_of(ByteView(md, len));
-}
-
-bool is_postgresql_spec(std::string_view spec) {
-  return starts_with_ignoring_case(spec, "postgresql://") ||
-         starts_with_ignoring_case(spec, "postgres://");
-}
-
-std::string redact_ledger_spec(std::string_view spec) {
-  if (!is_postgresql_spec(spec)) return std::string(spec);
-  // scheme://user:password@host/... -> scheme://user:***@host/...; a password=... parameter too.
-  std::string out(spec);
-  size_t authority = out.find("://") + 3;
-  size_t at = out.find('@', authority);
-  size_t colon = out.find(':', authority);
-  if (at != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  for (size_t p = 0; (p = out.find("password=", p)) != std::string::npos;) {
-    p += 9;
-    size_t end = out.find('&', p);
-    out.replace(p, (end == std::string::npos ? out.size() : end) - p, "***");
-  }
-  return out;
-}
-
-bool issued_by(const IssuanceRecord& record, std::string_view ca) {
-  return ca == record.issuer || ca == record.issuer_key_id || ca == common_name_of(record.issuer);
-}
-
-bool matches(const RecordQuery& query, const IssuanceRecord& record) {
-  if (!query.ca.empty() && !issued_by(record, query.ca)) return false;
-  if (query.expiring_within && record.not_after > query.now + *query.expiring_within) return false;
-  if (!query.subject.empty() && record.subject.find(query.subject) == std::string::npos)
-    return false;
-  return true;
-}
-
-std::string encode_list(const std::vector<std::string>& items) {
-  return nlohmann::json(items).dump();
-}
-
-std::vector<std::string> decode_list(const std::string& json) {
-  try {
-    return nlohmann::json::parse(json).get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::InvalidInput, "ledger: a list column is not a JSON string array",
-                e.what());
-  }
 }
 
 std::unique_ptr<Ledger> open_ledger(const std::string& spec) {

@@ -3,6 +3,7 @@
 // factories, the list encoding of their text columns, and the query filter they both apply. Not
 // for callers: they use open_ledger (core/ledger/ledger.h).
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,8 +14,16 @@
 namespace kpki::ledger {
 
 std::unique_ptr<Ledger> open_sqlite_ledger(const std::string& path);
-// Unsupported ("kpki was built without PostgreSQL support") when KPKI_WITH_POSTGRESQL is off.
+// Loads the PostgreSQL storage module on first use (core/ledger/postgresql/postgresql_module.h).
+// Unsupported ("kpki was built without PostgreSQL support") when KPKI_WITH_POSTGRESQL is off;
+// NotFound when the module is not installed; Unsupported when it cannot load or is of another
+// kpki version.
 std::unique_ptr<Ledger> open_postgresql_ledger(const std::string& uri);
+// Where that module is looked for, in order, for a program at `executable`: beside it in a build
+// tree (../lib/kpki), in an installed layout (../<libdir>/kpki), then the configured install
+// directory (<prefix>/<libdir>/kpki).
+std::vector<std::filesystem::path> postgresql_module_search_path(
+    const std::filesystem::path& executable);
 
 bool is_postgresql_spec(std::string_view spec);
 

@@ -2,13 +2,14 @@
 # The engine as an installed library and a Debian package, from the build tree that made $KPKI:
 #  - `cmake --install` puts bin/kpki, the man page, the bash completion, the public headers (whose
 #    own #include lines resolve inside include/kpki), the static libraries and kpkiConfig.cmake
-#    under a fresh prefix;
+#    under a fresh prefix, and the PostgreSQL ledger module under lib/kpki, which the installed
+#    kpki loads for a postgresql:// ledger while linking no libpq itself;
 #  - examples/embed, configured against that prefix only, builds warning-free, registers its own
 #    backend ("memory:" keys), issues a CA and a server certificate, and `openssl verify` accepts
 #    them;
 #  - `cpack -G DEB` makes a .deb whose Depends names the Debian package of every shared library
-#    the binary needs, which holds the man page and completion but no headers, and whose unpacked
-#    usr/bin/kpki --version runs.
+#    the binary and the ledger module need, which holds the man page, completion and module but no
+#    headers, and whose unpacked usr/bin/kpki --version runs and loads that module.
 source "$(dirname "$0")/lib/common.sh"
 # Checks read here-strings, not pipes: under pipefail, grep -q exiting at its first match can kill
 # the writer with SIGPIPE and fail a check that matched.
@@ -41,11 +42,39 @@ done)
 if [ -z "$unresolved" ]; then pass; else fail "installed headers include what is not installed: $unresolved"; fi
 if [ "$("$P/bin/kpki" --version)" = "$VERSION" ]; then pass; else fail "installed kpki --version"; fi
 
+# --- the PostgreSQL ledger module: loaded on demand, never linked ----------------------------------
+cache_on() { grep -qE "^$1:BOOL=(ON|1|TRUE)" "$BUILD/CMakeCache.txt"; }
+MODULE=kpki-ledger-postgresql.so
+if grep -q 'libpq' <<<"$(ldd "$P/bin/kpki")"; then fail "installed kpki links libpq"; else pass; fi
+# loads_module KPKI: a postgresql:// ledger with no server behind it gets as far as connecting,
+# which only the module does.
+loads_module() {
+  local out
+  out=$("$1" ledger list --ledger "postgresql:///kpki?host=$WORK/no-server" 2>&1) && return 1
+  grep -q "cannot connect to ledger" <<<"$out"
+}
+if cache_on KPKI_WITH_POSTGRESQL; then
+  if [ -f "$libdir/kpki/$MODULE" ]; then pass; else fail "cmake --install: lib/kpki/$MODULE missing"; fi
+  if loads_module "$P/bin/kpki"; then pass; else fail "installed kpki does not load its ledger module"; fi
+  # Alone, without the module beside it: a one-line NotFound naming where it looked.
+  mkdir -p lone/bin && cp "$P/bin/kpki" lone/bin/
+  if [ ! -e "$(sed -n 's/^CMAKE_INSTALL_PREFIX:[A-Z]*=//p' "$BUILD/CMakeCache.txt")/lib/kpki/$MODULE" ]; then
+    expect_error "kpki without its ledger module" \
+      "PostgreSQL support \\($MODULE\\) is not installed: looked in $(realpath lone)/lib/kpki/$MODULE" \
+      lone/bin/kpki ledger list --ledger "postgresql:///kpki?host=$WORK/no-server"
+  fi
+  # Something else under the module's name is refused, not run.
+  mkdir -p lone/lib/kpki
+  echo 'int not_a_kpki_module;' | "$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")" \
+    -shared -fPIC -x c++ - -o "lone/lib/kpki/$MODULE"
+  expect_error "a foreign file under the module's name" "cannot load '.*': not a kpki ledger module" \
+    lone/bin/kpki ledger list --ledger "postgresql:///kpki?host=$WORK/no-server"
+fi
+
 # --- examples/embed against the installed package ------------------------------------------------
 cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 launcher=$(sed -n 's/^CMAKE_CXX_COMPILER_LAUNCHER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 # A sanitizer build's static libraries need the sanitizer runtime in the program that links them.
-cache_on() { grep -qE "^$1:BOOL=(ON|1|TRUE)" "$BUILD/CMakeCache.txt"; }
 san=""
 cache_on KPKI_SANITIZE && san="-fsanitize=address,undefined"
 cache_on KPKI_FUZZ && san="-fsanitize=address,undefined"
@@ -72,7 +101,8 @@ depends_names=$(printf '%s' "$depends" | tr ',|' '\n\n' | awk '{ print $1 }')
 # owner SONAME: the Debian package that holds the library the binary loads under SONAME.
 owner() {
   local path
-  path=$(ldd "$KPKI" | awk -v l="$1" '$1 == l { print $3 }')
+  path=$({ ldd "$KPKI"; cache_on KPKI_WITH_POSTGRESQL && ldd "$BUILD/lib/kpki/$MODULE"; } |
+    awk -v l="$1" '$1 == l { print $3; exit }')
   [ -n "$path" ] || return 0
   local p found
   for p in "$path" "$(realpath "$path")" "${path#/usr}" "/usr$path"; do
@@ -80,7 +110,9 @@ owner() {
     if [ -n "$found" ]; then echo "$found"; return; fi
   done
 }
-for lib in $(objdump -p "$KPKI" | awk '/NEEDED/ { print $2 }'); do
+module_needs=""
+cache_on KPKI_WITH_POSTGRESQL && module_needs=$(objdump -p "$BUILD/lib/kpki/$MODULE" | awk '/NEEDED/ { print $2 }')
+for lib in $(objdump -p "$KPKI" | awk '/NEEDED/ { print $2 }') $module_needs; do
   pkg=$(owner "$lib")
   [ -n "$pkg" ] || continue  # a library no Debian package owns (a local build of it)
   if grep -qxF "$pkg" <<<"$depends_names"; then pass; else
@@ -95,6 +127,10 @@ done
 if grep -qE '/include/|\.a$' <<<"$contents"; then fail "headers or libraries in the .deb"; else pass; fi
 dpkg-deb -x "$deb" unpacked
 if [ "$(unpacked/usr/bin/kpki --version)" = "$VERSION" ]; then pass; else fail "unpacked kpki --version"; fi
+if cache_on KPKI_WITH_POSTGRESQL; then
+  if grep -q "/kpki/$MODULE\$" <<<"$contents"; then pass; else fail "$MODULE not in the .deb"; fi
+  if loads_module unpacked/usr/bin/kpki; then pass; else fail "the .deb's kpki does not load its ledger module"; fi
+fi
 
 # --- the man page and the completion work -------------------------------------------------------
 if grep -q '^\.TH KPKI 1' unpacked/usr/share/man/man1/kpki.1; then pass; else fail "man page has no .TH"; fi

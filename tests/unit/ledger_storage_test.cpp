@@ -5,10 +5,12 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "core/error.h"
 #include "core/ledger/ledger.h"
+#include "core/ledger/ledger_storage.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
 
@@ -212,6 +214,32 @@ TEST(LedgerNames, PostgresqlPasswordsAreNotShown) {
   EXPECT_EQ(redact_ledger_spec("postgres:///kpki?password=s3cret&host=/s"),
             "postgres:///kpki?password=***&host=/s");
   EXPECT_EQ(redact_ledger_spec("/var/lib/kpki/ledger.db"), "/var/lib/kpki/ledger.db");
+}
+
+// The PostgreSQL storage is a module loaded on first use (core/ledger/postgresql/).
+TEST(PostgresqlModule, IsLookedForBesideTheProgramFirstThenInTheInstalledLayout) {
+  auto path = postgresql_module_search_path("/opt/kpki/bin/kpki");
+  ASSERT_GE(path.size(), 2u);
+  EXPECT_EQ(path.front(), "/opt/kpki/lib/kpki/kpki-ledger-postgresql.so");
+  for (const auto& file : path) {
+    EXPECT_TRUE(file.is_absolute()) << file;
+    EXPECT_EQ(file.filename(), "kpki-ledger-postgresql.so");
+  }
+  EXPECT_EQ(std::set<std::filesystem::path>(path.begin(), path.end()).size(), path.size());
+}
+
+TEST(PostgresqlModule, LoadsFromTheBuildTreeAndReportsAServerItCannotReachOnOneLine) {
+  TempDir dir;
+  Error e = kpki::testing::error_of(
+      [&] { open_ledger("postgresql:///kpki?host=" + dir.file("no-server")); });
+#ifdef KPKI_WITH_POSTGRESQL
+  // DeviceError from the module's connect, not NotFound/Unsupported from the loader.
+  EXPECT_EQ(e.code(), ErrorCode::DeviceError) << e.what();
+  EXPECT_NE(e.cause().find("no-server"), std::string::npos) << e.cause();
+  EXPECT_EQ(e.cause().find('\n'), std::string::npos) << e.cause();
+#else
+  EXPECT_EQ(e.code(), ErrorCode::Unsupported) << e.what();
+#endif
 }
 
 }  // namespace

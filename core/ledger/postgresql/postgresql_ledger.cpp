@@ -1,11 +1,7 @@
 // The ledger in PostgreSQL, for several signers (hosts or processes) that issue for one CA:
 // SERIALIZABLE transactions retried on serialization failures, UNIQUE (issuer, serial) so no two
-// signers record one serial, and an atomic upsert for CRL numbers. Built only with
-// KPKI_WITH_POSTGRESQL (libpqxx); without it open_postgresql_ledger says so.
-#include "core/error.h"
-#include "core/ledger/ledger_storage.h"
-
-#ifdef KPKI_WITH_POSTGRESQL
+// signers record one serial, and an atomic upsert for CRL numbers. Built as a module that kpki
+// loads only for a postgresql:// ledger (postgresql_module.h), and only with KPKI_WITH_POSTGRESQL.
 #include <pqxx/pqxx>
 
 #include <chrono>
@@ -14,6 +10,10 @@
 #include <mutex>
 #include <random>
 #include <thread>
+
+#include "core/error.h"
+#include "core/ledger/ledger_storage.h"
+#include "core/ledger/postgresql/postgresql_module.h"
 
 namespace kpki::ledger {
 
@@ -101,6 +101,21 @@ constexpr const char* kNextCrlNumber =
 }  // namespace sql
 
 constexpr int kRetries = 50;
+
+// libpq's messages run over several lines ("...failed: No such file\n\tIs the server
+// running...?\n"); an error here is one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == '\n' || c == '\t' || c == '\r' || c == ' ';
+    if (!space)
+      out += c;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
 
 IssuanceRecord read_row(const pqxx::row& row) {
   IssuanceRecord r;
@@ -251,7 +266,7 @@ class PostgresqlLedger final : public Ledger {
       return std::make_unique<pqxx::connection>(uri);
     } catch (const std::exception& e) {
       throw Error(ErrorCode::DeviceError, "cannot connect to ledger '" + shown + "'",
-                  redact_ledger_spec(e.what()));
+                  one_line(redact_ledger_spec(e.what())));
     }
   }
 
@@ -299,11 +314,13 @@ class PostgresqlLedger final : public Ledger {
           std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % 50));
           continue;
         }
-        throw Error(ErrorCode::DeviceError, "ledger '" + location_ + "': cannot " + what, e.what());
+        throw Error(ErrorCode::DeviceError, "ledger '" + location_ + "': cannot " + what,
+                    one_line(e.what()));
       } catch (const Error&) {
         throw;
       } catch (const std::exception& e) {
-        throw Error(ErrorCode::DeviceError, "ledger '" + location_ + "': cannot " + what, e.what());
+        throw Error(ErrorCode::DeviceError, "ledger '" + location_ + "': cannot " + what,
+                    one_line(e.what()));
       }
     }
   }
@@ -314,22 +331,14 @@ class PostgresqlLedger final : public Ledger {
 };
 
 }  // namespace
-
-std::unique_ptr<Ledger> open_postgresql_ledger(const std::string& uri) {
-  return std::make_unique<PostgresqlLedger>(uri);
-}
-
 }  // namespace kpki::ledger
 
-#else
-
-namespace kpki::ledger {
-
-std::unique_ptr<Ledger> open_postgresql_ledger(const std::string& uri) {
-  throw Error(ErrorCode::Unsupported, "ledger '" + redact_ledger_spec(uri) +
-                                          "': kpki was built without PostgreSQL support");
+// The module's two entry points (postgresql_module.h); everything else in it is hidden.
+extern "C" __attribute__((visibility("default"))) const char* kpki_ledger_postgresql_version() {
+  return KPKI_VERSION;
 }
 
-}  // namespace kpki::ledger
-
-#endif
+extern "C" __attribute__((visibility("default"))) kpki::ledger::Ledger* kpki_ledger_postgresql_open(
+    const char* uri) {
+  return new kpki::ledger::PostgresqlLedger(uri);
+}
