@@ -4,7 +4,6 @@
 #include <atomic>
 #include <exception>
 #include <filesystem>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -36,8 +35,9 @@ struct IssuedLeaf {
   Certificate cert;
 };
 
-// Leaves issued, then written, per group: the group's files reach the disk together
-// (core/file_group.h) and memory stays bounded by a group whatever the size of the cluster.
+// Leaves issued, then written, per group as the plan reaches them: the group's files reach the
+// disk together (core/file_group.h) and memory stays bounded by a group (plus the plan itself)
+// whatever the size of the cluster.
 constexpr size_t kLeavesPerGroup = 256;
 constexpr size_t kCopiesPerGroup = 512;
 
@@ -62,6 +62,11 @@ class InitApply {
     }
     report_.operation = plan_.operation;
     report_.root = plan_.root;
+    report_.files.reserve(plan_.files.size());
+    keys_to_make_ = static_cast<size_t>(
+        std::count_if(plan_.files.begin(), plan_.files.end(), [](const PlannedFile& file) {
+          return file.kind == PlannedKind::Leaf && writes(file.action) && !file.keep_key;
+        }));
     const std::string& out = options_.out_dir;
     make_directories(out + "/pki/etcd", 0700, &created_);
     cas_ = apply_cluster_cas(config_, plan_, out, registry_, options_.ca_key_options, report_,
@@ -92,7 +97,6 @@ class InitApply {
       }
       report_.files.push_back(file);
     }
-    copies_.write(&created_);
     issue_pending();
     created_.commit();
     for (const std::string& path : stale_) {
@@ -144,11 +148,13 @@ class InitApply {
     }
     if (!writes(file.action)) return;
     const NodeConfig& node = node_of(file);
-    std::vector<LeafSpec>& specs = specs_[node.name];
-    if (specs.empty()) specs = leaf_specs(config_, node);
-    auto it = std::find_if(specs.begin(), specs.end(),
+    if (specs_node_ != node.name) {  // the plan lists a node's leaves together
+      specs_ = leaf_specs(config_, node);
+      specs_node_ = node.name;
+    }
+    auto it = std::find_if(specs_.begin(), specs_.end(),
                            [&](const LeafSpec& s) { return s.name == file.spec; });
-    if (it == specs.end())
+    if (it == specs_.end())
       throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no leaf " + file.spec);
     std::string node_dir = node_directory(node.name);
     PendingLeaf pending{node_dir, *it, file.action == PlanAction::Replace, {}};
@@ -158,27 +164,25 @@ class InitApply {
       pending.key = std::move(*existing.key);
     }
     pending_.push_back(std::move(pending));
+    if (pending_.size() >= kLeavesPerGroup) issue_pending();
   }
 
-  // Leaves go group by group: keys made and certificates issued on every core at once (key
-  // generation, RSA especially, dominates a run), then the group written in one batch and its
-  // keys dropped, so memory stays bounded by a group whatever the size of the cluster.
+  // The pending leaves as one group: keys made and certificates issued on every core at once
+  // (key generation, RSA especially, dominates a run), then the group written in one batch and
+  // dropped. The copies planned before them are written first, so a node's CA files never
+  // trail its leaves.
   void issue_pending() {
-    keys_to_make_ = static_cast<size_t>(
-        std::count_if(pending_.begin(), pending_.end(),
-                      [](const PendingLeaf& leaf) { return !leaf.key.signer; }));
-    for (size_t first = 0; first < pending_.size(); first += kLeavesPerGroup) {
-      size_t end = std::min(pending_.size(), first + kLeavesPerGroup);
-      write_group(issue_group(first, end));
-      for (size_t i = first; i < end; ++i) pending_[i].key = LeafKey{};
-    }
+    copies_.write(&created_);
+    if (pending_.empty()) return;
+    write_group(issue_group());
+    pending_.clear();
   }
 
   // The group's new keys, made on every core by the leaf key pool (which reports progress over
   // the whole run, not per group).
-  void generate_group_keys(size_t first, size_t end) {
+  void generate_group_keys() {
     std::vector<size_t> fresh;  // the leaves without a key kept from disk
-    for (size_t i = first; i < end; ++i)
+    for (size_t i = 0; i < pending_.size(); ++i)
       if (!pending_[i].key.signer) fresh.push_back(i);
     if (fresh.empty()) return;
     LeafKeyPoolOptions pool = options_.leaf_keys;
@@ -193,10 +197,11 @@ class InitApply {
     keys_made_ += fresh.size();
   }
 
-  std::vector<IssuedLeaf> issue_group(size_t first, size_t end) {
-    generate_group_keys(first, end);
-    std::vector<std::optional<Certificate>> certs(end - first);
-    std::atomic<size_t> next{first};
+  std::vector<IssuedLeaf> issue_group() {
+    generate_group_keys();
+    const size_t end = pending_.size();
+    std::vector<std::optional<Certificate>> certs(end);
+    std::atomic<size_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto worker = [&] {
@@ -204,7 +209,7 @@ class InitApply {
         PendingLeaf& leaf = pending_[i];
         try {
           const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
-          certs[i - first] = ca.authority->issue(
+          certs[i] = ca.authority->issue(
               leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
         } catch (...) {
           std::lock_guard<std::mutex> lock(failure_mutex);
@@ -219,9 +224,8 @@ class InitApply {
     for (auto& thread : pool) thread.join();
     if (failure) std::rethrow_exception(failure);
     std::vector<IssuedLeaf> group;
-    group.reserve(end - first);
-    for (size_t i = first; i < end; ++i)
-      group.push_back({&pending_[i], std::move(*certs[i - first])});
+    group.reserve(end);
+    for (size_t i = 0; i < end; ++i) group.push_back({&pending_[i], std::move(*certs[i])});
     return group;
   }
 
@@ -248,10 +252,11 @@ class InitApply {
   CreatedFiles created_;
   std::array<ClusterCa, 3> cas_;
   CopySources sources_;
-  std::map<std::string, std::vector<LeafSpec>> specs_;
-  std::vector<PendingLeaf> pending_;
-  FileBatch copies_;         // copies are written in groups too
-  size_t keys_to_make_ = 0;  // new leaf keys in the whole run, for progress
+  std::string specs_node_;  // the node whose leaf specs specs_ holds
+  std::vector<LeafSpec> specs_;
+  std::vector<PendingLeaf> pending_;  // at most one group
+  FileBatch copies_;                  // copies are written in groups too
+  size_t keys_to_make_ = 0;           // new leaf keys in the whole run, for progress
   size_t keys_made_ = 0;
   std::vector<std::string> stale_;  // removed once the run has succeeded
 };
