@@ -134,8 +134,8 @@ class InitApply {
     if (!writes(file.action)) return;
     for (const CopiedFile& copy : copies_for(node_of(file), sources_)) {
       if (copy.rel != file.spec) continue;
-      copies_.add(file.path, copy.content, copy.mode, overwrite_for(file.action));
-      if (copies_.size() >= kCopiesPerGroup) copies_.write(&created_);
+      batch_.add(file.path, copy.content, copy.mode, overwrite_for(file.action));
+      if (batch_.size() >= kCopiesPerGroup) batch_.write(&created_);
       return;
     }
     throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no such copy for its node");
@@ -168,13 +168,12 @@ class InitApply {
   }
 
   // The pending leaves as one group: keys made and certificates issued on every core at once
-  // (key generation, RSA especially, dominates a run), then the group written in one batch and
-  // dropped. The copies planned before them are written first, so a node's CA files never
-  // trail its leaves.
+  // (key generation, RSA especially, dominates a run), then the group's files written in one
+  // batch behind the copies planned before them (a batch renames in order, so a node's CA files
+  // never trail its leaves), and the group dropped.
   void issue_pending() {
-    copies_.write(&created_);
-    if (pending_.empty()) return;
-    write_group(issue_group());
+    if (!pending_.empty()) add_group_files(issue_group());
+    batch_.write(&created_);
     pending_.clear();
   }
 
@@ -229,18 +228,16 @@ class InitApply {
     return group;
   }
 
-  // Every file of a group of issued leaves, written durably in one batch (core/file_group.h).
-  // The group's certificates exist here before any of their files: a step that must see them
-  // first (recording them) belongs at the top.
-  void write_group(const std::vector<IssuedLeaf>& group) {
-    FileBatch batch;
+  // Every file of a group of issued leaves, to be written durably in one batch
+  // (core/file_group.h). The group's certificates exist here before any of their files: a step
+  // that must see them first (recording them) belongs at the top.
+  void add_group_files(const std::vector<IssuedLeaf>& group) {
     for (const IssuedLeaf& issued : group) {
       const PendingLeaf& leaf = *issued.leaf;
-      add_leaf_files(batch, leaf.node_dir, leaf.spec, issued.cert, leaf.key,
+      add_leaf_files(batch_, leaf.node_dir, leaf.spec, issued.cert, leaf.key,
                      cas_[static_cast<size_t>(leaf.spec.ca)].authority->certificate(),
                      config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No);
     }
-    batch.write(&created_);
   }
 
   const Plan& plan_;
@@ -255,7 +252,7 @@ class InitApply {
   std::string specs_node_;  // the node whose leaf specs specs_ holds
   std::vector<LeafSpec> specs_;
   std::vector<PendingLeaf> pending_;  // at most one group
-  FileBatch copies_;                  // copies are written in groups too
+  FileBatch batch_;                   // files written together: copies, then a group's leaves
   size_t keys_to_make_ = 0;           // new leaf keys in the whole run, for progress
   size_t keys_made_ = 0;
   std::vector<std::string> stale_;  // removed once the run has succeeded
