@@ -67,4 +67,18 @@ class KeyImporter {
                                              const KeyOptions& options) = 0;
 };
 
+// Backends whose key generation is not one atomic step: a PKCS#11 token keeps the two halves of
+// a pair as separate objects, so a run killed between them leaves one behind (SoftHSM writes each
+// to a file of its own). A caller that records a URI before generating there (ca rotate's begin)
+// uses this to take only a URI nothing occupies, and to clear what its own interrupted run left.
+class PartialKeyRecovery {
+ public:
+  virtual ~PartialKeyRecovery() = default;
+  // True when any object carries the label (or id) `uri` names, half a key pair included.
+  virtual bool occupied(const std::string& uri, const KeyOptions& options) = 0;
+  // Destroys the key objects labelled as `uri` names unless they make a complete key (which is
+  // left alone); returns how many it destroyed.
+  virtual size_t remove_partial_key(const std::string& uri, const KeyOptions& options) = 0;
+};
+
 }  // namespace kpki

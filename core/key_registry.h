@@ -40,6 +40,12 @@ class KeyRegistry {
     throw_lacks_capability(uri, what);
   }
 
+  // The same, or null when the backend does not offer `Cap` (an optional step).
+  template <class Cap>
+  Cap* find_capability(std::string_view uri) const {
+    return dynamic_cast<Cap*>(&manager_for(uri));
+  }
+
   // Opens the key at `uri`, or generates it with `algorithm` when absent. *created tells which.
   std::unique_ptr<Signer> open_or_generate(const std::string& uri, Algorithm algorithm,
                                            const KeyOptions& options,

@@ -229,6 +229,39 @@ std::unique_ptr<Signer> Pkcs11KeyManager::import_key(ByteView pkcs8_der, const s
                                         t.uri.display);
 }
 
+bool Pkcs11KeyManager::occupied(const std::string& uri, const KeyOptions& options) {
+  Target t = resolve(uri, options, true);
+  Pkcs11Session session = t.token->acquire();
+  if (t.uri.object && !find_objects(session, {Pkcs11Attr::text(CKA_LABEL, *t.uri.object)}).empty())
+    return true;
+  return t.uri.id && !find_objects(session, {Pkcs11Attr::bytes(CKA_ID, *t.uri.id)}).empty();
+}
+
+size_t Pkcs11KeyManager::remove_partial_key(const std::string& uri, const KeyOptions& options) {
+  Target t = resolve(uri, options, true);
+  if (!t.uri.object)
+    throw Error(ErrorCode::InvalidInput, "key URI '" + t.uri.display + "' needs object=LABEL");
+  try {
+    open(uri, options);
+    return 0;  // a whole key: not ours to remove
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::NotFound) throw;
+  }
+  Pkcs11Session session = t.token->acquire();
+  size_t removed = 0;
+  for (CK_OBJECT_CLASS object_class : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY}) {
+    for (CK_OBJECT_HANDLE object :
+         find_objects(session, {Pkcs11Attr::ulong(CKA_CLASS, object_class),
+                                Pkcs11Attr::text(CKA_LABEL, *t.uri.object)})) {
+      check_ck(
+          session.fn()->C_DestroyObject(session.handle(), object),
+          "cannot remove half a key pair labelled '" + *t.uri.object + "' from " + t.token->name());
+      ++removed;
+    }
+  }
+  return removed;
+}
+
 std::vector<TokenInfo> Pkcs11KeyManager::list_tokens(const KeyOptions& options) {
   std::vector<TokenInfo> out;
   for (const auto& s :

@@ -24,7 +24,8 @@ std::string pkcs11_module_path(const Pkcs11Uri& uri, const std::string& option_m
 class Pkcs11KeyManager final : public KeyManager,
                                public TokenLister,
                                public KeyLister,
-                               public KeyImporter {
+                               public KeyImporter,
+                               public PartialKeyRecovery {
  public:
   bool exists(const std::string& uri, const KeyOptions& options) override;
   std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
@@ -35,6 +36,11 @@ class Pkcs11KeyManager final : public KeyManager,
   // pkcs11_import.h); AlreadyExists when the label or id is taken.
   std::unique_ptr<Signer> import_key(ByteView pkcs8_der, const std::string& uri,
                                      const KeyOptions& options) override;
+
+  // Any object with the URI's label or id; the objects with its label unless they are a key that
+  // opens (private key plus public key object, or an RSA private key alone).
+  bool occupied(const std::string& uri, const KeyOptions& options) override;
+  size_t remove_partial_key(const std::string& uri, const KeyOptions& options) override;
 
   // Every slot of options.pkcs11_module ("" = default resolution), with its token if present.
   std::vector<TokenInfo> list_tokens(const KeyOptions& options) override;

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/file_group.h"
 #include "core/file_io.h"
+#include "core/key_capabilities.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/kubeconfig.h"
 #include "core/kubernetes/leaf_files.h"
@@ -133,6 +134,13 @@ class RotationApply {
     make_directories(rotation_files_dir(options_.out_dir, s), 0700);
     std::shared_ptr<const Signer> signer = ctx_.new_signer;
     if (!signer) {
+      // A begin killed while a token made the key can leave half the pair at the new URI. The
+      // URI was free when this rotation recorded it (start_rotation), so what is there is that
+      // run's own, and it goes before the key is made again.
+      if (ctx_.resumed_begin) {
+        if (auto* recovery = registry_.find_capability<PartialKeyRecovery>(s.new_key_uri))
+          recovery->remove_partial_key(s.new_key_uri, options_.ca_key_options);
+      }
       KeyManager& manager = registry_.manager_for(s.new_key_uri);
       signer = manager.generate(s.new_key_uri, config_.algorithm, options_.ca_key_options);
     }

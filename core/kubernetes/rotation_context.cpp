@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/key_capabilities.h"
+#include "core/key_registry.h"
 #include "core/key_uri_display.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/rotation.h"
@@ -18,6 +20,14 @@ const CaSpec& ca_named(const std::string& name) {
   }
   throw Error(ErrorCode::InvalidInput,
               "'" + name + "' is not a CA of the cluster (expected ca, etcd-ca, front-proxy-ca)");
+}
+
+// Something at `uri` already: a key, or for a token any object with its label (half a pair too).
+bool key_uri_occupied(const KeyRegistry& registry, const std::string& uri,
+                      const KeyOptions& options) {
+  if (auto* recovery = registry.find_capability<PartialKeyRecovery>(uri))
+    return recovery->occupied(uri, options);
+  return registry.manager_for(uri).exists(uri, options);
 }
 
 // A new rotation: the old key and certificate as init left them, and a new key URI nobody uses.
@@ -43,9 +53,8 @@ RotationState start_rotation(const ClusterConfig& config, const RotateOptions& o
     state.number = n;
     state.new_key_uri =
         rotated_key_uri(state.old_key_uri, n, rotation_files_dir(options.out_dir, state));
-    KeyManager& manager = registry.manager_for(state.new_key_uri);
     const std::string dir = rotation_files_dir(options.out_dir, state);
-    if (!manager.exists(state.new_key_uri, options.ca_key_options) &&
+    if (!key_uri_occupied(registry, state.new_key_uri, options.ca_key_options) &&
         (!file_exists(dir) || std::filesystem::is_empty(dir)))
       return state;
   }
@@ -73,8 +82,16 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
   }
   ctx.new_cert_path = rotation_files_dir(options.out_dir, ctx.state) + "/new.crt";
   KeyManager& manager = registry.manager_for(ctx.state.new_key_uri);
-  if (manager.exists(ctx.state.new_key_uri, options.ca_key_options))
-    ctx.new_signer = manager.open(ctx.state.new_key_uri, options.ca_key_options);
+  ctx.resumed_begin = ctx.state_saved && ctx.state.running == RotationPhase::Begin;
+  if (manager.exists(ctx.state.new_key_uri, options.ca_key_options)) {
+    try {
+      ctx.new_signer = manager.open(ctx.state.new_key_uri, options.ca_key_options);
+    } catch (const Error& e) {
+      // Half a key pair (a private key without its public key object) from a begin killed
+      // while the token made it: apply removes it and makes the key again.
+      if (!ctx.resumed_begin || e.code() != ErrorCode::NotFound) throw;
+    }
+  }
   if (!ctx.state.new_cert_pem.empty()) {
     ctx.new_cert = Certificate::from_pem(ctx.state.new_cert_pem,
                                          rotation_state_path(options.out_dir, options.ca));

@@ -4,7 +4,11 @@
 //   KPKI_TEST_TOKEN_FLAGS     flags OR-ed into C_GetTokenInfo: final_try, locked, count_low
 //                             (separated by '|' or ',')
 //   KPKI_TEST_LOGIN_LOG       each C_Login appends a line "C_Login" to this file
+//   KPKI_TEST_KEYGEN_DIES     public|private: C_GenerateKeyPair makes the pair, destroys that
+//                             half and ends the process (exit 137, as SIGKILL would): what a
+//                             kill between the token's writes of the two objects leaves
 #include <dlfcn.h>
+#include <unistd.h>
 #include <p11-kit/pkcs11.h>
 
 #include <cstdio>
@@ -44,6 +48,18 @@ CK_RV forward_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PT
   return g_real->C_Login(session, user, pin, pin_len);
 }
 
+CK_RV forward_generate_key_pair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
+                                CK_ATTRIBUTE_PTR public_template, CK_ULONG public_count,
+                                CK_ATTRIBUTE_PTR private_template, CK_ULONG private_count,
+                                CK_OBJECT_HANDLE_PTR public_key, CK_OBJECT_HANDLE_PTR private_key) {
+  CK_RV rv = g_real->C_GenerateKeyPair(session, mechanism, public_template, public_count,
+                                       private_template, private_count, public_key, private_key);
+  const char* dies = std::getenv("KPKI_TEST_KEYGEN_DIES");
+  if (rv != CKR_OK || !dies || !*dies) return rv;
+  g_real->C_DestroyObject(session, std::strcmp(dies, "private") == 0 ? *private_key : *public_key);
+  _exit(137);
+}
+
 }  // namespace
 
 extern "C" __attribute__((visibility("default"))) CK_RV C_GetFunctionList(
@@ -60,6 +76,7 @@ extern "C" __attribute__((visibility("default"))) CK_RV C_GetFunctionList(
     g_forward.C_GetFunctionList = C_GetFunctionList;
     g_forward.C_GetTokenInfo = forward_get_token_info;
     g_forward.C_Login = forward_login;
+    g_forward.C_GenerateKeyPair = forward_generate_key_pair;
   }
   *list = &g_forward;
   return CKR_OK;

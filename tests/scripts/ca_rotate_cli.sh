@@ -155,6 +155,51 @@ if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help
     "$KPKI" init --config "$WORK/token.yaml" --dir "$WORK/token"
   expect_error "token: finish without --out-config" "token key.*output config" \
     "$KPKI" ca rotate ca --dir "$WORK/token" --config "$WORK/token.yaml" --phase finish
+
+  # A begin killed while the token makes the new key. The test module forwards to SoftHSM, makes
+  # the pair, destroys one half and exits 137, as a kill between the token's two object writes
+  # leaves it. The re-run removes that half and makes the key again. A half pair someone else left
+  # under the next free label is skipped, never removed.
+  FWD=$(realpath "${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}/libkpki_test_forward.so" 2>/dev/null || true)
+  [ -f "$FWD" ] || fail "test module libkpki_test_forward.so not built"
+  HTOKEN=kpki-halfpair
+  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label $HTOKEN --kpki "$KPKI" 2>/dev/null)"
+  half_uri() { echo "pkcs11:token=$HTOKEN;object=$1?pin-source=file:$PIN"; }
+  labelled() {  # labelled LABEL: "private public" classes of the objects with that label, sorted
+    "$KPKI" hsm keys "pkcs11:token=$HTOKEN?pin-source=file:$PIN" | awk -v l="$1" '$2 == l { print $1 }' | sort | tr '\n' ' '
+  }
+  write_config "$WORK/half.yaml" "caKeys:
+  ca: $(half_uri kubernetes-ca)
+  etcd-ca: $(half_uri etcd-ca)
+  front-proxy-ca: $(half_uri front-proxy-ca)"
+  expect_ok "half pair: init (token keys)" "$KPKI" init --config "$WORK/half.yaml" --dir "$WORK/half"
+  # someone else's half pair under front-proxy-ca-r1
+  expect_ok "half pair: a foreign key" "$KPKI" key generate "$(half_uri front-proxy-ca-r1)" --algorithm ecdsa-p256
+  KPKI_TEST_PIN=$(cat "$PIN"); export KPKI_TEST_PIN  # pkcs11-tool reads it from env:, not argv
+  expect_ok "half pair: its private half removed" pkcs11-tool --module "$MODULE" --token-label $HTOKEN \
+    --login --pin "env:KPKI_TEST_PIN" --delete-object --type privkey --label front-proxy-ca-r1
+  unset KPKI_TEST_PIN
+  for half in public private; do
+    ca=etcd-ca; [ $half = private ] && ca=ca
+    label=$([ $ca = ca ] && echo kubernetes-ca || echo etcd-ca)-r1
+    hr=("$KPKI" ca rotate $ca --dir "$WORK/half" --config "$WORK/half.yaml" --phase)
+    rc=0; KPKI_PKCS11_MODULE=$FWD KPKI_TEST_FORWARD_MODULE=$MODULE KPKI_TEST_KEYGEN_DIES=$half \
+      "${hr[@]}" begin >/dev/null 2>&1 || rc=$?
+    [ $rc -eq 137 ] && pass || fail "half pair: begin with the dying module exited $rc, not 137"
+    want=$([ $half = public ] && echo "private " || echo "public ")
+    [ "$(labelled $label)" = "$want" ] && pass || fail "half pair: after the kill $label is '$(labelled $label)', not '$want'"
+    expect_ok "half pair ($half lost): begin --dry-run" "${hr[@]}" begin --dry-run
+    [ "$(labelled $label)" = "$want" ] && pass || fail "half pair: begin --dry-run changed $label"
+    expect_ok "half pair ($half lost): begin again" "${hr[@]}" begin
+    [ "$(labelled $label)" = "private public " ] && pass || fail "half pair: $label is '$(labelled $label)' after the re-run"
+    expect_ok "half pair ($half lost): reissue" "${hr[@]}" reissue
+    expect_ok "half pair ($half lost): leaves verify under the new CA" $CHECK leaves "$WORK/half" $ca \
+      "$WORK/half/rotation/$ca/1/new.crt"
+  done
+  r=("$KPKI" ca rotate front-proxy-ca --dir "$WORK/half" --config "$WORK/half.yaml" --phase begin)
+  expect_ok "half pair: front-proxy-ca begin beside a foreign half pair" "${r[@]}"
+  [ "$(labelled front-proxy-ca-r1)" = "public " ] && pass || fail "half pair: the foreign front-proxy-ca-r1 was touched: '$(labelled front-proxy-ca-r1)'"
+  [ "$(labelled front-proxy-ca-r2)" = "private public " ] && pass || fail "half pair: no front-proxy-ca-r2 key"
 else
   echo "SKIP part: SoftHSM2 or PKCS#11 support missing"
 fi

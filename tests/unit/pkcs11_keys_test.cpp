@@ -122,5 +122,22 @@ TEST(Pkcs11Keys2, ModuleFromOptionsWhenUriHasNone) {
   EXPECT_TRUE(manager.exists(uri, options));
 }
 
+// PartialKeyRecovery (core/key_capabilities.h): what ca rotate uses to pick a free label and to
+// clear half a pair its own killed begin left (removing halves: ca_rotate_cli.sh, with a test
+// module that dies between them). A whole key is never removed.
+TEST(Pkcs11PartialKeys, AWholeKeyOccupiesItsLabelAndIsNeverRemoved) {
+  if (!test::softhsm_available()) GTEST_SKIP();
+  SoftHsmToken token;
+  Pkcs11KeyManager manager;
+  EXPECT_FALSE(manager.occupied(token.uri("k"), {}));
+  EXPECT_EQ(manager.remove_partial_key(token.uri("k"), {}), 0u);
+  auto whole = manager.generate(token.uri("k"), Algorithm::EcdsaP256, {});
+  EXPECT_TRUE(manager.occupied(token.uri("k"), {}));
+  EXPECT_FALSE(manager.occupied(token.uri("k2"), {}));
+  EXPECT_EQ(manager.remove_partial_key(token.uri("k"), {}), 0u);
+  EXPECT_EQ(manager.open(token.uri("k"), {})->public_key_der(), whole->public_key_der());
+  EXPECT_EQ(manager.list_keys(token.uri(""), {}).size(), 2u);
+}
+
 }  // namespace
 }  // namespace kpki
