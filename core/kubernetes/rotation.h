@@ -37,13 +37,14 @@ struct RotateOptions {
 // What a phase works from, read from OUT, the config and the keys.
 struct RotationContext {
   const CaSpec* spec = nullptr;
-  RotationState state;         // loaded, or the one begin starts
-  bool state_saved = false;    // OUT/rotation/<ca>.json already names this rotation
-  bool resumed_begin = false;  // that record says a begin was under way (a run was killed)
+  RotationState state;                       // loaded, or the one begin starts
+  bool state_saved = false;                  // OUT/rotation/<ca>.json already names this rotation
   std::shared_ptr<const Signer> new_signer;  // null: the new key is still to be made
   std::optional<Certificate> new_cert;       // null: still to be made
   std::string new_cert_path;                 // OUT/rotation/<ca>/<n>/new.crt
   std::string bundle_pem() const { return state.old_cert_pem + state.new_cert_pem; }
+  // The saved record says a begin was under way: a run of it was killed.
+  bool resumed_begin() const { return state_saved && state.running == RotationPhase::Begin; }
 };
 
 // Refuses an out-of-order phase (with_rotation naming the next one); writes nothing.

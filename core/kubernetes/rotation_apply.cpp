@@ -137,7 +137,7 @@ class RotationApply {
       // A begin killed while a token made the key can leave half the pair at the new URI. The
       // URI was free when this rotation recorded it (start_rotation), so what is there is that
       // run's own, and it goes before the key is made again.
-      if (ctx_.resumed_begin) {
+      if (ctx_.resumed_begin()) {
         if (auto* recovery = registry_.find_capability<PartialKeyRecovery>(s.new_key_uri))
           recovery->remove_partial_key(s.new_key_uri, options_.ca_key_options);
       }

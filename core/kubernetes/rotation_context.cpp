@@ -82,14 +82,13 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
   }
   ctx.new_cert_path = rotation_files_dir(options.out_dir, ctx.state) + "/new.crt";
   KeyManager& manager = registry.manager_for(ctx.state.new_key_uri);
-  ctx.resumed_begin = ctx.state_saved && ctx.state.running == RotationPhase::Begin;
   if (manager.exists(ctx.state.new_key_uri, options.ca_key_options)) {
     try {
       ctx.new_signer = manager.open(ctx.state.new_key_uri, options.ca_key_options);
     } catch (const Error& e) {
       // Half a key pair (a private key without its public key object) from a begin killed
       // while the token made it: apply removes it and makes the key again.
-      if (!ctx.resumed_begin || e.code() != ErrorCode::NotFound) throw;
+      if (!ctx.resumed_begin() || e.code() != ErrorCode::NotFound) throw;
     }
   }
   if (!ctx.state.new_cert_pem.empty()) {

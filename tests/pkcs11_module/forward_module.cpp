@@ -8,8 +8,8 @@
 //                             half and ends the process (exit 137, as SIGKILL would): what a
 //                             kill between the token's writes of the two objects leaves
 #include <dlfcn.h>
-#include <unistd.h>
 #include <p11-kit/pkcs11.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
