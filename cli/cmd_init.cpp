@@ -54,6 +54,7 @@ void run_init_command(InitArgs& args) {
                     "replace them");
   }
   auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
+  args.options.recorder = journal.get();
   kube::Plan done;
   {
     ProgressLine progress("leaf keys");

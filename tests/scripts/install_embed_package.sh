@@ -24,7 +24,7 @@ P=$WORK/prefix
 expect_ok "cmake --install" cmake --install "$BUILD" --prefix "$P"
 libdir=$(dirname "$(find "$P" -name kpkiConfig.cmake | head -1)")/../..
 for f in bin/kpki share/man/man1/kpki.1 share/bash-completion/completions/kpki \
-  include/kpki/core/signer.h include/kpki/core/certificate_authority.h \
+  include/kpki/core/signer.h include/kpki/core/authority.h \
   include/kpki/core/key_registry.h include/kpki/backends/backends.h; do
   if [ -f "$P/$f" ]; then pass; else fail "cmake --install: $f missing"; fi
 done
