@@ -18,7 +18,7 @@ void KeyFlags::add_to(CLI::App& cmd, const std::string& prefix) {
     cmd.add_option(
         "--pkcs11-module", options.pkcs11_module,
         "PKCS#11 module for pkcs11: URIs without module-path (default: $KPKI_PKCS11_MODULE, "
-        "then p11-kit's proxy)");
+        "then the one module p11-kit registers, or softhsm2)");
   }
 }
 

@@ -54,7 +54,7 @@ std::string absolute_path(std::string_view path) {
 
 JournalContext JournalContext::of_this_process(std::string command) {
   JournalContext c;
-  c.command = redact_key_uri(command);
+  c.command = redact_key_uris_in_text(command);
   c.host = this_host();
   if (const passwd* pw = ::getpwuid(::geteuid())) c.user = pw->pw_name;
   if (c.user.empty()) c.user = std::to_string(::geteuid());
