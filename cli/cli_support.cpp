@@ -38,7 +38,8 @@ CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
   Certificate ca_cert = Certificate::load(ca_cert_path);
   KeyManager& manager = key_registry().manager_for(ca_key_uri);
   std::shared_ptr<const Signer> signer = manager.open(ca_key_uri, key_options);
-  ledger::journal_signing_key(signer->public_key_der(), ca_key_uri);
+  ledger::journal_signing_key(signer->public_key_der(), ca_key_uri,
+                              key_registry().scheme_of(ca_key_uri));
   return CertificateAuthority(std::move(ca_cert), std::move(signer),
                               "CA certificate '" + ca_cert_path + "'");
 }
@@ -54,7 +55,7 @@ void write_certificate(const std::string& path, const Certificate& certificate, 
 }
 
 kube::ClusterConfig load_cluster_config_and_warn(const std::string& path) {
-  kube::ClusterConfig config = kube::load_cluster_config(path);
+  kube::ClusterConfig config = kube::load_cluster_config(path, key_registry());
   for (const auto& warning : config.warnings)
     std::cerr << "kpki: warning: " << printable(warning) << "\n";
   return config;

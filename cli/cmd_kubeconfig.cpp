@@ -45,7 +45,7 @@ void run_user(const UserArgs& args) {
   spec.subject.common_name = args.client_name;
   spec.subject.organizations = args.orgs;
   spec.profile = Profile::Client;
-  kube::LeafKey key = PemKeySource().generate(algorithm);
+  LeafKey key = PemKeySource().generate(algorithm);
   auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
   Certificate cert = ca.issue(kube::leaf_request(spec, *key.signer, validity));
   kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 std::string config_with_ca_keys(const ClusterConfig& config,
                                 const std::map<std::string, std::string>& ca_keys,
-                                const std::string& out_path) {
+                                const std::string& out_path, const KeyRegistry& registry) {
   const std::string text = read_text_file(config.source);
   YAML::Node doc;
   try {
@@ -33,7 +33,7 @@ std::string config_with_ca_keys(const ClusterConfig& config,
   YAML::Node keys(YAML::NodeType::Map);
   for (const char* name : {"ca", "etcd-ca", "front-proxy-ca"}) {
     auto it = ca_keys.find(name);
-    if (it != ca_keys.end()) keys[name] = resolve_key_uri(it->second, cwd);
+    if (it != ca_keys.end()) keys[name] = resolve_key_uri(it->second, cwd, registry);
   }
   doc["caKeys"] = keys;
   if (doc["serviceAccountKey"]) {
@@ -43,7 +43,8 @@ std::string config_with_ca_keys(const ClusterConfig& config,
   out << doc;
   std::string result = std::string(out.c_str()) + "\n";
   std::string base = fs::path(out_path).parent_path().string();
-  parse_cluster_config(result, out_path, base.empty() ? "." : base);  // throws if it would not load
+  // Throws if it would not load.
+  parse_cluster_config(result, out_path, base.empty() ? "." : base, registry);
   return result;
 }
 

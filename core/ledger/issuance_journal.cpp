@@ -13,7 +13,6 @@
 
 #include "core/certificate.h"
 #include "core/error.h"
-#include "core/key_registry.h"
 #include "core/key_uri_display.h"
 #include "core/kubernetes/kubeconfig.h"
 #include "core/ledger/ledger_storage.h"
@@ -25,11 +24,15 @@ namespace {
 
 std::atomic<IssuanceJournal*> g_active{nullptr};
 
-// Signing keys seen in this process (SPKI -> redacted URI): kept whether or not a journal is
-// active yet, as a command may open its CA key before it starts one.
+// Signing keys seen in this process (SPKI -> redacted URI, backend): kept whether or not a
+// journal is active yet, as a command may open its CA key before it starts one.
+struct SigningKey {
+  std::string uri;
+  std::string backend;
+};
 std::mutex g_keys_mutex;
-std::map<Bytes, std::string>& signing_keys() {
-  static std::map<Bytes, std::string> keys;
+std::map<Bytes, SigningKey>& signing_keys() {
+  static std::map<Bytes, SigningKey> keys;
   return keys;
 }
 
@@ -151,8 +154,8 @@ void IssuanceJournal::on_issued(const IssuedCertificate& issued) {
     auto key = signing_keys().find(
         Bytes(issued.signer_public_key.begin(), issued.signer_public_key.end()));
     if (key != signing_keys().end()) {
-      r.ca_key_uri = key->second;
-      r.backend = key_uri_scheme(key->second);
+      r.ca_key_uri = key->second.uri;
+      r.backend = key->second.backend;
     }
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -266,10 +269,11 @@ void journal_before_install(std::span<const FileToInstall> files) {
   if (IssuanceJournal* j = g_active.load()) j->on_install(files);
 }
 
-void journal_signing_key(ByteView public_key_der, std::string_view key_uri) {
+void journal_signing_key(ByteView public_key_der, std::string_view key_uri,
+                         std::string_view backend) {
   std::lock_guard<std::mutex> lock(g_keys_mutex);
-  signing_keys()[Bytes(public_key_der.begin(), public_key_der.end())] =
-      redact_key_uri(std::string(key_uri));
+  signing_keys()[Bytes(public_key_der.begin(), public_key_der.end())] = {
+      redact_key_uri(std::string(key_uri)), std::string(backend)};
 }
 
 }  // namespace kpki::ledger

@@ -33,7 +33,9 @@ struct FileToInstall {
 // Throws (the record could not be stored) before anything is installed.
 void journal_before_install(std::span<const FileToInstall> files);
 
-// `key_uri` (shown redacted) is the key whose public key is `public_key_der`.
-void journal_signing_key(ByteView public_key_der, std::string_view key_uri);
+// `key_uri` (shown redacted) is the key whose public key is `public_key_der`; `backend` is its
+// scheme (KeyRegistry::scheme_of).
+void journal_signing_key(ByteView public_key_der, std::string_view key_uri,
+                         std::string_view backend);
 
 }  // namespace kpki::ledger

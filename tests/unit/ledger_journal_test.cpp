@@ -51,7 +51,8 @@ class LedgerJournal : public ::testing::Test {
 
 TEST_F(LedgerJournal, RecordedBeforeTheFileIsWrittenAndReleasedAfter) {
   auto journal = start();
-  journal_signing_key(ca_key_->public_key_der(), "pkcs11:token=ca;object=ca?pin-value=1234");
+  journal_signing_key(ca_key_->public_key_der(), "pkcs11:token=ca;object=ca?pin-value=1234",
+                      "pkcs11");
   CertificateAuthority ca(kpki::testing::make_test_ca(*ca_key_), ca_key_);
   Certificate cert = leaf(ca, "api");
   // Signed, not yet written: only the CA (never written either) is pending; nothing stored.
@@ -147,7 +148,7 @@ TEST_F(LedgerJournal, InitRecordsEveryCertificateItWrites) {
       "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\nencryptionAlgorithm: ECDSA-P256\n"
       "nodes:\n  - {name: cp1, address: 127.0.0.1}\n  - {name: w1, address: 10.0.0.21, "
       "role: worker}\n",
-      "cluster.yaml", dir_.path());
+      "cluster.yaml", dir_.path(), key_registry());
   kube::InitOptions options;
   options.out_dir = dir_.file("out");
   PemKeySource keys;
