@@ -7,4 +7,8 @@ namespace kpki {
 
 const KeyRegistry& key_registry();
 
+// Registers every built-in scheme in `registry`, as key_registry() has them: a program that
+// adds its own scheme (KeyRegistry::add) keeps the built-in ones beside it.
+void add_builtin_backends(KeyRegistry& registry);
+
 }  // namespace kpki

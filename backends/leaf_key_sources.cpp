@@ -13,13 +13,13 @@ namespace {
 #ifdef KPKI_WITH_BOTAN
 // RSA-2048 here: OpenSSL 3.0 about 170 ms a key, Botan 2.19 about 90 ms; P-256 and Ed25519 keys
 // cost OpenSSL well under a millisecond, so they stay with it.
-class FastestLeafKeySource final : public kube::LeafKeySource {
+class FastestLeafKeySource final : public LeafKeySource {
  public:
-  kube::LeafKey generate(Algorithm algorithm) const override {
+  LeafKey generate(Algorithm algorithm) const override {
     if (key_type(algorithm) == KeyType::Rsa) return botan_.generate(algorithm);
     return openssl_.generate(algorithm);
   }
-  kube::LeafKey from_pem(const std::string& pem, const std::string& origin) const override {
+  LeafKey from_pem(const std::string& pem, const std::string& origin) const override {
     return openssl_.from_pem(pem, origin);
   }
 
@@ -39,7 +39,7 @@ LeafKeyLibrary parse_leaf_key_library(std::string_view text) {
                                            "' (expected auto, openssl, botan)");
 }
 
-const kube::LeafKeySource& leaf_key_source(LeafKeyLibrary library) {
+const LeafKeySource& leaf_key_source(LeafKeyLibrary library) {
   static const PemKeySource openssl;
 #ifdef KPKI_WITH_BOTAN
   static const BotanLeafKeySource botan;

@@ -3,7 +3,7 @@
 // PKCS#8 PEM and signs through OpenSSL; they differ only in how fast keys are generated.
 #include <string_view>
 
-#include "core/kubernetes/leaf_keys.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki {
 
@@ -17,6 +17,6 @@ enum class LeafKeyLibrary {
 LeafKeyLibrary parse_leaf_key_library(std::string_view text);
 
 // Lives as long as the program. Throws Unsupported for Botan in a build without it.
-const kube::LeafKeySource& leaf_key_source(LeafKeyLibrary library = LeafKeyLibrary::Auto);
+const LeafKeySource& leaf_key_source(LeafKeyLibrary library = LeafKeyLibrary::Auto);
 
 }  // namespace kpki

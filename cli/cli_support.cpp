@@ -55,7 +55,7 @@ void write_certificate(const std::string& path, const Issued& issued, bool force
 }
 
 kube::ClusterConfig load_cluster_config_and_warn(const std::string& path) {
-  kube::ClusterConfig config = kube::load_cluster_config(path);
+  kube::ClusterConfig config = kube::load_cluster_config(path, key_registry());
   for (const auto& warning : config.warnings)
     std::cerr << "kpki: warning: " << printable(warning) << "\n";
   return config;

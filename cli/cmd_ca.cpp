@@ -40,7 +40,8 @@ void run_ca_create(const CaCreateArgs& args) {
   bool created = false;
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
-  if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
+  if (auto file = key_registry().scheme_for(args.key_uri).key_file(args.key_uri); created && file)
+    rollback.add(*file);
   auto journal = start_journal(args.ledger.resolve(ledger_beside(args.out)));
   CertificateRequest request;
   request.subject = args.subject.subject;

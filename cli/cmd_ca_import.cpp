@@ -46,8 +46,8 @@ void run_ca_import(const CaImportArgs& args) {
     request.dir = args.dir;
     request.config = load_cluster_config_and_warn(args.config);
     // The new config may live elsewhere: its PIN file path must not depend on where we run.
-    request.token_uri =
-        kube::resolve_key_uri(args.token_uri, std::filesystem::current_path().string());
+    request.token_uri = kube::resolve_key_uri(
+        args.token_uri, std::filesystem::current_path().string(), key_registry());
     request.out_config = args.out_config;
     request.remove_source = args.remove_source;
     plan = kube::plan_tree_import(request, key_registry(), options, options);

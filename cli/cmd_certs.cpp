@@ -70,7 +70,7 @@ void run_renew(const RenewArgs& args) {
     }
   }
   options.ca_key_options = args.ca_key.options;
-  const kube::LeafKeySource& keys = leaf_key_source();
+  const LeafKeySource& keys = leaf_key_source();
   kube::Plan plan = kube::plan_renew(options, key_registry(), keys);
   if (args.dry_run) {
     if (args.format == "json") {

@@ -42,7 +42,7 @@ void print_plan(const kube::Plan& plan, bool dry_run, const std::string& format,
 void run_init_command(InitArgs& args) {
   kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   args.options.ca_key_options = args.ca_key.options;
-  const kube::LeafKeySource& keys = leaf_key_source(parse_leaf_key_library(args.leaf_key_library));
+  const LeafKeySource& keys = leaf_key_source(parse_leaf_key_library(args.leaf_key_library));
   kube::Plan plan = kube::plan_init(config, args.options, key_registry(), keys);
   if (args.options.dry_run || plan.has_mismatch()) {
     print_plan(plan, true, args.format, args.options.dry_run);

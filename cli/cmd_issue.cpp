@@ -47,7 +47,8 @@ void run_issue(IssueArgs& args) {
   bool created = false;
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key_flags.options, &created);
-  if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
+  if (auto file = key_registry().scheme_for(args.key_uri).key_file(args.key_uri); created && file)
+    rollback.add(*file);
 
   CertificateRequest request;
   request.subject = args.subject.subject;

@@ -48,7 +48,7 @@ void run_user(const UserArgs& args) {
   spec.subject.common_name = args.client_name;
   spec.subject.organizations = args.orgs;
   spec.profile = Profile::Client;
-  kube::LeafKey key = PemKeySource().generate(algorithm);
+  LeafKey key = PemKeySource().generate(algorithm);
   Issued issued = ca.issue(kube::leaf_request(spec, *key.signer, validity));
   const Certificate& cert = issued.certificate;
   kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,

@@ -9,13 +9,6 @@ namespace kpki {
 
 namespace {
 
-struct KnownScheme {
-  std::string_view scheme;
-  std::string_view feature;
-};
-constexpr KnownScheme kKnownSchemes[] = {
-    {"file", "OpenSSL file key"}, {"botan", "Botan"}, {"pkcs11", "PKCS#11"}, {"libp11", "libp11"}};
-
 bool looks_like_scheme(std::string_view s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
   for (char c : s) {
@@ -27,57 +20,52 @@ bool looks_like_scheme(std::string_view s) {
 
 }  // namespace
 
-std::string key_uri_scheme(std::string_view uri) {
+void KeyRegistry::add(const std::string& scheme, std::unique_ptr<KeyManager> manager) {
+  Entry& entry = entries_[scheme];
+  if (!entry.scheme) entry.scheme = std::make_unique<KeyScheme>(scheme);
+  entry.manager = std::move(manager);
+}
+
+void KeyRegistry::add(std::unique_ptr<KeyScheme> scheme, std::unique_ptr<KeyManager> manager) {
+  const std::string name = scheme->name();
+  entries_[name] = Entry{std::move(scheme), std::move(manager)};
+}
+
+const KeyScheme& KeyRegistry::scheme_for(std::string_view uri) const {
   if (uri.empty()) throw Error(ErrorCode::InvalidInput, "empty key URI");
   auto colon = uri.find(':');
-  if (colon == std::string_view::npos) return "file";
-  std::string_view prefix = uri.substr(0, colon);
-  for (const auto& known : kKnownSchemes) {
-    if (prefix == known.scheme) return std::string(prefix);
+  std::string_view prefix = colon == std::string_view::npos ? "" : uri.substr(0, colon);
+  if (auto it = entries_.find(prefix); !prefix.empty() && it != entries_.end())
+    return *it->second.scheme;
+  if (looks_like_scheme(prefix)) {
+    std::string known;
+    for (const auto& [name, entry] : entries_) known += name + ":..., ";
+    throw Error(ErrorCode::InvalidInput, "unknown key URI scheme '" + std::string(prefix) +
+                                             "' in '" + redact_key_uri(uri) + "' (expected " +
+                                             known + "or a path)");
   }
-  if (!looks_like_scheme(prefix) || prefix.find('/') != std::string_view::npos) return "file";
+  for (const auto& [name, entry] : entries_) {
+    if (entry.scheme->takes_bare_paths()) return *entry.scheme;
+  }
   throw Error(ErrorCode::InvalidInput,
-              "unknown key URI scheme '" + std::string(prefix) + "' in '" + redact_key_uri(uri) +
-                  "' (expected a path, file:PATH, botan:PATH, pkcs11:... or libp11:...)");
-}
-
-std::string key_uri_path(std::string_view uri) {
-  for (std::string_view prefix : {"file:", "botan:"}) {
-    if (uri.substr(0, prefix.size()) == prefix) {
-      std::string_view path = uri.substr(prefix.size());
-      if (path.substr(0, 2) == "//") path.remove_prefix(2);  // file:///abs -> /abs
-      if (path.empty())
-        throw Error(ErrorCode::InvalidInput, "key URI '" + redact_key_uri(uri) + "' has no path");
-      return std::string(path);
-    }
-  }
-  return std::string(uri);
-}
-
-void KeyRegistry::add(const std::string& scheme, std::unique_ptr<KeyManager> manager) {
-  managers_[scheme] = std::move(manager);
+              "key URI '" + redact_key_uri(uri) + "' names no scheme (expected scheme:...)");
 }
 
 KeyManager& KeyRegistry::manager_for(std::string_view uri) const {
-  // A scheme added by a program that embeds kpki (its own backend) is not one key_uri_scheme
-  // knows: look the URI's prefix up among the registered ones first.
-  if (auto colon = uri.find(':'); colon != std::string_view::npos) {
-    auto it = managers_.find(std::string(uri.substr(0, colon)));
-    if (it != managers_.end()) return *it->second;
-  }
-  std::string scheme = key_uri_scheme(uri);
-  auto it = managers_.find(scheme);
-  if (it != managers_.end()) return *it->second;
-  std::string feature = scheme;
-  for (const auto& known : kKnownSchemes) {
-    if (known.scheme == scheme) feature = known.feature;
-  }
-  throw Error(ErrorCode::Unsupported, "kpki was built without " + feature + " support (key URI '" +
-                                          redact_key_uri(uri) + "')");
+  const KeyScheme& scheme = scheme_for(uri);
+  const Entry& entry = entries_.find(scheme.name())->second;
+  if (entry.manager) return *entry.manager;
+  throw Error(ErrorCode::Unsupported, "kpki was built without " + scheme.display_name() +
+                                          " support (key URI '" + redact_key_uri(uri) + "')");
 }
 
-void KeyRegistry::throw_lacks_capability(std::string_view uri, std::string_view what) {
-  throw Error(ErrorCode::Unsupported, "the " + key_uri_scheme(uri) + " key backend cannot " +
+bool KeyRegistry::supports(const std::string& scheme) const {
+  auto it = entries_.find(scheme);
+  return it != entries_.end() && it->second.manager;
+}
+
+void KeyRegistry::throw_lacks_capability(std::string_view uri, std::string_view what) const {
+  throw Error(ErrorCode::Unsupported, "the " + scheme_of(uri) + " key backend cannot " +
                                           std::string(what) + " (key URI '" + redact_key_uri(uri) +
                                           "')");
 }

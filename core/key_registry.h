@@ -1,34 +1,41 @@
 #pragma once
-// Picks the backend for a key URI by its scheme. A bare path or file:PATH is the OpenSSL file
-// backend; botan: and pkcs11: belong to backends that may be compiled out, in which case the
-// registry says so instead of guessing.
+// Picks the backend for a key URI by its scheme, and the scheme's descriptor (core/key_scheme.h)
+// that answers what core asks of such a URI. Every scheme is registered (backends/backends.cpp
+// for the built-in ones); a backend compiled out keeps its descriptor, so the registry says
+// "kpki was built without ... support" instead of guessing. Core names no scheme.
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/key_manager.h"
+#include "core/key_scheme.h"
 
 namespace kpki {
-
-// "file", "botan" or "pkcs11" (or whatever scheme precedes ':'); "file" for a bare path.
-// Throws InvalidInput for an unknown scheme.
-std::string key_uri_scheme(std::string_view uri);
-
-// The path of a file: or bare-path URI, or of a botan:PATH URI.
-std::string key_uri_path(std::string_view uri);
 
 class KeyRegistry {
  public:
   // Registers `manager` for URIs "scheme:...". Any scheme may be added, so a program that embeds
-  // kpki can bring its own backend (examples/embed).
+  // kpki can bring its own backend (examples/embed). It keeps the descriptor registered for
+  // `scheme` before, else gets the default one (not a file, not a token, nothing relative).
   void add(const std::string& scheme, std::unique_ptr<KeyManager> manager);
+
+  // Registers a scheme with its descriptor; `manager` is null for a backend compiled out.
+  void add(std::unique_ptr<KeyScheme> scheme, std::unique_ptr<KeyManager> manager);
+
+  // The descriptor of `uri`'s scheme: the registered scheme before ':', else the one that takes
+  // bare paths. Throws InvalidInput for an empty URI or a scheme nobody registered.
+  const KeyScheme& scheme_for(std::string_view uri) const;
+
+  // The name of `uri`'s scheme ("file" for a bare path in kpki's registry).
+  const std::string& scheme_of(std::string_view uri) const { return scheme_for(uri).name(); }
 
   // The manager for `uri`'s scheme. Throws Unsupported ("kpki was built without PKCS#11 support")
   // when that scheme's backend was compiled out.
   KeyManager& manager_for(std::string_view uri) const;
 
-  bool supports(const std::string& scheme) const { return managers_.count(scheme) != 0; }
+  // True when `scheme` has a manager in this build.
+  bool supports(const std::string& scheme) const;
 
   // The backend for `uri` as capability `Cap` (TokenLister, KeyLister, ... in
   // core/key_capabilities.h). Throws Unsupported when the backend is compiled out (as
@@ -52,9 +59,13 @@ class KeyRegistry {
                                            bool* created = nullptr) const;
 
  private:
-  [[noreturn]] static void throw_lacks_capability(std::string_view uri, std::string_view what);
+  [[noreturn]] void throw_lacks_capability(std::string_view uri, std::string_view what) const;
 
-  std::map<std::string, std::unique_ptr<KeyManager>> managers_;
+  struct Entry {
+    std::unique_ptr<KeyScheme> scheme;
+    std::unique_ptr<KeyManager> manager;  // null: compiled out
+  };
+  std::map<std::string, Entry, std::less<>> entries_;
 };
 
 }  // namespace kpki

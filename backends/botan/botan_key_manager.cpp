@@ -6,9 +6,9 @@
 #include "backends/botan/botan_algorithm.h"
 #include "backends/botan/botan_key_file.h"
 #include "backends/botan/botan_signer.h"
+#include "backends/schemes/path_key_scheme.h"
 #include "core/error.h"
 #include "core/file_io.h"
-#include "core/key_registry.h"
 
 namespace kpki {
 

@@ -9,7 +9,7 @@
 
 namespace kpki {
 
-kube::LeafKey BotanLeafKeySource::generate(Algorithm algorithm) const {
+LeafKey BotanLeafKeySource::generate(Algorithm algorithm) const {
   Secret pem;
   try {
     Botan::AutoSeeded_RNG rng;  // one per call: keys are made on several threads at once
@@ -23,8 +23,7 @@ kube::LeafKey BotanLeafKeySource::generate(Algorithm algorithm) const {
                   "Botan-generated " + std::string(algorithm_name(algorithm)) + " key");
 }
 
-kube::LeafKey BotanLeafKeySource::from_pem(const std::string& pem,
-                                           const std::string& origin) const {
+LeafKey BotanLeafKeySource::from_pem(const std::string& pem, const std::string& origin) const {
   return PemKeySource().from_pem(pem, origin);
 }
 

@@ -3,14 +3,14 @@
 // (docs/backends.md). The key leaves Botan as the same unencrypted PKCS#8 PEM the OpenSSL source
 // writes and is opened by OpenSSL from that PEM, so the file, the signer and everything after
 // generation are the OpenSSL source's.
-#include "core/kubernetes/leaf_keys.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki {
 
-class BotanLeafKeySource final : public kube::LeafKeySource {
+class BotanLeafKeySource final : public LeafKeySource {
  public:
-  kube::LeafKey generate(Algorithm algorithm) const override;
-  kube::LeafKey from_pem(const std::string& pem, const std::string& origin) const override;
+  LeafKey generate(Algorithm algorithm) const override;
+  LeafKey from_pem(const std::string& pem, const std::string& origin) const override;
 };
 
 }  // namespace kpki

@@ -7,11 +7,11 @@
 #include <cstring>
 
 #include "backends/openssl_file/evp_signer.h"
+#include "backends/schemes/path_key_scheme.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/file_permissions.h"
 #include "core/key_encryption.h"
-#include "core/key_registry.h"
 #include "core/pem.h"
 #include "core/secret.h"
 

@@ -6,16 +6,16 @@
 
 namespace kpki {
 
-kube::LeafKey PemKeySource::generate(Algorithm algorithm) const {
+LeafKey PemKeySource::generate(Algorithm algorithm) const {
   EvpPkeyPtr key = generate_evp_key(algorithm);
   Secret pem(private_key_to_pem(key.get(), ""));
-  return kube::LeafKey{std::make_shared<EvpSigner>(std::move(key)), std::move(pem)};
+  return LeafKey{std::make_shared<EvpSigner>(std::move(key)), std::move(pem)};
 }
 
-kube::LeafKey PemKeySource::from_pem(const std::string& pem, const std::string& origin) const {
+LeafKey PemKeySource::from_pem(const std::string& pem, const std::string& origin) const {
   // Leaf key files are unencrypted: no passphrase, so an encrypted one is an error, not a prompt.
   EvpPkeyPtr key = parse_private_key(as_bytes(pem), origin, Secret());
-  return kube::LeafKey{std::make_shared<EvpSigner>(std::move(key)), Secret(pem)};
+  return LeafKey{std::make_shared<EvpSigner>(std::move(key)), Secret(pem)};
 }
 
 }  // namespace kpki

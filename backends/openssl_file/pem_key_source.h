@@ -1,13 +1,13 @@
 #pragma once
 // LeafKeySource over OpenSSL: fresh keys and PEM key files for Kubernetes leaf certificates.
-#include "core/kubernetes/leaf_keys.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki {
 
-class PemKeySource final : public kube::LeafKeySource {
+class PemKeySource final : public LeafKeySource {
  public:
-  kube::LeafKey generate(Algorithm algorithm) const override;
-  kube::LeafKey from_pem(const std::string& pem, const std::string& origin) const override;
+  LeafKey generate(Algorithm algorithm) const override;
+  LeafKey from_pem(const std::string& pem, const std::string& origin) const override;
 };
 
 }  // namespace kpki

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "backends/backends.h"
 #include "backends/openssl_file/evp_signer.h"
 #include "backends/openssl_file/file_key_manager.h"
 #include "cli/bench/bench_environment.h"
@@ -76,7 +77,7 @@ std::string cluster_yaml(int workers, Algorithm algorithm) {
 }
 
 long certificates_in(const std::string& config_path) {
-  kube::ClusterConfig config = kube::load_cluster_config(config_path);
+  kube::ClusterConfig config = kube::load_cluster_config(config_path, key_registry());
   long count = 3;  // the three CAs
   for (const auto& node : config.nodes) {
     count += static_cast<long>(kube::leaf_specs(config, node).size());

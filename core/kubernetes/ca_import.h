@@ -55,8 +55,10 @@ struct TreeImportRequest {
 // "front-proxy-ca"), as docs/examples/cluster.yaml names them.
 std::string ca_token_label(const std::string& ca);
 
-// `token_uri` with ;object=LABEL added to its path. InvalidInput when it already names an object.
-std::string token_key_uri(const std::string& token_uri, const std::string& label);
+// `token_uri` with ;object=LABEL added to its path. InvalidInput when it names no token (its
+// scheme's descriptor says) or already names an object.
+std::string token_key_uri(const std::string& token_uri, const std::string& label,
+                          const KeyRegistry& registry);
 
 ImportPlan plan_single_import(const SingleImportRequest& request, const KeyRegistry& registry,
                               const KeyOptions& source_options, const KeyOptions& token_options);

@@ -22,10 +22,11 @@ namespace fs = std::filesystem;
 
 std::string ca_token_label(const std::string& ca) { return ca == "ca" ? "kubernetes-ca" : ca; }
 
-std::string token_key_uri(const std::string& token_uri, const std::string& label) {
-  if (key_uri_scheme(token_uri) != "pkcs11") {
+std::string token_key_uri(const std::string& token_uri, const std::string& label,
+                          const KeyRegistry& registry) {
+  if (!registry.scheme_for(token_uri).is_token()) {
     throw Error(ErrorCode::InvalidInput,
-                "token URI '" + redact_key_uri(token_uri) + "' is not a pkcs11: URI");
+                "token URI '" + redact_key_uri(token_uri) + "' does not name a token");
   }
   size_t query = token_uri.find('?');
   std::string path = token_uri.substr(0, query);
@@ -41,6 +42,13 @@ std::string token_key_uri(const std::string& token_uri, const std::string& label
 }
 
 namespace {
+
+// The file --remove-source removes: the source key's, as its scheme's descriptor names it.
+std::string source_key_file(const std::string& source, const KeyRegistry& registry) {
+  if (auto file = registry.scheme_for(source).key_file(source)) return *file;
+  throw Error(ErrorCode::InvalidInput,
+              "key '" + redact_key_uri(source) + "' is not a key file: nothing to remove");
+}
 
 // The source key opened and checked against its certificate, and what the token holds.
 KeyImport plan_key(const std::string& ca, const std::string& source, const std::string& cert_path,
@@ -83,7 +91,8 @@ ImportPlan plan_single_import(const SingleImportRequest& request, const KeyRegis
   KeyImport k = plan_key("key", request.key_uri, request.cert_path, request.target_uri, registry,
                          source_options, token_options);
   if (request.remove_source)
-    k.files.push_back(planned_key_removal(key_uri_path(request.key_uri), "source key"));
+    k.files.push_back(
+        planned_key_removal(source_key_file(request.key_uri, registry), "source key"));
   plan.keys.push_back(std::move(k));
   return plan;
 }
@@ -96,14 +105,15 @@ ImportPlan plan_tree_import(const TreeImportRequest& request, const KeyRegistry&
   std::map<std::string, std::string> ca_keys = request.config.ca_keys;
   for (const CaSpec& spec : ca_specs()) {
     const std::string source = ca_key_uri(request.config, spec, request.dir);
-    if (key_uri_scheme(source) == "pkcs11" || key_uri_scheme(source) == "libp11") {
+    if (registry.scheme_for(source).is_token()) {
       continue;  // already on a token: its caKeys entry stays as it is
     }
-    const std::string target = token_key_uri(request.token_uri, ca_token_label(spec.name));
+    const std::string target =
+        token_key_uri(request.token_uri, ca_token_label(spec.name), registry);
     KeyImport k = plan_key(spec.name, source, request.dir + "/" + spec.base_path + ".crt", target,
                            registry, source_options, token_options);
     if (request.remove_source) {
-      const std::string source_path = key_uri_path(source);
+      const std::string source_path = source_key_file(source, registry);
       k.files = find_key_copies(request.dir, Certificate::load(k.cert_path).public_key_der(),
                                 spec.base_path + ".key", spec.name);
       // A caKeys file outside OUT goes too.
@@ -120,7 +130,7 @@ ImportPlan plan_tree_import(const TreeImportRequest& request, const KeyRegistry&
                 "every CA key of " + request.config.source + " is already on a token (caKeys)");
   }
   plan.out_config = request.out_config;
-  plan.out_config_text = config_with_ca_keys(request.config, ca_keys, request.out_config);
+  plan.out_config_text = config_with_ca_keys(request.config, ca_keys, request.out_config, registry);
   if (file_exists(plan.out_config) && read_text_file(plan.out_config) != plan.out_config_text) {
     throw Error(ErrorCode::AlreadyExists,
                 "'" + plan.out_config + "' exists (choose another --out-config)");

@@ -29,7 +29,7 @@ void refuse_pin_value(const std::string& text, const std::string& where,
 
 std::string config_with_ca_keys(const ClusterConfig& config,
                                 const std::map<std::string, std::string>& ca_keys,
-                                const std::string& out_path) {
+                                const std::string& out_path, const KeyRegistry& registry) {
   const std::string text = read_text_file(config.source);
   YAML::Node doc;
   try {
@@ -50,7 +50,7 @@ std::string config_with_ca_keys(const ClusterConfig& config,
     auto it = ca_keys.find(name);
     if (it == ca_keys.end()) continue;
     refuse_pin_value(it->second, std::string("caKeys.") + name, out_path);
-    keys[name] = resolve_key_uri(it->second, cwd);
+    keys[name] = resolve_key_uri(it->second, cwd, registry);
   }
   doc["caKeys"] = keys;
   if (doc["serviceAccountKey"]) {
@@ -61,7 +61,8 @@ std::string config_with_ca_keys(const ClusterConfig& config,
   std::string result = std::string(out.c_str()) + "\n";
   refuse_pin_value(result, config.source, out_path);  // any other field that carries one
   std::string base = fs::path(out_path).parent_path().string();
-  parse_cluster_config(result, out_path, base.empty() ? "." : base);  // throws if it would not load
+  // Throws if it would not load.
+  parse_cluster_config(result, out_path, base.empty() ? "." : base, registry);
   return result;
 }
 

@@ -13,6 +13,6 @@ namespace kpki::kube {
 // `out_path` would be. InvalidInput for a kubeadm-format config (it has no caKeys field).
 std::string config_with_ca_keys(const ClusterConfig& config,
                                 const std::map<std::string, std::string>& ca_keys,
-                                const std::string& out_path);
+                                const std::string& out_path, const KeyRegistry& registry);
 
 }  // namespace kpki::kube

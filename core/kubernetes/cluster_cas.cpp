@@ -15,6 +15,12 @@ std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const st
   return it != config.ca_keys.end() ? it->second : dir + "/" + spec.base_path + ".key";
 }
 
+// The key file copied into the control-plane nodes, "" for a key that stays where it is.
+static std::string copied_key_file(const KeyRegistry& registry, const std::string& uri) {
+  const KeyScheme& scheme = registry.scheme_for(uri);
+  return scheme.copies_key_file() ? scheme.key_file(uri).value_or("") : "";
+}
+
 std::shared_ptr<const IssuancePolicy> certificate_table_policy() { return trusted_requests(); }
 
 AuthorityOptions cluster_ca_options(const std::string& key_uri, IssuanceRecorder* recorder,
@@ -64,7 +70,7 @@ std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::
     ca.spec = &spec;
     ca.key_uri = ca_key_uri(config, spec, out_dir);
     ca.cert_path = out_dir + "/" + spec.base_path + ".crt";
-    if (key_uri_scheme(ca.key_uri) == "file") ca.key_file = key_uri_path(ca.key_uri);
+    ca.key_file = copied_key_file(registry, ca.key_uri);
     KeyManager& manager = registry.manager_for(ca.key_uri);
     if (manager.exists(ca.key_uri, key_options)) ca.signer = manager.open(ca.key_uri, key_options);
     if (file_exists(ca.cert_path)) ca.cert = Certificate::load(ca.cert_path);
@@ -131,7 +137,7 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
     ClusterCa& ca = cas[static_cast<size_t>(spec.id)];
     ca.spec = &spec;
     const std::string uri = ca_key_uri(config, spec, out_dir);
-    if (key_uri_scheme(uri) == "file") ca.key_file = key_uri_path(uri);
+    ca.key_file = copied_key_file(registry, uri);
     KeyManager& manager = registry.manager_for(uri);
     const PlannedKey& key = planned_key(plan, spec);
     std::shared_ptr<const Signer> signer;

@@ -21,25 +21,6 @@ std::string resolve_path(const std::string& path, const std::string& base_dir) {
   return (std::filesystem::path(base_dir) / path).lexically_normal().string();
 }
 
-// pin-source=file:REL or module-path=REL (or a bare relative path) inside a pkcs11: URI, with
-// `key` "pin-source=" or "module-path=". Outside a config a relative module-path is refused.
-std::string resolve_pkcs11_path_attr(std::string uri, const std::string& key,
-                                     const std::string& base_dir) {
-  auto pos = uri.find(key);
-  if (pos == std::string::npos) return uri;
-  auto start = pos + key.size();
-  auto end = uri.find_first_of("&;", start);
-  std::string value = uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  std::string prefix;
-  if (value.rfind("file:", 0) == 0) {
-    prefix = "file:";
-    value = value.substr(5);
-  }
-  if (value.empty() || value.front() == '/') return uri;
-  std::string resolved = prefix + resolve_path(value, base_dir);
-  return uri.substr(0, start) + resolved + (end == std::string::npos ? "" : uri.substr(end));
-}
-
 NodeConfig read_node(const YamlFields& fields) {
   fields.reject_unknown({"name", "address", "role", "bindPort"});
   NodeConfig node;
@@ -58,7 +39,7 @@ NodeConfig read_node(const YamlFields& fields) {
 }
 
 ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin,
-                                const std::string& base_dir) {
+                                const std::string& base_dir, const KeyRegistry& registry) {
   YamlFields top(doc, origin, "");
   top.reject_unknown({"apiVersion", "kind", "clusterName", "controlPlaneEndpoint", "networking",
                       "encryptionAlgorithm", "certificateValidityPeriod",
@@ -94,11 +75,10 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
     if (!ca_keys.has(name)) continue;
     std::string uri = ca_keys.string(name);
     try {
-      key_uri_scheme(uri);
+      config.ca_keys[name] = resolve_key_uri(uri, base_dir, registry);
     } catch (const Error& e) {
       ca_keys.fail(name, e.message());
     }
-    config.ca_keys[name] = resolve_key_uri(uri, base_dir);
   }
   if (top.has("serviceAccountKey")) {
     config.service_account_key = resolve_path(top.string("serviceAccountKey"), base_dir);
@@ -128,20 +108,13 @@ const NodeConfig* ClusterConfig::first_control_plane() const {
   return nullptr;
 }
 
-std::string resolve_key_uri(const std::string& uri, const std::string& base_dir) {
-  std::string scheme = key_uri_scheme(uri);
-  if (scheme == "pkcs11") {
-    return resolve_pkcs11_path_attr(resolve_pkcs11_path_attr(uri, "pin-source=", base_dir),
-                                    "module-path=", base_dir);
-  }
-  std::string path = key_uri_path(uri);
-  std::string resolved = resolve_path(path, base_dir);
-  if (scheme == "botan") return "botan:" + resolved;
-  return resolved;
+std::string resolve_key_uri(const std::string& uri, const std::string& base_dir,
+                            const KeyRegistry& registry) {
+  return registry.scheme_for(uri).resolve_relative(uri, base_dir);
 }
 
 ClusterConfig parse_cluster_config(const std::string& text, const std::string& origin,
-                                   const std::string& base_dir) {
+                                   const std::string& base_dir, const KeyRegistry& registry) {
   std::vector<YAML::Node> docs;
   try {
     require_few_yaml_documents(text, origin);  // before LoadAll, which can loop forever
@@ -168,15 +141,15 @@ ClusterConfig parse_cluster_config(const std::string& text, const std::string& o
   if (api_version != kApiVersion)
     top.fail("apiVersion", "expected '" + std::string(kApiVersion) +
                                "' or kubeadm.k8s.io/v1beta4, got '" + api_version + "'");
-  return parse_kpki_config(present.front(), origin, base_dir);
+  return parse_kpki_config(present.front(), origin, base_dir, registry);
 }
 
-ClusterConfig load_cluster_config(const std::string& path) {
+ClusterConfig load_cluster_config(const std::string& path, const KeyRegistry& registry) {
   std::string text = read_text_file(path);
   std::filesystem::path base = std::filesystem::path(path).parent_path();
   if (base.empty()) base = std::filesystem::current_path();
-  return parse_cluster_config(text, path,
-                              std::filesystem::absolute(base).lexically_normal().string());
+  return parse_cluster_config(
+      text, path, std::filesystem::absolute(base).lexically_normal().string(), registry);
 }
 
 }  // namespace kpki::kube

@@ -10,6 +10,10 @@
 #include "core/algorithm.h"
 #include "core/kubernetes/network.h"
 
+namespace kpki {
+class KeyRegistry;
+}
+
 namespace kpki::kube {
 
 enum class NodeRole { ControlPlane, Worker };
@@ -57,13 +61,15 @@ struct ClusterConfig {
 };
 
 // Reads either format (told apart by apiVersion). Throws InvalidInput / NotFound naming the file.
-ClusterConfig load_cluster_config(const std::string& path);
+// caKeys URIs must have a scheme in `registry`, whose descriptor resolves their relative parts.
+ClusterConfig load_cluster_config(const std::string& path, const KeyRegistry& registry);
 // The same from text; `origin` names it in errors, `base_dir` anchors relative paths.
 ClusterConfig parse_cluster_config(const std::string& text, const std::string& origin,
-                                   const std::string& base_dir);
+                                   const std::string& base_dir, const KeyRegistry& registry);
 
-// Resolves a key URI's relative file path (bare path, file:, botan:, or a pkcs11: URI's
-// pin-source=file:) against `base_dir`.
-std::string resolve_key_uri(const std::string& uri, const std::string& base_dir);
+// Resolves a key URI's relative parts (a key file, a PIN file, a module: what its scheme's
+// descriptor says) against `base_dir`. InvalidInput for a scheme `registry` does not know.
+std::string resolve_key_uri(const std::string& uri, const std::string& base_dir,
+                            const KeyRegistry& registry);
 
 }  // namespace kpki::kube

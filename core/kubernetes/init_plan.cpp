@@ -23,7 +23,7 @@ class InitPlanner {
   Plan plan() {
     plan_.operation = "init";
     refuse_during_rotation(options_.out_dir, "init");  // it would undo the trust files
-    refuse_rotated_out_keys(config_, options_.out_dir);
+    refuse_rotated_out_keys(config_, options_.out_dir, registry_);
     plan_.root = options_.out_dir;
     std::array<FoundCa, 3> found =
         read_cluster_cas(config_, options_.out_dir, registry_, options_.ca_key_options);

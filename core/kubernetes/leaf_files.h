@@ -11,7 +11,7 @@
 #include "core/file_io.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/kubeconfig.h"
-#include "core/kubernetes/leaf_keys.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki::kube {
 

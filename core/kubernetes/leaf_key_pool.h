@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-#include "core/kubernetes/leaf_keys.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki::kube {
 

@@ -24,6 +24,15 @@ std::string directory_name(std::string dir) {
   return std::filesystem::path(dir).filename().string();
 }
 
+// OUT for a node directory OUT/nodes/NAME that init made; "" for any other directory.
+std::string tree_of_node_dir(const std::string& node_dir) {
+  std::filesystem::path dir = std::filesystem::path(node_dir).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();
+  if (dir.parent_path().filename() != "nodes") return "";
+  std::string out = dir.parent_path().parent_path().string();
+  return out.empty() ? "." : out;
+}
+
 class Renewer {
  public:
   Renewer(const RenewOptions& options, const KeyRegistry& registry, const LeafKeySource& keys)
@@ -123,8 +132,17 @@ class Renewer {
     return out;
   }
 
-  // The caKeys URI, or the key file beside the CA certificate in the node directory.
-  std::string key_uri(const CaSpec& spec) const { return ca_key_uri(config(), spec, dir()); }
+  // The caKeys URI; else the tree's default key file (OUT/pki, docs/config.md) for a node
+  // directory OUT/nodes/NAME (a worker has no CA key of its own); else the key file beside the CA
+  // certificate in the node directory (a node's /etc/kubernetes, or a tree whose OUT/pki key is
+  // gone).
+  std::string key_uri(const CaSpec& spec) const {
+    const std::string own = ca_key_uri(config(), spec, dir());
+    const std::string tree = tree_of_node_dir(dir());
+    if (config().ca_keys.count(spec.name) || tree.empty()) return own;
+    const std::string in_tree = ca_key_uri(config(), spec, tree);
+    return file_exists(in_tree) || !file_exists(own) ? in_tree : own;
+  }
 
   const Authority& authority(CaId id) {
     auto& slot = authorities_[static_cast<size_t>(id)];

@@ -13,8 +13,8 @@
 #include "core/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/leaf_key_pool.h"
-#include "core/kubernetes/leaf_keys.h"
 #include "core/kubernetes/plan.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki::kube {
 

@@ -20,9 +20,9 @@
 #include "core/key_registry.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_config.h"
-#include "core/kubernetes/leaf_keys.h"
 #include "core/kubernetes/plan.h"
 #include "core/kubernetes/rotation_state.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki::kube {
 
@@ -56,7 +56,8 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
 // After a token key's rotation, init must not run with the config that still names the old key
 // (it would find OUT/pki/<ca>.crt not belonging to it): throws InvalidInput naming the record and
 // the key URI now in use.
-void refuse_rotated_out_keys(const ClusterConfig& config, const std::string& out_dir);
+void refuse_rotated_out_keys(const ClusterConfig& config, const std::string& out_dir,
+                             const KeyRegistry& registry);
 
 Plan plan_rotation(const ClusterConfig& config, const RotateOptions& options,
                    const KeyRegistry& registry, const LeafKeySource& keys);

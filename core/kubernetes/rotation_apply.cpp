@@ -42,7 +42,7 @@ class RotationApply {
         break;
       case RotationPhase::Finish: {
         // Keys first: the old key is saved before anything replaces it.
-        std::vector<FileTarget> targets = finish_key_targets(config_, options_, ctx_);
+        std::vector<FileTarget> targets = finish_key_targets(config_, options_, ctx_, registry_);
         targets.push_back(finish_cert_target(options_, ctx_));
         for (FileTarget& t : trust_targets(config_, options_, ctx_, ctx_.state.new_cert_pem, ""))
           targets.push_back(std::move(t));
@@ -92,7 +92,9 @@ class RotationApply {
       if (!writes(entry->action)) continue;
       if (target.content.empty())
         throw Error(ErrorCode::InvalidInput, "'" + entry->path + "': nothing to write");
-      make_directories(std::filesystem::path(entry->path).parent_path().string(), 0700);
+      // A bare file name (--out-config new.yaml) goes in the current directory.
+      const std::string dir = std::filesystem::path(entry->path).parent_path().string();
+      if (!dir.empty()) make_directories(dir, 0700);
       todo.push_back(&target);
     }
     // "X.crt" <-> "X.key"; "" for any other file.

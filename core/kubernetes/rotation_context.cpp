@@ -52,7 +52,7 @@ RotationState start_rotation(const ClusterConfig& config, const RotateOptions& o
   for (int n = number; n < number + 100; ++n) {
     state.number = n;
     state.new_key_uri =
-        rotated_key_uri(state.old_key_uri, n, rotation_files_dir(options.out_dir, state));
+        rotated_key_uri(state.old_key_uri, n, rotation_files_dir(options.out_dir, state), registry);
     const std::string dir = rotation_files_dir(options.out_dir, state);
     if (!key_uri_occupied(registry, state.new_key_uri, options.ca_key_options) &&
         (!file_exists(dir) || std::filesystem::is_empty(dir)))
@@ -109,14 +109,14 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
   return ctx;
 }
 
-void refuse_rotated_out_keys(const ClusterConfig& config, const std::string& out_dir) {
+void refuse_rotated_out_keys(const ClusterConfig& config, const std::string& out_dir,
+                             const KeyRegistry& registry) {
   for (const CaSpec& spec : ca_specs()) {
     std::optional<RotationState> state = load_rotation_state(out_dir, spec.name);
     if (!state || state->done != RotationPhase::Finish) continue;
     std::string uri = ca_key_uri(config, spec, out_dir);
-    std::string scheme = key_uri_scheme(uri);
     // A file key is replaced in place at finish: its path stays the CA key.
-    if (scheme == "file" || scheme == "botan" || uri != state->old_key_uri) continue;
+    if (registry.scheme_for(uri).key_file(uri) || uri != state->old_key_uri) continue;
     throw Error(ErrorCode::InvalidInput, config.source + ": caKeys." + spec.name + " '" +
                                              redact_key_uri(uri) + "' is the key rotated out by '" +
                                              rotation_state_path(out_dir, spec.name) + "'; the " +

@@ -1,10 +1,9 @@
 #include "core/kubernetes/rotation_files.h"
 
-#include <regex>
-
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_registry.h"
+#include "core/key_uri_display.h"
 #include "core/kubernetes/kubeconfig.h"
 
 namespace kpki::kube {
@@ -61,24 +60,14 @@ std::vector<RotatedLeaf> rotated_leaves(const ClusterConfig& config, const std::
   return leaves;
 }
 
-std::string rotated_key_uri(const std::string& old_uri, int number, const std::string& files_dir) {
-  std::string scheme = key_uri_scheme(old_uri);
-  if (scheme == "file") return files_dir + "/new.key";
-  if (scheme == "botan") return "botan:" + files_dir + "/new.key";
-  size_t query = old_uri.find('?');
-  std::string path = old_uri.substr(0, query);
-  std::string rest = query == std::string::npos ? "" : old_uri.substr(query);
-  std::smatch m;
-  static const std::regex object(R"((^|[:;])object=([^;]*))");
-  if (!std::regex_search(path, m, object))
-    throw Error(ErrorCode::InvalidInput, "key URI '" + path +
-                                             "' has no object= label: a rotation names the new "
-                                             "key after the old one");
-  std::string label = std::regex_replace(m[2].str(), std::regex(R"(-r[0-9]+$)"), "");
-  path = m.prefix().str() + m[1].str() + "object=" + label + "-r" + std::to_string(number) +
-         m.suffix().str();
-  path = std::regex_replace(path, std::regex(R"(;id=[^;]*|(:)id=[^;]*;?)"), "$1");
-  return path + rest;
+std::string rotated_key_uri(const std::string& old_uri, int number, const std::string& files_dir,
+                            const KeyRegistry& registry) {
+  const KeyScheme& scheme = registry.scheme_for(old_uri);
+  if (auto uri = scheme.rotated_key_uri(old_uri, number, files_dir)) return *uri;
+  throw Error(ErrorCode::Unsupported, "the " + scheme.name() +
+                                          " key backend cannot name a new key for a rotation "
+                                          "(key URI '" +
+                                          redact_key_uri(old_uri) + "')");
 }
 
 }  // namespace kpki::kube

@@ -35,9 +35,11 @@ std::string trust_content(const TrustFile& file, const std::string& trust_pem);
 std::vector<RotatedLeaf> rotated_leaves(const ClusterConfig& config, const std::string& out_dir,
                                         CaId id);
 
-// The URI of rotation `number`'s new CA key: a file (or botan:) key goes to `files_dir`/new.key;
-// a token key stays on its token under the label object=<old>-r<number> (any -r<n> suffix of
-// the old label replaced; an id= attribute dropped, the token assigns a new one).
-std::string rotated_key_uri(const std::string& old_uri, int number, const std::string& files_dir);
+// The URI of rotation `number`'s new CA key, as the old key's scheme names it: a key file goes to
+// `files_dir`/new.key; a token key stays on its token under the label object=<old>-r<number>
+// (any -r<n> suffix of the old label replaced; an id= attribute dropped, the token assigns a new
+// one). Unsupported when the scheme cannot name one.
+std::string rotated_key_uri(const std::string& old_uri, int number, const std::string& files_dir,
+                            const KeyRegistry& registry);
 
 }  // namespace kpki::kube

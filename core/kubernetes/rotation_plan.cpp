@@ -19,6 +19,7 @@ class RotationPlanner {
                   const KeyRegistry& registry, const LeafKeySource& keys)
       : config_(config),
         options_(options),
+        registry_(registry),
         keys_(keys),
         ctx_(read_rotation(config, options, registry)) {}
 
@@ -93,12 +94,13 @@ class RotationPlanner {
     const std::string new_pem = ctx_.state.new_cert_pem;
     plan_trust(new_pem, "trust: new " + spec.name + " only");
     plan_.files.push_back(planned(finish_cert_target(options_, ctx_)));
-    for (const FileTarget& t : finish_key_targets(config_, options_, ctx_))
+    for (const FileTarget& t : finish_key_targets(config_, options_, ctx_, registry_))
       plan_.files.push_back(planned(t));
   }
 
   const ClusterConfig& config_;
   const RotateOptions& options_;
+  const KeyRegistry& registry_;
   const LeafKeySource& keys_;
   RotationContext ctx_;
   Plan plan_;

@@ -50,8 +50,8 @@ FileTarget finish_cert_target(const RotateOptions& options, const RotationContex
 }
 
 std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
-                                           const RotateOptions& options,
-                                           const RotationContext& ctx) {
+                                           const RotateOptions& options, const RotationContext& ctx,
+                                           const KeyRegistry& registry) {
   const RotationState& s = ctx.state;
   const CaSpec& spec = *ctx.spec;
   std::vector<FileTarget> targets;
@@ -63,8 +63,9 @@ std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
          0600,
          remove});
   };
-  std::string scheme = key_uri_scheme(s.old_key_uri);
-  if (scheme != "file" && scheme != "botan") {
+  const std::optional<std::string> old_key_file =
+      registry.scheme_for(s.old_key_uri).key_file(s.old_key_uri);
+  if (!old_key_file) {
     if (options.destroy_old_key)
       throw Error(ErrorCode::Unsupported, "cannot destroy token key '" +
                                               redact_key_uri(s.old_key_uri) +
@@ -79,13 +80,18 @@ std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
     targets.push_back({{options.out_config, PlanAction::Keep,
                         "config with caKeys." + spec.name + " = " + redact_key_uri(s.new_key_uri),
                         "config", "", PlannedKind::Copy, "", false},
-                       config_with_ca_keys(config, new_ca_keys, options.out_config),
+                       config_with_ca_keys(config, new_ca_keys, options.out_config, registry),
                        0600,  // a config names keys and PIN files: the owner's alone
                        false});
     return targets;
   }
-  const std::string ca_key_path = key_uri_path(s.old_key_uri);
-  const std::string new_key = read_text_file(key_uri_path(s.new_key_uri));
+  const std::string& ca_key_path = *old_key_file;
+  const std::optional<std::string> new_key_file =
+      registry.scheme_for(s.new_key_uri).key_file(s.new_key_uri);
+  if (!new_key_file)
+    throw Error(ErrorCode::InvalidInput, "the new " + spec.name + " key '" +
+                                             redact_key_uri(s.new_key_uri) + "' is not a file");
+  const std::string new_key = read_text_file(*new_key_file);
   const std::string kept = rotation_files_dir(options.out_dir, s) + "/old.key";
   // The old key is saved before the CA key file is overwritten, and only from a file that
   // still holds it.
@@ -96,12 +102,11 @@ std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
          "the old " + spec.name + " key, kept", "", false);
   }
   copy(ca_key_path, new_key, "the " + spec.name + " key: the new one", "", false);
-  if (scheme == "file") {
-    for (const NodeConfig& node : config.nodes) {
-      if (!node.control_plane()) continue;
-      copy(options.out_dir + "/nodes/" + node.name + "/" + spec.base_path + ".key", new_key,
-           "copy of the new " + spec.name + " key", node.name, false);
-    }
+  if (!registry.scheme_for(s.old_key_uri).copies_key_file()) return targets;
+  for (const NodeConfig& node : config.nodes) {
+    if (!node.control_plane()) continue;
+    copy(options.out_dir + "/nodes/" + node.name + "/" + spec.base_path + ".key", new_key,
+         "copy of the new " + spec.name + " key", node.name, false);
   }
   return targets;
 }

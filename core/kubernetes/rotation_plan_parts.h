@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/kubernetes/leaf_keys.h"
 #include "core/kubernetes/plan.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_files.h"
+#include "core/leaf_key_source.h"
 
 namespace kpki::kube {
 
@@ -33,10 +33,11 @@ std::vector<FileTarget> trust_targets(const ClusterConfig& config, const RotateO
 FileTarget finish_cert_target(const RotateOptions& options, const RotationContext& ctx);
 
 // finish: the old file key kept (or removed), the CA key file and each node's copy holding the
-// new key; for a token key, options.out_config naming the new label.
+// new key; for a key that is no file (its scheme's descriptor says), options.out_config naming
+// the new key.
 std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
-                                           const RotateOptions& options,
-                                           const RotationContext& ctx);
+                                           const RotateOptions& options, const RotationContext& ctx,
+                                           const KeyRegistry& registry);
 
 // Keep (signed by the new CA, same key) or Replace (signed by the old one); Skip when absent.
 // Throws InvalidInput for a leaf signed by neither, with another identity, or a broken file.

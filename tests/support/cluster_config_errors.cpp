@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "backends/backends.h"
 #include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
 
@@ -9,7 +10,7 @@ namespace kpki::testing {
 
 std::string config_error_of(const std::string& yaml) {
   try {
-    kube::parse_cluster_config(yaml, "cluster.yaml", "/cfg");
+    kube::parse_cluster_config(yaml, "cluster.yaml", "/cfg", key_registry());
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::InvalidInput) << e.what();
     return e.message();

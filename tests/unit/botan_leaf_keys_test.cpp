@@ -32,7 +32,7 @@ bool verifies(ByteView spki_der, Algorithm algorithm, ByteView message, ByteView
 class BotanLeafKeys : public ::testing::TestWithParam<Algorithm> {};
 
 TEST_P(BotanLeafKeys, OpenSslFileBackendOpensTheKey) {
-  kube::LeafKey key = BotanLeafKeySource().generate(GetParam());
+  LeafKey key = BotanLeafKeySource().generate(GetParam());
   const std::string& pem = key.pem.reveal();
   EXPECT_EQ(pem.rfind("-----BEGIN PRIVATE KEY-----\n", 0), 0u) << "not unencrypted PKCS#8";
   EXPECT_EQ(algorithm_of_public_key(key.signer->public_key_der()), GetParam());

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 
+#include "backends/backends.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/file_shred.h"
@@ -30,15 +31,20 @@ ErrorCode code_of(const std::function<void()>& f) {
 }
 
 TEST(CaImport, TokenKeyUriAddsTheLabelBeforeTheQuery) {
-  EXPECT_EQ(token_key_uri("pkcs11:token=kube-ca?pin-source=file:/run/pin", "etcd-ca"),
-            "pkcs11:token=kube-ca;object=etcd-ca?pin-source=file:/run/pin");
-  EXPECT_EQ(token_key_uri("pkcs11:token=kube-ca", ca_token_label("ca")),
+  EXPECT_EQ(
+      token_key_uri("pkcs11:token=kube-ca?pin-source=file:/run/pin", "etcd-ca", key_registry()),
+      "pkcs11:token=kube-ca;object=etcd-ca?pin-source=file:/run/pin");
+  EXPECT_EQ(token_key_uri("pkcs11:token=kube-ca", ca_token_label("ca"), key_registry()),
             "pkcs11:token=kube-ca;object=kubernetes-ca");
   EXPECT_EQ(ca_token_label("front-proxy-ca"), "front-proxy-ca");
-  EXPECT_EQ(code_of([] { token_key_uri("pkcs11:token=t;object=x?pin-source=file:p", "ca"); }),
+  EXPECT_EQ(code_of([] {
+              token_key_uri("pkcs11:token=t;object=x?pin-source=file:p", "ca", key_registry());
+            }),
             ErrorCode::InvalidInput);
-  EXPECT_EQ(code_of([] { token_key_uri("pkcs11:id=%01", "ca"); }), ErrorCode::InvalidInput);
-  EXPECT_EQ(code_of([] { token_key_uri("out/pki/ca.key", "ca"); }), ErrorCode::InvalidInput);
+  EXPECT_EQ(code_of([] { token_key_uri("pkcs11:id=%01", "ca", key_registry()); }),
+            ErrorCode::InvalidInput);
+  EXPECT_EQ(code_of([] { token_key_uri("out/pki/ca.key", "ca", key_registry()); }),
+            ErrorCode::InvalidInput);
 }
 
 TEST(CaImport, ConfigWithCaKeysLoadsBackWithTheTokenKeys) {
@@ -49,14 +55,14 @@ TEST(CaImport, ConfigWithCaKeysLoadsBackWithTheTokenKeys) {
                     "clusterName: prod\nserviceAccountKey: keys/sa.key\n"
                     "nodes:\n  - {name: cp1, address: 10.0.0.1, role: control-plane}\n",
                     0644, Overwrite::No);
-  ClusterConfig config = load_cluster_config(config_path);
+  ClusterConfig config = load_cluster_config(config_path, key_registry());
   std::map<std::string, std::string> keys = {
       {"ca", "pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:/run/pin"},
       {"etcd-ca", "pkcs11:token=kube-ca;object=etcd-ca?pin-source=file:/run/pin"},
       {"front-proxy-ca", "pkcs11:token=kube-ca;object=front-proxy-ca?pin-source=file:/run/pin"}};
   const std::string out_path = dir.file("elsewhere/cluster-hsm.yaml");
-  std::string text = config_with_ca_keys(config, keys, out_path);
-  ClusterConfig back = parse_cluster_config(text, out_path, dir.file("elsewhere"));
+  std::string text = config_with_ca_keys(config, keys, out_path, key_registry());
+  ClusterConfig back = parse_cluster_config(text, out_path, dir.file("elsewhere"), key_registry());
   EXPECT_EQ(back.ca_keys, keys);
   EXPECT_EQ(back.cluster_name, "prod");
   EXPECT_EQ(back.nodes.size(), 1u);
@@ -75,7 +81,7 @@ TEST(CaImport, KubeadmConfigCannotTakeCaKeys) {
   config.source = dir.file("kubeadm.yaml");
   write_file_atomic(config.source, "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n",
                     0644, Overwrite::No);
-  EXPECT_EQ(code_of([&] { config_with_ca_keys(config, {}, dir.file("out.yaml")); }),
+  EXPECT_EQ(code_of([&] { config_with_ca_keys(config, {}, dir.file("out.yaml"), key_registry()); }),
             ErrorCode::InvalidInput);
 }
 

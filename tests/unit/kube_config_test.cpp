@@ -1,6 +1,7 @@
 // Cluster config parsing: defaults, both formats, and every validation error naming its field.
 #include <gtest/gtest.h>
 
+#include "backends/backends.h"
 #include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
 #include "tests/support/cluster_config_errors.h"
@@ -9,7 +10,7 @@ namespace kpki::kube {
 namespace {
 
 ClusterConfig parse(const std::string& yaml) {
-  return parse_cluster_config(yaml, "cluster.yaml", "/cfg");
+  return parse_cluster_config(yaml, "cluster.yaml", "/cfg", key_registry());
 }
 
 const std::string kHeader = "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\n";

@@ -36,7 +36,7 @@ std::string cluster_yaml(const std::string& extra_sans = "") {
 class KubeInit : public ::testing::Test {
  protected:
   ClusterConfig config(const std::string& extra = "") {
-    return parse_cluster_config(cluster_yaml(extra), "cluster.yaml", dir_.path());
+    return parse_cluster_config(cluster_yaml(extra), "cluster.yaml", dir_.path(), key_registry());
   }
   PlanCounts init(const ClusterConfig& c, bool force = false, bool dry_run = false) {
     InitOptions options;
@@ -345,8 +345,12 @@ TEST_F(KubeInit, RenewChangesSerialAndKeyKeepsIdentity) {
   EXPECT_THROW(renew_certificates(options, key_registry(), keys_, log), Error);
   options.names = {"all"};
   EXPECT_EQ(renew_certificates(options, key_registry(), keys_, log).counts().replaced, 14);
-  options.node_dir = w1();  // no CA key on a worker, and the config names none
+  // A worker has no CA key of its own: the tree's OUT/pki key, the documented default, signs.
+  options.node_dir = w1();
   options.names = {"kubelet.conf"};
+  EXPECT_EQ(renew_certificates(options, key_registry(), keys_, log).counts().replaced, 1);
+  // With that key gone too (and no caKeys), there is none: refused.
+  std::filesystem::remove(out() + "/pki/ca.key");
   EXPECT_THROW(renew_certificates(options, key_registry(), keys_, log), Error);
 }
 

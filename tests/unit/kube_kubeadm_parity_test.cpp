@@ -26,7 +26,7 @@ const std::string kThreeControlPlanes =
     "  - {name: cp3, address: 10.0.0.3}\n  - {name: w1, address: 10.0.0.21, role: worker}\n";
 
 ClusterConfig parse(const std::string& yaml) {
-  return parse_cluster_config(yaml, "cluster.yaml", "/cfg");
+  return parse_cluster_config(yaml, "cluster.yaml", "/cfg", key_registry());
 }
 
 std::string error_of(const std::string& yaml) { return testing::config_error_of(yaml); }
@@ -99,7 +99,7 @@ TEST(KubeadmParity, InitWritesSuperAdminOnceAndCheckExpirationAgrees) {
   ClusterConfig c = parse_cluster_config(
       kHeader + "encryptionAlgorithm: ECDSA-P256\ncontrolPlaneEndpoint: 127.0.0.1:6443\n" +
           "nodes:\n  - {name: cp1, address: 127.0.0.1}\n  - {name: cp2, address: 127.0.0.2}\n",
-      "cluster.yaml", dir.path());
+      "cluster.yaml", dir.path(), key_registry());
   InitOptions options;
   options.out_dir = dir.path() + "/out";
   std::ostringstream log;
@@ -121,7 +121,7 @@ TEST(KubeadmParity, InitRemovesMisplacedSuperAdminOnlyWithForce) {
                                     "controlPlaneEndpoint: 127.0.0.1:6443\n"
                                     "nodes:\n  - {name: cp1, address: 127.0.0.1}\n"
                                     "  - {name: cp2, address: 127.0.0.2}\n",
-                                "cluster.yaml", dir.path());
+                                "cluster.yaml", dir.path(), key_registry());
   };
   InitOptions options;
   options.out_dir = dir.path() + "/out";

@@ -47,7 +47,7 @@ class KubePlan : public ::testing::Test {
         "  - {name: w1, address: " +
         w1_address + ", role: worker}\n";
     if (w2) yaml += "  - {name: w2, address: 10.0.0.22, role: worker}\n";
-    return parse_cluster_config(yaml, "cluster.yaml", dir_.path());
+    return parse_cluster_config(yaml, "cluster.yaml", dir_.path(), key_registry());
   }
   InitOptions options(bool force = false) {
     InitOptions o;

@@ -104,17 +104,20 @@ TEST(KubeRotationState, RecordRoundTripsAndNeverStoresAPin) {
 }
 
 TEST(KubeRotationFiles, NewKeyUris) {
-  EXPECT_EQ(rotated_key_uri("/o/pki/etcd/ca.key", 1, "/o/rotation/etcd-ca/1"),
+  EXPECT_EQ(rotated_key_uri("/o/pki/etcd/ca.key", 1, "/o/rotation/etcd-ca/1", key_registry()),
             "/o/rotation/etcd-ca/1/new.key");
-  EXPECT_EQ(rotated_key_uri("botan:/o/pki/ca.key", 2, "/o/rotation/ca/2"),
+  EXPECT_EQ(rotated_key_uri("botan:/o/pki/ca.key", 2, "/o/rotation/ca/2", key_registry()),
             "botan:/o/rotation/ca/2/new.key");
-  EXPECT_EQ(rotated_key_uri("pkcs11:token=kube-ca;object=etcd-ca?pin-source=file:pin", 1, ""),
+  EXPECT_EQ(rotated_key_uri("pkcs11:token=kube-ca;object=etcd-ca?pin-source=file:pin", 1, "",
+                            key_registry()),
             "pkcs11:token=kube-ca;object=etcd-ca-r1?pin-source=file:pin");
-  EXPECT_EQ(rotated_key_uri("pkcs11:token=kube-ca;object=etcd-ca-r1;id=%01", 2, ""),
+  EXPECT_EQ(rotated_key_uri("pkcs11:token=kube-ca;object=etcd-ca-r1;id=%01", 2, "", key_registry()),
             "pkcs11:token=kube-ca;object=etcd-ca-r2");
-  EXPECT_EQ(rotated_key_uri("pkcs11:object=ca;token=k", 4, ""), "pkcs11:object=ca-r4;token=k");
-  EXPECT_EQ(error_of([] { rotated_key_uri("pkcs11:token=k;id=%01", 1, ""); }).code(),
-            ErrorCode::InvalidInput);
+  EXPECT_EQ(rotated_key_uri("pkcs11:object=ca;token=k", 4, "", key_registry()),
+            "pkcs11:object=ca-r4;token=k");
+  EXPECT_EQ(
+      error_of([] { rotated_key_uri("pkcs11:token=k;id=%01", 1, "", key_registry()); }).code(),
+      ErrorCode::InvalidInput);
 }
 
 // A tree made by init with file CA keys, rotated phase by phase.
@@ -126,7 +129,7 @@ class KubeRotation : public ::testing::Test {
         "controlPlaneEndpoint: 127.0.0.1:6443\n"
         "nodes:\n  - {name: cp1, address: 127.0.0.1}\n  - {name: cp2, address: 127.0.0.2}\n"
         "  - {name: w1, address: 10.0.0.21, role: worker}\n",
-        "cluster.yaml", dir_.path());
+        "cluster.yaml", dir_.path(), key_registry());
     InitOptions init;
     init.out_dir = out();
     apply_init(plan_init(config_, init, key_registry(), keys_), config_, init, key_registry(),

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "backends/backends.h"
 #include "core/kubernetes/cert_specs.h"
 
 namespace kpki::kube {
@@ -19,7 +20,7 @@ nodes:
   - {name: cp1, address: 10.0.0.1}
   - {name: w1, address: 10.0.0.21, role: worker}
 )",
-                              "c.yaml", "/");
+                              "c.yaml", "/", key_registry());
 }
 
 struct Expected {
@@ -123,7 +124,7 @@ TEST(KubeSpecs, ApiServerEndpointIpComesAfterNodeAddress) {
   ClusterConfig c = parse_cluster_config(
       "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\ncontrolPlaneEndpoint: 10.0.0.100:6443\n"
       "nodes: [{name: cp1, address: 10.0.0.1}]\n",
-      "c.yaml", "/");
+      "c.yaml", "/", key_registry());
   EXPECT_EQ(apiserver_sans(c, c.nodes[0]).ips,
             (std::vector<std::string>{"10.96.0.1", "10.0.0.1", "10.0.0.100"}));
 }

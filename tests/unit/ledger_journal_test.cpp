@@ -161,7 +161,7 @@ TEST_F(LedgerJournal, InitRecordsEveryCertificateItWrites) {
       "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\nencryptionAlgorithm: ECDSA-P256\n"
       "nodes:\n  - {name: cp1, address: 127.0.0.1}\n  - {name: w1, address: 10.0.0.21, "
       "role: worker}\n",
-      "cluster.yaml", dir_.path());
+      "cluster.yaml", dir_.path(), key_registry());
   kube::InitOptions options;
   options.out_dir = dir_.file("out");
   PemKeySource keys;

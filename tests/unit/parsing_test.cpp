@@ -1,6 +1,9 @@
 // Durations, subjectAltName validation, algorithm and key-URI parsing.
 #include <gtest/gtest.h>
 
+#include "backends/backends.h"
+#include "backends/schemes/path_key_scheme.h"
+#include "backends/schemes/token_key_scheme.h"
 #include "core/algorithm.h"
 #include "core/duration.h"
 #include "core/error.h"
@@ -88,14 +91,16 @@ TEST(Algorithm, NamesRoundTripAndKubeadmSpellings) {
 }
 
 TEST(KeyUri, SchemesAndPaths) {
-  EXPECT_EQ(key_uri_scheme("ca.key"), "file");
-  EXPECT_EQ(key_uri_scheme("/etc/kubernetes/pki/ca.key"), "file");
-  EXPECT_EQ(key_uri_scheme("./dir:with/colon.key"), "file");
-  EXPECT_EQ(key_uri_scheme("file:ca.key"), "file");
-  EXPECT_EQ(key_uri_scheme("botan:ca.key"), "botan");
-  EXPECT_EQ(key_uri_scheme("pkcs11:token=a;object=b"), "pkcs11");
-  EXPECT_THROW(key_uri_scheme("foo:bar"), Error);
-  EXPECT_THROW(key_uri_scheme(""), Error);
+  const KeyRegistry& registry = key_registry();
+  EXPECT_EQ(registry.scheme_of("ca.key"), "file");
+  EXPECT_EQ(registry.scheme_of("/etc/kubernetes/pki/ca.key"), "file");
+  EXPECT_EQ(registry.scheme_of("./dir:with/colon.key"), "file");
+  EXPECT_EQ(registry.scheme_of("file:ca.key"), "file");
+  EXPECT_EQ(registry.scheme_of("botan:ca.key"), "botan");
+  EXPECT_EQ(registry.scheme_of("pkcs11:token=a;object=b"), "pkcs11");
+  EXPECT_EQ(registry.scheme_of("libp11:token=a;object=b"), "libp11");
+  EXPECT_THROW(registry.scheme_of("foo:bar"), Error);
+  EXPECT_THROW(registry.scheme_of(""), Error);
   EXPECT_EQ(key_uri_path("file:ca.key"), "ca.key");
   EXPECT_EQ(key_uri_path("file:///etc/ca.key"), "/etc/ca.key");
   EXPECT_EQ(key_uri_path("botan:/tmp/k.pem"), "/tmp/k.pem");
@@ -103,7 +108,10 @@ TEST(KeyUri, SchemesAndPaths) {
 }
 
 TEST(KeyRegistry, CompiledOutBackendSaysSo) {
+  // As backends/backends.cpp registers a backend that is compiled out: its descriptor only.
   KeyRegistry empty;
+  empty.add(std::make_unique<TokenKeyScheme>("pkcs11", "PKCS#11"), nullptr);
+  empty.add(std::make_unique<PathKeyScheme>("botan", "Botan", PathKeyScheme::Traits{}), nullptr);
   try {
     empty.manager_for("pkcs11:token=x;object=y");
     FAIL();

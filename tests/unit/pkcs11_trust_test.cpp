@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 
+#include "backends/backends.h"
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "backends/pkcs11/pkcs11_module_file.h"
 #include "backends/pkcs11/pkcs11_objects.h"
@@ -193,11 +194,13 @@ TEST(Pkcs11ModuleFile, ModuleNameUsesThePrivateSoftHsmConfig) {
 }
 
 TEST(Pkcs11ModuleFile, ConfigResolvesRelativeModulePathAgainstItsDirectory) {
-  EXPECT_EQ(kube::resolve_key_uri(
-                "pkcs11:token=a;object=b?module-path=lib/m.so&pin-source=file:pin", "/etc/kpki"),
-            "pkcs11:token=a;object=b?module-path=/etc/kpki/lib/m.so&pin-source=file:/etc/kpki/pin");
-  EXPECT_EQ(kube::resolve_key_uri("pkcs11:token=a?module-path=/abs/m.so", "/etc/kpki"),
-            "pkcs11:token=a?module-path=/abs/m.so");
+  EXPECT_EQ(
+      kube::resolve_key_uri("pkcs11:token=a;object=b?module-path=lib/m.so&pin-source=file:pin",
+                            "/etc/kpki", key_registry()),
+      "pkcs11:token=a;object=b?module-path=/etc/kpki/lib/m.so&pin-source=file:/etc/kpki/pin");
+  EXPECT_EQ(
+      kube::resolve_key_uri("pkcs11:token=a?module-path=/abs/m.so", "/etc/kpki", key_registry()),
+      "pkcs11:token=a?module-path=/abs/m.so");
 }
 
 class Pkcs11TrustToken : public ::testing::Test {

@@ -1,14 +1,15 @@
 #pragma once
-// Leaf keys of a Kubernetes tree are files (kube-apiserver, etcd and kubeconfigs need the private
-// key itself), unlike CA keys, which stay behind a KeyManager. Core asks a LeafKeySource for them,
-// so it never depends on a particular crypto library; the OpenSSL file backend provides one.
+// Leaf keys of a Kubernetes tree (or a kubeconfig) are files (kube-apiserver, etcd and kubeconfigs
+// need the private key itself), unlike CA keys, which stay behind a KeyManager. Core asks a
+// LeafKeySource for them, so it never depends on a particular crypto library; the OpenSSL file
+// and Botan backends provide one.
 #include <memory>
 #include <string>
 
 #include "core/secret.h"
 #include "core/signer.h"
 
-namespace kpki::kube {
+namespace kpki {
 
 struct LeafKey {
   std::shared_ptr<const Signer> signer;
@@ -23,4 +24,4 @@ class LeafKeySource {
   virtual LeafKey from_pem(const std::string& pem, const std::string& origin) const = 0;
 };
 
-}  // namespace kpki::kube
+}  // namespace kpki
