@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/certificate_request.h"
 #include "core/error.h"
 #include "core/serial.h"
 #include "core/signed_der.h"
@@ -106,6 +107,10 @@ Crl build_crl(const CertificateAuthority& ca, const CrlRequest& request,
   }
   if (request.next_update <= request.this_update) {
     throw Error(ErrorCode::InvalidInput, "CRL nextUpdate must be later than thisUpdate");
+  }
+  if (request.next_update > kLastX509Time) {
+    throw Error(ErrorCode::InvalidInput,
+                "CRL nextUpdate is after 9999-12-31, the last date X.509 can hold");
   }
   const Bytes& algorithm_der = ca.signer().signature_algorithm();
 
