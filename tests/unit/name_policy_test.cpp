@@ -111,11 +111,17 @@ TEST(NamePolicyDefaults, ReservedUsersAndKubeadmGroupsAreRefused) {
 // The two examples: an allow rule that happens to cover a reserved name no longer
 // certifies it. Only allowReserved does, and the allow lists still restrict.
 TEST(NamePolicyRules, AllowRulesNeverLiftReservedDefaults) {
+  NamePolicy users;
+  users.common_names.allow = {{"system:*", "p.yaml: allow.commonNames"}};
+  users.organizations.allow = {{"kubeadm:*", "p.yaml: allow.organizations"}};
+  EXPECT_EQ(refusal(users, client("system:node:cp1"), {}), Refusal::ReservedUser);
+  NamePolicy groups;
+  groups.organizations.allow = {{"kubeadm:*", "p.yaml: allow.organizations"}};
+  EXPECT_EQ(refusal(groups, client("x", {"kubeadm:cluster-admins"}), {}), Refusal::SystemGroup);
+
   NamePolicy p;
   p.ips.allow = {{"10.0.0.0/8", "p.yaml: allow.ips"}};
   p.dns.allow = {{"*.local", "p.yaml: allow.dns"}};
-  p.common_names.allow = {{"system:*", "p.yaml: allow.commonNames"}};
-  p.organizations.allow = {{"kubeadm:*", "p.yaml: allow.organizations"}};
   std::string message;
   EXPECT_EQ(refusal(p, client("x"), ips({"10.96.0.1"}), &message), Refusal::ServiceIp);
   EXPECT_EQ(message,
@@ -123,8 +129,6 @@ TEST(NamePolicyRules, AllowRulesNeverLiftReservedDefaults) {
             "(refused by default policy)");
   EXPECT_EQ(refusal(p, client("x"), dns({"kubernetes.default.svc.cluster.local"})),
             Refusal::ReservedDns);
-  EXPECT_EQ(refusal(p, client("system:node:cp1"), {}), Refusal::ReservedUser);
-  EXPECT_EQ(refusal(p, client("x", {"kubeadm:cluster-admins"}), {}), Refusal::SystemGroup);
   EXPECT_EQ(refusal(p, client("x"), ips({"10.1.2.3"})), std::nullopt);
   EXPECT_EQ(refusal(p, client("x"), dns({"printer.local"})), std::nullopt);
 
@@ -211,6 +215,7 @@ TEST(NamePolicyRules, AllowForOneSanTypeRefusesSanTypesWithoutAllowRules) {
   EXPECT_EQ(refusal(p, client("anything", {"dev"}), dns({"a.example.com"})), std::nullopt);
 
   p.common_names.allow = {{"system:node:*", "p.yaml: allow.commonNames"}};
+  p.allow_reserved.common_names = {{"system:node:*", "p.yaml: allowReserved.commonNames"}};
   EXPECT_EQ(refusal(p, client("system:node:w1"), {}), std::nullopt);
   EXPECT_EQ(refusal(p, client("alice"), {}), Refusal::NotAllowed);
 }
