@@ -5,6 +5,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
+#include "core/certificate_request.h"
 #include "core/crl/crl_builder.h"
 #include "core/display_text.h"
 #include "core/duration.h"
@@ -27,6 +28,9 @@ struct CrlArgs {
 
 void run_crl(const CrlArgs& args) {
   std::chrono::seconds lifetime = parse_duration(args.next_update, "--next-update");
+  TimePoint this_update = now_seconds();
+  // Bounded as a certificate's validity is (X.509 ends in 9999), before the CA key is opened.
+  TimePoint next_update = x509_time_after(this_update, lifetime, "--next-update");
   ensure_writable(args.out, args.force);
   // Where `issue` with this CA records by default: beside the CA certificate.
   std::string spec = args.ledger.resolve(ledger_beside(args.ca_cert));
@@ -40,8 +44,8 @@ void run_crl(const CrlArgs& args) {
 
   CrlRequest request;
   request.revoked = store->revoked(issuer);
-  request.this_update = now_seconds();
-  request.next_update = request.this_update + lifetime;
+  request.this_update = this_update;
+  request.next_update = next_update;
   request.number = store->next_crl_number(issuer);
   Crl crl = build_crl(ca, request, args.ca_cert);
   write_file_atomic(args.out, crl.pem(), 0644, args.force ? Overwrite::Yes : Overwrite::No);

@@ -60,9 +60,10 @@ void enforce_policy(const policy::NamePolicy& p, const SigningRequest& csr,
       case policy::Refusal::WildcardDns:
         hint = "; use --allow-wildcard to certify wildcard names";
         break;
+      case policy::Refusal::ReservedUser:
       case policy::Refusal::ReservedDns:
       case policy::Refusal::ServiceIp:
-        hint = "; list it under allow: in a --policy file to certify it (docs/policy.md)";
+        hint = "; list it under allowReserved: in a --policy file to certify it (docs/policy.md)";
         break;
       default:
         break;

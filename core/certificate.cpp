@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/display_text.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/pem.h"
@@ -144,7 +145,7 @@ std::string subject_to_string(const Subject& subject) {
     if (!out.empty()) out += ", ";
     out += key;
     out += "=";
-    out += value;
+    out += escape_dn_value(value);
   };
   add("CN", subject.common_name);
   for (const auto& o : subject.organizations) add("O", o);

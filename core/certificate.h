@@ -51,7 +51,8 @@ class Certificate {
   std::unique_ptr<Parsed> parsed_;  // behind a pointer so that Certificate stays movable
 };
 
-// Subject as a one-line RFC 2253-ish string: "CN=kube-apiserver, O=system:masters".
+// Subject as one line in RFC 4514 form, each value escaped (escape_dn_value, core/display_text.h):
+// "CN=kube-apiserver, O=system:masters"; a CN "eve, O=x" shows as "CN=eve\, O=x".
 std::string subject_to_string(const Subject& subject);
 
 }  // namespace kpki

@@ -61,6 +61,10 @@ struct Validity {
   static Validity from_now(std::chrono::seconds lifetime, std::string_view field = "validity");
 };
 
+// start + lifetime, the end of a certificate's or a CRL's validity. InvalidInput naming `field`
+// (a flag such as --validity or --next-update) when it falls after kLastX509Time.
+TimePoint x509_time_after(TimePoint start, std::chrono::seconds lifetime, std::string_view field);
+
 struct CertificateRequest {
   Subject subject;
   SubjectAltNames sans;

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/refused_code_points.h"
+
 namespace kpki {
 
 namespace {
@@ -35,14 +37,18 @@ size_t utf8_sequence(std::string_view text, size_t i, std::uint32_t& code_point)
   return len;
 }
 
-// C0/C1 controls and DEL, plus the invisible format characters that reorder or hide text: bidi
-// embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069, U+061C ALM), zero-width
-// characters and LRM/RLM (U+200B-U+200F, U+2060 word joiner, U+FEFF). A name holding one shows
-// as something it is not ("admin" + RLO + "gpj.exe"), so it is treated like a control character.
-bool is_control(std::uint32_t cp) {
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C ||
-         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
-         (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+// Controls, format characters (bidi embeddings, overrides and isolates, zero-width characters,
+// LRM/RLM, soft hyphen, tags), line and paragraph separators, default-ignorable, private-use and
+// unassigned code points: a name holding one shows as something it is not ("admin" + RLO +
+// "gpj.exe", "system:" + U+3164 + "masters"), so each is treated like a control character.
+bool is_control(std::uint32_t cp) { return is_refused_code_point(cp); }
+
+// RFC 4514 escapes in a rendered distinguished name ("CN=eve\, O=dev" is one CN) are shown as
+// they are, so the name reads as what it is: a backslash and the special character after it are
+// copied as a pair. Every other backslash is doubled, so \xHH escapes stay unambiguous.
+bool is_dn_escape(std::string_view text, size_t i) {
+  return text[i] == '\\' && i + 1 < text.size() &&
+         std::string_view(",+\"\\<>;# ").find(text[i + 1]) != std::string_view::npos;
 }
 
 }  // namespace
@@ -71,12 +77,28 @@ std::string printable(std::string_view text) {
     }
     if (control) {
       for (size_t k = 0; k < len; ++k) hex_escape(out, static_cast<unsigned char>(text[i + k]));
+    } else if (is_dn_escape(text, i)) {
+      out.append(text.substr(i, 2));
+      len = 2;
     } else if (cp == '\\') {
       out += "\\\\";
     } else {
       out.append(text.substr(i, len));
     }
     i += len;
+  }
+  return out;
+}
+
+std::string escape_dn_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    bool special = std::string_view(",+\"\\<>;").find(c) != std::string_view::npos;
+    bool at_edge = (i == 0 && (c == '#' || c == ' ')) || (i + 1 == value.size() && c == ' ');
+    if (special || at_edge) out += '\\';
+    out += c;
   }
   return out;
 }

@@ -52,9 +52,9 @@ void refuse_repeated(std::vector<std::string>& seen, int nid, const std::string&
                 nid == NID_localityName;
   std::string key = std::to_string(nid) + (single ? "" : "=" + value);
   if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-    std::string what = single
-                           ? "more than one " + std::string(OBJ_nid2sn(nid)) + " attribute"
-                           : OBJ_nid2sn(nid) + std::string("=") + printable(value) + " given twice";
+    std::string what =
+        single ? "more than one " + std::string(OBJ_nid2sn(nid)) + " attribute"
+               : OBJ_nid2sn(nid) + std::string("=") + escape_dn_value(value) + " given twice";
     throw Error(ErrorCode::InvalidInput, origin + ": subject has " + what);
   }
   seen.push_back(key);

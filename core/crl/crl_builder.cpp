@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/certificate_request.h"
 #include "core/error.h"
 #include "core/serial.h"
 #include "core/signed_der.h"
@@ -109,6 +110,10 @@ Bytes build_crl_tbs(const Certificate& ca, ByteView key_id, const Bytes& algorit
   }
   if (request.next_update <= request.this_update) {
     throw Error(ErrorCode::InvalidInput, "CRL nextUpdate must be later than thisUpdate");
+  }
+  if (request.next_update > kLastX509Time) {
+    throw Error(ErrorCode::InvalidInput,
+                "CRL nextUpdate is after 9999-12-31, the last date X.509 can hold");
   }
 
   Bytes content{V_ASN1_INTEGER, 1, 1};  // version v2

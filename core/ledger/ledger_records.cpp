@@ -44,11 +44,16 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
-// "CN=etcd-ca, O=..." -> "etcd-ca"
+// The leading CN of a subject rendered by subject_to_string, its RFC 4514 escapes undone
+// ("CN=a\, b, O=x" -> "a, b"); empty when the subject does not start with CN=.
 std::string common_name_of(std::string_view subject) {
   if (subject.substr(0, 3) != "CN=") return {};
-  subject.remove_prefix(3);
-  return std::string(subject.substr(0, subject.find(", ")));
+  std::string value;
+  for (size_t i = 3; i < subject.size() && subject.compare(i, 2, ", ") != 0; ++i) {
+    if (subject[i] == '\\' && i + 1 < subject.size()) ++i;
+    value += subject[i];
+  }
+  return value;
 }
 
 }  // namespace

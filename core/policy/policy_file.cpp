@@ -43,6 +43,25 @@ void read_rules(const YamlFields& section, bool allow, NamePolicy& policy) {
   }
 }
 
+// allowReserved: the reserved defaults this policy lifts, per type, with that type's patterns.
+void read_reserved_overrides(const YamlFields& section, ReservedOverrides& out) {
+  const std::pair<const char*, std::vector<Rule>*> kTypes[] = {
+      {"commonNames", &out.common_names},
+      {"organizations", &out.organizations},
+      {"dns", &out.dns},
+      {"ips", &out.ips}};
+  section.reject_unknown({"commonNames", "organizations", "dns", "ips"});
+  for (const auto& [type, rules] : kTypes) {
+    std::string field = section.field_path(type);
+    std::vector<std::string> patterns = section.strings(type);
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      validate_rule(type, patterns[i],
+                    section.origin() + ": " + field + "[" + std::to_string(i) + "]");
+      rules->push_back({patterns[i], section.origin() + ": " + field});
+    }
+  }
+}
+
 void prefix_errors(const std::string& field, const std::function<void()>& check) {
   try {
     check();
@@ -84,10 +103,11 @@ NamePolicy parse_policy_file(const std::string& text, const std::string& origin)
                                              ": YAML syntax error: " + e.msg);
   }
   YamlFields top(root, origin, "");
-  top.reject_unknown({"allow", "deny", "allowGroups", "allowWildcardNames"});
+  top.reject_unknown({"allow", "deny", "allowReserved", "allowGroups", "allowWildcardNames"});
   NamePolicy policy;
   read_rules(top.mapping("allow"), true, policy);
   read_rules(top.mapping("deny"), false, policy);
+  read_reserved_overrides(top.mapping("allowReserved"), policy.allow_reserved);
   policy.allowed_groups = top.strings("allowGroups");
   for (size_t i = 0; i < policy.allowed_groups.size(); ++i) {
     validate_rule("organizations", policy.allowed_groups[i],

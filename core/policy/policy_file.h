@@ -4,7 +4,9 @@
 //   allow: {commonNames: [...], organizations: [...], dns: [...], ips: [...], uris: [...],
 //           emails: [...]}
 //   deny:  {same keys}
-//   allowGroups: [system:nodes]      # system: groups certified anyway
+//   allowReserved: {commonNames: [...], organizations: [...], dns: [...], ips: [...]}
+//                                    # names reserved by Kubernetes certified anyway
+//   allowGroups: [system:nodes]      # reserved (system:, kubeadm:) groups certified anyway
 //   allowWildcardNames: false
 //
 // Unknown keys, keys given twice and entries that cannot match are errors naming the file and

@@ -4,7 +4,8 @@
 # `openssl crl -verify`, `certtool --crl-info` and `certtool --verify-crl`; `openssl verify
 # -crl_check` refuses the revoked certificates and accepts the others; `kpki verify --crl` does
 # the same with a one-line error naming serial and reason; CRL numbers increase; a tampered CRL,
-# a missing ledger, an existing --out and a CA without cRLSign are one-line errors.
+# a missing ledger, an existing --out, a nextUpdate past 9999 and a CA without cRLSign are
+# one-line errors.
 source "$(dirname "$0")/lib/common.sh"
 command -v certtool >/dev/null || { echo "SKIP: certtool not installed (gnutls-bin)"; exit 77; }
 
@@ -100,6 +101,9 @@ expect_error "missing ledger" "ledger '$WORK/nope.db' does not exist" \
   "$KPKI" crl --ca-cert "$d/ca.crt" --ca-key "$d/ca.key" --ledger "$WORK/nope.db" --out "$WORK/x.pem"
 expect_error "bad --next-update" "next-update" \
   "$KPKI" crl --ca-cert "$d/ca.crt" --ca-key "$d/ca.key" --out "$WORK/x.pem" --next-update soon
+# X.509 time ends in 9999: a nextUpdate past it used to give a CRL OpenSSL cannot read.
+expect_error "--next-update past 9999-12-31" "^kpki: error: --next-update: .* ends after 9999-12-31" \
+  "$KPKI" crl --ca-cert "$d/ca.crt" --ca-key "$d/ca.key" --out "$WORK/x.pem" --next-update 2914000d
 [ ! -e "$WORK/x.pem" ] && [ ! -e "$WORK/nope.db" ] && pass || fail "an error left a file behind"
 # A CA as kubeadm makes them (keyCertSign without cRLSign): verifiers would refuse its CRLs.
 mkdir -p "$WORK/nocrlsign"

@@ -41,7 +41,7 @@ refused masters "system:masters" --allow-group system:nodes
 signed masters --allow-group system:masters
 openssl x509 -in masters.crt -noout -subject | grep -q "O = system:masters" && pass ||
   fail "allowed group missing from the certificate"
-csr nodes "/CN=system:node:w1/O=system:nodes"
+csr nodes "/CN=w1/O=system:nodes"
 refused nodes "O=system:nodes is a Kubernetes system group"
 signed nodes --allow-group system:nodes
 csr devs "/CN=alice/O=dev/O=ops"
@@ -83,6 +83,9 @@ allow:
 deny:
   commonNames: ["system:*"]
   dns: ["admin.example.com"]
+allowReserved:
+  dns: ["kubernetes.default"]
+  ips: ["10.96.0.1"]
 YAML
 signed kdefault --policy policy.yaml
 signed svcip --policy policy.yaml
@@ -104,6 +107,78 @@ refused stranger "CN 'mallory' matches no allow rule" --policy "$EXAMPLE"
 printf 'allow:\n  dnss: [a.example.com]\n' >typo.yaml
 cp kdefault.csr typo.csr
 refused typo "typo.yaml: allow.dnss: unknown field" --policy typo.yaml
+
+# Issue 19, policy for kpki sign. Item 1: identities Kubernetes and kubeadm reserve are refused
+# by default, each with the way to lift it; allowReserved / --allow-group lift exactly one.
+for cn in system:kube-controller-manager system:kube-scheduler system:kube-proxy system:node:cp1 \
+  system:serviceaccount:kube-system:default kube-apiserver-kubelet-client kube-apiserver-etcd-client; do
+  csr reserved "/CN=$cn"
+  refused reserved "reserved.csr: CN '$cn' .*\(refused by default policy\); list it under allowReserved: in a --policy file"
+done
+csr kadmins "/CN=alice/O=kubeadm:cluster-admins"
+refused kadmins "O=kubeadm:cluster-admins is a kubeadm group \(bound to cluster-admin\) \(refused by default policy\); use --allow-group"
+signed kadmins --allow-group kubeadm:cluster-admins
+csr getnodes "/CN=alice/O=kubeadm:get-nodes"
+refused getnodes "O=kubeadm:get-nodes is a kubeadm group" --allow-group kubeadm:cluster-admins
+csr node1 "/CN=system:node:w1/O=system:nodes"
+refused node1 "CN 'system:node:w1' is a Kubernetes node identity" --allow-group system:nodes
+printf 'allowReserved:\n  commonNames: ["system:node:*"]\n' >nodes.yaml
+signed node1 --allow-group system:nodes --policy nodes.yaml
+csr proxy "/CN=system:kube-proxy"
+refused proxy "CN 'system:kube-proxy'" --policy nodes.yaml
+
+# Item 2: an allow rule never lifts a reserved default; allowReserved does, for what it names.
+cat >broad.yaml <<'YAML'
+allow:
+  ips: [10.0.0.0/8]
+  dns: ["*.local"]
+YAML
+csr svcip2 "/CN=k" "IP:10.96.0.1"
+refused svcip2 "IP '10.96.0.1' is in 10.96.0.0/12, kubeadm's default service subnet \(refused by default policy\)" --policy broad.yaml
+csr kfull2 "/CN=k" "DNS:kubernetes.default.svc.cluster.local"
+refused kfull2 "DNS name 'kubernetes.default.svc.cluster.local' is reserved by Kubernetes" --policy broad.yaml
+csr lan10 "/CN=lan" "IP:10.1.2.3,DNS:printer.local"
+signed lan10 --policy broad.yaml
+cat >>broad.yaml <<'YAML'
+allowReserved:
+  ips: [10.96.0.1]
+  dns: [kubernetes.default.svc.cluster.local]
+YAML
+signed svcip2 --policy broad.yaml
+signed kfull2 --policy broad.yaml
+printf 'allowReserved:\n  emails: ["@example.com"]\n' >typo2.yaml
+cp lan10.csr typo2.csr
+refused typo2 "typo2.yaml: allowReserved.emails: unknown field" --policy typo2.yaml
+
+# Item 3: every format, default-ignorable, separator, private-use and unassigned code point.
+for c in '\xe2\x80\xa8' '\xe2\x80\xa9' '\xc2\xad' '\xe3\x85\xa4' '\xe1\xa0\x8e' '\xef\xbf\xbb' \
+  '\xcd\x8f' '\xef\xb8\x8f' '\xf3\xa0\x81\x81' '\xee\x80\x80' '\xcd\xb8'; do
+  csr invisible "/CN=admin$(printf "$c")"
+  refused invisible "invisible.csr: subject attribute CN is not valid text"
+  csr invisible "/CN=x/O=system:$(printf "$c")masters"
+  refused invisible "invisible.csr: subject attribute O is not valid text"
+done
+i=0
+for name in José Müller 東京都 서울; do
+  i=$((i + 1))
+  csr "intl$i" "/CN=$name/O=$name"
+  signed "intl$i"
+done
+
+# Item 4: a CN with RFC 4514 specials is shown as one value, escaped, wherever it is shown.
+csr eve "/CN=eve, O=system:masters/O=dev"
+signed eve
+grep -qF 'CN=eve\, O=system:masters, O=dev' err.txt && pass || fail "sign line: $(cat err.txt)"
+"$KPKI" inspect eve.crt >inspect.txt 2>&1
+grep -qF 'CN=eve\, O=system:masters, O=dev' inspect.txt && pass || fail "inspect: $(cat inspect.txt)"
+grep -qF 'CN=eve, O=system:masters' inspect.txt && fail "inspect shows two attributes" || pass
+"$KPKI" inspect -o json eve.crt | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["subject"]
+sys.exit(0 if s["commonName"] == "eve, O=system:masters" and s["text"] == "CN=eve\\, O=system:masters, O=dev" else 1)' &&
+  pass || fail "inspect -o json: $("$KPKI" inspect -o json eve.crt)"
+"$KPKI" ledger list --ledger ledger.db >ledger.txt 2>&1
+grep -qF 'CN=eve\, O=system:masters, O=dev' ledger.txt && pass || fail "ledger list: $(cat ledger.txt)"
 
 # Item 10: bidi and zero-width characters, in a CSR and on the command line.
 csr rlo $'/CN=admin\xe2\x80\xaegpj.exe'

@@ -164,6 +164,17 @@ TEST(CrlBuilderErrors, RefusesBadRequestsAndACaWithoutCrlSign) {
   CrlRequest backwards = request_now(1);
   backwards.next_update = backwards.this_update;
   EXPECT_EQ(error_of([&] { build_crl(ca, backwards); }).code(), ErrorCode::InvalidInput);
+  // X.509 time ends in 9999: such a nextUpdate used to give a CRL OpenSSL cannot read ("Bad time
+  // value"). --next-update gets the bound certificate validity has, naming the flag.
+  CrlRequest past_9999 = request_now(1);
+  past_9999.next_update = past_9999.this_update + hours(24 * 2914000);
+  EXPECT_EQ(error_of([&] { build_crl(ca, past_9999); }).code(), ErrorCode::InvalidInput);
+  Error flag = error_of(
+      [&] { x509_time_after(past_9999.this_update, hours(24 * 2914000), "--next-update"); });
+  EXPECT_EQ(flag.code(), ErrorCode::InvalidInput);
+  EXPECT_EQ(flag.message().rfind("--next-update: ", 0), 0u) << flag.message();
+  EXPECT_NE(flag.message().find("ends after 9999-12-31"), std::string::npos) << flag.message();
+  EXPECT_EQ(x509_time_after(at(1800000000), hours(24), "--next-update"), at(1800086400));
   for (const std::string& serial :
        std::vector<std::string>{"", "xyz", "0", "-5", "0x10", std::string(42, 'A')}) {
     auto e = error_of([&] { build_crl(ca, request_now(1, {{serial, now_seconds(), {}}})); });

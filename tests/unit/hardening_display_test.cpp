@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 
+#include "core/certificate.h"
 #include "core/certificate_builder.h"
 #include "core/certificate_signing.h"
 #include "core/describe.h"
 #include "core/display_text.h"
+#include "core/ledger/ledger.h"
 #include "core/profiles.h"
 #include "core/public_key.h"
 #include "tests/support/test_keys.h"
@@ -62,7 +64,60 @@ TEST(Printable, InspectOfHostileNamesIsEscapedInTextAndJson) {
     EXPECT_EQ(out->find('\x07'), std::string::npos) << *out;
     EXPECT_EQ(out->find("\xff"), std::string::npos) << *out;
   }
-  EXPECT_NE(text.find("CN=evil\\x0A\\x1B]0;pwned\\x07"), std::string::npos) << text;
+  // ';' is escaped as RFC 4514 asks (subject_to_string), the controls by printable().
+  EXPECT_NE(text.find("CN=evil\\x0A\\x1B]0\\;pwned\\x07"), std::string::npos) << text;
+}
+
+// A CN holding ", O=system:masters" used to show as two attributes. RFC 4514 escapes keep it one
+// value wherever a subject is rendered, shown or matched.
+TEST(DistinguishedNames, SpecialCharactersAreEscapedWhereverASubjectIsShown) {
+  Subject eve;
+  eve.common_name = "eve, O=system:masters";
+  eve.organizations = {"dev"};
+  EXPECT_EQ(subject_to_string(eve), "CN=eve\\, O=system:masters, O=dev");
+  // printable() keeps the escapes as they are (it doubles other backslashes).
+  EXPECT_EQ(printable(subject_to_string(eve)), subject_to_string(eve));
+  EXPECT_EQ(escape_dn_value("a+b\"c\\d<e>f;g=h"), "a\\+b\\\"c\\\\d\\<e\\>f\\;g=h");
+  EXPECT_EQ(escape_dn_value("#x"), "\\#x");
+  EXPECT_EQ(escape_dn_value(" x "), "\\ x\\ ");
+  EXPECT_EQ(escape_dn_value("x#y z"), "x#y z");
+  EXPECT_EQ(escape_dn_value("system:node:cp1"), "system:node:cp1");
+  Subject backslash;
+  backslash.common_name = "a\\";
+  backslash.organizations = {"system:masters"};
+  // "a\" then a separator: never "a, O=..." as one escaped value.
+  EXPECT_EQ(printable(subject_to_string(backslash)), "CN=a\\\\, O=system:masters");
+
+  // inspect (text and JSON) of a certificate with that CN.
+  auto signer = testing::make_signer(Algorithm::EcdsaP256);
+  CertificateRequest request;
+  request.subject = eve;
+  apply_profile(Profile::Client, KeyType::Ec, request);
+  request.subject_public_key = signer->public_key_der();
+  request.validity = Validity::from_now(std::chrono::hours(1));
+  X509Ptr x = build_unsigned_certificate(request, IssuerIdentity{});
+  EvpPkeyPtr key = public_key_from_der(signer->public_key_der());
+  Certificate cert = sign_certificate(x.get(), *signer, key.get());
+  nlohmann::json description = describe_file_content(cert.der(), "eve.der");
+  EXPECT_EQ(description["subject"]["text"], "CN=eve\\, O=system:masters, O=dev");
+  EXPECT_EQ(description["subject"]["commonName"], "eve, O=system:masters");
+  std::string text = render_description_text(description);
+  EXPECT_NE(text.find("CN=eve\\, O=system:masters, O=dev"), std::string::npos) << text;
+}
+
+// A ledger record's issuer is a rendered subject: `--ca NAME` matches its CN with the escapes
+// undone, and only the CN.
+TEST(DistinguishedNames, LedgerIssuerMatchesTheUnescapedCommonName) {
+  ledger::IssuanceRecord record;
+  Subject issuer;
+  issuer.common_name = "ca, O=other";
+  issuer.organizations = {"ops"};
+  record.issuer = subject_to_string(issuer);
+  EXPECT_TRUE(ledger::issued_by(record, "ca, O=other"));
+  EXPECT_FALSE(ledger::issued_by(record, "ca\\"));
+  EXPECT_FALSE(ledger::issued_by(record, "ca"));
+  record.issuer = "CN=etcd-ca, O=x";
+  EXPECT_TRUE(ledger::issued_by(record, "etcd-ca"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Names that show as something they are not (bidi controls, zero-width characters), subjects
-// that say two things (a repeated CN), and files that hold several objects where one is expected:
-// each is refused, never silently reduced to one reading.
+// Names that show as something they are not (bidi controls, zero-width, format, default-ignorable,
+// separator, private-use and unassigned code points), subjects that say two things (a repeated
+// CN), and files that hold several objects where one is expected: each is refused, never silently
+// reduced to one reading.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -39,8 +40,9 @@ TEST(InvisibleCharacters, AreNotPrintableAndAreEscapedForDisplay) {
     EXPECT_EQ(printable(name).find(c), std::string::npos) << printable(name);
     EXPECT_NE(printable(name).find("\\x"), std::string::npos);
   }
-  // Neighbours stay printable: hair space, hyphen, ellipsis, Arabic comma, U+FEFE.
-  for (const char* ok : {"\u200A", "\u2010", "\u2026", "\u060C", "\uFEFE", "Zürich ✓"})
+  // Neighbours stay printable: hair space, hyphen, ellipsis, Arabic comma, U+FEFC (U+FEFE is
+  // unassigned, refused since every unassigned code point is).
+  for (const char* ok : {"\u200A", "\u2010", "\u2026", "\u060C", "\uFEFC", "Zürich ✓"})
     EXPECT_TRUE(is_printable_utf8(ok)) << ok;
 }
 
@@ -88,6 +90,74 @@ std::string csr_error(const std::string& pem) {
   return "accepted";
 }
 
+// Code points that passed before the check covered every format, default-ignorable, separator,
+// private-use and unassigned code point (is_refused_code_point, Unicode 15.0 tables).
+const char* const kOtherInvisible[] = {
+    "\u2028",                // LINE SEPARATOR (Zl)
+    "\u2029",                // PARAGRAPH SEPARATOR (Zp)
+    "\u00AD",                // SOFT HYPHEN (Cf)
+    "\u3164",                // HANGUL FILLER (Lo, default-ignorable)
+    "\u180E",                // MONGOLIAN VOWEL SEPARATOR (Cf)
+    "\uFFFB",                // INTERLINEAR ANNOTATION TERMINATOR (Cf)
+    "\u034F",                // COMBINING GRAPHEME JOINER (Mn, default-ignorable)
+    "\uFE0F",                // VARIATION SELECTOR-16 (Mn, default-ignorable)
+    "\U000E0041",            // TAG LATIN CAPITAL LETTER A (Cf)
+    "\u115F",     "\uFFA0",  // Hangul fillers (default-ignorable)
+    "\u2065",                // unassigned, default-ignorable
+    "\u0378",                // unassigned
+    "\uFFFE",                // noncharacter
+    "\U0001FFFF",            // noncharacter
+    "\uE000",                // private use
+    "\U000F0000",            // supplementary private use
+    "\U0010FFFD",            // supplementary private use
+    "\U000E01EF",            // VARIATION SELECTOR-256
+};
+
+TEST(InvisibleCharacters, EveryFormatIgnorableSeparatorPrivateUseAndUnassignedIsRefused) {
+  for (const char* c : kOtherInvisible) {
+    std::string name = std::string("admin") + c;
+    EXPECT_FALSE(is_printable_utf8(name)) << printable(name);
+    EXPECT_EQ(printable(name).find(c), std::string::npos) << printable(name);
+    Subject cn;
+    cn.common_name = name;
+    EXPECT_THROW(make_x509_name(cn), Error) << printable(name);
+    Subject org;
+    org.common_name = "x";
+    org.organizations = {std::string("system:") + c + "masters"};
+    EXPECT_THROW(make_x509_name(org), Error) << printable(org.organizations[0]);
+    // From a CSR, CN and O.
+    EXPECT_NE(csr_error(raw_csr_pem({{NID_commonName, name}})).find("is not valid text"),
+              std::string::npos)
+        << printable(name);
+    EXPECT_NE(csr_error(raw_csr_pem({{NID_commonName, "x"}, {NID_organizationName, name}}))
+                  .find("subject attribute O is not valid text"),
+              std::string::npos)
+        << printable(name);
+    // SANs: DNS, URI and email are ASCII by construction; the invisible character is refused.
+    SubjectAltNames dns, uri, email;
+    dns.dns = {std::string("a") + c + ".example.com"};
+    uri.uris = {std::string("spiffe://example.com/") + c};
+    email.emails = {std::string("a") + c + "@example.com"};
+    for (const auto* sans : {&dns, &uri, &email})
+      EXPECT_THROW(make_general_names(*sans), Error) << printable(name);
+  }
+}
+
+TEST(InvisibleCharacters, ValidNonAsciiNamesStillPass) {
+  for (const char* ok : {"José", "Müller", "東京都", "서울", "Ελένη", "Ольга", "محمد", "יוסי",
+                         "Zürich ✓", "O'Brien & Söhne", "名前　空白", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "😀"}) {
+    EXPECT_TRUE(is_printable_utf8(ok)) << ok;
+    EXPECT_EQ(printable(ok), ok);
+    Subject s;
+    s.common_name = ok;
+    s.organizations = {ok};
+    EXPECT_NO_THROW(make_x509_name(s)) << ok;
+    EXPECT_EQ(csr_error(raw_csr_pem({{NID_commonName, ok}, {NID_organizationName, ok}})),
+              "accepted")
+        << ok;
+  }
+}
+
 TEST(CsrSubject, InvisibleCharactersAreRefused) {
   EXPECT_NE(csr_error(raw_csr_pem({{NID_commonName, "admin\u202Egpj"}})).find("bidi"),
             std::string::npos);
@@ -104,6 +174,11 @@ TEST(CsrSubject, RepeatedCommonNameOrGroupIsRefused) {
       csr_error(raw_csr_pem(
           {{NID_commonName, "a"}, {NID_organizationName, "dev"}, {NID_organizationName, "dev"}})),
       "req.csr: subject has O=dev given twice");
+  // Shown as one RFC 4514 value, not as a second attribute.
+  EXPECT_EQ(csr_error(raw_csr_pem({{NID_commonName, "a"},
+                                   {NID_organizationName, "x, O=y"},
+                                   {NID_organizationName, "x, O=y"}})),
+            "req.csr: subject has O=x\\, O=y given twice");
   EXPECT_EQ(csr_error(raw_csr_pem(
                 {{NID_commonName, "a"}, {NID_countryName, "DE"}, {NID_countryName, "FR"}})),
             "req.csr: subject has more than one C attribute");

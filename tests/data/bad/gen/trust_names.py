@@ -49,6 +49,8 @@ def add(corpus, leaf_key, ca_key, ca_cert):
         signed(n + ".pem", subject((CN, text)))
     signed("org-bidi-override.pem", subject((CN, "x"), (O, "system:\u202emasters")))
 
+    add_reserved_and_invisible(corpus, leaf_key)
+
     # Item 12: one object expected, several given.
     csr_a = pki.pem(pki.csr(leaf_key, pki.name("a")))
     csr_b = pki.pem(pki.csr(leaf_key, pki.name("b")))
@@ -65,3 +67,32 @@ def add(corpus, leaf_key, ca_key, ca_cert):
     key_der = ca_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                    serialization.NoEncryption())
     corpus.add("keys/multi/two-keys.der", key_der + key_der, "key-public", "ca-key")
+
+
+def add_reserved_and_invisible(corpus, leaf_key):
+    """Issue 19, policy for kpki sign: identities Kubernetes and kubeadm reserve, and invisible
+    code points (format, default-ignorable, separators, private use, unassigned) in CN and O.
+    Each was certified by default before."""
+    def signed(n, name):
+        corpus.add("csrs/policy/" + n, pki.pem(pki.csr(leaf_key, name)), "sign")
+
+    for n, cn in [("cn-system-kube-controller-manager", "system:kube-controller-manager"),
+                  ("cn-system-kube-scheduler", "system:kube-scheduler"),
+                  ("cn-system-kube-proxy", "system:kube-proxy"),
+                  ("cn-system-node", "system:node:cp1"),
+                  ("cn-system-serviceaccount", "system:serviceaccount:kube-system:default"),
+                  ("cn-kube-apiserver-kubelet-client", "kube-apiserver-kubelet-client"),
+                  ("cn-kube-apiserver-etcd-client", "kube-apiserver-etcd-client")]:
+        signed(n + ".pem", subject((CN, cn)))
+    for n, group in [("org-kubeadm-cluster-admins", "kubeadm:cluster-admins"),
+                     ("org-kubeadm-get-nodes", "kubeadm:get-nodes")]:
+        signed(n + ".pem", subject((CN, "alice"), (O, group)))
+    for n, c in [("line-separator", "\u2028"), ("paragraph-separator", "\u2029"),
+                 ("soft-hyphen", "\u00ad"), ("hangul-filler", "\u3164"),
+                 ("mongolian-vowel-separator", "\u180e"),
+                 ("interlinear-annotation-terminator", "\ufffb"),
+                 ("combining-grapheme-joiner", "\u034f"), ("variation-selector-16", "\ufe0f"),
+                 ("tag-latin-a", "\U000e0041"), ("private-use", "\ue000"),
+                 ("unassigned", "\u0378")]:
+        signed("cn-%s.pem" % n, subject((CN, "admin" + c)))
+    signed("org-hangul-filler.pem", subject((CN, "x"), (O, "system:\u3164masters")))
