@@ -42,7 +42,7 @@ void run_ca_create(const CaCreateArgs& args) {
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
   if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.out)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.out));
   ledger::journal_signing_key(signer->public_key_der(), args.key_uri);
   CertificateRequest request;
   request.subject = args.subject.subject;

@@ -46,7 +46,7 @@ void run_issue(IssueArgs& args) {
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key_flags.options, &created);
   if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.ca_cert));
 
   CertificateRequest request;
   request.subject = args.subject.subject;

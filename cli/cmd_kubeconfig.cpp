@@ -46,7 +46,7 @@ void run_user(const UserArgs& args) {
   spec.subject.organizations = args.orgs;
   spec.profile = Profile::Client;
   kube::LeafKey key = PemKeySource().generate(algorithm);
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.ca_cert));
   Certificate cert = ca.issue(kube::leaf_request(spec, *key.signer, validity));
   kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,
                           ca.certificate().pem(), cert.pem(),  key.pem.reveal()};
@@ -88,6 +88,7 @@ void add_kubeconfig_commands(CLI::App& app) {
                    "Write the kubeconfig here, mode 0600 (default: standard output)");
   user->add_flag("--force", args->force, "Replace an existing --out file");
   args->ca_key_flags.add_to(*user, "ca-key-");
+  args->ledger.add_to(*user);
   user->callback([args] { run_user(*args); });
 }
 

@@ -101,7 +101,7 @@ void run_sign(const SignArgs& args) {
   request.subject_public_key = csr.public_key_der;
   apply_profile(profile, subject_key, request);
   request.validity = validity;
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.ca_cert));
   Certificate leaf = ca.issue(request);
   write_certificate(args.out, leaf, args.force);
   finish_journal(*journal);
