@@ -11,7 +11,6 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/kubernetes/ledger_rebuild.h"
-#include "core/ledger/ledger_storage.h"
 
 namespace kpki::cli {
 
@@ -63,7 +62,7 @@ void run_rebuild(const RebuildArgs& args) {
       kube::plan_rebuild(found, crls, ledger::JournalContext::of_this_process(command_line()));
   if (plan.cas.empty())
     throw Error(ErrorCode::NotFound, "no CA certificate under '" + args.dir + "'");
-  bool exists = ledger::is_postgresql_spec(spec) || file_exists(spec);
+  bool exists = spec.find("://") != std::string::npos || file_exists(spec);
   if (args.dry_run) std::cout << "dry run: nothing is written\n";
   print_plan(plan, args.dir, ledger::redact_ledger_spec(spec), exists);
   if (args.dry_run) return;

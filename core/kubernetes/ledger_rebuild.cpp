@@ -4,10 +4,10 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/error.h"
-#include "core/ledger/ledger_storage.h"
 
 namespace kpki::kube {
 
@@ -31,9 +31,26 @@ std::string profile_of(const Certificate& cert) {
 }
 
 // True when `ca` signed `cert`: names and key identifiers chain, and the signature verifies.
+// As the journal records it: lower-case hex, no colons.
+std::string sha256_of(const Certificate& cert) {
+  std::string out;
+  for (char c : cert.fingerprint_sha256())
+    if (c != ':') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 bool signed_by(const Certificate& cert, const Certificate& ca) {
   if (X509_check_issued(ca.x509(), cert.x509()) != X509_V_OK) return false;
   return X509_verify(cert.x509(), X509_get0_pubkey(ca.x509())) == 1;
+}
+
+// Who recovered it: the rebuild's host, user, process and command line; settled as released.
+void stamp(ledger::IssuanceRecord& r, const ledger::JournalContext& context) {
+  r.host = context.host;
+  r.user = context.user;
+  r.command = context.command;
+  r.pid = context.pid;
+  r.state = ledger::RecordState::Released;
 }
 
 ledger::IssuanceRecord record_of(const FoundCertificate& found, const Certificate& ca,
@@ -48,15 +65,11 @@ ledger::IssuanceRecord record_of(const FoundCertificate& found, const Certificat
   r.not_before = cert.not_before();
   r.not_after = cert.not_after();
   r.profile = profile_of(cert);
-  r.sha256 = ledger::sha256_hex(cert.der());
+  r.sha256 = sha256_of(cert);
   r.der = cert.der();
   r.issued_at = cert.not_before();  // the best the file says of when it was signed
-  r.host = context.host;
-  r.user = context.user;
-  r.command = context.command;
-  r.pid = context.pid;
   r.destinations = found.files;
-  r.state = ledger::RecordState::Released;
+  stamp(r, context);
   return r;
 }
 
@@ -70,11 +83,7 @@ ledger::IssuanceRecord record_from_crl(const ledger::RevokedEntry& entry, const 
   r.issuer = subject_to_string(ca.subject());
   r.issuer_key_id = ledger::issuer_key_id(ca);
   r.not_before = r.not_after = r.issued_at = entry.time;
-  r.host = context.host;
-  r.user = context.user;
-  r.command = context.command;
-  r.pid = context.pid;
-  r.state = ledger::RecordState::Released;
+  stamp(r, context);
   return r;
 }
 

@@ -4,28 +4,11 @@
 # revocation always reaches the CRL; `kubeconfig user` takes --ledger; the help says the default;
 # a directory is taken as a tree only when kpki made it one (nothing planted above pki/ is used).
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/ledger_tree.sh"
 cd "$WORK"
 unset KPKI_LEDGER
 
-check() {  # check DESCRIPTION EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '$3'"; fi
-}
-crl_revoked() { openssl crl -in "$1" -noout -text | grep -c "Serial Number:" || true; }
-crl_number() { echo $(($(openssl crl -in "$1" -noout -crlnumber | cut -d= -f2))); }
-client_cert_of() {  # client_cert_of KUBECONFIG OUT: its client certificate as PEM
-  grep 'client-certificate-data:' "$1" | awk '{print $2}' | tr -d '"' | base64 -d >"$2"
-}
-exists() { if [ -e "$1" ] || [ -L "$1" ]; then echo yes; else echo no; fi; }
-
-cat >cluster.yaml <<'YAML'
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1}
-  - {name: w1, address: 10.0.0.21, role: worker}
-YAML
-"$KPKI" init --config cluster.yaml --dir out >/dev/null 2>&1
+init_tree out
 check "init marks its tree (0600)" 600 "$(stat -c %a out/ledger-state.json)"
 
 # --- 1. One ledger per CA, found from any of the tree's copies of its certificate. ---

@@ -2,18 +2,9 @@
 # A SQLite ledger path that is a symbolic link (to a file, or dangling) is refused on one line;
 # the link's target is neither written nor created (docs/ledger.md "Where it is").
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/ledger_tree.sh"
 cd "$WORK"
 unset KPKI_LEDGER
-
-check() {  # check DESCRIPTION EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '$3'"; fi
-}
-crl_revoked() { openssl crl -in "$1" -noout -text | grep -c "Serial Number:" || true; }
-crl_number() { echo $(($(openssl crl -in "$1" -noout -crlnumber | cut -d= -f2))); }
-client_cert_of() {  # client_cert_of KUBECONFIG OUT: its client certificate as PEM
-  grep 'client-certificate-data:' "$1" | awk '{print $2}' | tr -d '"' | base64 -d >"$2"
-}
-exists() { if [ -e "$1" ] || [ -L "$1" ]; then echo yes; else echo no; fi; }
 
 mkdir solo
 "$KPKI" ca create --key solo/ca.key --cn solo --out solo/ca.crt 2>/dev/null
