@@ -42,7 +42,7 @@ void run_ca_create(const CaCreateArgs& args) {
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
   if (auto file = key_registry().scheme_for(args.key_uri).key_file(args.key_uri); created && file)
     rollback.add(*file);
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.out)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.out));
   CertificateRequest request;
   request.subject = args.subject.subject;
   request.sans = args.subject.sans;

@@ -37,7 +37,7 @@ void run_rotate(RotateArgs& args) {
   kube::Plan shown = plan;
   if (!dry) {
     // The new CA certificate and every re-signed leaf are recorded like init's (OUT/ledger.db).
-    auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
+    auto journal = start_journal(args.ledger.for_tree(args.options.out_dir));
     args.options.recorder = journal.get();
     shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
     finish_journal(*journal);
@@ -83,7 +83,7 @@ void add_ca_rotate_command(CLI::App& ca) {
                   "finish, token key: write the config with caKeys naming the new key here");
   add_output_format_flag(*cmd, args->format);
   args->ca_key.add_to(*cmd, "ca-key-");
-  args->ledger.add_to(*cmd);
+  args->ledger.add_to(*cmd, LedgerDefault::Tree);
   cmd->callback([args] { run_rotate(*args); });
 }
 

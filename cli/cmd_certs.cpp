@@ -44,16 +44,6 @@ struct RenewArgs {
   LedgerFlag ledger;
 };
 
-// init's ledger for a node directory it made (OUT/nodes/NAME -> OUT/ledger.db), else one in the
-// directory itself (a node's /etc/kubernetes).
-std::string default_renew_ledger(const std::string& node_dir) {
-  std::filesystem::path dir = std::filesystem::path(node_dir).lexically_normal();
-  if (dir.filename().empty()) dir = dir.parent_path();
-  if (dir.parent_path().filename() == "nodes")
-    return (dir.parent_path().parent_path() / "ledger.db").string();
-  return (dir / "ledger.db").string();
-}
-
 void run_renew(const RenewArgs& args) {
   kube::RenewOptions options;
   options.node_dir = args.dir;
@@ -80,7 +70,9 @@ void run_renew(const RenewArgs& args) {
     }
     return;
   }
-  auto journal = start_journal(args.ledger.resolve(default_renew_ledger(args.dir)));
+  // The ledger of the node's cluster CA (DIR/pki/ca.crt): OUT/ledger.db for a node of a tree.
+  auto journal = start_journal(args.ledger.for_ca_certificate(
+      (std::filesystem::path(args.dir) / "pki" / "ca.crt").string()));
   options.recorder = journal.get();
   kube::Plan done;
   {

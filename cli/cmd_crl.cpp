@@ -1,11 +1,16 @@
 // kpki crl: the CA's certificate revocation list, from the revocations in the ledger, signed with
 // the CA key URI through the same Signer as its certificates (a CA on a token signs on the token).
+#include <openssl/x509.h>
+
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "core/certificate_request.h"
+#include "core/crl/crl.h"
 #include "core/crl/crl_builder.h"
 #include "core/display_text.h"
 #include "core/duration.h"
@@ -17,6 +22,18 @@
 namespace kpki::cli {
 
 namespace {
+
+// The number of the CRL of `ca` at `path` (the one --force replaces), if there is one.
+std::optional<std::uint64_t> published_crl_number(const std::string& path, const Certificate& ca) {
+  if (!file_exists(path)) return std::nullopt;
+  try {
+    Crl old = Crl::load(path);
+    if (!old.signature_verifies(X509_get0_pubkey(ca.x509()))) return std::nullopt;
+    return old.number();
+  } catch (const Error&) {
+    return std::nullopt;  // not a CRL: nothing published there
+  }
+}
 
 struct CrlArgs {
   std::string ca_cert, ca_key, out;
@@ -32,22 +49,25 @@ void run_crl(const CrlArgs& args) {
   // Bounded as a certificate's validity is (X.509 ends in 9999), before the CA key is opened.
   TimePoint next_update = x509_time_after(this_update, lifetime, "--next-update");
   ensure_writable(args.out, args.force);
-  // Where `issue` with this CA records by default: beside the CA certificate.
-  std::string spec = args.ledger.resolve(ledger_beside(args.ca_cert));
-  // A mistyped path would open a new, empty ledger, and its CRL would un-revoke every certificate.
-  if (spec.find("://") == std::string::npos && !file_exists(spec)) {
-    throw Error(ErrorCode::NotFound, "ledger '" + spec + "' does not exist");
-  }
+  // The ledger `issue` with this CA records into. A mistyped path would open a new, empty ledger,
+  // and its CRL would un-revoke every certificate: it must exist, and be the one the CA used.
+  CaLedger where = args.ledger.for_ca_certificate(args.ca_cert);
   Authority ca = load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, nullptr);
-  auto store = ledger::open_ledger(spec);
+  auto store = where.open(ledger::LedgerMustExist::Yes);
   std::string issuer = ledger::issuer_key_id(ca.certificate());
 
   CrlRequest request;
   request.revoked = store->revoked(issuer);
   request.this_update = this_update;
   request.next_update = next_update;
-  request.number = store->next_crl_number(issuer);
+  // Never below a CRL already published: the home remembers the last number, and the CRL being
+  // replaced carries one (both survive a ledger that was lost and rebuilt).
+  std::uint64_t floor = ledger::crl_number_floor(*where.home, issuer);
+  if (std::optional<std::uint64_t> replaced = published_crl_number(args.out, ca.certificate()))
+    floor = std::max(floor, *replaced + 1);
+  request.number = store->next_crl_number(issuer, floor);
   Crl crl = build_crl(ca, request, args.ca_cert);
+  ledger::note_crl_published(*where.home, issuer, request.number);  // a gap, never a reuse
   write_file_atomic(args.out, crl.pem(), 0644, args.force ? Overwrite::Yes : Overwrite::No);
   std::cerr << "wrote " << args.out << " (CRL number " << request.number << " of "
             << printable(crl.issuer()) << ", " << request.revoked.size() << " revoked, next update "
@@ -61,8 +81,10 @@ void add_crl_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "crl", "Write a CA's CRL (X.509 v2) listing the certificates revoked in the ledger");
   cmd->footer(
-      example("kpki crl --ca-cert pki/etcd/ca.crt --ca-key pki/etcd/ca.key --ledger out/ledger.db "
-              "--out pki/etcd/crl.pem --next-update 7d --force"));
+      example("kpki crl --ca-cert out/pki/etcd/ca.crt --ca-key out/pki/etcd/ca.key "
+              "--out out/pki/etcd/crl.pem --next-update 7d --force") +
+      "\nThe CRL number is never below one already published (the ledger's, the ledger state's "
+      "beside it, --out's).");
   cmd->add_option("--ca-cert", args->ca_cert, "CA certificate (PEM)")->required();
   cmd->add_option("--ca-key", args->ca_key, "CA key URI (file, botan:, pkcs11:, libp11:)")
       ->required();

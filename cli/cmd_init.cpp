@@ -53,7 +53,7 @@ void run_init_command(InitArgs& args) {
                     " (listed above as MISMATCH); nothing was written: re-run with --force to "
                     "replace them");
   }
-  auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
+  auto journal = start_journal(args.ledger.for_tree(args.options.out_dir));
   args.options.recorder = journal.get();
   kube::Plan done;
   {
@@ -86,7 +86,7 @@ void add_init_command(CLI::App& app) {
                   "botan; the files are the same PKCS#8 PEM")
       ->check(CLI::IsMember({"auto", "openssl", "botan"}));
   args->ca_key.add_to(*cmd, "ca-key-");
-  args->ledger.add_to(*cmd);
+  args->ledger.add_to(*cmd, LedgerDefault::Tree);
   cmd->callback([args] { run_init_command(*args); });
 }
 

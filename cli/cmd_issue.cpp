@@ -38,7 +38,7 @@ void run_issue(IssueArgs& args) {
   ensure_writable(args.out, args.force);
   // pkcs11 module flag is shared by both keys.
   args.key_flags.options.pkcs11_module = args.ca_key_flags.options.pkcs11_module;
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.ca_cert));
   // The operator names the certificate with their own flags: trusted_requests().
   Authority ca = load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, journal.get(),
                                 trusted_requests());

@@ -38,7 +38,7 @@ void run_user(const UserArgs& args) {
                 "--server '" + args.server + "': expected https://HOST:PORT");
   auto validity = parse_duration(args.validity, "--validity");
   Algorithm algorithm = parse_algorithm(args.algorithm);
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.ca_cert));
   // The operator names the user with their own flags: trusted_requests().
   Authority ca = load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, journal.get(),
                                 trusted_requests());
@@ -93,6 +93,7 @@ void add_kubeconfig_commands(CLI::App& app) {
                    "Write the kubeconfig here, mode 0600 (default: standard output)");
   user->add_flag("--force", args->force, "Replace an existing --out file");
   args->ca_key_flags.add_to(*user, "ca-key-");
+  args->ledger.add_to(*user);
   user->callback([args] { run_user(*args); });
 }
 

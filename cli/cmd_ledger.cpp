@@ -1,5 +1,5 @@
-// kpki ledger list|show|reconcile: what the CA keys signed, from the issuance ledger
-// (docs/ledger.md).
+// kpki ledger list|show|reconcile (and rebuild, cmd_ledger_rebuild.cpp): what the CA keys signed,
+// from the issuance ledger (docs/ledger.md).
 #include <iostream>
 
 #include "cli/cli_support.h"
@@ -16,7 +16,7 @@ namespace {
 
 struct ListArgs {
   LedgerFlag ledger;
-  std::string ca, expiring, subject, format;
+  std::string ca_cert, ca, expiring, subject, format;
 };
 
 void run_list(const ListArgs& args) {
@@ -24,7 +24,7 @@ void run_list(const ListArgs& args) {
   query.ca = args.ca;
   query.subject = args.subject;
   if (!args.expiring.empty()) query.expiring_within = parse_duration(args.expiring, "--expiring");
-  auto store = ledger::open_ledger(args.ledger.resolve());
+  auto store = args.ledger.for_optional_ca(args.ca_cert).open(ledger::LedgerMustExist::Yes);
   std::vector<ledger::IssuanceRecord> records = store->list(query);
   if (args.format == "json") {
     nlohmann::json out = nlohmann::json::array();
@@ -39,12 +39,12 @@ void run_list(const ListArgs& args) {
 
 struct ShowArgs {
   LedgerFlag ledger;
-  std::string serial, format;
+  std::string ca_cert, serial, format;
 };
 
 void run_show(const ShowArgs& args) {
   std::string serial = normalize_serial(args.serial);
-  auto store = ledger::open_ledger(args.ledger.resolve());
+  auto store = args.ledger.for_optional_ca(args.ca_cert).open(ledger::LedgerMustExist::Yes);
   std::vector<ledger::IssuanceRecord> records = store->find_serial(serial);
   if (records.empty())
     throw Error(ErrorCode::NotFound,
@@ -61,13 +61,19 @@ void run_show(const ShowArgs& args) {
 
 struct ReconcileArgs {
   LedgerFlag ledger;
+  std::string ca_cert;
 };
 
 void run_reconcile(const ReconcileArgs& args) {
-  auto store = ledger::open_ledger(args.ledger.resolve());
+  auto store = args.ledger.for_optional_ca(args.ca_cert).open(ledger::LedgerMustExist::Yes);
   ledger::ReconcileCounts counts = ledger::reconcile(*store, false);
   std::cout << "reconciled: " << counts.released << " released, " << counts.abandoned
             << " abandoned, " << counts.skipped << " still being written\n";
+}
+
+// --ca-cert: the ledger is this CA's (docs/ledger.md "Where it is"); its records are not filtered.
+void add_ca_cert_flag(CLI::App& cmd, std::string& ca_cert) {
+  cmd.add_option("--ca-cert", ca_cert, "A CA certificate: use that CA's ledger");
 }
 
 }  // namespace
@@ -78,8 +84,9 @@ void add_ledger_commands(CLI::App& app) {
 
   auto list = std::make_shared<ListArgs>();
   auto* list_cmd = group->add_subcommand("list", "List recorded certificates");
-  list_cmd->footer(example("kpki ledger list --ledger out/ledger.db --ca etcd-ca --expiring 30d"));
-  list->ledger.add_to(*list_cmd);
+  list_cmd->footer(example("kpki ledger list --ca-cert out/pki/ca.crt --expiring 30d"));
+  add_ca_cert_flag(*list_cmd, list->ca_cert);
+  list->ledger.add_to(*list_cmd, LedgerDefault::CaFlag);
   list_cmd->add_option("--ca", list->ca, "Issuer: its CN, whole subject or key id");
   list_cmd->add_option("--expiring", list->expiring,
                        "Only certificates whose notAfter is within this duration (e.g. 30d)");
@@ -90,15 +97,19 @@ void add_ledger_commands(CLI::App& app) {
   auto show = std::make_shared<ShowArgs>();
   auto* show_cmd = group->add_subcommand("show", "Everything recorded about one certificate");
   show_cmd->add_option("serial", show->serial, "Serial (hex, as 'ledger list' shows)")->required();
-  show->ledger.add_to(*show_cmd);
+  add_ca_cert_flag(*show_cmd, show->ca_cert);
+  show->ledger.add_to(*show_cmd, LedgerDefault::CaFlag);
   add_output_format_flag(*show_cmd, show->format);
   show_cmd->callback([show] { run_show(*show); });
 
   auto reconcile = std::make_shared<ReconcileArgs>();
   auto* reconcile_cmd = group->add_subcommand(
       "reconcile", "Settle incomplete records against their files (released or abandoned)");
-  reconcile->ledger.add_to(*reconcile_cmd);
+  add_ca_cert_flag(*reconcile_cmd, reconcile->ca_cert);
+  reconcile->ledger.add_to(*reconcile_cmd, LedgerDefault::CaFlag);
   reconcile_cmd->callback([reconcile] { run_reconcile(*reconcile); });
+
+  add_ledger_rebuild_command(*group);
 }
 
 }  // namespace kpki::cli

@@ -15,21 +15,24 @@ namespace kpki::cli {
 namespace {
 
 struct RevokeArgs {
-  std::string serial, reason = "unspecified", ca;
+  std::string serial, reason = "unspecified", ca, ca_cert;
   LedgerFlag ledger;
 };
 
 void run_revoke(const RevokeArgs& args) {
   std::string serial = normalize_serial(args.serial);
   ledger::RevocationReason reason = ledger::parse_reason(args.reason);
-  auto store = ledger::open_ledger(args.ledger.resolve());
+  auto store = args.ledger.for_optional_ca(args.ca_cert).open(ledger::LedgerMustExist::Yes);
+  // --ca-cert names the issuer exactly (its key id); --ca by name.
+  std::string issuer =
+      args.ca_cert.empty() ? args.ca : ledger::issuer_key_id(Certificate::load(args.ca_cert));
   std::vector<ledger::IssuanceRecord> found;
   for (auto& r : store->find_serial(serial))
-    if (args.ca.empty() || ledger::issued_by(r, args.ca)) found.push_back(std::move(r));
+    if (issuer.empty() || ledger::issued_by(r, issuer)) found.push_back(std::move(r));
   if (found.empty())
     throw Error(ErrorCode::NotFound,
                 "ledger '" + store->location() + "': no certificate with serial " + serial +
-                    (args.ca.empty() ? "" : " issued by '" + printable(args.ca) + "'"));
+                    (issuer.empty() ? "" : " issued by '" + printable(issuer) + "'"));
   if (found.size() > 1)
     throw Error(ErrorCode::InvalidInput, "serial " + serial + " was issued by " +
                                              std::to_string(found.size()) +
@@ -46,14 +49,16 @@ void run_revoke(const RevokeArgs& args) {
 void add_revoke_command(CLI::App& app) {
   auto args = std::make_shared<RevokeArgs>();
   auto* cmd = app.add_subcommand("revoke", "Revoke a certificate recorded in the ledger");
-  cmd->footer(example("kpki revoke 5F3A... --reason keyCompromise --ledger out/ledger.db") +
+  cmd->footer(example("kpki revoke 5F3A... --reason keyCompromise --ca-cert out/pki/ca.crt") +
               "\nReasons (RFC 5280): unspecified, keyCompromise, cACompromise, "
               "affiliationChanged, superseded,\ncessationOfOperation, certificateHold, "
               "removeFromCRL, privilegeWithdrawn, aACompromise.");
   cmd->add_option("serial", args->serial, "Serial (hex, as 'ledger list' shows)")->required();
   cmd->add_option("--reason", args->reason, "RFC 5280 reason")->capture_default_str();
   cmd->add_option("--ca", args->ca, "Issuer (CN, subject or key id) when serials collide");
-  args->ledger.add_to(*cmd);
+  cmd->add_option("--ca-cert", args->ca_cert,
+                  "The issuing CA's certificate: revokes its certificate, in its ledger");
+  args->ledger.add_to(*cmd, LedgerDefault::CaFlag);
   cmd->callback([args] { run_revoke(*args); });
 }
 

@@ -96,7 +96,7 @@ void run_sign(const SignArgs& args) {
   // CA key (or asks for its PIN); the Authority checks the request under the same policy.
   enforce_policy(name_policy, csr, args.csr);
   KeyType subject_key = check_public_key_policy(csr.public_key_der, args.csr);
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  auto journal = start_journal(args.ledger.for_ca_certificate(args.ca_cert));
   Authority ca =
       load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, journal.get(),
                      std::make_shared<policy::CsrNamePolicy>(std::move(name_policy), args.csr));

@@ -1,5 +1,7 @@
 #include "cli/error_hints.h"
 
+#include "core/ledger/ledger_binding.h"
+
 namespace kpki::cli {
 
 namespace {
@@ -15,6 +17,11 @@ const CLI::App& verb_that_ran(const CLI::App& app) {
 }  // namespace
 
 std::string hint_for(const Error& error, const CLI::App& app) {
+  if (const auto* lost = dynamic_cast<const ledger::LedgerBindingError*>(&error))
+    return " (restore it from a backup; else recover what the files still show: kpki ledger "
+           "rebuild --dir " +
+           (lost->home().dir.empty() ? std::string(".") : lost->home().dir.string()) +
+           " --ledger " + lost->location() + " --crl LAST-PUBLISHED-CRL, see docs/ledger.md)";
   if (!error.rotation_next_phase().empty())
     return " (run: kpki ca rotate " + error.rotating_ca() + " --phase " +
            error.rotation_next_phase() + " --dir OUT --config CONFIG)";

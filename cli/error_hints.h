@@ -9,7 +9,8 @@
 namespace kpki::cli {
 
 // " (use --force to replace it)" when `error` is an existing file and the verb that ran has
-// --force; "" otherwise.
+// --force; the way out of a lost or replaced ledger (restore it, or `kpki ledger rebuild`); ""
+// otherwise.
 std::string hint_for(const Error& error, const CLI::App& app);
 
 }  // namespace kpki::cli

@@ -12,23 +12,58 @@
 
 namespace kpki::cli {
 
-void LedgerFlag::add_to(CLI::App& cmd) {
+void LedgerFlag::add_to(CLI::App& cmd, LedgerDefault shown) {
+  std::string fallback;
+  switch (shown) {
+    case LedgerDefault::CaCertificate:
+      fallback =
+          "the CA's: OUT/ledger.db for a CA of a kpki tree (OUT/pki/..., "
+          "OUT/nodes/NAME/pki/...), else ledger.db beside the CA certificate";
+      break;
+    case LedgerDefault::Tree:
+      fallback = "the tree's OUT/ledger.db";
+      break;
+    case LedgerDefault::CaFlag:
+      fallback =
+          "the --ca-cert CA's: OUT/ledger.db for a CA of a kpki tree, else ledger.db "
+          "beside the CA certificate; required without --ca-cert";
+      break;
+  }
   cmd.add_option("--ledger", spec,
                  "Issuance ledger: a SQLite file or postgresql://... (default: $KPKI_LEDGER, "
-                 "else ledger.db beside the CA certificate)");
+                 "else " +
+                     fallback + ")");
 }
 
 std::string LedgerFlag::resolve(const std::string& fallback) const {
   if (!spec.empty()) return spec;
   if (const char* env = std::getenv("KPKI_LEDGER"); env && *env) return env;
   if (fallback.empty())
-    throw Error(ErrorCode::InvalidInput, "no ledger: give --ledger or set KPKI_LEDGER");
+    throw Error(ErrorCode::InvalidInput,
+                "no ledger: give --ledger, set KPKI_LEDGER or name the CA with --ca-cert");
   return fallback;
 }
 
-std::string ledger_beside(const std::string& path) {
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  return (dir.empty() ? std::filesystem::path("ledger.db") : dir / "ledger.db").string();
+CaLedger LedgerFlag::for_ca_certificate(const std::string& ca_cert) const {
+  ledger::LedgerHome home = ledger::home_of_ca_certificate(ca_cert);
+  std::string chosen = resolve(home.default_ledger());
+  return {std::move(home), std::move(chosen)};
+}
+
+CaLedger LedgerFlag::for_tree(const std::string& out_dir) const {
+  ledger::LedgerHome home = ledger::home_of_tree(out_dir);
+  std::string chosen = resolve(home.default_ledger());
+  return {std::move(home), std::move(chosen)};
+}
+
+CaLedger LedgerFlag::for_optional_ca(const std::string& ca_cert) const {
+  if (!ca_cert.empty()) return for_ca_certificate(ca_cert);
+  return {std::nullopt, resolve()};
+}
+
+std::unique_ptr<ledger::Ledger> CaLedger::open(ledger::LedgerMustExist must_exist) const {
+  if (home) return ledger::open_bound_ledger(*home, spec, must_exist);
+  return ledger::open_ledger(spec);
 }
 
 std::string command_line() {
@@ -48,10 +83,9 @@ std::string command_line() {
   return out.empty() ? "kpki" : out;
 }
 
-std::unique_ptr<ledger::IssuanceJournal> start_journal(const std::string& spec) {
+std::unique_ptr<ledger::IssuanceJournal> start_journal(const CaLedger& ledger) {
   return std::make_unique<ledger::IssuanceJournal>(
-      [spec] { return ledger::open_ledger(spec); },
-      ledger::JournalContext::of_this_process(command_line()));
+      ledger.open(), ledger::JournalContext::of_this_process(command_line()));
 }
 
 void finish_journal(ledger::IssuanceJournal& journal) {

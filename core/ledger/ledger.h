@@ -118,8 +118,14 @@ class Ledger {
   // The revoked certificates of one issuer (by key id), ordered by serial: what its CRL lists.
   virtual std::vector<RevokedEntry> revoked(std::string_view issuer_key_id) const = 0;
   // The next CRL number for the issuer: 1, 2, 3... Atomic and monotonic across processes (two
-  // signers never get the same number).
-  virtual std::uint64_t next_crl_number(std::string_view issuer_key_id) = 0;
+  // signers never get the same number), and never below `at_least` (a CRL published before the
+  // ledger was lost or rebuilt counts: its number is never reused).
+  virtual std::uint64_t next_crl_number(std::string_view issuer_key_id, std::uint64_t at_least) = 0;
+
+  // This ledger's identity: a random id its storage drew when it was created. A CA's ledger
+  // state (ledger_home.h) remembers it, so a ledger that was deleted and made anew, or replaced
+  // by another, is noticed.
+  virtual std::string identity() const = 0;
 
   // Where it lives, for messages: the SQLite path or the PostgreSQL URI without password.
   virtual std::string location() const = 0;

@@ -57,6 +57,9 @@ constexpr const char* kMigrations[] = {
        CREATE TABLE crl_numbers (
          issuer_key_id TEXT PRIMARY KEY,
          last_number INTEGER NOT NULL);)",
+    // 2: the ledger's identity (Ledger::identity), drawn once when the ledger is created.
+    R"(CREATE TABLE ledger_identity (id TEXT NOT NULL);
+       INSERT INTO ledger_identity (id) VALUES (lower(hex(randomblob(16))));)",
 };
 
 // A small page cache: the ledger is appended to and read in scans, and init runs in < 30 MB.
@@ -97,9 +100,10 @@ constexpr const char* kRevoked =
     "SELECT serial, revoked_at, revocation_reason FROM certificates "
     "WHERE issuer_key_id = ? AND revoked_at IS NOT NULL ORDER BY serial";
 constexpr const char* kNextCrlNumber =
-    "INSERT INTO crl_numbers (issuer_key_id, last_number) VALUES (?, 1) "
-    "ON CONFLICT (issuer_key_id) DO UPDATE SET last_number = last_number + 1 "
-    "RETURNING last_number";
+    "INSERT INTO crl_numbers (issuer_key_id, last_number) VALUES (?, ?) "
+    "ON CONFLICT (issuer_key_id) DO UPDATE "
+    "SET last_number = MAX(last_number + 1, excluded.last_number) RETURNING last_number";
+constexpr const char* kIdentity = "SELECT id FROM ledger_identity";
 #undef KPKI_LEDGER_COLUMNS
 
 }  // namespace sql
@@ -140,12 +144,24 @@ IssuanceRecord read_row(SQLite::Statement& q) {
   return r;
 }
 
+// SQLite follows symbolic links: a link at the ledger's path (or its -wal / -shm file) would have
+// the records written into whatever file it points to, with that file's mode.
+void refuse_symlinks(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    std::string p = path + suffix;
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec)))
+      throw Error(ErrorCode::InvalidInput,
+                  "ledger '" + p + "' is a symbolic link; give the ledger file itself");
+  }
+}
+
 // Creates the file 0600 (and its directory 0700) before SQLite does, so the umask never decides
 // who may read the ledger; SQLite gives its -wal and -shm files the same mode.
 void create_private_file(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) make_directories(parent.string(), 0700);
-  int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd >= 0) ::close(fd);
 }
 
@@ -158,6 +174,7 @@ class SqliteLedger final : public Ledger {
       wal.executeStep();
     });
     migrate();
+    read("read its identity", [&] { identity_ = db_.execAndGet(sql::kIdentity).getString(); });
   }
 
   void record(std::span<const IssuanceRecord> records) override {
@@ -262,11 +279,12 @@ class SqliteLedger final : public Ledger {
     return out;
   }
 
-  std::uint64_t next_crl_number(std::string_view issuer_key_id) override {
+  std::uint64_t next_crl_number(std::string_view issuer_key_id, std::uint64_t at_least) override {
     std::uint64_t number = 0;
     write("take a CRL number", [&] {
       SQLite::Statement q(db_, sql::kNextCrlNumber);
       q.bind(1, std::string(issuer_key_id));
+      q.bind(2, static_cast<int64_t>(std::max<std::uint64_t>(at_least, 1)));
       q.executeStep();
       number = static_cast<std::uint64_t>(q.getColumn(0).getInt64());
     });
@@ -275,12 +293,17 @@ class SqliteLedger final : public Ledger {
 
   std::string location() const override { return path_; }
 
+  std::string identity() const override { return identity_; }
+
  private:
   static SQLite::Database open(const std::string& path) {
+    refuse_symlinks(path);
     create_private_file(path);
+    refuse_symlinks(path);  // one created between the check and the create
     try {
-      return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX,
-                              kBusyTimeoutMs);
+      return SQLite::Database(
+          path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW,
+          kBusyTimeoutMs);
     } catch (const SQLite::Exception& e) {
       throw Error(ErrorCode::InvalidInput, "cannot open ledger '" + path + "'", e.what());
     }
@@ -319,7 +342,9 @@ class SqliteLedger final : public Ledger {
     q.bind(7, static_cast<int64_t>(to_unix(r.not_after)));
     q.bind(8, r.profile);
     q.bind(9, r.sha256);
-    q.bind(10, r.der.data(), static_cast<int>(r.der.size()));
+    // A null pointer would bind NULL: a record recovered from a CRL has no DER, but is no NULL.
+    static const std::uint8_t kNone = 0;
+    q.bind(10, r.der.empty() ? &kNone : r.der.data(), static_cast<int>(r.der.size()));
     q.bind(11, r.ca_key_uri);
     q.bind(12, r.backend);
     q.bind(13, static_cast<int64_t>(to_unix(r.issued_at)));
@@ -372,6 +397,7 @@ class SqliteLedger final : public Ledger {
 
   std::string path_;
   mutable SQLite::Database db_;
+  std::string identity_;
   mutable std::mutex mutex_;
 };
 

@@ -133,7 +133,7 @@ expect_error "unknown reason" "--reason 'stolen': expected one of unspecified, k
   "$KPKI" revoke "$S" --reason stolen --ledger $L
 expect_error "serial not hex" "serial 'xyz': expected hexadecimal" "$KPKI" ledger show xyz --ledger $L
 expect_error "show unknown" "no certificate with serial 0BADBAD0" "$KPKI" ledger show 0BADBAD0 --ledger $L
-expect_error "no ledger named" "no ledger: give --ledger or set KPKI_LEDGER" "$KPKI" ledger list
+expect_error "no ledger named" "no ledger: give --ledger, set KPKI_LEDGER or name the CA with --ca-cert" "$KPKI" ledger list
 expect_error "bad --expiring" "--expiring" "$KPKI" ledger list --ledger $L --expiring soon
 expect_error "bad -o" "output" "$KPKI" ledger list --ledger $L -o yaml
 expect_error "ledger is a directory" "ledger" "$KPKI" ledger list --ledger ca/

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -144,11 +145,50 @@ TEST_P(LedgerStorage, RevokeListsForTheIssuerOnlyAndOnce) {
 TEST_P(LedgerStorage, CrlNumbersCountUpPerIssuerAcrossOpens) {
   {
     auto ledger = open();
-    EXPECT_EQ(ledger->next_crl_number("aa"), 1u);
-    EXPECT_EQ(ledger->next_crl_number("aa"), 2u);
-    EXPECT_EQ(ledger->next_crl_number("bb"), 1u);
+    EXPECT_EQ(ledger->next_crl_number("aa", 1), 1u);
+    EXPECT_EQ(ledger->next_crl_number("aa", 1), 2u);
+    EXPECT_EQ(ledger->next_crl_number("bb", 1), 1u);
   }
-  EXPECT_EQ(open()->next_crl_number("aa"), 3u);
+  EXPECT_EQ(open()->next_crl_number("aa", 1), 3u);
+}
+
+// A CRL published before the ledger was lost counts: its number is never handed out again.
+TEST_P(LedgerStorage, CrlNumbersNeverGoBelowTheFloorGiven) {
+  auto ledger = open();
+  EXPECT_EQ(ledger->next_crl_number("aa", 7), 7u);  // a fresh issuer starts at the floor
+  EXPECT_EQ(ledger->next_crl_number("aa", 1), 8u);  // and counts on from it
+  EXPECT_EQ(ledger->next_crl_number("aa", 3), 9u);  // a lower floor changes nothing
+  EXPECT_EQ(ledger->next_crl_number("aa", 20), 20u);
+  EXPECT_EQ(open()->next_crl_number("aa", 0), 21u);
+}
+
+// The identity a CA's ledger state remembers: the same on every open, new for a ledger made anew.
+TEST_P(LedgerStorage, IdentityIsKeptAcrossOpensAndNewForALedgerMadeAnew) {
+  std::string first = open()->identity();
+  EXPECT_EQ(first.size(), 32u);
+  EXPECT_EQ(open()->identity(), first);
+  std::string drop = "DROP TABLE certificates, crl_numbers, ledger_identity, schema_version";
+  if (GetParam() == "sqlite") {
+    std::filesystem::remove(spec_);
+  } else {
+    auto r = run_command("psql -q '" + spec_ + "' -c '" + drop + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  std::string second = open()->identity();
+  EXPECT_EQ(second.size(), 32u);
+  EXPECT_NE(second, first);
+}
+
+// What `ledger rebuild` stores for a revoked certificate no file holds: no DER, which is not NULL.
+TEST_P(LedgerStorage, ARecordWithoutDerIsStored) {
+  auto ledger = open();
+  IssuanceRecord r = sample("aa", "0A");
+  r.der.clear();
+  r.sha256.clear();
+  std::vector<IssuanceRecord> records = {r};
+  ledger->record(records);
+  ASSERT_EQ(ledger->find_serial("0A").size(), 1u);
+  EXPECT_TRUE(ledger->find_serial("0A")[0].der.empty());
 }
 
 TEST_P(LedgerStorage, ListFiltersByIssuerExpiryAndSubject) {
@@ -200,6 +240,19 @@ TEST_P(LedgerStorage, SchemaFromANewerKpkiIsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Storages, LedgerStorage, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+// SQLite follows links: a ledger path that is one would have the records written into its target.
+TEST(SqliteLedger, ASymbolicLinkIsRefusedAndItsTargetUntouched) {
+  TempDir dir;
+  std::string target = dir.file("target.db");
+  { std::ofstream(target) << ""; }
+  std::filesystem::create_symlink(target, dir.file("link.db"));
+  EXPECT_EQ(code_of([&] { open_ledger(dir.file("link.db")); }), ErrorCode::InvalidInput);
+  EXPECT_EQ(std::filesystem::file_size(target), 0u);
+  std::filesystem::create_symlink(dir.file("absent.db"), dir.file("dangling.db"));
+  EXPECT_EQ(code_of([&] { open_ledger(dir.file("dangling.db")); }), ErrorCode::InvalidInput);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("absent.db")));
+}
 
 TEST(LedgerNames, ReasonsParseAsRfc5280SpellsThem) {
   EXPECT_EQ(parse_reason("keyCompromise"), RevocationReason::KeyCompromise);

@@ -54,6 +54,10 @@ constexpr const char* kMigrations[] = {
        CREATE TABLE crl_numbers (
          issuer_key_id TEXT PRIMARY KEY,
          last_number BIGINT NOT NULL);)",
+    // 2: the ledger's identity (Ledger::identity), drawn once when the ledger is created.
+    R"(CREATE TABLE ledger_identity (id TEXT NOT NULL);
+       INSERT INTO ledger_identity (id)
+         VALUES (md5(random()::text || clock_timestamp()::text || pg_backend_pid()::text));)",
 };
 
 // Serialises migrations between signers opening one database at once.
@@ -93,9 +97,11 @@ constexpr const char* kRevoked =
     "SELECT serial, revoked_at, revocation_reason FROM certificates "
     "WHERE issuer_key_id = $1 AND revoked_at IS NOT NULL ORDER BY serial";
 constexpr const char* kNextCrlNumber =
-    "INSERT INTO crl_numbers (issuer_key_id, last_number) VALUES ($1, 1) "
-    "ON CONFLICT (issuer_key_id) DO UPDATE SET last_number = crl_numbers.last_number + 1 "
+    "INSERT INTO crl_numbers (issuer_key_id, last_number) VALUES ($1, $2) "
+    "ON CONFLICT (issuer_key_id) DO UPDATE "
+    "SET last_number = GREATEST(crl_numbers.last_number + 1, EXCLUDED.last_number) "
     "RETURNING last_number";
+constexpr const char* kIdentity = "SELECT id FROM ledger_identity";
 #undef KPKI_LEDGER_COLUMNS
 
 }  // namespace sql
@@ -150,6 +156,9 @@ class PostgresqlLedger final : public Ledger {
   explicit PostgresqlLedger(const std::string& uri)
       : location_(redact_ledger_spec(uri)), connection_(connect(uri, location_)) {
     migrate();
+    read("read its identity", [&](pqxx::dbtransaction& tx) {
+      identity_ = tx.exec1(sql::kIdentity)[0].as<std::string>();
+    });
   }
 
   void record(std::span<const IssuanceRecord> records) override {
@@ -246,16 +255,19 @@ class PostgresqlLedger final : public Ledger {
     return out;
   }
 
-  std::uint64_t next_crl_number(std::string_view issuer_key_id) override {
+  std::uint64_t next_crl_number(std::string_view issuer_key_id, std::uint64_t at_least) override {
     std::uint64_t number = 0;
     write("take a CRL number", [&](pqxx::dbtransaction& tx) {
-      pqxx::row row = tx.exec_params1(sql::kNextCrlNumber, std::string(issuer_key_id));
+      auto floor = static_cast<std::int64_t>(std::max<std::uint64_t>(at_least, 1));
+      pqxx::row row = tx.exec_params1(sql::kNextCrlNumber, std::string(issuer_key_id), floor);
       number = row[0].as<std::uint64_t>();
     });
     return number;
   }
 
   std::string location() const override { return location_; }
+
+  std::string identity() const override { return identity_; }
 
  private:
   using Body = std::function<void(pqxx::dbtransaction&)>;
@@ -327,6 +339,7 @@ class PostgresqlLedger final : public Ledger {
 
   std::string location_;
   std::unique_ptr<pqxx::connection> connection_;
+  std::string identity_;
   mutable std::mutex mutex_;
 };
 
