@@ -27,7 +27,7 @@ class KeyRegistry {
   // bare paths. Throws InvalidInput for an empty URI or a scheme nobody registered.
   const KeyScheme& scheme_for(std::string_view uri) const;
 
-  // The name of `uri`'s scheme ("file" for a bare path in kpki's registry).
+  // The name of `uri`'s scheme (for a bare path: the scheme that takes bare paths, file).
   const std::string& scheme_of(std::string_view uri) const { return scheme_for(uri).name(); }
 
   // The manager for `uri`'s scheme. Throws Unsupported ("kpki was built without PKCS#11 support")

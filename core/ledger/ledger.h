@@ -67,7 +67,7 @@ struct IssuanceRecord {
   std::string sha256;                     // lower-case hex of the DER
   Bytes der;                              // the certificate itself
   std::string ca_key_uri;                 // the signing key's URI, pin-value redacted
-  std::string backend;                    // key URI scheme: "file", "botan", "pkcs11", "libp11"
+  std::string backend;                    // key URI scheme (KeyRegistry::scheme_of)
   TimePoint issued_at{};                  // when it was recorded
   std::string host, user, command;        // who issued it; command is argv with URIs redacted
   std::int64_t pid = 0;                   // the issuing process (reconcile skips live ones)

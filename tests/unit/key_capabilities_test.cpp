@@ -6,6 +6,7 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/file_key_manager.h"
+#include "backends/schemes/token_key_scheme.h"
 #include "core/error.h"
 #include "core/key_capabilities.h"
 #include "tests/support/error_of.h"
@@ -53,8 +54,9 @@ TEST(KeyCapabilities, BackendWithoutTheCapabilityIsUnsupported) {
 }
 
 TEST(KeyCapabilities, CompiledOutBackendSaysSo) {
-  KeyRegistry registry;  // as a build without PKCS#11 has it
+  KeyRegistry registry;  // as a build without PKCS#11 has it: the descriptor, no manager
   registry.add("file", std::make_unique<FileKeyManager>());
+  registry.add(std::make_unique<TokenKeyScheme>("pkcs11", "PKCS#11"), nullptr);
   Error e = error_of([&] { registry.capability<TokenLister>("pkcs11:", "list tokens"); });
   EXPECT_EQ(e.code(), ErrorCode::Unsupported);
   EXPECT_NE(e.message().find("built without PKCS#11 support"), std::string::npos) << e.message();
