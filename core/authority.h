@@ -60,7 +60,8 @@ class Authority {
 
   const Certificate& certificate() const { return certificate_; }
   const Signer& signer() const { return *signer_; }
-  // The CA's key identifier (its SKI), for what it signs (every leaf's AKI, CRLs).
+  // The CA's public key (parsed once) and key identifier (its SKI: every leaf's AKI, CRLs').
+  EVP_PKEY* public_key() const { return public_key_.get(); }
   const Bytes& key_identifier() const { return key_identifier_; }
 
  private:

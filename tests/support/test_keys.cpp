@@ -58,6 +58,12 @@ CertificateRequest test_ca_request(const Signer& signer, const std::string& cn) 
   return request;
 }
 
+AuthorityOptions authority_options(IssuanceRecorder* recorder, std::string key_uri,
+                                   std::shared_ptr<const IssuancePolicy> policy,
+                                   std::string origin) {
+  return {std::move(key_uri), std::move(policy), recorder, std::move(origin)};
+}
+
 Certificate make_test_ca(const Signer& signer, const std::string& cn) {
   return Authority::self_sign(test_ca_request(signer, cn), signer).certificate;
 }

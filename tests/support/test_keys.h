@@ -4,6 +4,7 @@
 #include <string>
 
 #include "backends/openssl_file/evp_signer.h"
+#include "core/authority.h"
 #include "core/certificate.h"
 #include "core/certificate_request.h"
 
@@ -49,6 +50,12 @@ struct AlgorithmParamName {
 
 // A self-signed CA certificate for `signer`.
 Certificate make_test_ca(const Signer& signer, const std::string& cn = "test-ca");
+// An Authority's options: what it records with (null: nothing), its key's URI, its policy and
+// the origin its errors name.
+AuthorityOptions authority_options(
+    IssuanceRecorder* recorder, std::string key_uri = "",
+    std::shared_ptr<const IssuancePolicy> policy = trusted_requests(),
+    std::string origin = "CA certificate");
 // What make_test_ca self-signs: CN=`cn`, the ca profile, one year.
 CertificateRequest test_ca_request(const Signer& signer, const std::string& cn = "test-ca");
 

@@ -58,19 +58,20 @@ class CountingSigner : public Signer {
 TEST(Authority, TwoAuthoritiesRecordInTheirOwnLedgersInOneProcess) {
   TempDir dir;
   struct Ca {
+    explicit Ca(std::string n) : name(std::move(n)) {}
     std::string name;
     std::shared_ptr<EvpSigner> key = make_signer(Algorithm::EcdsaP256);
     std::unique_ptr<IssuanceJournal> journal;
     std::optional<Authority> authority;
     std::vector<Issued> issued;
   };
-  Ca cas[2] = {{"a"}, {"b"}};
+  Ca cas[2] = {Ca("a"), Ca("b")};
   FileBatch batch;
   for (Ca& ca : cas) {
     ca.journal = std::make_unique<IssuanceJournal>(open_ledger(dir.file(ca.name + ".db")),
                                                    JournalContext::of_this_process("embed"));
-    AuthorityOptions options{"file:" + dir.file(ca.name + ".key"), trusted_requests(),
-                             ca.journal.get()};
+    AuthorityOptions options =
+        testing::authority_options(ca.journal.get(), "file:" + dir.file(ca.name + ".key"));
     Issued root =
         Authority::self_sign(testing::test_ca_request(*ca.key, "ca-" + ca.name), *ca.key, options);
     batch.add(dir.file("ca-" + ca.name + ".crt"), root.certificate.pem(), 0644, Overwrite::No,
@@ -121,7 +122,8 @@ TEST(Authority, PolicyRefusesBeforeAnythingIsSignedOrRecorded) {
   IssuanceJournal journal(open_ledger(dir.file("ledger.db")), JournalContext::of_this_process("t"));
   Authority ca(
       testing::make_test_ca(*key), counting,
-      {"", std::make_shared<policy::CsrNamePolicy>(policy::NamePolicy{}, "eve.csr"), &journal});
+      testing::authority_options(
+          &journal, "", std::make_shared<policy::CsrNamePolicy>(policy::NamePolicy{}, "eve.csr")));
   Error refused = testing::error_of([&] { ca.issue(leaf_request("eve", {"system:masters"})); });
   EXPECT_EQ(refused.code(), ErrorCode::InvalidInput);
   EXPECT_NE(refused.message().find("eve.csr"), std::string::npos) << refused.message();
@@ -141,7 +143,7 @@ TEST(Authority, AFileCarryingNoTicketRecordsNothing) {
   TempDir dir;
   auto key = make_signer(Algorithm::EcdsaP256);
   IssuanceJournal journal(open_ledger(dir.file("ledger.db")), JournalContext::of_this_process("t"));
-  Authority ca(testing::make_test_ca(*key), key, {"", trusted_requests(), &journal});
+  Authority ca(testing::make_test_ca(*key), key, testing::authority_options(&journal));
   Issued copy = ca.issue(leaf_request("copy"));
   write_file_atomic(dir.file("copy.pem"), copy.certificate.pem(), 0644, Overwrite::No);
   EXPECT_TRUE(journal.ledger().list({}).empty());

@@ -192,7 +192,8 @@ TEST(Authority, RefusesMismatchedKeyAndNonCa) {
   auto signer = make_signer(Algorithm::EcdsaP256);
   auto other = make_signer(Algorithm::EcdsaP256);
   try {
-    Authority ca(make_test_ca(*signer), other, {.origin = "ca.crt"});
+    Authority ca(make_test_ca(*signer), other,
+                 testing::authority_options(nullptr, "", trusted_requests(), "ca.crt"));
     FAIL() << "mismatched key accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("does not match"), std::string::npos) << e.what();

@@ -11,6 +11,7 @@
 #include "core/file_group.h"
 #include "core/key_registry.h"
 #include "core/ledger/issuance_journal.h"
+#include "tests/support/test_keys.h"
 
 namespace kpki {
 namespace {
@@ -87,7 +88,7 @@ TEST(KeyRegistryOutsideScheme, RegisteredSchemeIsRecordedAsTheBackend) {
   request.is_ca = true;
   request.key_usage = kKeyCertSign | kCrlSign | kDigitalSignature;
   request.validity = Validity::from_now(std::chrono::hours(24));
-  Issued ca = Authority::self_sign(request, *signer, {uri, trusted_requests(), &journal});
+  Issued ca = Authority::self_sign(request, *signer, testing::authority_options(&journal, uri));
   write_recorded_file((temp.path / "ca.crt").string(), ca.certificate.pem(), 0644, Overwrite::No,
                       ca.record);
   journal.finish();

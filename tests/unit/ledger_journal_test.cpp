@@ -34,10 +34,10 @@ class LedgerJournal : public ::testing::Test {
     return std::make_unique<IssuanceJournal>(open_ledger(spec()),
                                              JournalContext::of_this_process("kpki test"));
   }
-  // The test CA, recording with `journal` under `key_uri`.
-  Authority authority(IssuanceJournal& journal, const std::string& key_uri = "") {
+  // The test CA, recording with `journal`.
+  Authority authority(IssuanceJournal& journal) {
     return Authority(kpki::testing::make_test_ca(*ca_key_), ca_key_,
-                     {key_uri, trusted_requests(), &journal});
+                     kpki::testing::authority_options(&journal));
   }
   Issued leaf(const Authority& ca, const std::string& cn) {
     CertificateRequest request;
@@ -56,8 +56,8 @@ class LedgerJournal : public ::testing::Test {
 
 TEST_F(LedgerJournal, RecordedBeforeTheFileIsWrittenAndReleasedAfter) {
   auto journal = start();
-  AuthorityOptions options{"pkcs11:token=ca;object=ca?pin-value=1234", trusted_requests(),
-                           journal.get()};
+  AuthorityOptions options =
+      kpki::testing::authority_options(journal.get(), "pkcs11:token=ca;object=ca?pin-value=1234");
   Issued root = Authority::self_sign(kpki::testing::test_ca_request(*ca_key_), *ca_key_, options);
   Authority ca(std::move(root.certificate), ca_key_, options);
   Issued issued = leaf(ca, "api");
