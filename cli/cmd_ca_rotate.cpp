@@ -38,6 +38,7 @@ void run_rotate(RotateArgs& args) {
   if (!dry) {
     // The new CA certificate and every re-signed leaf are recorded like init's (OUT/ledger.db).
     auto journal = start_journal(args.ledger.for_tree(args.options.out_dir));
+    args.options.recorder = journal.get();
     shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
     finish_journal(*journal);
   }

@@ -73,6 +73,7 @@ void run_renew(const RenewArgs& args) {
   // The ledger of the node's cluster CA (DIR/pki/ca.crt): OUT/ledger.db for a node of a tree.
   auto journal = start_journal(args.ledger.for_ca_certificate(
       (std::filesystem::path(args.dir) / "pki" / "ca.crt").string()));
+  options.recorder = journal.get();
   kube::Plan done;
   {
     ProgressLine progress("new keys");

@@ -48,8 +48,7 @@ void run_crl(const CrlArgs& args) {
   // The ledger `issue` with this CA records into. A mistyped path would open a new, empty ledger,
   // and its CRL would un-revoke every certificate: it must exist, and be the one the CA used.
   CaLedger where = args.ledger.for_ca_certificate(args.ca_cert);
-  CertificateAuthority ca =
-      load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
+  Authority ca = load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, nullptr);
   auto store = where.open(ledger::LedgerMustExist::Yes);
   std::string issuer = ledger::issuer_key_id(ca.certificate());
 

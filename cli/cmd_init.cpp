@@ -54,6 +54,7 @@ void run_init_command(InitArgs& args) {
                     "replace them");
   }
   auto journal = start_journal(args.ledger.for_tree(args.options.out_dir));
+  args.options.recorder = journal.get();
   kube::Plan done;
   {
     ProgressLine progress("leaf keys");
