@@ -32,12 +32,16 @@ void run_rotate(RotateArgs& args) {
   args.options.phase = kube::parse_rotation_phase(args.phase);
   args.options.ca_key_options = args.ca_key.options;
   PemKeySource keys;
+  // reissue certifies only what this ledger recorded (docs/ca-lifecycle.md).
+  const std::string ledger_spec = args.ledger.resolve(args.options.out_dir + "/ledger.db");
+  auto recorded = open_existing_ledger(ledger_spec);
+  args.options.ledger = recorded.get();
   kube::Plan plan = kube::plan_rotation(config, args.options, key_registry(), keys);
   bool dry = args.dry_run;
   kube::Plan shown = plan;
   if (!dry) {
     // The new CA certificate and every re-signed leaf are recorded like init's (OUT/ledger.db).
-    auto journal = start_journal(args.ledger.resolve(args.options.out_dir + "/ledger.db"));
+    auto journal = start_journal(ledger_spec);
     shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
     finish_journal(*journal);
   }

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/file_group.h"
+#include "core/interruption.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
@@ -68,6 +69,8 @@ class InitApply {
           return file.kind == PlannedKind::Leaf && writes(file.action) && !file.keep_key;
         }));
     const std::string& out = options_.out_dir;
+    // A signal stops the run at the next of these checks, like an error: what it made goes.
+    throw_if_interrupted();
     make_directories(out + "/pki/etcd", 0700, &created_);
     cas_ = apply_cluster_cas(config_, plan_, out, registry_, options_.ca_key_options, report_,
                              created_);
@@ -77,11 +80,13 @@ class InitApply {
       if (!cas_[i].key_file.empty()) sources_.ca_key_pems[i] = read_text_file(cas_[i].key_file);
     }
     for (const NodeConfig& node : config_.nodes) {
+      throw_if_interrupted();
       std::string node_dir = node_directory(node.name);
       make_directories(node_dir + (node.control_plane() ? "/pki/etcd" : "/pki"), 0700, &created_);
       make_directories(node_dir + "/kubelet", 0700, &created_);
     }
     for (const PlannedFile& file : plan_.files) {
+      throw_if_interrupted();
       switch (file.kind) {
         case PlannedKind::CaCertificate:
           continue;  // apply_cluster_cas reported it
@@ -98,6 +103,7 @@ class InitApply {
       report_.files.push_back(file);
     }
     issue_pending();
+    throw_if_interrupted();  // the last moment the run can still be undone
     created_.commit();
     for (const std::string& path : stale_) {
       std::filesystem::remove(path);
@@ -207,6 +213,7 @@ class InitApply {
       for (size_t i; (i = next++) < end;) {
         PendingLeaf& leaf = pending_[i];
         try {
+          throw_if_interrupted();
           const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
           certs[i] = ca.authority->issue(
               leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));

@@ -23,6 +23,10 @@
 #include "core/kubernetes/plan.h"
 #include "core/kubernetes/rotation_state.h"
 
+namespace kpki::ledger {
+class Ledger;
+}
+
 namespace kpki::kube {
 
 struct RotateOptions {
@@ -32,6 +36,10 @@ struct RotateOptions {
   bool destroy_old_key = false;  // finish: remove the old file key kept under OUT/rotation
   std::string out_config;        // finish with a token key: the config naming the new key
   KeyOptions ca_key_options;
+  // The ledger kpki records this tree's certificates in (read only here; not owned). reissue
+  // checks the rotation record and every leaf key against it (rotation_provenance.h): without
+  // one, reissue certifies nothing.
+  const ledger::Ledger* ledger = nullptr;
 };
 
 // What a phase works from, read from OUT, the config and the keys.
