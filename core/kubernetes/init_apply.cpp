@@ -14,10 +14,12 @@
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
+#include "core/kubernetes/issued_keys.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/leaf_key_pool.h"
 #include "core/kubernetes/node_copies.h"
 #include "core/kubernetes/plan_output.h"
+#include "core/kubernetes/tree_links.h"
 #include "core/public_key.h"
 
 namespace kpki::kube {
@@ -54,7 +56,13 @@ class InitApply {
  public:
   InitApply(const Plan& plan, const ClusterConfig& config, const InitOptions& options,
             const KeyRegistry& registry, const LeafKeySource& keys)
-      : plan_(plan), config_(config), options_(options), registry_(registry), keys_(keys) {}
+      : plan_(plan),
+        config_(config),
+        options_(options),
+        registry_(registry),
+        keys_(keys),
+        links_(options.out_dir),
+        issued_(options.ledger) {}
 
   Plan run() {
     if (plan_.has_mismatch()) {
@@ -165,8 +173,13 @@ class InitApply {
     std::string node_dir = node_directory(node.name);
     PendingLeaf pending{node_dir, *it, file.action == PlanAction::Replace, {}};
     if (file.keep_key) {
+      // The key is read again: it must still be what the plan decided to certify.
+      links_.refuse(node_dir + "/" + it->key_path());
       ExistingLeaf existing = read_leaf(node_dir, *it, keys_);
       if (!existing.key) throw Error(ErrorCode::NotFound, "'" + file.path + "': its key is gone");
+      if (!file.adopt_key && !issued_.issued_for(file.path, existing.key->signer->public_key_der()))
+        throw Error(ErrorCode::InvalidInput,
+                    "'" + file.path + "': its key changed since the plan was made");
       pending.key = std::move(*existing.key);
     }
     pending_.push_back(std::move(pending));
@@ -252,6 +265,8 @@ class InitApply {
   const InitOptions& options_;
   const KeyRegistry& registry_;
   const LeafKeySource& keys_;
+  TreeLinks links_;
+  IssuedKeys issued_;
   Plan report_;
   CreatedFiles created_;
   std::array<ClusterCa, 3> cas_;
