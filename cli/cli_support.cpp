@@ -5,8 +5,8 @@
 #include "backends/backends.h"
 #include "core/display_text.h"
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/file_io.h"
-#include "core/ledger/journal_hooks.h"
 
 namespace kpki::cli {
 
@@ -18,7 +18,7 @@ void KeyFlags::add_to(CLI::App& cmd, const std::string& prefix) {
     cmd.add_option(
         "--pkcs11-module", options.pkcs11_module,
         "PKCS#11 module for pkcs11: URIs without module-path (default: $KPKI_PKCS11_MODULE, "
-        "then p11-kit's proxy)");
+        "then the one module p11-kit registers, or softhsm2)");
   }
 }
 
@@ -32,15 +32,15 @@ void add_output_format_flag(CLI::App& cmd, std::string& format, bool with_csv) {
   }
 }
 
-CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
-                                                const std::string& ca_key_uri,
-                                                const KeyOptions& key_options) {
+Authority load_authority(const std::string& ca_cert_path, const std::string& ca_key_uri,
+                         const KeyOptions& key_options, IssuanceRecorder* recorder,
+                         std::shared_ptr<const IssuancePolicy> policy) {
   Certificate ca_cert = Certificate::load(ca_cert_path);
   KeyManager& manager = key_registry().manager_for(ca_key_uri);
   std::shared_ptr<const Signer> signer = manager.open(ca_key_uri, key_options);
-  ledger::journal_signing_key(signer->public_key_der(), ca_key_uri);
-  return CertificateAuthority(std::move(ca_cert), std::move(signer),
-                              "CA certificate '" + ca_cert_path + "'");
+  return Authority(
+      std::move(ca_cert), std::move(signer),
+      {ca_key_uri, std::move(policy), recorder, "CA certificate '" + ca_cert_path + "'"});
 }
 
 void ensure_writable(const std::string& path, bool force) {
@@ -49,8 +49,9 @@ void ensure_writable(const std::string& path, bool force) {
   }
 }
 
-void write_certificate(const std::string& path, const Certificate& certificate, bool force) {
-  write_file_atomic(path, certificate.pem(), 0644, force ? Overwrite::Yes : Overwrite::No);
+void write_certificate(const std::string& path, const Issued& issued, bool force) {
+  write_recorded_file(path, issued.certificate.pem(), 0644, force ? Overwrite::Yes : Overwrite::No,
+                      issued.record);
 }
 
 kube::ClusterConfig load_cluster_config_and_warn(const std::string& path) {

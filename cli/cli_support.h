@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
 #include "core/key_manager.h"
 #include "core/kubernetes/cluster_config.h"
@@ -22,13 +22,15 @@ struct KeyFlags {
 // Output format flag shared by inspect, hsm and certs: "text" (default) or "json".
 void add_output_format_flag(CLI::App& cmd, std::string& format, bool with_csv = false);
 
-// Opens the CA key and certificate and checks they belong together and may issue.
-CertificateAuthority load_certificate_authority(const std::string& ca_cert_path,
-                                                const std::string& ca_key_uri,
-                                                const KeyOptions& key_options);
+// Opens the CA key and certificate and checks they belong together and may issue. The Authority
+// certifies what `policy` allows and records what it signs with `recorder` (null: nowhere).
+Authority load_authority(const std::string& ca_cert_path, const std::string& ca_key_uri,
+                         const KeyOptions& key_options, IssuanceRecorder* recorder,
+                         std::shared_ptr<const IssuancePolicy> policy = trusted_requests());
 
-// Writes a certificate PEM (0644). Errors if present unless `force`.
-void write_certificate(const std::string& path, const Certificate& certificate, bool force);
+// Writes a newly signed certificate's PEM (0644), its record stored first. Errors if present
+// unless `force`.
+void write_certificate(const std::string& path, const Issued& issued, bool force);
 
 // Fails early (before any key is made) when an output exists and --force was not given.
 void ensure_writable(const std::string& path, bool force);

@@ -6,13 +6,12 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/subject_flags.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_registry.h"
 #include "core/key_uri_display.h"
-#include "core/ledger/journal_hooks.h"
 #include "core/profiles.h"
 
 namespace kpki::cli {
@@ -43,15 +42,17 @@ void run_ca_create(const CaCreateArgs& args) {
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
   if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
   auto journal = start_journal(args.ledger.resolve(ledger_beside(args.out)));
-  ledger::journal_signing_key(signer->public_key_der(), args.key_uri);
   CertificateRequest request;
   request.subject = args.subject.subject;
   request.sans = args.subject.sans;
   apply_profile(Profile::Ca, key_type(signer->algorithm()), request);
   if (args.path_length >= 0) request.path_length = args.path_length;
   request.validity = validity;
-  Certificate ca = CertificateAuthority::self_sign(request, *signer);
-  write_certificate(args.out, ca, args.force);
+  // The operator names the CA with their own flags: trusted_requests().
+  Issued issued = Authority::self_sign(
+      request, *signer, {args.key_uri, trusted_requests(), journal.get(), "CA certificate"});
+  const Certificate& ca = issued.certificate;
+  write_certificate(args.out, issued, args.force);
   rollback.commit();
   finish_journal(*journal);
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())

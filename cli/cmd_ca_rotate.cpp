@@ -42,6 +42,7 @@ void run_rotate(RotateArgs& args) {
   if (!dry) {
     // The new CA certificate and every re-signed leaf are recorded like init's (OUT/ledger.db).
     auto journal = start_journal(ledger_spec);
+    args.options.recorder = journal.get();
     shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
     finish_journal(*journal);
   }

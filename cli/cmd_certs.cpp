@@ -81,6 +81,7 @@ void run_renew(const RenewArgs& args) {
     return;
   }
   auto journal = start_journal(args.ledger.resolve(default_renew_ledger(args.dir)));
+  options.recorder = journal.get();
   kube::Plan done;
   {
     ProgressLine progress("new keys");

@@ -34,8 +34,7 @@ void run_crl(const CrlArgs& args) {
   if (spec.find("://") == std::string::npos && !file_exists(spec)) {
     throw Error(ErrorCode::NotFound, "ledger '" + spec + "' does not exist");
   }
-  CertificateAuthority ca =
-      load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
+  Authority ca = load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, nullptr);
   auto store = ledger::open_ledger(spec);
   std::string issuer = ledger::issuer_key_id(ca.certificate());
 

@@ -129,7 +129,8 @@ void add_hsm_commands(CLI::App& app) {
 
   CLI::App* tokens = hsm->add_subcommand("tokens", "List the slots and tokens of a PKCS#11 module");
   tokens->add_option("--pkcs11-module", opts->module,
-                     "PKCS#11 module (default: $KPKI_PKCS11_MODULE, then p11-kit's proxy)");
+                     "PKCS#11 module (default: $KPKI_PKCS11_MODULE, then the one module "
+                     "p11-kit registers, or softhsm2)");
   add_output_format_flag(*tokens, opts->output);
   tokens->footer(
       "Example:\n  kpki hsm tokens --pkcs11-module /usr/lib/softhsm/libsofthsm2.so -o json");

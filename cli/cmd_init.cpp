@@ -59,6 +59,7 @@ void run_init_command(InitArgs& args) {
                     "replace them");
   }
   auto journal = start_journal(ledger_spec);
+  args.options.recorder = journal.get();
   kube::Plan done;
   {
     // Ctrl-C, SIGTERM, SIGHUP: the run stops like an error (what it created is removed, the

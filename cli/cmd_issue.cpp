@@ -38,15 +38,16 @@ void run_issue(IssueArgs& args) {
   ensure_writable(args.out, args.force);
   // pkcs11 module flag is shared by both keys.
   args.key_flags.options.pkcs11_module = args.ca_key_flags.options.pkcs11_module;
-  CertificateAuthority ca =
-      load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  // The operator names the certificate with their own flags: trusted_requests().
+  Authority ca = load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, journal.get(),
+                                trusted_requests());
 
   CreatedFiles rollback;
   bool created = false;
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key_flags.options, &created);
   if (created && key_uri_scheme(args.key_uri) != "pkcs11") rollback.add(key_uri_path(args.key_uri));
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
 
   CertificateRequest request;
   request.subject = args.subject.subject;
@@ -54,8 +55,9 @@ void run_issue(IssueArgs& args) {
   request.subject_public_key = signer->public_key_der();
   apply_profile(profile, key_type(signer->algorithm()), request);
   request.validity = validity;
-  Certificate leaf = ca.issue(request);
-  write_certificate(args.out, leaf, args.force);
+  Issued issued = ca.issue(request);
+  const Certificate& leaf = issued.certificate;
+  write_certificate(args.out, issued, args.force);
   rollback.commit();
   finish_journal(*journal);
   std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())

@@ -8,6 +8,7 @@
 #include "cli/ledger_flags.h"
 #include "core/display_text.h"
 #include "core/duration.h"
+#include "core/file_group.h"
 #include "core/file_io.h"
 #include "core/kubernetes/kubeconfig.h"
 #include "core/kubernetes/leaf_files.h"
@@ -37,8 +38,10 @@ void run_user(const UserArgs& args) {
                 "--server '" + args.server + "': expected https://HOST:PORT");
   auto validity = parse_duration(args.validity, "--validity");
   Algorithm algorithm = parse_algorithm(args.algorithm);
-  CertificateAuthority ca =
-      load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  // The operator names the user with their own flags: trusted_requests().
+  Authority ca = load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, journal.get(),
+                                trusted_requests());
   kube::LeafSpec spec;
   spec.name = "user";
   spec.kind = kube::LeafKind::Kubeconfig;
@@ -46,19 +49,21 @@ void run_user(const UserArgs& args) {
   spec.subject.organizations = args.orgs;
   spec.profile = Profile::Client;
   kube::LeafKey key = PemKeySource().generate(algorithm);
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
-  Certificate cert = ca.issue(kube::leaf_request(spec, *key.signer, validity));
+  Issued issued = ca.issue(kube::leaf_request(spec, *key.signer, validity));
+  const Certificate& cert = issued.certificate;
   kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,
                           ca.certificate().pem(), cert.pem(),  key.pem.reveal()};
   Secret rendered(kube::render_kubeconfig(config));
   if (args.out.empty()) {
-    journal->record_pending("-");  // recorded before it leaves the process
+    const CarriedCertificate out{"-", issued.record};
+    record_before_install({&out, 1});  // recorded before it leaves the process
     std::cout << rendered.reveal() << std::flush;
     finish_journal(*journal);
     return;
   }
   // It holds the user's private key: owner-only, whatever the umask.
-  write_file_atomic(args.out, rendered.reveal(), 0600, args.force ? Overwrite::Yes : Overwrite::No);
+  write_recorded_file(args.out, rendered.reveal(), 0600,
+                      args.force ? Overwrite::Yes : Overwrite::No, issued.record);
   finish_journal(*journal);
   std::cerr << "wrote " << args.out << " (user " << printable(args.client_name) << ")\n";
 }

@@ -10,6 +10,7 @@
 #include "core/display_text.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/policy/csr_name_policy.h"
 #include "core/policy/name_patterns.h"
 #include "core/policy/name_policy.h"
 #include "core/policy/policy_file.h"
@@ -90,10 +91,14 @@ void run_sign(const SignArgs& args) {
   ensure_writable(args.out, args.force);
   policy::NamePolicy name_policy = build_policy(args);
   SigningRequest csr = load_csr(args.csr);
+  // Checked here first, with the hint how to lift a refusal, so a refused CSR never opens the
+  // CA key (or asks for its PIN); the Authority checks the request under the same policy.
   enforce_policy(name_policy, csr, args.csr);
   KeyType subject_key = check_public_key_policy(csr.public_key_der, args.csr);
-  CertificateAuthority ca =
-      load_certificate_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options);
+  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
+  Authority ca =
+      load_authority(args.ca_cert, args.ca_key, args.ca_key_flags.options, journal.get(),
+                     std::make_shared<policy::CsrNamePolicy>(std::move(name_policy), args.csr));
 
   CertificateRequest request;
   request.subject = csr.subject;
@@ -101,9 +106,9 @@ void run_sign(const SignArgs& args) {
   request.subject_public_key = csr.public_key_der;
   apply_profile(profile, subject_key, request);
   request.validity = validity;
-  auto journal = start_journal(args.ledger.resolve(ledger_beside(args.ca_cert)));
-  Certificate leaf = ca.issue(request);
-  write_certificate(args.out, leaf, args.force);
+  Issued issued = ca.issue(request);
+  const Certificate& leaf = issued.certificate;
+  write_certificate(args.out, issued, args.force);
   finish_journal(*journal);
   std::cerr << "wrote " << args.out << " (" << profile_name(profile) << ", "
             << printable(subject_to_string(request.subject));

@@ -1,5 +1,6 @@
 #include "cli/ledger_flags.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -39,10 +40,18 @@ std::unique_ptr<ledger::Ledger> open_existing_ledger(const std::string& spec) {
 std::string command_line() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
   std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Each argument is redacted on its own: a pin-value runs to the end of its argument, so a
+  // PIN with spaces or quotes is masked whole before the arguments are joined.
   std::string out;
-  for (char c : raw) out += c == '\0' ? ' ' : c;
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return redact_key_uri(out.empty() ? "kpki" : out);
+  for (std::size_t start = 0; start < raw.size();) {
+    std::size_t end = raw.find('\0', start);
+    if (end == std::string::npos) end = raw.size();
+    out +=
+        (out.empty() ? "" : " ") + redact_key_uri(std::string_view(raw).substr(start, end - start));
+    start = end + 1;
+  }
+  std::fill(raw.begin(), raw.end(), '\0');  // the unredacted arguments
+  return out.empty() ? "kpki" : out;
 }
 
 std::unique_ptr<ledger::IssuanceJournal> start_journal(const std::string& spec) {

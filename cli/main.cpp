@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   // One line, like every other kpki error.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return "kpki: error: " + kpki::printable(kpki::redact_key_uri(e.what())) + " (see --help)\n";
+    return "kpki: error: " + kpki::printable(kpki::redact_key_uris_in_text(e.what())) +
+           " (see --help)\n";
   });
 
   kpki::cli::add_ca_commands(app);
@@ -45,13 +46,14 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const kpki::Error& e) {
     // Errors name URIs already redacted; this catches any that did not (a backstop).
-    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uri(e.what()))
+    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uris_in_text(e.what()))
               << kpki::cli::hint_for(e, app) << "\n";
     // Ended by Ctrl-C / SIGTERM / SIGHUP (core/interruption.h): 128 + the signal, as a shell says.
     if (int sig = kpki::stop_signal()) return 128 + sig;
     return kpki::cli::exit_code_for(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uri(e.what())) << "\n";
+    std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uris_in_text(e.what()))
+              << "\n";
     return 1;
   }
   return 0;

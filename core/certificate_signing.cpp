@@ -26,8 +26,4 @@ Certificate SigningContext::sign(X509* x) const {
   return Certificate::adopt_issued(tbs_signer_.sign(tbs, "certificate"));
 }
 
-Certificate sign_certificate(X509* x, const Signer& signer, EVP_PKEY* verify_key) {
-  return SigningContext(signer, verify_key).sign(x);
-}
-
 }  // namespace kpki

@@ -12,7 +12,8 @@ namespace kpki {
 
 // A signing context prepared once per issuer (core/signed_der.h: algorithm decoded, digest fetched,
 // verification context initialised) that signs certificate after certificate. Safe to use from
-// several threads at once; `signer` and `verify_key` must outlive it.
+// several threads at once; `signer` and `verify_key` (the issuer's public key: the signer's own for
+// a self-signed certificate) must outlive it. The Authority's signing part (core/authority.h).
 class SigningContext {
  public:
   SigningContext(const Signer& signer, EVP_PKEY* verify_key);
@@ -22,11 +23,5 @@ class SigningContext {
  private:
   TbsSigner tbs_signer_;
 };
-
-// One certificate: SigningContext(signer, verify_key).sign(x).
-// `verify_key` is the issuer's public key (the signer's own for a self-signed certificate).
-// Throws CryptoError when the signature does not verify: such a certificate is never returned.
-Certificate sign_certificate(X509* unsigned_certificate, const Signer& signer,
-                             EVP_PKEY* verify_key);
 
 }  // namespace kpki

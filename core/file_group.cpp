@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include "core/error.h"
-#include "core/ledger/journal_hooks.h"
 
 namespace kpki {
 
@@ -46,10 +45,14 @@ void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* cre
     if (f.overwrite == Overwrite::No && exists) throw file_already_exists(f.path);
     if (created && !exists) created->add(f.path);
   }
-  // The ledger records the certificates these files hold before any is written.
-  std::vector<ledger::FileToInstall> installs;
-  for (const auto& f : files) installs.push_back({f.path, f.data});
-  ledger::journal_before_install(installs);
+  // The certificates these files carry are recorded before any is written.
+  if (std::any_of(files.begin(), files.end(), [](const FileWrite& f) { return bool(f.record); })) {
+    std::vector<CarriedCertificate> carried;
+    carried.reserve(files.size());
+    for (const auto& f : files)
+      if (f.record) carried.push_back({f.path, f.record});
+    record_before_install(carried);
+  }
   std::vector<std::string> directories;
   for (const auto& f : files) directories.push_back(parent_of(f.path));
   std::sort(directories.begin(), directories.end());
@@ -77,8 +80,15 @@ void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* cre
   }
 }
 
-void FileBatch::add(std::string path, std::string_view data, mode_t mode, Overwrite overwrite) {
-  files_.push_back({std::move(path), Secret(std::string(data)), mode, overwrite});
+void write_recorded_file(const std::string& path, std::string_view data, mode_t mode,
+                         Overwrite overwrite, RecordTicket record) {
+  ByteView bytes(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+  write_files_together({{path, bytes, mode, overwrite, record}});
+}
+
+void FileBatch::add(std::string path, std::string_view data, mode_t mode, Overwrite overwrite,
+                    RecordTicket record) {
+  files_.push_back({std::move(path), Secret(std::string(data)), mode, overwrite, record});
 }
 
 void FileBatch::write(CreatedFiles* created) {
@@ -92,7 +102,7 @@ void FileBatch::write(CreatedFiles* created) {
       make_directories(dir, 0700);
       last_dir = std::move(dir);
     }
-    writes.push_back({f.path, as_bytes(f.data.reveal()), f.mode, f.overwrite});
+    writes.push_back({f.path, as_bytes(f.data.reveal()), f.mode, f.overwrite, f.record});
   }
   write_files_together(writes, created);
 }

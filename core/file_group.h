@@ -15,6 +15,7 @@
 
 #include "core/bytes.h"
 #include "core/file_io.h"
+#include "core/issuance_recorder.h"
 #include "core/secret.h"
 
 namespace kpki {
@@ -24,20 +25,29 @@ struct FileWrite {
   ByteView data;  // must outlive the call
   mode_t mode;
   Overwrite overwrite;
+  RecordTicket record = {};  // the newly signed certificate it carries (Issued::record), if any
 };
 
 // Writes all `files` (in order) as described above. With Overwrite::No an existing target is an
-// AlreadyExists error before anything is written. On failure, temporary files are removed; files
-// already renamed stay (each is whole). With `created`, every target that did not exist before is
-// recorded there (before it is written), so a failed command removes it.
+// AlreadyExists error before anything is written. The certificates the files carry are recorded
+// (record_before_install) before any file is renamed into place; if they cannot be, nothing is
+// written. On failure, temporary files are removed; files already renamed stay (each is whole).
+// With `created`, every target that did not exist before is recorded there (before it is
+// written), so a failed command removes it.
 void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* created = nullptr);
+
+// One file that carries a newly signed certificate (a .crt, a kubeconfig), written as
+// write_file_atomic does, its record stored first.
+void write_recorded_file(const std::string& path, std::string_view data, mode_t mode,
+                         Overwrite overwrite, RecordTicket record);
 
 // A group of files collected (their contents owned, wiped when dropped: keys travel here) and
 // then written with write_files_together. Files added one after another are renamed one after
 // another, so a certificate added right after its key lands with it.
 class FileBatch {
  public:
-  void add(std::string path, std::string_view data, mode_t mode, Overwrite overwrite);
+  void add(std::string path, std::string_view data, mode_t mode, Overwrite overwrite,
+           RecordTicket record = {});
   size_t size() const { return files_.size(); }
   // Writes the batch (parent directories made with mode 0700) and empties it.
   void write(CreatedFiles* created = nullptr);
@@ -48,6 +58,7 @@ class FileBatch {
     Secret data;
     mode_t mode;
     Overwrite overwrite;
+    RecordTicket record;
   };
   std::vector<Pending> files_;
 };

@@ -13,7 +13,6 @@
 #include <random>
 
 #include "core/error.h"
-#include "core/ledger/journal_hooks.h"
 
 namespace kpki {
 
@@ -184,9 +183,6 @@ void write_file_atomic(const std::string& path, ByteView data, mode_t mode, Over
   if (overwrite == Overwrite::No && file_exists(path)) {
     throw file_already_exists(path);
   }
-  // The ledger records any certificate this file holds first; if it cannot, nothing is written.
-  const ledger::FileToInstall file{path, data};
-  ledger::journal_before_install({&file, 1});
   install_temp_file(write_temp_file(path, data, mode), path, overwrite);
   sync_parent_directory(path);
 }

@@ -16,7 +16,7 @@ struct KeyOptions {
   // File holding the passphrase that encrypts/decrypts a PKCS#8 key file ("" = unencrypted).
   std::string passphrase_file;
   // PKCS#11 module used when a pkcs11: URI has no module-path ("" = $KPKI_PKCS11_MODULE, then
-  // p11-kit's proxy).
+  // the one module p11-kit registers, or softhsm2; docs/hsm.md).
   std::string pkcs11_module;
 };
 

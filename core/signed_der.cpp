@@ -86,8 +86,4 @@ Bytes TbsSigner::sign(ByteView tbs, const std::string& what) const {
   return assemble(tbs, signer_.signature_algorithm(), value);
 }
 
-Bytes sign_tbs(ByteView tbs, const Signer& signer, EVP_PKEY* verify_key, const std::string& what) {
-  return TbsSigner(signer, verify_key).sign(tbs, what);
-}
-
 }  // namespace kpki

@@ -2,7 +2,8 @@
 // The signing step every signed X.509 object shares (certificates, CRLs): the TBS DER is signed by
 // a Signer, the signature verified over exactly those bytes with the issuer's public key, and the
 // object assembled around them as SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }. OpenSSL never
-// re-encodes the result, so what was verified is what is returned.
+// re-encodes the result, so what was verified is what is returned. The Authority
+// (core/authority.h) is the one user: nothing else has a Signer sign a certificate or a CRL.
 #include <string>
 
 #include "core/bytes.h"
@@ -41,8 +42,5 @@ class TbsSigner {
   OsslPtr<EVP_MD, EVP_MD_free> digest_;  // null for pure EdDSA
   EvpMdCtxPtr verify_prepared_;
 };
-
-// One object: TbsSigner(signer, verify_key).sign(tbs, what).
-Bytes sign_tbs(ByteView tbs, const Signer& signer, EVP_PKEY* verify_key, const std::string& what);
 
 }  // namespace kpki

@@ -139,7 +139,7 @@ std::string pkcs11_module_path(const Pkcs11Uri& uri, const std::string& option_m
   if (!option_module.empty()) return option_module;
   const char* env = std::getenv("KPKI_PKCS11_MODULE");
   if (env && *env) return env;
-  return kP11KitProxyModule;
+  return pkcs11_default_module();
 }
 
 bool Pkcs11KeyManager::exists(const std::string& uri, const KeyOptions& options) {

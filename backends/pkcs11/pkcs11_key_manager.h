@@ -17,7 +17,7 @@
 namespace kpki {
 
 // The module file for a URI: its module-name (through p11-kit's registry), else its module-path,
-// else `option_module` (--pkcs11-module), else $KPKI_PKCS11_MODULE, else p11-kit's proxy module.
+// else `option_module` (--pkcs11-module), else $KPKI_PKCS11_MODULE, else pkcs11_default_module().
 // Whichever it is, Pkcs11Module checks the file before loading it.
 std::string pkcs11_module_path(const Pkcs11Uri& uri, const std::string& option_module);
 

@@ -15,9 +15,6 @@
 
 namespace kpki {
 
-// The default when neither the URI, the options nor $KPKI_PKCS11_MODULE name a module.
-inline constexpr const char* kP11KitProxyModule = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so";
-
 class Pkcs11Module {
  public:
   // The process-wide instance for `path`, loaded and initialised on first use. Throws NotFound

@@ -7,7 +7,7 @@
 namespace kpki {
 
 void pkcs11_warn(const std::string& message) {
-  std::string line = "kpki: warning: " + redact_key_uri(message) + "\n";
+  std::string line = "kpki: warning: " + redact_key_uris_in_text(message) + "\n";
   std::fputs(line.c_str(), stderr);
 }
 

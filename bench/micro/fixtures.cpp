@@ -76,13 +76,13 @@ const CertificateRequest& apiserver_request() {
   return request;
 }
 
-CertificateAuthority bench_authority(std::shared_ptr<const Signer> signer) {
+Authority bench_authority(std::shared_ptr<const Signer> signer) {
   CertificateRequest ca;
   ca.subject.common_name = "kpki micro-benchmark CA";
   apply_profile(Profile::Ca, key_type(signer->algorithm()), ca);
   ca.validity = Validity::from_now(std::chrono::hours(24));
-  Certificate certificate = CertificateAuthority::self_sign(ca, *signer);
-  return CertificateAuthority(std::move(certificate), std::move(signer));
+  Certificate certificate = Authority::self_sign(ca, *signer).certificate;
+  return Authority(std::move(certificate), std::move(signer));
 }
 
 }  // namespace kpki::micro

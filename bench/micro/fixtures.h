@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/signer.h"
 
 namespace kpki::micro {
@@ -17,6 +17,6 @@ std::shared_ptr<const Signer> bench_signer(const std::string& backend, Algorithm
 const CertificateRequest& apiserver_request();
 
 // A CA over `signer`, self-signed, valid for a day.
-CertificateAuthority bench_authority(std::shared_ptr<const Signer> signer);
+Authority bench_authority(std::shared_ptr<const Signer> signer);
 
 }  // namespace kpki::micro

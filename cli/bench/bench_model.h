@@ -26,7 +26,7 @@ struct BenchRow {
   RateResult sign_1;                // kpki Signer::sign, 1 thread
   RateResult sign_n;                // kpki Signer::sign, N threads
   int threads = 1;
-  RateResult issue;                     // CertificateAuthority::issue + PEM, 1 thread
+  RateResult issue;                     // Authority::issue + PEM, 1 thread
   std::string reference_name;           // "" when no reference could be measured
   std::optional<RateResult> reference;  // the library's own sign loop, 1 thread
   std::string reference_note;           // why there is none

@@ -8,7 +8,7 @@
 #include "cli/bench/bench_subjects.h"
 #include "cli/bench/progress.h"
 #include "cli/bench/reference_loops.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
 
 namespace kpki::bench {
@@ -85,7 +85,8 @@ BenchRow measure_cell(const std::string& backend, Algorithm algorithm, const Ben
   // Everything compared with everything else is measured interleaved, on one thread.
   progress.detail("sign, issue and library references, 1 thread");
   auto sign = shared_operation([&signer, message] { signer->sign(message); });
-  auto issue = shared_operation([&fixture] { fixture.authority->issue(fixture.leaf).pem(); });
+  auto issue =
+      shared_operation([&fixture] { fixture.authority->issue(fixture.leaf).certificate.pem(); });
   std::optional<ReferenceLoop> reference;
   if (backend == "openssl") {
     reference = openssl_sign_reference(key.path, message);

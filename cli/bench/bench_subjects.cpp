@@ -44,14 +44,13 @@ IssuanceFixture make_issuance_fixture(std::shared_ptr<const Signer> ca_signer) {
   apply_profile(Profile::Ca, key_type(ca_signer->algorithm()), ca);
   ca.validity = Validity::from_now(std::chrono::hours(24));
   ca.subject_public_key = ca_signer->public_key_der();
-  Certificate ca_cert = CertificateAuthority::self_sign(ca, *ca_signer);
+  Certificate ca_cert = Authority::self_sign(ca, *ca_signer).certificate;
 
   // The leaf key type does not matter to the CA's cost; P-256 is kubeadm's default.
   Bytes leaf_key = public_key_to_der(generate_evp_key(Algorithm::EcdsaP256).get());
 
   IssuanceFixture fixture;
-  fixture.authority =
-      std::make_unique<CertificateAuthority>(std::move(ca_cert), std::move(ca_signer));
+  fixture.authority = std::make_unique<Authority>(std::move(ca_cert), std::move(ca_signer));
   fixture.leaf.subject.common_name = "kube-apiserver";
   fixture.leaf.sans.dns = {"kubernetes", "kubernetes.default", "kubernetes.default.svc",
                            "kubernetes.default.svc.cluster.local", "control-plane-1"};
@@ -60,7 +59,7 @@ IssuanceFixture make_issuance_fixture(std::shared_ptr<const Signer> ca_signer) {
   fixture.leaf.validity = Validity::from_now(std::chrono::hours(1));
   fixture.leaf.subject_public_key = leaf_key;
 
-  Certificate sample = fixture.authority->issue(fixture.leaf);
+  Certificate sample = fixture.authority->issue(fixture.leaf).certificate;
   unsigned char* out = nullptr;
   int len = i2d_re_X509_tbs(sample.x509(), &out);
   if (len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode TBSCertificate");

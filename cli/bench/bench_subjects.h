@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/bench/bench_model.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 
 namespace kpki::bench {
 
@@ -34,7 +34,7 @@ BenchKey bench_key(const std::string& backend, Algorithm algorithm, const BenchO
                    const BenchScratch& scratch);
 
 struct IssuanceFixture {
-  std::unique_ptr<CertificateAuthority> authority;
+  std::unique_ptr<Authority> authority;
   CertificateRequest leaf;
   Bytes tbs;  // the TBSCertificate of one issued leaf: the message the sign loops sign
 };

@@ -56,14 +56,13 @@ X509RevokedPtr make_entry(const RevokedEntry& entry) {
   return revoked;
 }
 
-Bytes crl_extensions(const CertificateAuthority& ca, uint64_t number) {
+Bytes crl_extensions(ByteView key_id, uint64_t number) {
   X509ExtensionStackPtr extensions(sk_X509_EXTENSION_new_null());
   OsslPtr<AUTHORITY_KEYID, AUTHORITY_KEYID_free> aki(AUTHORITY_KEYID_new());
   Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
   STACK_OF(X509_EXTENSION)* raw = extensions.get();
   bool ok = extensions && aki && crl_number && (aki->keyid = ASN1_OCTET_STRING_new()) &&
-            ASN1_OCTET_STRING_set(aki->keyid, ca.key_identifier().data(),
-                                  static_cast<int>(ca.key_identifier().size())) &&
+            ASN1_OCTET_STRING_set(aki->keyid, key_id.data(), static_cast<int>(key_id.size())) &&
             ASN1_INTEGER_set_uint64(crl_number.get(), number) &&
             X509V3_add1_i2d(&raw, NID_authority_key_identifier, aki.get(), 0, 0) == 1 &&
             X509V3_add1_i2d(&raw, NID_crl_number, crl_number.get(), 0, 0) == 1;
@@ -97,9 +96,13 @@ Bytes revoked_sequence(const std::vector<RevokedEntry>& revoked) {
 
 }  // namespace
 
-Crl build_crl(const CertificateAuthority& ca, const CrlRequest& request,
-              const std::string& ca_origin) {
-  X509* ca_x509 = ca.certificate().x509();
+Crl build_crl(const Authority& ca, const CrlRequest& request, const std::string& ca_origin) {
+  return ca.issue_crl(request, ca_origin);
+}
+
+Bytes build_crl_tbs(const Certificate& ca, ByteView key_id, const Bytes& algorithm_der,
+                    const CrlRequest& request, const std::string& ca_origin) {
+  X509* ca_x509 = ca.x509();
   if ((X509_get_extension_flags(ca_x509) & EXFLAG_KUSAGE) &&
       !(X509_get_key_usage(ca_x509) & KU_CRL_SIGN)) {
     throw Error(ErrorCode::InvalidInput, ca_origin + " may not sign CRLs (keyUsage lacks cRLSign)");
@@ -107,7 +110,6 @@ Crl build_crl(const CertificateAuthority& ca, const CrlRequest& request,
   if (request.next_update <= request.this_update) {
     throw Error(ErrorCode::InvalidInput, "CRL nextUpdate must be later than thisUpdate");
   }
-  const Bytes& algorithm_der = ca.signer().signature_algorithm();
 
   Bytes content{V_ASN1_INTEGER, 1, 1};  // version v2
   content.insert(content.end(), algorithm_der.begin(), algorithm_der.end());
@@ -117,12 +119,10 @@ Crl build_crl(const CertificateAuthority& ca, const CrlRequest& request,
   Bytes revoked = revoked_sequence(request.revoked);
   if (!revoked.empty()) append_wrapped(content, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, revoked);
   append_wrapped(content, V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED | 0,
-                 crl_extensions(ca, request.number));
+                 crl_extensions(key_id, request.number));
   Bytes tbs;
   append_wrapped(tbs, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, content);
-
-  Bytes der = sign_tbs(tbs, ca.signer(), ca.public_key(), "CRL");
-  return Crl::from_der(der, "issued CRL");
+  return tbs;
 }
 
 }  // namespace kpki

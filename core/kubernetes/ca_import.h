@@ -24,8 +24,9 @@ struct KeyImport {
   // Create: to import. Keep: the token already holds this very key (a resumed import).
   PlanAction action = PlanAction::Create;
   std::string algorithm;  // "ecdsa-p256", ...
-  // Files holding exactly the source key's bytes, removed with --remove-source; plus files at a
-  // copy's path that hold something else (Skip: left in place).
+  // Files holding the source key in any encoding, removed with --remove-source; plus private keys
+  // kpki cannot read and files at a copy's path that hold another key (Skip: left in place,
+  // reported). See ca_import_copies.h.
   std::vector<PlannedFile> files;
 };
 

@@ -75,7 +75,7 @@ void apply_import(const ImportPlan& plan, const KeyRegistry& registry,
     if (!plan.out_config.empty()) {
       if (!file_exists(plan.out_config) ||
           read_text_file(plan.out_config) != plan.out_config_text) {
-        write_file_atomic(plan.out_config, plan.out_config_text, 0644, Overwrite::No);
+        write_file_atomic(plan.out_config, plan.out_config_text, 0600, Overwrite::No);
       }
       log << "wrote     " << plan.out_config << " (caKeys on the token)\n";
     }

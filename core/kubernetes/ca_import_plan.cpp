@@ -11,6 +11,7 @@
 #include "core/key_capabilities.h"
 #include "core/key_uri_display.h"
 #include "core/kubernetes/ca_import.h"
+#include "core/kubernetes/ca_import_copies.h"
 #include "core/kubernetes/ca_keys_config.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
@@ -73,46 +74,6 @@ KeyImport plan_key(const std::string& ca, const std::string& source, const std::
   return k;
 }
 
-PlannedFile removal(const std::string& path, const std::string& what) {
-  return {path,
-          PlanAction::Remove,
-          what + " (overwritten, fsync'd, unlinked)",
-          "",
-          "",
-          PlannedKind::Copy,
-          "",
-          false};
-}
-
-// Every regular file under `dir` holding exactly `key_bytes` (to remove), and every file at one
-// of the CA key's paths holding something else (left in place, said so).
-void find_copies(const std::string& dir, const Bytes& key_bytes, const std::string& key_rel,
-                 const std::string& ca, std::vector<PlannedFile>& out) {
-  std::vector<std::string> paths;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && !entry.is_symlink()) paths.push_back(entry.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
-  for (const std::string& path : paths) {
-    bool at_key_path = path.size() > key_rel.size() &&
-                       path.compare(path.size() - key_rel.size(), key_rel.size(), key_rel) == 0 &&
-                       path[path.size() - key_rel.size() - 1] == '/';
-    if (fs::file_size(path) == key_bytes.size()) {
-      Bytes content = read_file(path);
-      bool same = content == key_bytes;
-      std::fill(content.begin(), content.end(), 0);
-      if (same) {
-        out.push_back(removal(path, "copy of the " + ca + " key"));
-        continue;
-      }
-    }
-    if (at_key_path) {
-      out.push_back({path, PlanAction::Skip, "not the " + ca + " key being imported; left in place",
-                     "", "", PlannedKind::Copy, "", false});
-    }
-  }
-}
-
 }  // namespace
 
 ImportPlan plan_single_import(const SingleImportRequest& request, const KeyRegistry& registry,
@@ -122,7 +83,7 @@ ImportPlan plan_single_import(const SingleImportRequest& request, const KeyRegis
   KeyImport k = plan_key("key", request.key_uri, request.cert_path, request.target_uri, registry,
                          source_options, token_options);
   if (request.remove_source)
-    k.files.push_back(removal(key_uri_path(request.key_uri), "source key"));
+    k.files.push_back(planned_key_removal(key_uri_path(request.key_uri), "source key"));
   plan.keys.push_back(std::move(k));
   return plan;
 }
@@ -143,14 +104,13 @@ ImportPlan plan_tree_import(const TreeImportRequest& request, const KeyRegistry&
                            registry, source_options, token_options);
     if (request.remove_source) {
       const std::string source_path = key_uri_path(source);
-      Bytes key_bytes = read_file(source_path);
-      find_copies(request.dir, key_bytes, spec.base_path + ".key", spec.name, k.files);
+      k.files = find_key_copies(request.dir, Certificate::load(k.cert_path).public_key_der(),
+                                spec.base_path + ".key", spec.name);
       // A caKeys file outside OUT goes too.
       bool listed = std::any_of(k.files.begin(), k.files.end(), [&](const PlannedFile& f) {
         return fs::equivalent(f.path, source_path);
       });
-      if (!listed) k.files.push_back(removal(source_path, "the " + spec.name + " key"));
-      std::fill(key_bytes.begin(), key_bytes.end(), 0);
+      if (!listed) k.files.push_back(planned_key_removal(source_path, "the " + spec.name + " key"));
     }
     ca_keys[spec.name] = target;
     plan.keys.push_back(std::move(k));

@@ -6,11 +6,26 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/key_uri_display.h"
 #include "core/kubernetes/yaml_documents.h"
 
 namespace kpki::kube {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// A file kpki writes never holds a PIN (docs/hardening.md): `text` (a key URI, or the whole
+// document) must have no pin-value attribute.
+void refuse_pin_value(const std::string& text, const std::string& where,
+                      const std::string& out_path) {
+  if (redact_key_uris_in_text(text) == text && redact_key_uri(text) == text) return;
+  throw Error(ErrorCode::InvalidInput,
+              where + " has a pin-value; kpki writes no PIN into '" + out_path +
+                  "': give the PIN with pin-source=file:PATH (a 0600 file) instead");
+}
+
+}  // namespace
 
 std::string config_with_ca_keys(const ClusterConfig& config,
                                 const std::map<std::string, std::string>& ca_keys,
@@ -33,7 +48,9 @@ std::string config_with_ca_keys(const ClusterConfig& config,
   YAML::Node keys(YAML::NodeType::Map);
   for (const char* name : {"ca", "etcd-ca", "front-proxy-ca"}) {
     auto it = ca_keys.find(name);
-    if (it != ca_keys.end()) keys[name] = resolve_key_uri(it->second, cwd);
+    if (it == ca_keys.end()) continue;
+    refuse_pin_value(it->second, std::string("caKeys.") + name, out_path);
+    keys[name] = resolve_key_uri(it->second, cwd);
   }
   doc["caKeys"] = keys;
   if (doc["serviceAccountKey"]) {
@@ -42,6 +59,7 @@ std::string config_with_ca_keys(const ClusterConfig& config,
   YAML::Emitter out;
   out << doc;
   std::string result = std::string(out.c_str()) + "\n";
+  refuse_pin_value(result, config.source, out_path);  // any other field that carries one
   std::string base = fs::path(out_path).parent_path().string();
   parse_cluster_config(result, out_path, base.empty() ? "." : base);  // throws if it would not load
   return result;

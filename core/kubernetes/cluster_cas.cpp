@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/key_uri_display.h"
 #include "core/kubernetes/leaf_files.h"
-#include "core/ledger/journal_hooks.h"
 #include "core/profiles.h"
 
 namespace kpki::kube {
@@ -15,13 +15,21 @@ std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const st
   return it != config.ca_keys.end() ? it->second : dir + "/" + spec.base_path + ".key";
 }
 
-Certificate self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer) {
+std::shared_ptr<const IssuancePolicy> certificate_table_policy() { return trusted_requests(); }
+
+AuthorityOptions cluster_ca_options(const std::string& key_uri, IssuanceRecorder* recorder,
+                                    const std::string& cert_path) {
+  return {key_uri, certificate_table_policy(), recorder, "CA certificate '" + cert_path + "'"};
+}
+
+Issued self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer,
+                    const AuthorityOptions& options) {
   CertificateRequest request;
   request.subject = spec.subject;
   request.sans = spec.sans;
   apply_profile(Profile::Ca, key_type(signer.algorithm()), request);
   request.validity = Validity::from_now(config.ca_certificate_validity);
-  return CertificateAuthority::self_sign(request, signer);
+  return Authority::self_sign(request, signer, options);
 }
 
 namespace {
@@ -93,8 +101,9 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
       ClusterCa& kept = cas[static_cast<size_t>(spec.id)];
       kept.spec = &spec;
       kept.key_file = ca.key_file;
+      // Compared with, never signed with: apply_cluster_cas makes the authorities that sign.
       kept.authority.emplace(Certificate::from_der(ca.cert->der(), ca.cert_path), ca.signer,
-                             "CA certificate '" + ca.cert_path + "'");
+                             cluster_ca_options(ca.key_uri, nullptr, ca.cert_path));
     } else if (force) {
       cert.action = PlanAction::Replace;
       cert.reason = what + "  (was: " + problem + ")";
@@ -123,7 +132,8 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
 
 std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Plan& plan,
                                            const std::string& out_dir, const KeyRegistry& registry,
-                                           const KeyOptions& key_options, Plan& report,
+                                           const KeyOptions& key_options,
+                                           IssuanceRecorder* recorder, Plan& report,
                                            CreatedFiles& created) {
   std::array<ClusterCa, 3> cas;
   for (const CaSpec& spec : ca_specs()) {
@@ -140,19 +150,21 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
     } else {
       signer = manager.open(uri, key_options);
     }
-    ledger::journal_signing_key(signer->public_key_der(), uri);
     report.ca_keys.push_back(key);
     const PlannedFile& entry = planned_cert(plan, spec);
+    AuthorityOptions options = cluster_ca_options(uri, recorder, entry.path);
     std::optional<Certificate> cert;
     if (entry.action == PlanAction::Keep) {
       cert = Certificate::load(entry.path);
     } else {
-      cert = self_sign_ca(config, spec, *signer);
+      Issued issued = self_sign_ca(config, spec, *signer, options);
       Overwrite overwrite = entry.action == PlanAction::Replace ? Overwrite::Yes : Overwrite::No;
-      write_new_or_replace(entry.path, cert->pem(), 0644, overwrite, created);
+      write_new_or_replace(entry.path, issued.certificate.pem(), 0644, overwrite, created,
+                           issued.record);
+      cert = std::move(issued.certificate);
     }
     report.files.push_back(entry);
-    ca.authority.emplace(std::move(*cert), signer, "CA certificate '" + entry.path + "'");
+    ca.authority.emplace(std::move(*cert), signer, std::move(options));
   }
   return cas;
 }

@@ -1,14 +1,14 @@
 #pragma once
 // The three CAs of a cluster (ca, etcd-ca, front-proxy-ca) as `kpki init` needs them: the key at
 // its caKeys URI (generated when absent), the certificate under OUT/pki (reused when it exists and
-// belongs to the key), one CertificateAuthority each, built once and shared by every node.
+// belongs to the key), one Authority each, built once and shared by every node.
 // Planning reads what is there (read_cluster_cas, plan_cluster_cas); applying builds them.
 #include <array>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/file_io.h"
 #include "core/key_manager.h"
 #include "core/key_registry.h"
@@ -30,15 +30,25 @@ struct FoundCa {
 
 struct ClusterCa {
   const CaSpec* spec = nullptr;
-  std::string key_file;                           // the key's path when it is a plain key file
-  std::optional<CertificateAuthority> authority;  // none only in a plan of a CA still to be made
+  std::string key_file;                // the key's path when it is a plain key file
+  std::optional<Authority> authority;  // none only in a plan of a CA still to be made
 };
 
 // The caKeys URI of `spec`, or the default key file under `dir` (OUT, or a node directory).
 std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const std::string& dir);
 
-// A CA certificate for `spec` (its subject, the config's CA validity), self-signed by `signer`.
-Certificate self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer);
+// What a tree's authorities certify: the identities of the certificate table (cert_specs.h),
+// which kpki builds from the config itself; no request comes from anyone else.
+std::shared_ptr<const IssuancePolicy> certificate_table_policy();
+
+// The options of the Authority of `spec`'s CA, key at `key_uri`: the table's policy, `recorder`.
+AuthorityOptions cluster_ca_options(const std::string& key_uri, IssuanceRecorder* recorder,
+                                    const std::string& cert_path);
+
+// A CA certificate for `spec` (its subject, the config's CA validity), self-signed by `signer`
+// under `options` (cluster_ca_options).
+Issued self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer,
+                    const AuthorityOptions& options);
 
 // Reads each CA's key (opened when it exists) and certificate; writes nothing.
 std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::string& out_dir,
@@ -51,9 +61,11 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
                                           Plan& plan);
 
 // Executes the CA part of `plan`: generates the keys and (re)writes the certificates it lists.
+// The authorities record what they sign with `recorder` (null: nowhere).
 std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Plan& plan,
                                            const std::string& out_dir, const KeyRegistry& registry,
-                                           const KeyOptions& key_options, Plan& report,
+                                           const KeyOptions& key_options,
+                                           IssuanceRecorder* recorder, Plan& report,
                                            CreatedFiles& created);
 
 }  // namespace kpki::kube

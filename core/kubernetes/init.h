@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "core/issuance_recorder.h"
 #include "core/key_manager.h"
 #include "core/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
@@ -24,7 +25,8 @@ struct InitOptions {
   bool dry_run = false;       // run_init only: plan and print, apply nothing
   bool force = false;         // mismatching files are planned as Replace (and stale ones as Remove)
   KeyOptions ca_key_options;  // how CA key URIs are opened (PKCS#11 module, passphrase file)
-  LeafKeyPoolOptions leaf_keys;  // threads for new leaf keys, progress of the run
+  LeafKeyPoolOptions leaf_keys;          // threads for new leaf keys, progress of the run
+  IssuanceRecorder* recorder = nullptr;  // where the CAs record what they sign (none: nowhere)
   // A leaf key found on disk without its certificate is certified anew only when this ledger
   // (read only here; not owned) records a certificate with that public key for that file, or
   // when adopt_keys says so for this run (the plan shows each such key as adopted).

@@ -35,7 +35,7 @@ struct PendingLeaf {
 
 struct IssuedLeaf {
   const PendingLeaf* leaf;
-  Certificate cert;
+  Issued issued;
 };
 
 // Leaves issued, then written, per group as the plan reaches them: the group's files reach the
@@ -80,8 +80,8 @@ class InitApply {
     // A signal stops the run at the next of these checks, like an error: what it made goes.
     throw_if_interrupted();
     make_directories(out + "/pki/etcd", 0700, &created_);
-    cas_ = apply_cluster_cas(config_, plan_, out, registry_, options_.ca_key_options, report_,
-                             created_);
+    cas_ = apply_cluster_cas(config_, plan_, out, registry_, options_.ca_key_options,
+                             options_.recorder, report_, created_);
     for (size_t i = 0; i < cas_.size(); ++i) {
       sources_.ca_cert_pems[i] = cas_[i].authority->certificate().pem();
       sources_.ca_key_is_file[i] = !cas_[i].key_file.empty();
@@ -218,7 +218,7 @@ class InitApply {
   std::vector<IssuedLeaf> issue_group() {
     generate_group_keys();
     const size_t end = pending_.size();
-    std::vector<std::optional<Certificate>> certs(end);
+    std::vector<std::optional<Issued>> certs(end);
     std::atomic<size_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
@@ -249,12 +249,12 @@ class InitApply {
   }
 
   // Every file of a group of issued leaves, to be written durably in one batch
-  // (core/file_group.h). The group's certificates exist here before any of their files: a step
-  // that must see them first (recording them) belongs at the top.
+  // (core/file_group.h). Each certificate file carries its record ticket: the batch has the
+  // group's records stored before it renames any of them into place.
   void add_group_files(const std::vector<IssuedLeaf>& group) {
     for (const IssuedLeaf& issued : group) {
       const PendingLeaf& leaf = *issued.leaf;
-      add_leaf_files(batch_, leaf.node_dir, leaf.spec, issued.cert, leaf.key,
+      add_leaf_files(batch_, leaf.node_dir, leaf.spec, issued.issued, leaf.key,
                      cas_[static_cast<size_t>(leaf.spec.ca)].authority->certificate(),
                      config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No);
     }

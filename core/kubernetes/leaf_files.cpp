@@ -120,21 +120,25 @@ CertificateRequest leaf_request(const LeafSpec& spec, const Signer& key,
 }
 
 void write_new_or_replace(const std::string& path, const std::string& data, mode_t mode,
-                          Overwrite overwrite, CreatedFiles& created) {
+                          Overwrite overwrite, CreatedFiles& created, RecordTicket record) {
   bool existed = file_exists(path);
   make_directories(std::filesystem::path(path).parent_path().string(), 0700);
-  write_file_atomic(path, data, mode, overwrite);
+  if (record)
+    write_recorded_file(path, data, mode, overwrite, record);
+  else
+    write_file_atomic(path, data, mode, overwrite);
   if (!existed) created.add(path);
 }
 
 void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
-                    const Certificate& cert, const LeafKey& key, const Certificate& ca_cert,
+                    const Issued& issued, const LeafKey& key, const Certificate& ca_cert,
                     const std::string& cluster_name, Overwrite overwrite) {
+  const Certificate& cert = issued.certificate;
   if (spec.kind == LeafKind::Kubeconfig) {
     Kubeconfig kc{cluster_name,  spec.server, spec.subject.common_name,
                   ca_cert.pem(), cert.pem(),  key.pem.reveal()};
     Secret text(render_kubeconfig(kc));
-    batch.add(join(node_dir, spec.path), text.reveal(), 0600, overwrite);
+    batch.add(join(node_dir, spec.path), text.reveal(), 0600, overwrite, issued.record);
     return;
   }
   std::string key_path = join(node_dir, spec.key_path());
@@ -144,14 +148,14 @@ void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpe
   // Key and certificate land together (added one after the other, renamed one after the
   // other): a kill between two separate writes left a new key beside the old certificate (found
   // by tests/scripts/hardening_crash_safety.sh, certs renew).
-  batch.add(join(node_dir, spec.cert_path()), cert.pem(), 0644, overwrite);
+  batch.add(join(node_dir, spec.cert_path()), cert.pem(), 0644, overwrite, issued.record);
 }
 
-void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certificate& cert,
+void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Issued& issued,
                 const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created) {
   FileBatch batch;
-  add_leaf_files(batch, node_dir, spec, cert, key, ca_cert, cluster_name, overwrite);
+  add_leaf_files(batch, node_dir, spec, issued, key, ca_cert, cluster_name, overwrite);
   batch.write(&created);
 }
 

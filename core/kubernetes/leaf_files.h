@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "core/authority.h"
 #include "core/certificate.h"
-#include "core/certificate_authority.h"
 #include "core/file_group.h"
 #include "core/file_io.h"
 #include "core/kubernetes/cert_specs.h"
@@ -43,22 +43,24 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
 CertificateRequest leaf_request(const LeafSpec& spec, const Signer& key,
                                 std::chrono::seconds validity);
 
-// Adds the leaf's files (key then certificate, or the kubeconfig) to `batch`.
+// Adds the leaf's files (key then certificate, or the kubeconfig) to `batch`; the file carrying
+// the certificate carries its record ticket.
 void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
-                    const Certificate& cert, const LeafKey& key, const Certificate& ca_cert,
+                    const Issued& issued, const LeafKey& key, const Certificate& ca_cert,
                     const std::string& cluster_name, Overwrite overwrite);
 
 // Writes the leaf (key then certificate, or the kubeconfig) atomically; new files are recorded
 // in `created` for rollback.
-void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Certificate& cert,
+void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Issued& issued,
                 const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created);
 
 // "DNS:a, DNS:b, IP:10.96.0.1"
 std::string sans_to_string(const SubjectAltNames& sans);
 
-// Writes `data` with `mode` unless a file is there; records it in `created`.
+// Writes `data` with `mode` unless a file is there; records it in `created`. A file carrying a
+// newly signed certificate passes its ticket (`record`).
 void write_new_or_replace(const std::string& path, const std::string& data, mode_t mode,
-                          Overwrite overwrite, CreatedFiles& created);
+                          Overwrite overwrite, CreatedFiles& created, RecordTicket record = {});
 
 }  // namespace kpki::kube

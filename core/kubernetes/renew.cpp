@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/key_uri_display.h"
@@ -14,7 +14,6 @@
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/rotation_state.h"
-#include "core/ledger/journal_hooks.h"
 
 namespace kpki::kube {
 
@@ -127,7 +126,7 @@ class Renewer {
   // The caKeys URI, or the key file beside the CA certificate in the node directory.
   std::string key_uri(const CaSpec& spec) const { return ca_key_uri(config(), spec, dir()); }
 
-  const CertificateAuthority& authority(CaId id) {
+  const Authority& authority(CaId id) {
     auto& slot = authorities_[static_cast<size_t>(id)];
     if (slot) return *slot;
     const CaSpec& spec = ca_spec(id);
@@ -140,9 +139,8 @@ class Renewer {
     }
     std::shared_ptr<const Signer> signer =
         registry_.manager_for(uri).open(uri, options_.ca_key_options);
-    ledger::journal_signing_key(signer->public_key_der(), uri);
-    slot = std::make_unique<CertificateAuthority>(Certificate::load(cert_path), signer,
-                                                  "CA certificate '" + cert_path + "'");
+    slot = std::make_unique<Authority>(Certificate::load(cert_path), signer,
+                                       cluster_ca_options(uri, options_.recorder, cert_path));
     return *slot;
   }
 
@@ -155,7 +153,7 @@ class Renewer {
     if (!existing.problem.empty()) throw Error(ErrorCode::InvalidInput, existing.problem);
     if (!existing.cert) throw Error(ErrorCode::NotFound, shown + ": no certificate");
     const Certificate& old = *existing.cert;
-    const CertificateAuthority& ca = authority(spec.ca);
+    const Authority& ca = authority(spec.ca);
     if (!signed_by(old, ca.certificate()))
       throw Error(ErrorCode::InvalidInput, shown + " is not signed by CA '" + dir() + "/" +
                                                ca_spec(spec.ca).base_path + ".crt'");
@@ -168,21 +166,21 @@ class Renewer {
   std::string renew(const LeafSpec& spec, const std::string& path, const LeafKey& key) {
     ExistingLeaf existing = read_leaf(dir(), spec, keys_);
     if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + path + "': no certificate");
-    const CertificateAuthority& ca = authority(spec.ca);
+    const Authority& ca = authority(spec.ca);
     // The identity is the table's (checked equal to the old file's when planning).
-    Certificate cert = ca.issue(leaf_request(spec, *key.signer, config().certificate_validity));
+    Issued issued = ca.issue(leaf_request(spec, *key.signer, config().certificate_validity));
     CreatedFiles created;
-    write_leaf(dir(), spec, cert, key, ca.certificate(), config().cluster_name, Overwrite::Yes,
+    write_leaf(dir(), spec, issued, key, ca.certificate(), config().cluster_name, Overwrite::Yes,
                created);
     created.commit();
-    return "serial " + existing.cert->serial_hex() + " -> " + cert.serial_hex();
+    return "serial " + existing.cert->serial_hex() + " -> " + issued.certificate.serial_hex();
   }
 
   const RenewOptions& options_;
   const KeyRegistry& registry_;
   const LeafKeySource& keys_;
   bool all_ = false;
-  std::array<std::unique_ptr<CertificateAuthority>, 3> authorities_;
+  std::array<std::unique_ptr<Authority>, 3> authorities_;
 };
 
 }  // namespace

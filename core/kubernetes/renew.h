@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/issuance_recorder.h"
 #include "core/key_manager.h"
 #include "core/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
@@ -23,7 +24,8 @@ struct RenewOptions {
   std::vector<std::string> names;  // leaf names, or {"all"}
   ClusterConfig config;            // identities, validity, key algorithm, caKeys URIs
   KeyOptions ca_key_options;
-  LeafKeyPoolOptions leaf_keys;  // threads for the new keys, progress of the run
+  LeafKeyPoolOptions leaf_keys;          // threads for the new keys, progress of the run
+  IssuanceRecorder* recorder = nullptr;  // where the CAs record what they sign (none: nowhere)
 };
 
 // The config node a node directory belongs to: `node_name`, or the directory's basename.

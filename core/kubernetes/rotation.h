@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/certificate.h"
+#include "core/issuance_recorder.h"
 #include "core/key_manager.h"
 #include "core/key_registry.h"
 #include "core/kubernetes/cert_specs.h"
@@ -36,6 +37,7 @@ struct RotateOptions {
   bool destroy_old_key = false;  // finish: remove the old file key kept under OUT/rotation
   std::string out_config;        // finish with a token key: the config naming the new key
   KeyOptions ca_key_options;
+  IssuanceRecorder* recorder = nullptr;  // where the new CA records what it signs (none: nowhere)
   // The ledger kpki records this tree's certificates in (read only here; not owned). reissue
   // checks the rotation record and every leaf key against it (rotation_provenance.h): without
   // one, reissue certifies nothing.

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <map>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
 #include "core/file_group.h"
 #include "core/file_io.h"
@@ -147,9 +147,10 @@ class RotationApply {
       signer = manager.generate(s.new_key_uri, config_.algorithm, options_.ca_key_options);
     }
     if (!ctx_.new_cert) {
-      Certificate cert = self_sign_ca(config_, *ctx_.spec, *signer);
-      write_file_atomic(ctx_.new_cert_path, cert.pem(), 0644, Overwrite::Yes);
-      ctx_.new_cert = std::move(cert);
+      Issued issued = self_sign_ca(config_, *ctx_.spec, *signer, new_ca_options());
+      write_recorded_file(ctx_.new_cert_path, issued.certificate.pem(), 0644, Overwrite::Yes,
+                          issued.record);
+      ctx_.new_cert = std::move(issued.certificate);
     }
     s.new_cert_pem = ctx_.new_cert->pem();
     write(trust_targets(config_, options_, ctx_, ctx_.bundle_pem(), ""));
@@ -158,8 +159,8 @@ class RotationApply {
   void reissue() {
     // Checked again here: the files may have changed since the plan was made.
     check_rotation_record(config_, options_, ctx_, registry_, issued_);
-    CertificateAuthority ca(Certificate::from_der(ctx_.new_cert->der(), ctx_.new_cert_path),
-                            ctx_.new_signer, "CA certificate '" + ctx_.new_cert_path + "'");
+    Authority ca(Certificate::from_der(ctx_.new_cert->der(), ctx_.new_cert_path), ctx_.new_signer,
+                 new_ca_options());
     for (const RotatedLeaf& leaf : rotated_leaves(config_, options_.out_dir, ctx_.spec->id)) {
       const LeafSpec& spec = leaf.spec;
       bool kubeconfig = spec.kind == LeafKind::Kubeconfig;
@@ -170,23 +171,29 @@ class RotationApply {
       if (!existing.cert || !existing.key)
         throw Error(ErrorCode::NotFound, "'" + path + "': certificate or key is gone");
       check_reissued_key(path, spec, existing.key->signer->public_key_der(), issued_);
-      Certificate cert =
+      Issued issued =
           ca.issue(leaf_request(spec, *existing.key->signer, config_.certificate_validity));
+      const Certificate& cert = issued.certificate;
       PlannedFile done = *entry;
       done.reason = "serial " + existing.cert->serial_hex() + " -> " + cert.serial_hex();
       if (kubeconfig) {
         Kubeconfig kc{config_.cluster_name, spec.server, spec.subject.common_name,
                       ctx_.bundle_pem(),    cert.pem(),  existing.key->pem.reveal()};
         Secret text(render_kubeconfig(kc));
-        write_file_atomic(path, text.reveal(), 0600, Overwrite::Yes);
+        write_recorded_file(path, text.reveal(), 0600, Overwrite::Yes, issued.record);
       } else {
         CreatedFiles created;
-        write_leaf(leaf.node_dir, spec, cert, *existing.key, ca.certificate(), config_.cluster_name,
-                   Overwrite::Yes, created);
+        write_leaf(leaf.node_dir, spec, issued, *existing.key, ca.certificate(),
+                   config_.cluster_name, Overwrite::Yes, created);
         created.commit();
       }
       done_[path] = std::move(done);
     }
+  }
+
+  // The new CA's authority: the table's policy, its key's URI, the run's recorder.
+  AuthorityOptions new_ca_options() const {
+    return cluster_ca_options(ctx_.state.new_key_uri, options_.recorder, ctx_.new_cert_path);
   }
 
   const Plan& plan_;

@@ -80,7 +80,7 @@ std::vector<FileTarget> finish_key_targets(const ClusterConfig& config,
                         "config with caKeys." + spec.name + " = " + redact_key_uri(s.new_key_uri),
                         "config", "", PlannedKind::Copy, "", false},
                        config_with_ca_keys(config, new_ca_keys, options.out_config),
-                       0644,
+                       0600,  // a config names keys and PIN files: the owner's alone
                        false});
     return targets;
   }

@@ -1,37 +1,21 @@
 // IssuanceJournal: pending certificates, their records stored before their files are installed,
-// released at the end; and the process-wide hooks that feed it.
+// released at the end.
 #include "core/ledger/issuance_journal.h"
 
 #include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <map>
-#include <unordered_map>
 
 #include "core/certificate.h"
 #include "core/error.h"
-#include "core/key_registry.h"
 #include "core/key_uri_display.h"
-#include "core/kubernetes/kubeconfig.h"
 #include "core/ledger/ledger_storage.h"
-#include "core/pem.h"
 
 namespace kpki::ledger {
 
 namespace {
-
-std::atomic<IssuanceJournal*> g_active{nullptr};
-
-// Signing keys seen in this process (SPKI -> redacted URI): kept whether or not a journal is
-// active yet, as a command may open its CA key before it starts one.
-std::mutex g_keys_mutex;
-std::map<Bytes, std::string>& signing_keys() {
-  static std::map<Bytes, std::string> keys;
-  return keys;
-}
 
 // As Certificate::serial_hex (BN_bn2hex): upper-case, two digits a byte, no leading zero bytes.
 std::string serial_hex(const Bytes& serial) {
@@ -57,8 +41,10 @@ std::vector<std::string> san_list(const SubjectAltNames& sans) {
   return out;
 }
 
-// Destinations are kept absolute: reconcile may run from another directory.
+// Destinations are kept absolute: reconcile may run from another directory. "-" (standard
+// output) stays as it is.
 std::string absolute_path(std::string_view path) {
+  if (path == "-") return std::string(path);
   std::error_code ec;
   std::filesystem::path p = std::filesystem::absolute(std::filesystem::path(path), ec);
   return ec ? std::string(path) : p.lexically_normal().string();
@@ -68,7 +54,7 @@ std::string absolute_path(std::string_view path) {
 
 JournalContext JournalContext::of_this_process(std::string command) {
   JournalContext c;
-  c.command = redact_key_uri(command);
+  c.command = redact_key_uris_in_text(command);
   c.host = this_host();
   if (const passwd* pw = ::getpwuid(::geteuid())) c.user = pw->pw_name;
   if (c.user.empty()) c.user = std::to_string(::geteuid());
@@ -84,11 +70,7 @@ IssuanceJournal::IssuanceJournal(std::unique_ptr<Ledger> ledger, JournalContext 
 }
 
 IssuanceJournal::IssuanceJournal(LedgerOpener open, JournalContext context)
-    : open_(std::move(open)), context_(std::move(context)) {
-  IssuanceJournal* none = nullptr;
-  if (!g_active.compare_exchange_strong(none, this))
-    throw Error(ErrorCode::InvalidInput, "an issuance journal is already active");
-}
+    : open_(std::move(open)), context_(std::move(context)) {}
 
 Ledger& IssuanceJournal::ledger() {
   if (!ledger_) {
@@ -99,7 +81,6 @@ Ledger& IssuanceJournal::ledger() {
 }
 
 IssuanceJournal::~IssuanceJournal() {
-  g_active.store(nullptr);
   if (finished_ || stored_.empty()) return;
   // A failed run: settle what it recorded against what is on disk now (its rollback has run).
   try {
@@ -121,7 +102,7 @@ IssuanceJournal::~IssuanceJournal() {
   }
 }
 
-void IssuanceJournal::on_issued(const IssuedCertificate& issued) {
+RecordTicket IssuanceJournal::on_signed(const SignedCertificate& issued) {
   const Certificate& cert = issued.certificate;
   const CertificateRequest& req = issued.request;
   IssuanceRecord r;
@@ -140,90 +121,47 @@ void IssuanceJournal::on_issued(const IssuedCertificate& issued) {
   r.profile = profile_of(req);
   r.sha256 = sha256_hex(cert.der());
   r.der = cert.der();
+  r.ca_key_uri = issued.key_uri;
+  r.backend = issued.backend;
   r.command = context_.command;
   r.host = context_.host;
   r.user = context_.user;
   r.pid = context_.pid;
-  std::string pem = cert.pem();
-  std::string pem_base64 = kube::base64_encode(pem);
-  {
-    std::lock_guard<std::mutex> lock(g_keys_mutex);
-    auto key = signing_keys().find(
-        Bytes(issued.signer_public_key.begin(), issued.signer_public_key.end()));
-    if (key != signing_keys().end()) {
-      r.ca_key_uri = key->second;
-      r.backend = key_uri_scheme(key->second);
-    }
-  }
   std::lock_guard<std::mutex> lock(mutex_);
-  pending_.push_back({std::move(r), std::move(pem), std::move(pem_base64)});
+  std::uint64_t id = next_ticket_++;
+  pending_.emplace(id, std::move(r));
+  return {this, id};
 }
 
-std::vector<IssuanceRecord> IssuanceJournal::take_installed(std::span<const FileToInstall> files) {
-  // One lookup a file, not a search of every file for every pending certificate (init installs
-  // groups of hundreds of files with hundreds of certificates pending): a certificate file is
-  // its PEM, a kubeconfig holds the base64 of it as client-certificate-data. Any other file that
-  // holds a certificate (a bundle) is searched.
-  std::unordered_map<std::string_view, size_t> by_text;
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    by_text.emplace(pending_[i].pem, i);
-    by_text.emplace(pending_[i].pem_base64, i);
-  }
-  std::vector<bool> held(pending_.size());
-  for (const FileToInstall& f : files) {
-    std::string_view data(reinterpret_cast<const char*>(f.data.data()), f.data.size());
-    auto hold = [&](size_t i) {
-      pending_[i].record.destinations.push_back(absolute_path(f.path));
-      held[i] = true;
-    };
-    if (auto it = by_text.find(data); it != by_text.end()) {
-      hold(it->second);
-      continue;
-    }
-    if (auto it = by_text.find(kube::client_certificate_data_of(data)); it != by_text.end()) {
-      hold(it->second);
-      continue;
-    }
-    if (data.find("-----BEGIN CERTIFICATE-----") == std::string_view::npos &&
-        data.find("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t") == std::string_view::npos)
-      continue;  // holds no certificate, in PEM or base64 of PEM
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      if (data.find(pending_[i].pem) != std::string_view::npos ||
-          data.find(pending_[i].pem_base64) != std::string_view::npos)
-        hold(i);
-    }
+std::vector<IssuanceRecord> IssuanceJournal::take_installed(
+    std::span<const CarriedCertificate> files) {
+  // The writer says which certificate each file carries: one lookup a file. A certificate
+  // carried by several files of the group is recorded with each of them as a destination; one
+  // already stored by an earlier group (a CA certificate's later copies) is not recorded again.
+  std::vector<std::uint64_t> taken;
+  taken.reserve(files.size());
+  for (const CarriedCertificate& f : files) {
+    if (f.record.recorder != this) continue;
+    auto it = pending_.find(f.record.id);
+    if (it == pending_.end()) continue;
+    if (it->second.destinations.empty()) taken.push_back(f.record.id);
+    it->second.destinations.push_back(absolute_path(f.path));
   }
   std::vector<IssuanceRecord> ready;
-  std::vector<Pending> still_pending;
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    if (held[i])
-      ready.push_back(std::move(pending_[i].record));
-    else
-      still_pending.push_back(std::move(pending_[i]));
+  ready.reserve(taken.size());
+  for (std::uint64_t id : taken) {
+    auto node = pending_.extract(id);
+    ready.push_back(std::move(node.mapped()));
   }
-  pending_ = std::move(still_pending);
   return ready;
 }
 
-void IssuanceJournal::on_install(std::span<const FileToInstall> files) {
+void IssuanceJournal::before_install(std::span<const CarriedCertificate> files) {
   std::vector<IssuanceRecord> ready;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (pending_.empty()) return;
     ready = take_installed(files);
-  }
-  store(std::move(ready));
-}
-
-void IssuanceJournal::record_pending(const std::string& destination) {
-  std::vector<IssuanceRecord> ready;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (Pending& p : pending_) {
-      p.record.destinations.push_back(destination);
-      ready.push_back(std::move(p.record));
-    }
-    pending_.clear();
   }
   store(std::move(ready));
 }
@@ -241,7 +179,7 @@ void IssuanceJournal::finish() {
   std::vector<IssuanceRecord> unwritten;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (Pending& p : pending_) unwritten.push_back(std::move(p.record));
+    for (auto& [id, record] : pending_) unwritten.push_back(std::move(record));
     pending_.clear();
   }
   if (unwritten.empty() && stored_.empty()) {  // signed nothing: no ledger to touch
@@ -256,20 +194,6 @@ void IssuanceJournal::finish() {
     if (!r.destinations.empty()) released.push_back(r.key);
   ledger().mark_released(released);
   finished_ = true;
-}
-
-void journal_issued(const IssuedCertificate& issued) {
-  if (IssuanceJournal* j = g_active.load()) j->on_issued(issued);
-}
-
-void journal_before_install(std::span<const FileToInstall> files) {
-  if (IssuanceJournal* j = g_active.load()) j->on_install(files);
-}
-
-void journal_signing_key(ByteView public_key_der, std::string_view key_uri) {
-  std::lock_guard<std::mutex> lock(g_keys_mutex);
-  signing_keys()[Bytes(public_key_der.begin(), public_key_der.end())] =
-      redact_key_uri(std::string(key_uri));
 }
 
 }  // namespace kpki::ledger

@@ -19,9 +19,10 @@ std::unique_ptr<Ledger> open_sqlite_ledger(const std::string& path);
 // NotFound when the module is not installed; Unsupported when it cannot load or is of another
 // kpki version.
 std::unique_ptr<Ledger> open_postgresql_ledger(const std::string& uri);
-// Where that module is looked for, in order, for a program at `executable`: beside it in a build
-// tree (../lib/kpki), in an installed layout (../<libdir>/kpki), then the configured install
-// directory (<prefix>/<libdir>/kpki).
+// Where that module is looked for, in order: the configured install directory
+// (<prefix>/<libdir>/kpki), the .deb's (/usr/<libdir>/kpki) and the build tree's lib/kpki, all
+// compiled in; the build tree first when `executable` lies in it. Never a directory relative to
+// `executable`.
 std::vector<std::filesystem::path> postgresql_module_search_path(
     const std::filesystem::path& executable);
 

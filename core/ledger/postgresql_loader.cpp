@@ -1,7 +1,10 @@
 // open_postgresql_ledger: finds and loads the PostgreSQL storage module (postgresql_module.h says
 // why it is one) the first time a postgresql:// ledger is opened. The module is looked for only
-// in kpki's own directories, never in a path from the environment or a config: loading it runs
-// its code beside the CA keys' PINs.
+// in directories compiled into kpki (the installed library directory, the .deb's and the build
+// tree), never in a path from the environment, a config or the running program's location (a
+// kpki copied into a directory others can write would otherwise load their ../lib/kpki), and the
+// file found must pass the same checks as a PKCS#11 module (core/trusted_library.h): loading it
+// runs its code beside the CA keys' PINs.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -13,18 +16,22 @@
 #include "core/error.h"
 #include "core/ledger/ledger_storage.h"
 #include "core/ledger/postgresql/postgresql_module.h"
+#include "core/trusted_library.h"
 
 namespace kpki::ledger {
 
 std::vector<std::filesystem::path> postgresql_module_search_path(
     const std::filesystem::path& executable) {
   namespace fs = std::filesystem;
-  const fs::path bin = executable.parent_path();
-  std::vector<fs::path> dirs = {
-      bin / ".." / "lib" / "kpki",                  // a build tree (build/cli/kpki, build/lib/kpki)
-      bin / ".." / KPKI_INSTALL_LIBDIR / "kpki",    // an installed kpki, wherever its prefix is
-      fs::path(KPKI_INSTALL_FULL_LIBDIR) / "kpki",  // a program that embeds the engine
-  };
+  const fs::path installed = fs::path(KPKI_INSTALL_FULL_LIBDIR) / "kpki";
+  const fs::path packaged = fs::path(KPKI_PACKAGE_FULL_LIBDIR) / "kpki";  // the .deb's
+  const fs::path build_tree = fs::path(KPKI_BUILD_DIR) / "lib" / "kpki";
+  // A program of the build tree tries the build tree's module first (an installed kpki of the
+  // same version may be older); the program's location only orders these, adds nothing.
+  const std::string build_prefix = fs::path(KPKI_BUILD_DIR).lexically_normal().string() + "/";
+  bool in_build_tree = executable.lexically_normal().string().rfind(build_prefix, 0) == 0;
+  std::vector<fs::path> dirs = in_build_tree ? std::vector{build_tree, installed, packaged}
+                                             : std::vector{installed, packaged, build_tree};
   std::vector<fs::path> files;
   for (const fs::path& dir : dirs) {
     fs::path file = (dir / postgresql_module::kFileName).lexically_normal();
@@ -75,6 +82,7 @@ class PostgresqlModule {
                    "ledger '" + shown_uri + "': cannot load '" + file.string() + "': " + why,
                    cause);
     };
+    require_trusted_library(file.string(), "PostgreSQL ledger module");  // before its code runs
     void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) throw refuse("dlopen failed", dlerror());  // e.g. libpqxx not installed
     auto version = reinterpret_cast<postgresql_module::VersionFunction>(

@@ -1,6 +1,7 @@
 // Reconcile: incomplete records against the files they were meant for.
 #include "core/ledger/reconcile.h"
 
+#include <openssl/evp.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,7 +10,6 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
-#include "core/kubernetes/kubeconfig.h"
 #include "core/pem.h"
 
 namespace kpki::ledger {
@@ -28,6 +28,17 @@ bool process_alive(std::int64_t pid) {
   return end == std::string::npos || line.size() < end + 3 || line[end + 2] != 'Z';
 }
 
+// Base64 on one line, as a kubeconfig embeds a PEM (client-certificate-data); here rather than
+// from core/kubernetes, which the ledger does not depend on.
+std::string base64_line(const std::string& data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(data.data()),
+                          static_cast<int>(data.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
 }  // namespace
 
 bool content_holds(std::string_view content, ByteView der) {
@@ -35,7 +46,7 @@ bool content_holds(std::string_view content, ByteView der) {
   if (!raw.empty() && content.find(raw) != std::string_view::npos) return true;
   std::string pem = encode_pem("CERTIFICATE", der);
   return content.find(pem) != std::string_view::npos ||
-         content.find(kube::base64_encode(pem)) != std::string_view::npos;
+         content.find(base64_line(pem)) != std::string_view::npos;
 }
 
 bool file_holds(const std::string& path, ByteView der) {

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "backends/backends.h"  // kpki::key_registry(): the built-in backends, for comparison
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/key_registry.h"
 #include "core/ossl_ptr.h"
 
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     root.is_ca = true;
     root.key_usage = kpki::kKeyCertSign | kpki::kCrlSign | kpki::kDigitalSignature;
     root.validity = kpki::Validity::from_now(std::chrono::hours(24 * 365));
-    kpki::CertificateAuthority ca(kpki::CertificateAuthority::self_sign(root, *ca_key), ca_key);
+    kpki::Authority ca(kpki::Authority::self_sign(root, *ca_key).certificate, ca_key);
 
     // A server certificate for a second outside key, issued (and re-verified) by the engine.
     auto leaf_key = registry.open_or_generate("memory:server", kpki::Algorithm::EcdsaP256, {});
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     leaf.extended_key_usage = {kpki::ExtendedKeyUsage::ServerAuth};
     leaf.validity = kpki::Validity::from_now(std::chrono::hours(24 * 30));
     leaf.subject_public_key = leaf_key->public_key_der();
-    kpki::Certificate server = ca.issue(leaf);
+    kpki::Certificate server = ca.issue(leaf).certificate;
 
     write_pem(out + "/ca.crt", ca.certificate());
     write_pem(out + "/server.crt", server);

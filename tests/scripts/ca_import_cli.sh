@@ -6,8 +6,10 @@
 # wrong certificate, Ed25519 and a non-token target are one-line errors. Whole tree (kpki init
 # with file CAs, 3 control-plane nodes + 1 worker): --dry-run changes no byte; a failure after two
 # keys are on the token leaves every source file and no config, and a rerun resumes; with
-# --remove-source no CA key file is left anywhere under OUT, sa.key stays, --out-config names
-# the token keys, and `kpki certs renew all` on every node signs through the token.
+# --remove-source no CA key file is left anywhere under OUT, nor a copy in another encoding
+# (SEC1, CRLF, DER; an encrypted one is reported), sa.key stays, --out-config (0600) names the
+# token keys, a pin-value token URI is refused rather than written into it, and
+# `kpki certs renew all` on every node signs through the token.
 source "$(dirname "$0")/lib/common.sh"
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 for tool in softhsm2-util pkcs11-tool openssl; do
@@ -87,6 +89,14 @@ cp "$KPKI_SOURCE_DIR/tests/data/cluster_3cp_1w.yaml" "$WORK/cluster.yaml"
 TOKEN_URI="pkcs11:token=tree-ca?pin-source=file:$PIN"
 ca_key_files() { find "$T" -type f \( -name ca.key -o -name front-proxy-ca.key \) | sort; }
 expect_ok "init put CA keys on the control-plane nodes" test "$(ca_key_files | wc -l)" -eq 12
+# Copies of CA keys in other encodings (SEC1, CRLF line endings, DER) are copies all the same;
+# an encrypted one cannot be compared and is reported, not silently left.
+mkdir -p "$T/backup"
+openssl pkey -in "$T/pki/ca.key" -traditional -out "$T/backup/ca-sec1.key"
+sed 's/$/\r/' "$T/pki/etcd/ca.key" >"$T/backup/etcd-ca-crlf.key"
+openssl pkey -in "$T/pki/front-proxy-ca.key" -outform DER -out "$T/backup/front-proxy-ca.der"
+openssl pkey -in "$T/pki/ca.key" -aes256 -passout pass:backup -out "$T/backup/ca-encrypted.key"
+expect_ok "the SEC1 copy is SEC1" grep -q "BEGIN EC PRIVATE KEY" "$T/backup/ca-sec1.key"
 tree_sum() { (cd "$T" && find . -type f -exec sha256sum {} + | sort); }
 tree_before=$(tree_sum)
 import_tree() {
@@ -94,8 +104,23 @@ import_tree() {
     --out-config "$WORK/cluster-hsm.yaml" "$@"
 }
 import_tree_to() { local out=$1; shift; import_tree "$@" >"$out"; }
+# A PIN given as pin-value is never written into the new config: refused before anything changes.
+PIN_TEXT=$(cat "$PIN")
+# (pin-value's usual warning comes first, then the one-line error)
+out=$("$KPKI" ca import --dir "$T" --config "$WORK/cluster.yaml" --token-uri "pkcs11:token=tree-ca?pin-value=$PIN_TEXT" \
+  --out-config "$WORK/pin.yaml" --remove-source 2>&1) && fail "pin-value with --out-config accepted" || pass
+expect_ok "pin-value with --out-config: the error asks for pin-source" sh -c "printf '%s\n' \"\$1\" | grep -c '^kpki: error: ' | grep -qx 1 && printf '%s\n' \"\$1\" | grep -qF \"kpki: error: caKeys.ca has a pin-value; kpki writes no PIN into '$WORK/pin.yaml': give the PIN with pin-source=file:PATH\"" _ "$out"
+case $out in *"$PIN_TEXT"*) fail "the PIN is in the output: $out" ;; *) pass ;; esac
+expect_ok "no config with the PIN written" test ! -e "$WORK/pin.yaml"
+expect_ok "pin-value refused: no byte changed under OUT" test "$(tree_sum)" = "$tree_before"
+expect_ok "pin-value refused: nothing imported" sh -c "! '$KPKI' hsm keys 'pkcs11:token=tree-ca?pin-source=file:$PIN' | grep -q kubernetes-ca"
+
 expect_ok "tree dry run" import_tree_to "$WORK/tree-dry.txt" --remove-source --dry-run
-expect_ok "dry run plans 12 removals" grep -q "3 to import, 0 already on the token, 12 files to remove" "$WORK/tree-dry.txt"
+expect_ok "dry run plans 15 removals" grep -q "3 to import, 0 already on the token, 15 files to remove" "$WORK/tree-dry.txt"
+expect_ok "dry run: the SEC1 copy goes" grep -q "would remove .*backup/ca-sec1.key .*copy of the ca key" "$WORK/tree-dry.txt"
+expect_ok "dry run: the CRLF copy goes" grep -q "would remove .*backup/etcd-ca-crlf.key .*copy of the etcd-ca key" "$WORK/tree-dry.txt"
+expect_ok "dry run: the DER copy goes" grep -q "would remove .*backup/front-proxy-ca.der .*copy of the front-proxy-ca key" "$WORK/tree-dry.txt"
+expect_ok "dry run: the encrypted copy is reported" grep -q "skip .*backup/ca-encrypted.key .*cannot read" "$WORK/tree-dry.txt"
 expect_ok "dry run changed no byte under OUT" test "$(tree_sum)" = "$tree_before"
 expect_ok "dry run wrote no config" test ! -e "$WORK/cluster-hsm.yaml"
 
@@ -110,8 +135,12 @@ expect_ok "no config written" test ! -e "$WORK/cluster-hsm.yaml"
 KPKI_USER_PIN=$(cat "$PIN") pkcs11-tool --module "$MODULE" --token-label tree-ca --login --pin env:KPKI_USER_PIN \
   --delete-object --type data --label front-proxy-ca >/dev/null 2>&1
 expect_ok "rerun resumes" import_tree_to "$WORK/tree.txt" --remove-source
-expect_ok "resumed: two kept, one imported" grep -q "1 to import, 2 already on the token, 12 files to remove" "$WORK/tree.txt"
-expect_ok "twelve removals reported" test "$(grep -c '^removed ' "$WORK/tree.txt")" -eq 12
+expect_ok "resumed: two kept, one imported" grep -q "1 to import, 2 already on the token, 15 files to remove" "$WORK/tree.txt"
+expect_ok "fifteen removals reported" test "$(grep -c '^removed ' "$WORK/tree.txt")" -eq 15
+expect_ok "copies in other encodings removed" \
+  test ! -e "$T/backup/ca-sec1.key" -a ! -e "$T/backup/etcd-ca-crlf.key" -a ! -e "$T/backup/front-proxy-ca.der"
+expect_ok "the encrypted copy remains, and was reported" test -f "$T/backup/ca-encrypted.key"
+expect_ok "out-config is the owner's alone (0600)" test "$(stat -c %a "$WORK/cluster-hsm.yaml")" = 600
 expect_ok "no CA key file anywhere under OUT" test -z "$(ca_key_files)"
 expect_ok "no etcd CA key either" test -z "$(find "$T" -path '*etcd/ca.key')"
 expect_ok "sa.key stays (kube-apiserver reads it as a file)" test -f "$T/nodes/cp1/pki/sa.key"

@@ -98,6 +98,7 @@ rotate_all() {
     if [ -n "$token" ]; then
       cfg="$WORK/$flavour-$ca.yaml"
       expect_ok "$flavour $ca: new config names the new label" grep -q "object=[a-z-]*-r$n" "$cfg"
+      expect_ok "$flavour $ca: new config is the owner's alone (0600)" test "$(stat -c %a "$cfg")" = 600
     else
       expect_ok "$flavour $ca: old key kept" test -f "$rot/old.key"
       expect_ok "$flavour $ca: node copy of the key is the new key" cmp -s "$out/nodes/cp2/pki/$base.key" "$rot/new.key"

@@ -2,8 +2,10 @@
 # The engine as an installed library and a Debian package, from the build tree that made $KPKI:
 #  - `cmake --install` puts bin/kpki, the man page, the bash completion, the public headers (whose
 #    own #include lines resolve inside include/kpki), the static libraries and kpkiConfig.cmake
-#    under a fresh prefix, and the PostgreSQL ledger module under lib/kpki, which the installed
-#    kpki loads for a postgresql:// ledger while linking no libpq itself;
+#    under a fresh prefix, and the PostgreSQL ledger module under lib/kpki; the installed kpki
+#    loads the module for a postgresql:// ledger while linking no libpq itself (from the
+#    compiled-in directories only: here the build tree's, since this prefix is not the configured
+#    one; a copy of kpki never looks beside itself);
 #  - examples/embed, configured against that prefix only, builds warning-free, registers its own
 #    backend ("memory:" keys), issues a CA and a server certificate, and `openssl verify` accepts
 #    them;
@@ -24,7 +26,7 @@ P=$WORK/prefix
 expect_ok "cmake --install" cmake --install "$BUILD" --prefix "$P"
 libdir=$(dirname "$(find "$P" -name kpkiConfig.cmake | head -1)")/../..
 for f in bin/kpki share/man/man1/kpki.1 share/bash-completion/completions/kpki \
-  include/kpki/core/signer.h include/kpki/core/certificate_authority.h \
+  include/kpki/core/signer.h include/kpki/core/authority.h \
   include/kpki/core/key_registry.h include/kpki/backends/backends.h; do
   if [ -f "$P/$f" ]; then pass; else fail "cmake --install: $f missing"; fi
 done
@@ -56,19 +58,17 @@ loads_module() {
 if cache_on KPKI_WITH_POSTGRESQL; then
   if [ -f "$libdir/kpki/$MODULE" ]; then pass; else fail "cmake --install: lib/kpki/$MODULE missing"; fi
   if loads_module "$P/bin/kpki"; then pass; else fail "installed kpki does not load its ledger module"; fi
-  # Alone, without the module beside it: a one-line NotFound naming where it looked.
-  mkdir -p lone/bin && cp "$P/bin/kpki" lone/bin/
-  if [ ! -e "$(sed -n 's/^CMAKE_INSTALL_PREFIX:[A-Z]*=//p' "$BUILD/CMakeCache.txt")/lib/kpki/$MODULE" ]; then
-    expect_error "kpki without its ledger module" \
-      "PostgreSQL support \\($MODULE\\) is not installed: looked in $(realpath lone)/lib/kpki/$MODULE" \
-      lone/bin/kpki ledger list --ledger "postgresql:///kpki?host=$WORK/no-server"
-  fi
-  # Something else under the module's name is refused, not run.
-  mkdir -p lone/lib/kpki
+  # A copy of kpki never looks beside itself: something planted under the module's name in the
+  # copy's ../lib/kpki is not loaded (tests/scripts/ledger_module_location.sh proves it with a
+  # library that leaves a marker).
+  mkdir -p lone/bin lone/lib/kpki && cp "$P/bin/kpki" lone/bin/
   echo 'int not_a_kpki_module;' | "$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")" \
     -shared -fPIC -x c++ - -o "lone/lib/kpki/$MODULE"
-  expect_error "a foreign file under the module's name" "cannot load '.*': not a kpki ledger module" \
-    lone/bin/kpki ledger list --ledger "postgresql:///kpki?host=$WORK/no-server"
+  out=$(lone/bin/kpki ledger list --ledger "postgresql:///kpki?host=$WORK/no-server" 2>&1) || true
+  case $out in
+    *"$(realpath lone)"*) fail "a copied kpki looked in its own ../lib/kpki: $out" ;;
+    *) pass ;;
+  esac
 fi
 
 # --- examples/embed against the installed package ------------------------------------------------

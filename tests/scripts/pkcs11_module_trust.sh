@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # What kpki trusts before it talks to a token: module files (refused before dlopen unless
-# absolute, root- or user-owned and not group/other writable; module-name through p11-kit's
-# registry; relative module-path only in a config, against its directory), PIN files (0600 or
-# refused), PIN retry counters (a test module reports the flags SoftHSM never sets: C_Login is
-# not called on a final try or a locked PIN, a low count warns), and generated keys (read-only).
+# absolute, root- or user-owned and not group/other writable, nor any directory or symlink on the
+# way; module-name through p11-kit's registry, loading only that module, never another registered
+# one, nor any for the default; relative module-path only in a config, against its directory),
+# PIN files (0600 or refused), PIN retry counters (a test module reports the flags SoftHSM never
+# sets: C_Login is not called on a final try or a locked PIN, a low count warns), and generated
+# keys (read-only).
 source "$(dirname "$0")/lib/common.sh"
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 TEST_LIBS=${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}
@@ -63,6 +65,67 @@ expect_error "unknown module-name" "no PKCS#11 module named 'nope' in p11-kit's 
 expect_ok "module-name=softhsm2 with the private SOFTHSM2_CONF" \
   env -u KPKI_PKCS11_MODULE "$KPKI" key public "$(uri ca "module-name=softhsm2")" --out ca.pub
 expect_ok "same key as through module-path" sh -c "test \"\$('$KPKI' key public '$(uri ca "module-path=$MODULE")')\" = \"\$(cat ca.pub)\""
+
+# A symlink is checked where it sits, not only where it points: anyone who can write the directory
+# holding it can point it elsewhere.
+mkdir -m 0700 safe && cp "$MARKER_LIB" safe/m.so && chmod 0755 safe/m.so
+mkdir -m 0777 open-links && ln -s "$WORK/safe/m.so" open-links/m.so && ln -s "$MODULE" open-links/softhsm.so
+expect_error "module-path: symlink in a world-writable directory" \
+  "refusing to load PKCS#11 module '$WORK/open-links/m.so': directory '$WORK/open-links' is mode 0777: writable by others" \
+  "$KPKI" key public "$(uri ca "module-path=$WORK/open-links/m.so")"
+expect_error "module-path: symlink to SoftHSM in a world-writable directory" "directory '$WORK/open-links' is mode 0777" \
+  "$KPKI" key public "$(uri ca "module-path=$WORK/open-links/softhsm.so")"
+expect_ok "no library was loaded through the symlinks" test ! -e "$KPKI_TEST_MARKER"
+
+# --- p11-kit's registry: only the module asked for is loaded -----------------------------------
+# evil.module, registered the way any user can (~/.config/pkcs11/modules, here a private
+# XDG_CONFIG_HOME), names a library whose constructor writes the marker and prints a line on
+# stderr. p11_kit_modules_load() and the p11-kit proxy would load it on every PKCS#11 command.
+# p11-kit (and kpki, following it) ignores user configs for root, so as root this part runs as
+# nobody, with its own token.
+U=$WORK/user
+if [ "$(id -u)" = 0 ]; then
+  chmod 0711 "$WORK" && mkdir -m 0700 "$U" && chown 65534:65534 "$U"
+  as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$U/home" "$@"; }
+else
+  mkdir -m 0700 "$U"
+  as_user() { env HOME="$U/home" "$@"; }
+fi
+as_user env SOFTHSM2_CONF="$U/softhsm2.conf" sh -c "mkdir -p '$U/tokens' '$U/home' '$U/xdg/pkcs11/modules' && cp '$MARKER_LIB' '$U/xdg/evil.so' && chmod 0755 '$U/xdg/evil.so' &&
+  echo 'directories.tokendir = $U/tokens' >'$U/softhsm2.conf' && echo 'module: $U/xdg/evil.so' >'$U/xdg/pkcs11/modules/evil.module' &&
+  softhsm2-util --init-token --free --label reg --so-pin 5678 --pin 1234 >/dev/null && echo 1234 >'$U/pin' && chmod 600 '$U/pin'" \
+  && pass || fail "registry test setup as $(as_user id -un)"
+registered() {
+  as_user env -u KPKI_PKCS11_MODULE SOFTHSM2_CONF="$U/softhsm2.conf" XDG_CONFIG_HOME="$U/xdg" \
+    KPKI_TEST_MARKER="$U/marker" "$@"
+}
+ruri() { echo "pkcs11:token=reg;object=$1?pin-source=file:$U/pin${2:+&$2}"; }
+marker_absent() { as_user test ! -e "$U/marker"; }
+expect_ok "registry: key generate (module-path)" registered "$KPKI" key generate "$(ruri k "module-path=$MODULE")" --algorithm ecdsa-p256
+expect_error "control: module-name=evil finds and loads the user's module" "not a PKCS#11 module" \
+  registered "$KPKI" key public "$(ruri k "module-name=evil")"
+expect_ok "control: marker written" as_user test -f "$U/marker"
+as_user rm -f "$U/marker"
+export KPKI_TEST_MARKER_NOISE="evil module: TCTI noise on stderr"
+expect_ok "module-name=softhsm2 beside a registered evil module" \
+  registered "$KPKI" key public "$(ruri k "module-name=softhsm2")"
+expect_ok "ca create (a signature) with module-name=softhsm2" \
+  registered "$KPKI" ca create --key "$(ruri k "module-name=softhsm2")" --cn reg --out "$U/reg-ca.crt"
+expect_ok "hsm keys with module-name=softhsm2" \
+  registered "$KPKI" hsm keys "pkcs11:token=reg?module-name=softhsm2&pin-source=file:$U/pin"
+expect_ok "no module named: the default (softhsm2 among several)" registered "$KPKI" key public "$(ruri k)"
+expect_ok "hsm tokens with no module named" registered "$KPKI" hsm tokens
+expect_error "unknown module-name: one line, no module's noise" \
+  "no PKCS#11 module named 'nope' in p11-kit's registry \(registered: .*evil.*softhsm2" \
+  registered "$KPKI" key public "$(ruri k "module-name=nope")"
+expect_ok "the registered module was never loaded" marker_absent
+unset KPKI_TEST_MARKER_NOISE
+as_user chmod 0777 "$U/xdg/pkcs11/modules"
+expect_error "a module config in a world-writable directory" \
+  "refusing to load PKCS#11 module config '$U/xdg/pkcs11/modules/evil.module': directory '$U/xdg/pkcs11/modules' is mode 0777" \
+  registered "$KPKI" key public "$(ruri k "module-name=evil")"
+as_user chmod 0755 "$U/xdg/pkcs11/modules"
+expect_ok "still never loaded" marker_absent
 
 # A relative module-path in a config resolves against the config's directory, like pin-source.
 mkdir -p cfg && ln -s "$MODULE" cfg/softhsm.so && cp "$PIN" cfg/pin && chmod 600 cfg/pin

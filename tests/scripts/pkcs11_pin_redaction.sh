@@ -3,7 +3,8 @@
 # ca create, issue, csr, sign, key public, hsm keys, kubeconfig user, init, init --dry-run, certs
 # renew) run with a pin-value URI, the PIN appears in neither stdout nor stderr nor any file kpki
 # wrote; nor in the errors for URIs that spell pin-value in the path, in upper case or
-# percent-encoded.
+# percent-encoded; nor any part of a hostile PIN (quotes, a space, then '#', %-encoded, given
+# twice), in the ledger's caKeyUri and command too.
 source "$(dirname "$0")/lib/common.sh"
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
@@ -90,6 +91,42 @@ nodes:
   - {name: cp1, address: 10.0.0.1, role: control-plane}
 YAML
 run_failing "init with a bad URI" "$KPKI" init --config bad.yaml --dir out/bad --dry-run
+
+# A hostile PIN: quotes, a space, '#' and %-escapes are all part of a pin-value (only '&' ends it),
+# so all of it is masked, on stderr, in the ledger's caKeyUri and command, and in errors.
+HOSTILE="s3cr'et tail\"end-$RANDOM$RANDOM"
+TAIL=${HOSTILE#*\'}  # what a redaction stopping at the quote would show
+ENCODED=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$HOSTILE")
+softhsm2-util --init-token --free --label hostile --so-pin "so-$RANDOM" --pin "$HOSTILE" >/dev/null
+huri() { echo "pkcs11:token=hostile;object=$1?pin-value=$HOSTILE"; }
+mkdir -p out/hostile
+run "hostile PIN: key generate" "$KPKI" key generate "$(huri hca)" --algorithm ecdsa-p256
+run "hostile PIN: ca create" "$KPKI" ca create --key "$(huri hca)" --cn hostile-ca --out out/hostile/ca.crt
+run "hostile PIN: issue" "$KPKI" issue --ca-cert out/hostile/ca.crt --ca-key "$(huri hca)" \
+  --profile client --cn hostile-client --key out/hostile/c.key --out out/hostile/c.crt
+run "hostile PIN, %-encoded" "$KPKI" key public "pkcs11:token=hostile;object=hca?pin-value=$ENCODED"
+run_failing "hostile PIN: missing key" "$KPKI" key public "$(huri absent)"
+run_failing "hostile PIN then '#'" "$KPKI" key public "$(huri hca)#x y"
+run_failing "hostile PIN twice" "$KPKI" key public "$(huri hca)&pin-value=$HOSTILE"
+run_failing "hostile PIN, unknown option after it" "$KPKI" key public "$(huri hca)" --no-such "$(huri hca)"
+serial=$(openssl x509 -in out/hostile/c.crt -noout -serial | cut -d= -f2)
+run "ledger show" sh -c '"$1" ledger show "$2" --ledger out/hostile/ledger.db -o json >out/hostile/record.json' \
+  _ "$KPKI" "$serial"
+python3 - out/hostile/record.json <<'PY' && pass || fail "ledger record of the hostile PIN: $(cat out/hostile/record.json)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+r = r[0] if isinstance(r, list) else r
+assert r["caKeyUri"] == "pkcs11:token=hostile;object=hca?pin-value=***", r["caKeyUri"]
+# the whole argument is masked, and the arguments after it are kept
+assert "--ca-key pkcs11:token=hostile;object=hca?pin-value=*** --profile client" in r["command"], r["command"]
+PY
+for f in stdout.txt stderr.txt; do
+  if grep -qF -- "$TAIL" "$f" || grep -qF -- "$ENCODED" "$f"; then
+    fail "hostile PIN in $f: $(grep -m3 -F -e "$TAIL" -e "$ENCODED" "$f")"
+  else pass; fi
+done
+leaks=$(grep -rlF -e "$TAIL" -e "$ENCODED" out || true)
+[ -z "$leaks" ] && pass || fail "hostile PIN in files kpki wrote: $leaks"
 
 grep -q "generated ecdsa-p256 key pkcs11:token=redact;object=ca?pin-value=\*\*\*" stderr.txt \
   && pass || fail "key generate does not show the masked URI: $(head -3 stderr.txt)"

@@ -62,11 +62,12 @@ forge_tree() {
 }
 leaf_sum() { (cd out && find nodes -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum; }
 issuer_key_of() {  # the public key of super-admin.conf's client certificate
-  python3 - out/nodes/cp1/super-admin.conf <<'PY' | openssl x509 -noout -pubkey
+  python3 - out/nodes/cp1/super-admin.conf >super-admin.crt <<'PY'
 import base64, sys, yaml
 kc = yaml.safe_load(open(sys.argv[1]))
 sys.stdout.write(base64.b64decode(kc["users"][0]["user"]["client-certificate-data"]).decode())
 PY
+  openssl x509 -in super-admin.crt -noout -pubkey
 }
 
 # 1. The attacker's CA as oldCertificate, every ca leaf an attacker-CA certificate with an
@@ -90,9 +91,8 @@ expect_error "reissue with a planted oldCertificate and attacker leaves" \
   rotate --phase reissue
 [ "$(leaf_sum)" = "$before" ] && pass || fail "reissue changed files of the planted tree"
 [ "$(issuer_key_of)" = "$attacker_pub" ] || fail "super-admin.conf changed"
-if openssl verify -CAfile out/rotation/ca/1/new.crt \
-  <(python3 -c "import base64,yaml,sys;print(base64.b64decode(yaml.safe_load(open('out/nodes/cp1/super-admin.conf'))['users'][0]['user']['client-certificate-data']).decode())") \
-  >/dev/null 2>&1; then
+issuer_key_of >/dev/null  # leaves super-admin.crt
+if openssl verify -CAfile out/rotation/ca/1/new.crt super-admin.crt >/dev/null 2>&1; then
   fail "the new CA certified the attacker's super-admin key"
 else
   pass

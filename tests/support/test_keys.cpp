@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/file_io.h"
 #include "core/profiles.h"
 
@@ -50,12 +50,16 @@ std::string kpki_binary() {
   return env ? env : KPKI_BINARY;
 }
 
-Certificate make_test_ca(const Signer& signer, const std::string& cn) {
+CertificateRequest test_ca_request(const Signer& signer, const std::string& cn) {
   CertificateRequest request;
   request.subject.common_name = cn;
   apply_profile(Profile::Ca, key_type(signer.algorithm()), request);
   request.validity = Validity::from_now(std::chrono::hours(24 * 365));
-  return CertificateAuthority::self_sign(request, signer);
+  return request;
+}
+
+Certificate make_test_ca(const Signer& signer, const std::string& cn) {
+  return Authority::self_sign(test_ca_request(signer, cn), signer).certificate;
 }
 
 }  // namespace kpki::testing

@@ -49,5 +49,7 @@ struct AlgorithmParamName {
 
 // A self-signed CA certificate for `signer`.
 Certificate make_test_ca(const Signer& signer, const std::string& cn = "test-ca");
+// What make_test_ca self-signs: CN=`cn`, the ca profile, one year.
+CertificateRequest test_ca_request(const Signer& signer, const std::string& cn = "test-ca");
 
 }  // namespace kpki::testing

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "backends/backends.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/profiles.h"
 #include "core/public_key.h"
 #include "tests/support/der_split.h"
@@ -183,19 +183,19 @@ void expect_same_but_signature(const Certificate& expected, const Certificate& a
 
 TEST_P(BackendMatrix, SameCertificateExceptSignature) {
   Algorithm algorithm = GetParam().algorithm;
-  Certificate ca = CertificateAuthority::self_sign(ca_request(*signer_), *signer_);
-  Certificate ca_reference = CertificateAuthority::self_sign(ca_request(*reference_), *reference_);
+  Certificate ca = Authority::self_sign(ca_request(*signer_), *signer_).certificate;
+  Certificate ca_reference = Authority::self_sign(ca_request(*reference_), *reference_).certificate;
   expect_same_but_signature(ca_reference, ca, algorithm);
 
-  Certificate leaf = CertificateAuthority(copy(ca), signer_).issue(leaf_request());
+  Certificate leaf = Authority(copy(ca), signer_).issue(leaf_request()).certificate;
   Certificate leaf_reference =
-      CertificateAuthority(copy(ca_reference), reference_).issue(leaf_request());
+      Authority(copy(ca_reference), reference_).issue(leaf_request()).certificate;
   expect_same_but_signature(leaf_reference, leaf, algorithm);
 }
 
 TEST_P(BackendMatrix, VerifiesWithOpenSslBotanAndCerttool) {
-  Certificate ca = CertificateAuthority::self_sign(ca_request(*signer_), *signer_);
-  Certificate leaf = CertificateAuthority(copy(ca), signer_).issue(leaf_request());
+  Certificate ca = Authority::self_sign(ca_request(*signer_), *signer_).certificate;
+  Certificate leaf = Authority(copy(ca), signer_).issue(leaf_request()).certificate;
 
   EXPECT_EQ(testing::openssl_verify_signature(ca, ca), "");
   EXPECT_EQ(testing::openssl_verify_signature(leaf, ca), "");

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
 #include "core/profiles.h"
 #include "tests/support/test_keys.h"
@@ -36,9 +36,9 @@ CertificateRequest server_request(const Signer& leaf) {
 TEST_P(BuilderTest, EveryFieldRoundTrips) {
   auto ca_signer = make_signer(GetParam());
   auto leaf_signer = make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(make_test_ca(*ca_signer), ca_signer);
+  Authority ca(make_test_ca(*ca_signer), ca_signer);
   CertificateRequest request = server_request(*leaf_signer);
-  Certificate cert = ca.issue(request);
+  Certificate cert = ca.issue(request).certificate;
 
   EXPECT_EQ(cert.subject(), request.subject);
   EXPECT_EQ(cert.subject_alt_names(), request.sans);
@@ -102,7 +102,7 @@ TEST_P(BuilderTest, CaHasSkiCriticalConstraintsAndKeyCertSign) {
   apply_profile(Profile::Ca, key_type(GetParam()), request);
   request.path_length = 1;
   request.validity = Validity::from_now(std::chrono::hours(87600));
-  Certificate ca = CertificateAuthority::self_sign(request, *signer);
+  Certificate ca = Authority::self_sign(request, *signer).certificate;
   EXPECT_TRUE(ca.is_ca());
   EXPECT_EQ(X509_get_pathlen(ca.x509()), 1);
   EXPECT_NE(X509_get0_subject_key_id(ca.x509()), nullptr);
@@ -138,7 +138,7 @@ TEST(Builder, FixedSerialAndTimesAreUsed) {
   request.serial = Bytes{0x01, 0x02, 0x03};
   request.validity.not_before = TimePoint(std::chrono::seconds(1700000000));
   request.validity.not_after = TimePoint(std::chrono::seconds(1800000000));
-  Certificate cert = CertificateAuthority::self_sign(request, *signer);
+  Certificate cert = Authority::self_sign(request, *signer).certificate;
   EXPECT_EQ(cert.serial_hex(), "010203");
   EXPECT_EQ(cert.not_before().time_since_epoch().count(), 1700000000);
   EXPECT_EQ(cert.not_after().time_since_epoch().count(), 1800000000);
@@ -146,7 +146,7 @@ TEST(Builder, FixedSerialAndTimesAreUsed) {
 
 TEST(Builder, RejectsBadRequests) {
   auto signer = make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(make_test_ca(*signer), signer);
+  Authority ca(make_test_ca(*signer), signer);
   CertificateRequest base;
   base.subject.common_name = "x";
   base.subject_public_key = signer->public_key_der();
@@ -178,33 +178,33 @@ TEST(Builder, RejectsBadRequests) {
 
 TEST(Builder, LeafValidityIsCappedAtTheCa) {
   auto signer = make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(make_test_ca(*signer), signer);  // one year
+  Authority ca(make_test_ca(*signer), signer);  // one year
   CertificateRequest request;
   request.subject.common_name = "long";
   request.subject_public_key = signer->public_key_der();
   apply_profile(Profile::Client, KeyType::Ec, request);
   request.validity = Validity::from_now(std::chrono::hours(24 * 365 * 5));
-  Certificate cert = ca.issue(request);
+  Certificate cert = ca.issue(request).certificate;
   EXPECT_EQ(cert.not_after(), ca.certificate().not_after());
 }
 
-TEST(CertificateAuthority, RefusesMismatchedKeyAndNonCa) {
+TEST(Authority, RefusesMismatchedKeyAndNonCa) {
   auto signer = make_signer(Algorithm::EcdsaP256);
   auto other = make_signer(Algorithm::EcdsaP256);
   try {
-    CertificateAuthority ca(make_test_ca(*signer), other, "ca.crt");
+    Authority ca(make_test_ca(*signer), other, {.origin = "ca.crt"});
     FAIL() << "mismatched key accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("does not match"), std::string::npos) << e.what();
   }
-  CertificateAuthority ca(make_test_ca(*signer), signer);
+  Authority ca(make_test_ca(*signer), signer);
   CertificateRequest leaf;
   leaf.subject.common_name = "leaf";
   leaf.subject_public_key = other->public_key_der();
   apply_profile(Profile::Client, KeyType::Ec, leaf);
   leaf.validity = Validity::from_now(std::chrono::hours(1));
-  Certificate not_a_ca = ca.issue(leaf);
-  EXPECT_THROW(CertificateAuthority(std::move(not_a_ca), other), Error);
+  Certificate not_a_ca = ca.issue(leaf).certificate;
+  EXPECT_THROW(Authority(std::move(not_a_ca), other), Error);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "backends/openssl_file/evp_signer.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/file_group.h"
 #include "core/file_io.h"
 #include "core/kubernetes/kubeconfig.h"
@@ -121,7 +121,7 @@ TEST(ClusterScale, EcPublicKeyDerMatchesOpenSslEncoder) {
 TEST(ClusterScale, OneCaIssuesVerifiedCertificatesFromSeveralThreads) {
   for (Algorithm algorithm : {Algorithm::EcdsaP256, Algorithm::Ed25519, Algorithm::Rsa2048}) {
     auto signer = testing::make_signer(algorithm);
-    CertificateAuthority ca(testing::make_test_ca(*signer), signer);
+    Authority ca(testing::make_test_ca(*signer), signer);
     EvpPkeyPtr ca_key = public_key_from_der(signer->public_key_der());
     std::vector<std::vector<Certificate>> issued(2);
     std::vector<std::thread> threads;
@@ -134,7 +134,7 @@ TEST(ClusterScale, OneCaIssuesVerifiedCertificatesFromSeveralThreads) {
           request.subject_public_key =
               public_key_to_der(generate_evp_key(Algorithm::EcdsaP256).get());
           request.validity = Validity::from_now(std::chrono::hours(1));
-          issued[t].push_back(ca.issue(request));
+          issued[t].push_back(ca.issue(request).certificate);
         }
       });
     }

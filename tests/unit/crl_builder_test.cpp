@@ -27,14 +27,14 @@ using testing::error_of;
 
 TimePoint at(long seconds) { return TimePoint(std::chrono::seconds(seconds)); }
 
-Certificate issue_leaf(const CertificateAuthority& ca, const std::string& cn) {
+Certificate issue_leaf(const Authority& ca, const std::string& cn) {
   auto key = testing::make_signer(Algorithm::EcdsaP256);
   CertificateRequest request;
   request.subject.common_name = cn;
   request.subject_public_key = key->public_key_der();
   apply_profile(Profile::Client, KeyType::Ec, request);
   request.validity = Validity::from_now(hours(24));
-  return ca.issue(request);
+  return ca.issue(request).certificate;
 }
 
 // What OpenSSL itself says of the CRL under `ca`, sharing no code with the builder.
@@ -59,7 +59,7 @@ class CrlBuilder : public ::testing::TestWithParam<Algorithm> {};
 
 TEST_P(CrlBuilder, EveryFieldAndTheSignature) {
   auto key = testing::make_signer(GetParam());
-  CertificateAuthority ca(testing::make_test_ca(*key, "etcd-ca"), key);
+  Authority ca(testing::make_test_ca(*key, "etcd-ca"), key);
   CrlRequest request;
   request.number = 42;
   request.this_update = at(1800000000);
@@ -107,7 +107,7 @@ TEST_P(CrlBuilder, EveryFieldAndTheSignature) {
 
 TEST_P(CrlBuilder, EmptyCrlOmitsTheRevokedSequence) {
   auto key = testing::make_signer(GetParam());
-  CertificateAuthority ca(testing::make_test_ca(*key), key);
+  Authority ca(testing::make_test_ca(*key), key);
   Crl crl = build_crl(ca, request_now(1));
   expect_signed_by(crl, ca.certificate());
   EXPECT_TRUE(crl.revoked().empty());
@@ -126,7 +126,7 @@ TEST(CrlReasons, EveryReasonCodeIsTheRfc5280Value) {
       {"affiliationChanged", 3}, {"superseded", 4},         {"cessationOfOperation", 5},
       {"certificateHold", 6},    {"privilegeWithdrawn", 9}, {"aACompromise", 10}};
   auto key = testing::make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(testing::make_test_ca(*key), key);
+  Authority ca(testing::make_test_ca(*key), key);
   std::vector<RevokedEntry> revoked;
   long serial = 1;
   for (const auto& [name, code] : rfc5280) {
@@ -160,7 +160,7 @@ TEST(CrlReasons, EveryReasonCodeIsTheRfc5280Value) {
 
 TEST(CrlBuilderErrors, RefusesBadRequestsAndACaWithoutCrlSign) {
   auto key = testing::make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(testing::make_test_ca(*key), key);
+  Authority ca(testing::make_test_ca(*key), key);
   CrlRequest backwards = request_now(1);
   backwards.next_update = backwards.this_update;
   EXPECT_EQ(error_of([&] { build_crl(ca, backwards); }).code(), ErrorCode::InvalidInput);
@@ -180,7 +180,7 @@ TEST(CrlBuilderErrors, RefusesBadRequestsAndACaWithoutCrlSign) {
   apply_profile(Profile::Ca, KeyType::Ec, old_style);
   old_style.key_usage = kDigitalSignature | kKeyCertSign;
   old_style.validity = Validity::from_now(hours(24));
-  CertificateAuthority no_crl_sign(CertificateAuthority::self_sign(old_style, *key), key);
+  Authority no_crl_sign(Authority::self_sign(old_style, *key).certificate, key);
   Error e = error_of([&] { build_crl(no_crl_sign, request_now(1), "ca.crt"); });
   EXPECT_EQ(e.message(), "ca.crt may not sign CRLs (keyUsage lacks cRLSign)");
 }
@@ -202,7 +202,7 @@ class ForeignSigner : public Signer {
 TEST(CrlBuilderErrors, SignatureThatDoesNotVerifyIsDiscarded) {
   auto key = testing::make_signer(Algorithm::EcdsaP256);
   auto other = testing::make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(testing::make_test_ca(*key), std::make_shared<ForeignSigner>(key, other));
+  Authority ca(testing::make_test_ca(*key), std::make_shared<ForeignSigner>(key, other));
   Error e = error_of([&] { build_crl(ca, request_now(1)); });
   EXPECT_EQ(e.code(), ErrorCode::CryptoError);
   EXPECT_NE(e.message().find("CRL discarded"), std::string::npos) << e.message();
@@ -215,7 +215,7 @@ TEST(CrlBackends, BotanSignerSignsCrls) {
   for (Algorithm alg : {Algorithm::Rsa2048, Algorithm::EcdsaP256, Algorithm::Ed25519}) {
     std::filesystem::remove(dir.file("ca.key"));
     std::shared_ptr<const Signer> key = key_registry().manager_for(uri).generate(uri, alg, {});
-    CertificateAuthority ca(testing::make_test_ca(*key, "botan-ca"), key);
+    Authority ca(testing::make_test_ca(*key, "botan-ca"), key);
     Crl crl = build_crl(ca, request_now(3, {{"01", now_seconds(), RevocationReason::Superseded}}));
     expect_signed_by(crl, ca.certificate());
   }
@@ -228,7 +228,7 @@ TEST(CrlBackends, SoftHsmTokenSignsCrls) {
   for (Algorithm alg : {Algorithm::Rsa2048, Algorithm::EcdsaP384, Algorithm::Ed25519}) {
     std::string object = "crl-ca-" + std::string(algorithm_name(alg));
     std::shared_ptr<const Signer> key = manager.generate(token.uri(object), alg, {});
-    CertificateAuthority ca(testing::make_test_ca(*key, "hsm-ca"), key);
+    Authority ca(testing::make_test_ca(*key, "hsm-ca"), key);
     Crl crl =
         build_crl(ca, request_now(9, {{"0102", now_seconds(), RevocationReason::KeyCompromise}}));
     expect_signed_by(crl, ca.certificate());
@@ -238,7 +238,7 @@ TEST(CrlBackends, SoftHsmTokenSignsCrls) {
 
 TEST(CrlVerify, RevokedCertificateIsRefusedOthersAccepted) {
   auto key = testing::make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(testing::make_test_ca(*key, "etcd-ca"), key);
+  Authority ca(testing::make_test_ca(*key, "etcd-ca"), key);
   Certificate revoked = issue_leaf(ca, "healthcheck");
   Certificate kept = issue_leaf(ca, "apiserver-etcd-client");
   TimePoint when = now_seconds() - hours(1);
@@ -263,7 +263,7 @@ TEST(CrlVerify, RevokedCertificateIsRefusedOthersAccepted) {
 
   // A CRL from another CA with the same name: its signature fails, nothing is accepted.
   auto impostor_key = testing::make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority impostor(testing::make_test_ca(*impostor_key, "etcd-ca"), impostor_key);
+  Authority impostor(testing::make_test_ca(*impostor_key, "etcd-ca"), impostor_key);
   crls.clear();
   crls.push_back(build_crl(impostor, request_now(2)));
   VerifyResult forged = verify_certificate(trusted, kept, options, crls);

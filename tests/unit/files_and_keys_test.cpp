@@ -8,7 +8,7 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/file_key_manager.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/chain_verifier.h"
 #include "core/csr.h"
 #include "core/error.h"
@@ -157,7 +157,7 @@ TEST(Csr, RoundTripAndTamperDetection) {
 
 TEST(Verify, ChainPurposeHostAndTime) {
   auto ca_signer = testing::make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(testing::make_test_ca(*ca_signer), ca_signer);
+  Authority ca(testing::make_test_ca(*ca_signer), ca_signer);
   auto leaf_signer = testing::make_signer(Algorithm::EcdsaP256);
   CertificateRequest request;
   request.subject.common_name = "etcd";
@@ -166,7 +166,7 @@ TEST(Verify, ChainPurposeHostAndTime) {
   request.subject_public_key = leaf_signer->public_key_der();
   apply_profile(Profile::Server, KeyType::Ec, request);
   request.validity = Validity::from_now(std::chrono::hours(1));
-  Certificate leaf = ca.issue(request);
+  Certificate leaf = ca.issue(request).certificate;
   std::vector<Certificate> trusted;
   trusted.push_back(Certificate::from_der(ca.certificate().der()));
 

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/chain_verifier.h"
 #include "core/error.h"
 #include "core/file_io.h"
@@ -22,7 +22,7 @@ constexpr int kThreads = 8;
 
 TEST(ConcurrentIssuance, EightThreadsShareOneCaWithoutErrors) {
   auto ca_signer = testing::make_signer(Algorithm::EcdsaP256);
-  CertificateAuthority ca(testing::make_test_ca(*ca_signer), ca_signer);
+  Authority ca(testing::make_test_ca(*ca_signer), ca_signer);
   auto leaf = testing::make_signer(Algorithm::EcdsaP256);
   constexpr int kPerThread = 50;
   std::vector<std::vector<Certificate>> issued(kThreads);
@@ -37,7 +37,7 @@ TEST(ConcurrentIssuance, EightThreadsShareOneCaWithoutErrors) {
           request.subject_public_key = leaf->public_key_der();
           apply_profile(Profile::Server, KeyType::Ec, request);
           request.validity = Validity::from_now(std::chrono::hours(1));
-          issued[t].push_back(ca.issue(request));
+          issued[t].push_back(ca.issue(request).certificate);
         } catch (const Error&) {
           ++errors;
         }

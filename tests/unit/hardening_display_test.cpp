@@ -50,7 +50,7 @@ TEST(Printable, InspectOfHostileNamesIsEscapedInTextAndJson) {
   sk_GENERAL_NAME_push(sans.get(), dns);
   ASSERT_TRUE(X509_add1_ext_i2d(x.get(), NID_subject_alt_name, sans.get(), 0, 0));
   EvpPkeyPtr key = public_key_from_der(signer->public_key_der());
-  Certificate cert = sign_certificate(x.get(), *signer, key.get());
+  Certificate cert = SigningContext(*signer, key.get()).sign(x.get());
 
   nlohmann::json description = describe_file_content(cert.der(), "hostile.der");
   std::string json_text;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/x509.h>
 
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/certificate_builder.h"
 #include "core/certificate_signing.h"
 #include "core/error.h"
@@ -55,16 +55,16 @@ TEST(FarFutureTimes, CaValidUntil9999IssuesAndReportsItsExactExpiry) {
   X509Ptr x = build_unsigned_certificate(request, IssuerIdentity{});
   ASSERT_EQ(ASN1_TIME_set_string(X509_getm_notAfter(x.get()), "99991231235959Z"), 1);
   EvpPkeyPtr key = public_key_from_der(signer->public_key_der());
-  Certificate forever = sign_certificate(x.get(), *signer, key.get());
+  Certificate forever = SigningContext(*signer, key.get()).sign(x.get());
   EXPECT_EQ(forever.not_after(), kLastX509Time);
 
-  CertificateAuthority ca(Certificate::from_der(forever.der()), signer);
+  Authority ca(Certificate::from_der(forever.der()), signer);
   CertificateRequest leaf;
   leaf.subject.common_name = "leaf";
   leaf.subject_public_key = testing::make_signer(Algorithm::EcdsaP256)->public_key_der();
   apply_profile(Profile::Client, KeyType::Ec, leaf);
   leaf.validity = Validity::from_now(std::chrono::hours(1));
-  Certificate issued = ca.issue(leaf);
+  Certificate issued = ca.issue(leaf).certificate;
   EXPECT_LT(issued.not_after(), now_seconds() + std::chrono::hours(2));
 }
 

@@ -6,9 +6,11 @@
 #include <filesystem>
 
 #include "backends/backends.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/key_registry.h"
+#include "core/ledger/issuance_journal.h"
 
 namespace kpki {
 namespace {
@@ -65,8 +67,35 @@ TEST(KeyRegistryOutsideScheme, RegisteredSchemeIsRoutedAndSigns) {
   request.is_ca = true;
   request.key_usage = kKeyCertSign | kCrlSign | kDigitalSignature;
   request.validity = Validity::from_now(std::chrono::hours(24));
-  Certificate ca = CertificateAuthority::self_sign(request, *signer);
+  Certificate ca = Authority::self_sign(request, *signer).certificate;
   EXPECT_EQ(ca.public_key_der(), signer->public_key_der());
+}
+
+// With a ledger recording, the CA's record names the embedder's scheme as its backend (this
+// failed with "unknown key URI scheme 'outside'" while the backend came from a fixed list).
+TEST(KeyRegistryOutsideScheme, RegisteredSchemeIsRecordedAsTheBackend) {
+  TempDir temp;
+  KeyRegistry registry;
+  registry.add("outside", std::make_unique<OutsideKeyManager>());
+  std::string uri = "outside:" + (temp.path / "ca.key").string();
+  auto signer = registry.open_or_generate(uri, Algorithm::EcdsaP256, {});
+  std::string ledger_path = (temp.path / "ledger.db").string();
+  ledger::IssuanceJournal journal(ledger::open_ledger(ledger_path),
+                                  ledger::JournalContext::of_this_process("embed"));
+  CertificateRequest request;
+  request.subject.common_name = "outside-ca";
+  request.is_ca = true;
+  request.key_usage = kKeyCertSign | kCrlSign | kDigitalSignature;
+  request.validity = Validity::from_now(std::chrono::hours(24));
+  Issued ca = Authority::self_sign(request, *signer, {uri, trusted_requests(), &journal});
+  write_recorded_file((temp.path / "ca.crt").string(), ca.certificate.pem(), 0644, Overwrite::No,
+                      ca.record);
+  journal.finish();
+  auto records = ledger::open_ledger(ledger_path)->list({});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].backend, "outside");
+  EXPECT_EQ(records[0].ca_key_uri, uri);
+  EXPECT_EQ(records[0].state, ledger::RecordState::Released);
 }
 
 TEST(KeyRegistryOutsideScheme, UnregisteredSchemeIsStillRefused) {

@@ -7,7 +7,7 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/kubernetes/init.h"
@@ -79,11 +79,11 @@ class KubeRenew : public ::testing::Test {
     request.subject_public_key = key.signer->public_key_der();
     apply_profile(Profile::Server, KeyType::Ec, request);
     request.validity = Validity::from_now(std::chrono::hours(24));
-    Certificate cert =
-        issuer ? CertificateAuthority(Certificate::from_der(issuer->der()),
-                                      std::shared_ptr<const Signer>(signer, [](auto*) {}))
-                     .issue(request)
-               : CertificateAuthority::self_sign(request, *key.signer);
+    Certificate cert = issuer ? Authority(Certificate::from_der(issuer->der()),
+                                          std::shared_ptr<const Signer>(signer, [](auto*) {}))
+                                    .issue(request)
+                                    .certificate
+                              : Authority::self_sign(request, *key.signer).certificate;
     write_file_atomic(cp1() + "/kubelet/kubelet.crt", cert.pem(), 0644, Overwrite::Yes);
     write_file_atomic(cp1() + "/kubelet/kubelet.key", key.pem.reveal(), 0600, Overwrite::Yes);
   }

@@ -8,7 +8,7 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/kubernetes/cluster_cas.h"
@@ -284,7 +284,7 @@ TEST_F(KubeRotation, ReissueRefusesAPlantedOldCertificateAndUnrecordedKeys) {
 
   LeafKey attacker_ca_key = keys_.generate(Algorithm::EcdsaP256);
   RotationState forged = *load_rotation_state(out(), "ca");
-  forged.old_cert_pem = self_sign_ca(config_, spec, *attacker_ca_key.signer).pem();
+  forged.old_cert_pem = self_sign_ca(config_, spec, *attacker_ca_key.signer, {}).certificate.pem();
   save_rotation_state(out(), forged);
   Error old_refused = error_of([&] {
     plan_rotation(config_, options("ca", RotationPhase::Reissue), key_registry(), keys_);
@@ -302,10 +302,10 @@ TEST_F(KubeRotation, ReissueRefusesAPlantedOldCertificateAndUnrecordedKeys) {
   });
   std::shared_ptr<const Signer> old_key =
       key_registry().manager_for(out() + "/pki/ca.key").open(out() + "/pki/ca.key", {});
-  CertificateAuthority old_ca(Certificate::load(out() + "/pki/ca.crt"), old_key, "old ca");
+  Authority old_ca(Certificate::load(out() + "/pki/ca.crt"), old_key);
   LeafKey planted = keys_.generate(Algorithm::EcdsaP256);
   Certificate planted_cert =
-      old_ca.issue(leaf_request(leaf, *planted.signer, std::chrono::hours(24)));
+      old_ca.issue(leaf_request(leaf, *planted.signer, std::chrono::hours(24))).certificate;
   const std::string node_dir = out() + "/nodes/cp1";
   write_file_atomic(node_dir + "/" + leaf.key_path(), planted.pem.reveal(), 0600, Overwrite::Yes);
   write_file_atomic(node_dir + "/" + leaf.cert_path(), planted_cert.pem(), 0644, Overwrite::Yes);

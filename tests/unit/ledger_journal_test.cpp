@@ -1,5 +1,5 @@
-// The recording hook: certificates signed while a journal is active are recorded (incomplete)
-// before the file holding them is installed, released by finish(); a record that cannot be
+// The journal as an Authority's recorder: the certificates it signs are recorded (incomplete)
+// before the file carrying them is installed, released by finish(); a record that cannot be
 // stored means no file; failed runs and crashes are settled against the files.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -10,12 +10,12 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "core/error.h"
+#include "core/file_group.h"
 #include "core/file_io.h"
 #include "core/kubernetes/init.h"
 #include "core/ledger/issuance_journal.h"
-#include "core/ledger/journal_hooks.h"
 #include "core/ledger/reconcile.h"
 #include "core/profiles.h"
 #include "tests/support/error_of.h"
@@ -34,7 +34,12 @@ class LedgerJournal : public ::testing::Test {
     return std::make_unique<IssuanceJournal>(open_ledger(spec()),
                                              JournalContext::of_this_process("kpki test"));
   }
-  Certificate leaf(const CertificateAuthority& ca, const std::string& cn) {
+  // The test CA, recording with `journal` under `key_uri`.
+  Authority authority(IssuanceJournal& journal, const std::string& key_uri = "") {
+    return Authority(kpki::testing::make_test_ca(*ca_key_), ca_key_,
+                     {key_uri, trusted_requests(), &journal});
+  }
+  Issued leaf(const Authority& ca, const std::string& cn) {
     CertificateRequest request;
     request.subject.common_name = cn;
     request.sans.dns = {cn + ".example"};
@@ -51,12 +56,16 @@ class LedgerJournal : public ::testing::Test {
 
 TEST_F(LedgerJournal, RecordedBeforeTheFileIsWrittenAndReleasedAfter) {
   auto journal = start();
-  journal_signing_key(ca_key_->public_key_der(), "pkcs11:token=ca;object=ca?pin-value=1234");
-  CertificateAuthority ca(kpki::testing::make_test_ca(*ca_key_), ca_key_);
-  Certificate cert = leaf(ca, "api");
-  // Signed, not yet written: only the CA (never written either) is pending; nothing stored.
+  AuthorityOptions options{"pkcs11:token=ca;object=ca?pin-value=1234", trusted_requests(),
+                           journal.get()};
+  Issued root = Authority::self_sign(kpki::testing::test_ca_request(*ca_key_), *ca_key_, options);
+  Authority ca(std::move(root.certificate), ca_key_, options);
+  Issued issued = leaf(ca, "api");
+  const Certificate& cert = issued.certificate;
+  // Signed, not yet written: the leaf and the CA (never written either) are pending; nothing
+  // stored.
   EXPECT_TRUE(all().empty());
-  write_file_atomic(dir_.file("api.crt"), cert.pem(), 0644, Overwrite::No);
+  write_recorded_file(dir_.file("api.crt"), cert.pem(), 0644, Overwrite::No, issued.record);
   auto records = all();
   ASSERT_EQ(records.size(), 1u);
   const IssuanceRecord& r = records[0];
@@ -82,8 +91,9 @@ TEST_F(LedgerJournal, RecordedBeforeTheFileIsWrittenAndReleasedAfter) {
 
 TEST_F(LedgerJournal, ARecordThatCannotBeStoredMeansNoFile) {
   auto journal = start();
-  CertificateAuthority ca(kpki::testing::make_test_ca(*ca_key_), ca_key_);
-  Certificate cert = leaf(ca, "api");
+  Authority ca = authority(*journal);
+  Issued issued = leaf(ca, "api");
+  const Certificate& cert = issued.certificate;
   // The same issuer and serial are already in the ledger (another signer took them).
   IssuanceRecord taken;
   taken.serial = cert.serial_hex();
@@ -92,7 +102,8 @@ TEST_F(LedgerJournal, ARecordThatCannotBeStoredMeansNoFile) {
   std::vector<IssuanceRecord> taken_list = {taken};
   open_ledger(spec())->record(taken_list);
   EXPECT_EQ(kpki::testing::error_of([&] {
-              write_file_atomic(dir_.file("api.crt"), cert.pem(), 0644, Overwrite::No);
+              write_recorded_file(dir_.file("api.crt"), cert.pem(), 0644, Overwrite::No,
+                                  issued.record);
             }).code(),
             ErrorCode::AlreadyExists);
   EXPECT_FALSE(file_exists(dir_.file("api.crt")));
@@ -102,9 +113,11 @@ TEST_F(LedgerJournal, AFailedRunSettlesItsRecordsAgainstTheFiles) {
   std::string kept = dir_.file("kept.crt"), removed = dir_.file("removed.crt");
   {
     auto journal = start();
-    CertificateAuthority ca(kpki::testing::make_test_ca(*ca_key_), ca_key_);
-    write_file_atomic(kept, leaf(ca, "kept").pem(), 0644, Overwrite::No);
-    write_file_atomic(removed, leaf(ca, "removed").pem(), 0644, Overwrite::No);
+    Authority ca = authority(*journal);
+    for (const auto& [path, cn] : {std::pair{kept, "kept"}, std::pair{removed, "removed"}}) {
+      Issued issued = leaf(ca, cn);
+      write_recorded_file(path, issued.certificate.pem(), 0644, Overwrite::No, issued.record);
+    }
     std::filesystem::remove(removed);  // the failed run's rollback
   }                                    // no finish(): the run failed
   for (const auto& r : all()) {
@@ -115,8 +128,9 @@ TEST_F(LedgerJournal, AFailedRunSettlesItsRecordsAgainstTheFiles) {
 }
 
 TEST_F(LedgerJournal, NextRunReconcilesWhatADeadProcessLeftIncomplete) {
-  CertificateAuthority ca(kpki::testing::make_test_ca(*ca_key_), ca_key_);
-  Certificate written = leaf(ca, "written"), lost = leaf(ca, "lost"), live = leaf(ca, "live");
+  Authority ca(kpki::testing::make_test_ca(*ca_key_), ca_key_);
+  Certificate written = leaf(ca, "written").certificate, lost = leaf(ca, "lost").certificate,
+              live = leaf(ca, "live").certificate;
   write_file_atomic(dir_.file("written.crt"), written.pem(), 0644, Overwrite::No);
   pid_t child = fork();
   if (child == 0) _exit(0);
@@ -152,6 +166,7 @@ TEST_F(LedgerJournal, InitRecordsEveryCertificateItWrites) {
   options.out_dir = dir_.file("out");
   PemKeySource keys;
   auto journal = start();
+  options.recorder = journal.get();
   std::ostringstream log;
   kube::run_init(config, options, key_registry(), keys, log);
   journal->finish();

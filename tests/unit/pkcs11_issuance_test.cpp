@@ -1,5 +1,5 @@
 // Full certificate issuance with the CA key on a token: 8 threads issuing 200 certificates each
-// through one CertificateAuthority (one token key), 0 errors, every serial distinct.
+// through one Authority (one token key), 0 errors, every serial distinct.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "backends/pkcs11/pkcs11_key_manager.h"
-#include "core/certificate_authority.h"
+#include "core/authority.h"
 #include "tests/support/softhsm_token.h"
 #include "tests/support/test_keys.h"
 
@@ -29,7 +29,7 @@ TEST_P(Pkcs11Issuance, EightThreadsIssueTwoHundredCertificatesEach) {
   Pkcs11KeyManager manager;
   std::shared_ptr<const Signer> ca_key = manager.generate(token.uri("kubernetes-ca"), alg, {});
   Certificate ca_cert = testing::make_test_ca(*ca_key, "hsm-ca");
-  const CertificateAuthority ca(std::move(ca_cert), ca_key);
+  const Authority ca(std::move(ca_cert), ca_key);
   auto leaf = testing::make_signer(Algorithm::EcdsaP256);  // leaf key in software: not under test
 
   constexpr int kThreads = 8, kCertificates = 200;
@@ -48,7 +48,8 @@ TEST_P(Pkcs11Issuance, EightThreadsIssueTwoHundredCertificatesEach) {
         request.validity = Validity::from_now(std::chrono::hours(24));
         request.subject_public_key = leaf->public_key_der();
         try {
-          Certificate cert = ca.issue(request);  // verified against the CA key before returned
+          Certificate cert =
+              ca.issue(request).certificate;  // verified against the CA key before returned
           std::lock_guard lock(serials_mutex);
           serials.insert(cert.serial_hex());
         } catch (const std::exception& e) {

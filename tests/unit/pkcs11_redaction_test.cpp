@@ -33,14 +33,54 @@ TEST(KeyUriDisplay, MasksEveryOccurrenceAndKeepsTheRest) {
             "pkcs11:a=b?pin-value=***&module-path=/m");
   EXPECT_EQ(redact_key_uri("pkcs11:pin-value=1;object=c?pin-value=a;b&pin-value=2"),
             "pkcs11:pin-value=***;object=c?pin-value=***&pin-value=***");
-  EXPECT_EQ(redact_key_uri("'pkcs11:x?pin-value=1' and 'pkcs11:y?pin-value=2'"),
-            "'pkcs11:x?pin-value=***' and 'pkcs11:y?pin-value=***'");
   EXPECT_EQ(redact_key_uri("/etc/kubernetes/pki/ca.key"), "/etc/kubernetes/pki/ca.key");
   EXPECT_EQ(redact_key_uri("pkcs11:token=a?pin-source=file:/run/pin"),
             "pkcs11:token=a?pin-source=file:/run/pin");
   EXPECT_EQ(redact_key_uri("pkcs11:a?pin-value"), "pkcs11:a?pin-value");
   EXPECT_EQ(redact_key_uri("pin-value=%"), "pin-value=***");
   EXPECT_EQ(redact_key_uri(""), "");
+}
+
+// What the parser reads as the value is masked whole: quotes, spaces, '#', ';' and '?' in the
+// query, %-escapes. Only '&' (the next attribute) ends it, or the end of the URI.
+TEST(KeyUriDisplay, MasksHostileValuesWhole) {
+  EXPECT_EQ(redact_key_uri("pkcs11:token=a;object=b?pin-value=s3cr'et tail\"end"),
+            "pkcs11:token=a;object=b?pin-value=***");
+  EXPECT_EQ(redact_key_uri("pkcs11:token=a?pin-value=a#b c&module-path=/m.so"),
+            "pkcs11:token=a?pin-value=***&module-path=/m.so");
+  EXPECT_EQ(redact_key_uri("pkcs11:token=a?pin-value=%27%20x;y?z"), "pkcs11:token=a?pin-value=***");
+  EXPECT_EQ(redact_key_uri("pkcs11:token=a?pin-value=x y&PIN-VALUE=\"q\"&pin%2dvalue=#"),
+            "pkcs11:token=a?pin-value=***&PIN-VALUE=***&pin%2dvalue=***");
+  // The path part: a value ends at ';' or '?', as the parser splits it.
+  EXPECT_EQ(redact_key_uri("pkcs11:pin-value=a b'c;object=x?pin-value=d e"),
+            "pkcs11:pin-value=***;object=x?pin-value=***");
+  // One command-line argument holding a URI after an option name.
+  EXPECT_EQ(redact_key_uri("--token-uri=pkcs11:t?pin-value=' \" # tail"),
+            "--token-uri=pkcs11:t?pin-value=***");
+}
+
+// Messages: a value redact_key_uri masked is kept with the text after it; anything else is masked
+// to the next '&' or the end of the message, so an unredacted URI never shows its PIN.
+TEST(KeyUriDisplay, MessagesKeepMasksAndNeverShowAnUnmaskedValue) {
+  EXPECT_EQ(redact_key_uris_in_text("cannot open 'pkcs11:x?pin-value=***' on token 'a'"),
+            "cannot open 'pkcs11:x?pin-value=***' on token 'a'");
+  EXPECT_EQ(redact_key_uris_in_text("kpki sign --ca-key pkcs11:x?pin-value=*** --out c.crt"),
+            "kpki sign --ca-key pkcs11:x?pin-value=*** --out c.crt");
+  EXPECT_EQ(redact_key_uris_in_text("cannot open 'pkcs11:x?pin-value=s3cr'et tail\"end' on it"),
+            "cannot open 'pkcs11:x?pin-value=***");
+  EXPECT_EQ(redact_key_uris_in_text("'pkcs11:x?pin-value=1' and 'pkcs11:y?pin-value=***'"),
+            "'pkcs11:x?pin-value=***");
+  EXPECT_EQ(redact_key_uris_in_text("'pkcs11:x?pin-value=***' and 'pkcs11:y?pin-value=2 3'"),
+            "'pkcs11:x?pin-value=***' and 'pkcs11:y?pin-value=***");
+  EXPECT_EQ(redact_key_uris_in_text("a?pin-value=****' x&module-path=/m"),
+            "a?pin-value=***&module-path=/m");
+  EXPECT_EQ(redact_key_uris_in_text("no URI here"), "no URI here");
+  // Every message redact_key_uri made from a hostile URI passes the backstop unchanged.
+  for (const char* uri : {"pkcs11:t?pin-value=s3cr'et tail\"end", "pkcs11:t?pin-value=a#b&x=1",
+                          "pkcs11:pin-value=q r;object=o?pin-value=%41 b"}) {
+    std::string shown = "key '" + redact_key_uri(uri) + "' is absent";
+    EXPECT_EQ(redact_key_uris_in_text(shown), shown);
+  }
 }
 
 }  // namespace

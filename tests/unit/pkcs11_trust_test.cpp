@@ -101,7 +101,57 @@ TEST(Pkcs11ModuleFile, UnsafeModuleIsRefusedBeforeLoading) {
   why = error_of([&] { Pkcs11Module::get((scratch.path() / "link.so").string()); });
   EXPECT_NE(why.find("writable by others"), std::string::npos) << why;
   EXPECT_FALSE(fs::exists(marker));
+
+  // A symlink is checked where it sits too: in a world-writable directory anyone may re-point it,
+  // whatever it points to now.
+  fs::create_symlink(in_sticky_dir, open_dir / "to-safe.so");
+  why = error_of([&] { Pkcs11Module::get((open_dir / "to-safe.so").string()); });
+  EXPECT_NE(why.find("directory '" + open_dir.string() + "' is mode 0777"), std::string::npos)
+      << why;
+  EXPECT_FALSE(fs::exists(marker));
   unsetenv("KPKI_TEST_MARKER");
+}
+
+// module-name reads p11-kit's registry without loading it: a module registered in the user's
+// config (here through $XDG_CONFIG_HOME) is found by its name, and loaded by nothing else.
+TEST(Pkcs11ModuleFile, RegistryLookupLoadsNoModule) {
+  if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
+  ScratchDir scratch;
+  fs::path marker = scratch.path() / "marker";
+  std::string evil = place_marker_library(scratch.path() / "evil.so", 0755, marker);
+  fs::create_directories(scratch.path() / "pkcs11" / "modules");
+  std::ofstream(scratch.path() / "pkcs11" / "modules" / "evil.module")
+      << "module: " << evil << "\n";
+  std::string saved = getenv("XDG_CONFIG_HOME") ? getenv("XDG_CONFIG_HOME") : "";
+  setenv("XDG_CONFIG_HOME", scratch.path().c_str(), 1);
+
+  EXPECT_EQ(fs::canonical(pkcs11_module_for_name("softhsm2")), fs::canonical(test::kSoftHsmModule));
+  EXPECT_EQ(fs::canonical(pkcs11_default_module()), fs::canonical(test::kSoftHsmModule));
+  std::string unknown = error_of([] { pkcs11_module_for_name("nope"); });
+  if (getuid() == 0) {
+    // p11-kit ignores user configs for root, and so does kpki (pkcs11_module_trust.sh runs this
+    // part as nobody).
+    EXPECT_EQ(unknown.find("evil"), std::string::npos) << unknown;
+    EXPECT_NE(error_of([] { pkcs11_module_for_name("evil"); }).find("no PKCS#11 module named"),
+              std::string::npos);
+  } else {
+    EXPECT_NE(unknown.find("evil"), std::string::npos) << unknown;
+    EXPECT_EQ(pkcs11_module_for_name("evil"), evil);
+    // The config that names a module is trusted like the module: here others may rewrite it.
+    chmod((scratch.path() / "pkcs11" / "modules").c_str(), 0777);
+    std::string why = error_of([] { pkcs11_module_for_name("evil"); });
+    EXPECT_NE(why.find("refusing to load PKCS#11 module config"), std::string::npos) << why;
+    chmod((scratch.path() / "pkcs11" / "modules").c_str(), 0755);
+  }
+  EXPECT_FALSE(fs::exists(marker));
+
+  if (saved.empty()) {
+    unsetenv("XDG_CONFIG_HOME");
+  } else {
+    setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
+  }
+  unsetenv("KPKI_TEST_MARKER");
+  EXPECT_FALSE(fs::exists(marker));
 }
 
 TEST(Pkcs11ModuleFile, RelativeMissingAndNonRegularPathsAreRefused) {

@@ -1,16 +1,16 @@
-#include "core/certificate_authority.h"
-#include "core/time_format.h"
+#include "core/authority.h"
 
 #include <openssl/err.h>
 
-#include <ctime>
+#include <cctype>
 
 #include "core/certificate_builder.h"
-#include "core/certificate_signing.h"
+#include "core/crl/crl_builder.h"
 #include "core/error.h"
-#include "core/ledger/journal_hooks.h"
+#include "core/key_uri_display.h"
 #include "core/public_key.h"
 #include "core/serial.h"
+#include "core/time_format.h"
 
 namespace kpki {
 
@@ -25,12 +25,33 @@ Bytes subject_key_identifier_of(const Certificate& ca) {
   return sha1_key_identifier(ca.public_key_der());  // a foreign CA without SKI
 }
 
+RecordTicket record(const AuthorityOptions& options, const SignedCertificate& signed_certificate) {
+  return options.recorder ? options.recorder->on_signed(signed_certificate) : RecordTicket{};
+}
+
 }  // namespace
 
-CertificateAuthority::CertificateAuthority(Certificate ca_certificate,
-                                           std::shared_ptr<const Signer> signer,
-                                           const std::string& ca_origin)
-    : certificate_(std::move(ca_certificate)), signer_(std::move(signer)) {
+std::string key_backend_name(std::string_view key_uri) {
+  std::string_view scheme = key_uri.substr(0, key_uri.find(':'));
+  if (scheme.size() == key_uri.size() || scheme.empty() ||
+      !std::isalpha(static_cast<unsigned char>(scheme[0])))
+    return "file";
+  for (char c : scheme) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+      return "file";  // a path with a colon in it
+  }
+  return std::string(scheme);
+}
+
+Authority::Authority(Certificate ca_certificate, std::shared_ptr<const Signer> signer,
+                     AuthorityOptions options)
+    : certificate_(std::move(ca_certificate)),
+      signer_(std::move(signer)),
+      options_(std::move(options)),
+      shown_key_uri_(redact_key_uri(options_.key_uri)),
+      backend_(options_.key_uri.empty() ? "" : key_backend_name(options_.key_uri)) {
+  if (!options_.policy) throw Error(ErrorCode::InvalidInput, "an authority needs a policy");
+  const std::string& ca_origin = options_.origin;
   X509* ca = certificate_.x509();
   uint32_t flags = X509_get_extension_flags(ca);
   if (!(flags & EXFLAG_BCONS) || !(flags & EXFLAG_CA)) {
@@ -66,7 +87,8 @@ CertificateAuthority::CertificateAuthority(Certificate ca_certificate,
   signing_ = std::make_unique<SigningContext>(*signer_, public_key_.get());
 }
 
-Certificate CertificateAuthority::issue(const CertificateRequest& request) const {
+Issued Authority::issue(const CertificateRequest& request) const {
+  options_.policy->check(request);
   CertificateRequest capped = request;
   // A certificate cannot outlive its issuer in any useful way; clients reject the chain then.
   if (capped.validity.not_after > certificate_.not_after())
@@ -74,23 +96,35 @@ Certificate CertificateAuthority::issue(const CertificateRequest& request) const
   IssuerIdentity issuer{X509_get_subject_name(certificate_.x509()), key_identifier_};
   if (!capped.serial) capped.serial = random_serial();  // known to the ledger without a parse
   X509Ptr unsigned_cert = build_unsigned_certificate(capped, issuer);
-  Certificate cert = signing_->sign(unsigned_cert.get());
-  ledger::journal_issued({cert, capped, &certificate_, signer_->public_key_der(), key_identifier_});
-  return cert;
+  Certificate cert = signing_->sign(unsigned_cert.get());  // verified, or it throws
+  RecordTicket ticket =
+      record(options_, {cert, capped, &certificate_, key_identifier_, shown_key_uri_, backend_});
+  return {std::move(cert), ticket};
 }
 
-Certificate CertificateAuthority::self_sign(CertificateRequest request, const Signer& signer) {
+Issued Authority::self_sign(CertificateRequest request, const Signer& signer,
+                            const AuthorityOptions& options) {
+  if (!options.policy) throw Error(ErrorCode::InvalidInput, "an authority needs a policy");
   if (request.subject_public_key.empty()) request.subject_public_key = signer.public_key_der();
   if (request.subject_public_key != signer.public_key_der()) {
     throw Error(ErrorCode::InvalidInput,
                 "a self-signed certificate must certify the signer's own key");
   }
+  options.policy->check(request);
   if (!request.serial) request.serial = random_serial();
   X509Ptr unsigned_cert = build_unsigned_certificate(request, IssuerIdentity{});
   EvpPkeyPtr key = public_key_from_der(signer.public_key_der());
-  Certificate cert = sign_certificate(unsigned_cert.get(), signer, key.get());
-  ledger::journal_issued({cert, request, nullptr, signer.public_key_der(), {}});
-  return cert;
+  Certificate cert = SigningContext(signer, key.get()).sign(unsigned_cert.get());
+  std::string shown_key_uri = redact_key_uri(options.key_uri);
+  std::string backend = options.key_uri.empty() ? "" : key_backend_name(options.key_uri);
+  RecordTicket ticket = record(options, {cert, request, nullptr, {}, shown_key_uri, backend});
+  return {std::move(cert), ticket};
+}
+
+Crl Authority::issue_crl(const CrlRequest& request, const std::string& ca_origin) const {
+  Bytes tbs = build_crl_tbs(certificate_, key_identifier_, signer_->signature_algorithm(), request,
+                            ca_origin);
+  return Crl::from_der(TbsSigner(*signer_, public_key_.get()).sign(tbs, "CRL"), "issued CRL");
 }
 
 }  // namespace kpki
