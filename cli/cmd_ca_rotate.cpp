@@ -32,12 +32,16 @@ void run_rotate(RotateArgs& args) {
   args.options.phase = kube::parse_rotation_phase(args.phase);
   args.options.ca_key_options = args.ca_key.options;
   PemKeySource keys;
+  // reissue certifies only what this ledger recorded (docs/ca-lifecycle.md).
+  const CaLedger where = args.ledger.for_tree(args.options.out_dir);
+  auto recorded = open_existing_ledger(where.spec);
+  args.options.ledger = recorded.get();
   kube::Plan plan = kube::plan_rotation(config, args.options, key_registry(), keys);
   bool dry = args.dry_run;
   kube::Plan shown = plan;
   if (!dry) {
     // The new CA certificate and every re-signed leaf are recorded like init's (OUT/ledger.db).
-    auto journal = start_journal(args.ledger.for_tree(args.options.out_dir));
+    auto journal = start_journal(where);
     args.options.recorder = journal.get();
     shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
     finish_journal(*journal);

@@ -10,6 +10,7 @@
 #include "cli/ledger_flags.h"
 #include "cli/progress_line.h"
 #include "core/error.h"
+#include "core/interruption.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/plan_output.h"
@@ -43,6 +44,10 @@ void run_init_command(InitArgs& args) {
   kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   args.options.ca_key_options = args.ca_key.options;
   const LeafKeySource& keys = leaf_key_source(parse_leaf_key_library(args.leaf_key_library));
+  // A key on disk without its certificate is certified only when this ledger knows it.
+  const CaLedger where = args.ledger.for_tree(args.options.out_dir);
+  auto recorded = open_existing_ledger(where.spec);
+  args.options.ledger = recorded.get();
   kube::Plan plan = kube::plan_init(config, args.options, key_registry(), keys);
   if (args.options.dry_run || plan.has_mismatch()) {
     print_plan(plan, true, args.format, args.options.dry_run);
@@ -53,13 +58,23 @@ void run_init_command(InitArgs& args) {
                     " (listed above as MISMATCH); nothing was written: re-run with --force to "
                     "replace them");
   }
-  auto journal = start_journal(args.ledger.for_tree(args.options.out_dir));
+  auto journal = start_journal(where);
   args.options.recorder = journal.get();
   kube::Plan done;
   {
+    // Ctrl-C, SIGTERM, SIGHUP: the run stops like an error (what it created is removed, the
+    // ledger records what was signed as abandoned) and exits 130.
+    StopOnSignal stop_on_signal;
     ProgressLine progress("leaf keys");
     args.options.leaf_keys.progress = progress.callback();
-    done = kube::apply_init(plan, config, args.options, key_registry(), keys);
+    try {
+      done = kube::apply_init(plan, config, args.options, key_registry(), keys);
+    } catch (const Error& e) {
+      if (!stop_signal()) throw;
+      throw Error(e.code(), e.message() +
+                                ": the files and directories this run created were removed (the "
+                                "ledger records what it signed as abandoned); run init again");
+    }
   }
   finish_journal(*journal);
   print_plan(done, false, args.format);
@@ -80,6 +95,9 @@ void add_init_command(CLI::App& app) {
   cmd->add_flag("--dry-run", args->options.dry_run, "Print the plan; write nothing");
   cmd->add_flag("--force", args->options.force,
                 "Replace files that no longer match the config (and remove stale ones)");
+  cmd->add_flag("--adopt-keys", args->options.adopt_keys,
+                "Certify leaf keys found without their certificate even when the ledger has no "
+                "record of kpki issuing them (the plan lists each as adopted)");
   add_output_format_flag(*cmd, args->format);
   cmd->add_option("--leaf-key-library", args->leaf_key_library,
                   "Library that generates leaf keys: auto (fastest: Botan for RSA), openssl, "

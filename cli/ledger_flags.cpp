@@ -66,6 +66,12 @@ std::unique_ptr<ledger::Ledger> CaLedger::open(ledger::LedgerMustExist must_exis
   return ledger::open_ledger(spec);
 }
 
+std::unique_ptr<ledger::Ledger> open_existing_ledger(const std::string& spec) {
+  bool postgres = spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0;
+  if (!postgres && !std::filesystem::exists(spec)) return nullptr;
+  return ledger::open_ledger(spec);
+}
+
 std::string command_line() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
   std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -51,6 +51,10 @@ std::unique_ptr<ledger::IssuanceJournal> start_journal(const CaLedger& ledger);
 // runs that ended without finishing.
 void finish_journal(ledger::IssuanceJournal& journal);
 
+// The ledger at `spec` for reading what was issued before (a plan checks keys against it), or
+// null when it is a SQLite path with no file yet: a plan creates nothing.
+std::unique_ptr<ledger::Ledger> open_existing_ledger(const std::string& spec);
+
 // This process's command line, key URIs redacted, for the records.
 std::string command_line();
 

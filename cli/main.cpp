@@ -7,6 +7,7 @@
 #include "cli/exit_codes.h"
 #include "core/display_text.h"
 #include "core/error.h"
+#include "core/interruption.h"
 #include "core/key_uri_display.h"
 
 int main(int argc, char** argv) {
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
     // Errors name URIs already redacted; this catches any that did not (a backstop).
     std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uris_in_text(e.what()))
               << kpki::cli::hint_for(e, app) << "\n";
+    // Ended by Ctrl-C / SIGTERM / SIGHUP (core/interruption.h): 128 + the signal, as a shell says.
+    if (int sig = kpki::stop_signal()) return 128 + sig;
     return kpki::cli::exit_code_for(e.code());
   } catch (const std::exception& e) {
     std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uris_in_text(e.what()))

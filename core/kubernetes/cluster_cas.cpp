@@ -117,6 +117,15 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
       cert.action = PlanAction::Mismatch;
       cert.reason = problem;
     }
+    // A key of another algorithm than the config's (an RSA CA left by a run before the config
+    // moved to ECDSA) is reported, and not replaced by --force: a new CA key is a rotation.
+    if (ca.signer && ca.signer->algorithm() != config.algorithm) {
+      cert.action = PlanAction::Mismatch;
+      cert.reason = "key " + key_shown + " is " +
+                    std::string(algorithm_name(ca.signer->algorithm())) + ", config wants " +
+                    std::string(algorithm_name(config.algorithm)) +
+                    " (a new CA key: kpki ca rotate " + spec.name + ")";
+    }
     plan.ca_keys.push_back(std::move(key));
     plan.files.push_back(std::move(cert));
   }

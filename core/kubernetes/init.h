@@ -14,6 +14,10 @@
 #include "core/kubernetes/plan.h"
 #include "core/leaf_key_source.h"
 
+namespace kpki::ledger {
+class Ledger;
+}
+
 namespace kpki::kube {
 
 struct InitOptions {
@@ -23,6 +27,11 @@ struct InitOptions {
   KeyOptions ca_key_options;  // how CA key URIs are opened (PKCS#11 module, passphrase file)
   LeafKeyPoolOptions leaf_keys;          // threads for new leaf keys, progress of the run
   IssuanceRecorder* recorder = nullptr;  // where the CAs record what they sign (none: nowhere)
+  // A leaf key found on disk without its certificate is certified anew only when this ledger
+  // (read only here; not owned) records a certificate with that public key for that file, or
+  // when adopt_keys says so for this run (the plan shows each such key as adopted).
+  const ledger::Ledger* ledger = nullptr;
+  bool adopt_keys = false;
 };
 
 // Reads the config, OUT and the CA keys (opening existing ones); writes nothing, anywhere.

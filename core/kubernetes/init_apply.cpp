@@ -10,13 +10,16 @@
 
 #include "core/error.h"
 #include "core/file_group.h"
+#include "core/interruption.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
+#include "core/kubernetes/issued_keys.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/leaf_key_pool.h"
 #include "core/kubernetes/node_copies.h"
 #include "core/kubernetes/plan_output.h"
+#include "core/kubernetes/tree_links.h"
 #include "core/public_key.h"
 
 namespace kpki::kube {
@@ -53,7 +56,13 @@ class InitApply {
  public:
   InitApply(const Plan& plan, const ClusterConfig& config, const InitOptions& options,
             const KeyRegistry& registry, const LeafKeySource& keys)
-      : plan_(plan), config_(config), options_(options), registry_(registry), keys_(keys) {}
+      : plan_(plan),
+        config_(config),
+        options_(options),
+        registry_(registry),
+        keys_(keys),
+        links_(options.out_dir),
+        issued_(options.ledger) {}
 
   Plan run() {
     if (plan_.has_mismatch()) {
@@ -68,6 +77,8 @@ class InitApply {
           return file.kind == PlannedKind::Leaf && writes(file.action) && !file.keep_key;
         }));
     const std::string& out = options_.out_dir;
+    // A signal stops the run at the next of these checks, like an error: what it made goes.
+    throw_if_interrupted();
     make_directories(out + "/pki/etcd", 0700, &created_);
     cas_ = apply_cluster_cas(config_, plan_, out, registry_, options_.ca_key_options,
                              options_.recorder, report_, created_);
@@ -77,11 +88,13 @@ class InitApply {
       if (!cas_[i].key_file.empty()) sources_.ca_key_pems[i] = read_text_file(cas_[i].key_file);
     }
     for (const NodeConfig& node : config_.nodes) {
+      throw_if_interrupted();
       std::string node_dir = node_directory(node.name);
       make_directories(node_dir + (node.control_plane() ? "/pki/etcd" : "/pki"), 0700, &created_);
       make_directories(node_dir + "/kubelet", 0700, &created_);
     }
     for (const PlannedFile& file : plan_.files) {
+      throw_if_interrupted();
       switch (file.kind) {
         case PlannedKind::CaCertificate:
           continue;  // apply_cluster_cas reported it
@@ -98,6 +111,7 @@ class InitApply {
       report_.files.push_back(file);
     }
     issue_pending();
+    throw_if_interrupted();  // the last moment the run can still be undone
     created_.commit();
     for (const std::string& path : stale_) {
       std::filesystem::remove(path);
@@ -159,8 +173,13 @@ class InitApply {
     std::string node_dir = node_directory(node.name);
     PendingLeaf pending{node_dir, *it, file.action == PlanAction::Replace, {}};
     if (file.keep_key) {
+      // The key is read again: it must still be what the plan decided to certify.
+      links_.refuse(node_dir + "/" + it->key_path());
       ExistingLeaf existing = read_leaf(node_dir, *it, keys_);
       if (!existing.key) throw Error(ErrorCode::NotFound, "'" + file.path + "': its key is gone");
+      if (!file.adopt_key && !issued_.issued_for(file.path, existing.key->signer->public_key_der()))
+        throw Error(ErrorCode::InvalidInput,
+                    "'" + file.path + "': its key changed since the plan was made");
       pending.key = std::move(*existing.key);
     }
     pending_.push_back(std::move(pending));
@@ -207,6 +226,7 @@ class InitApply {
       for (size_t i; (i = next++) < end;) {
         PendingLeaf& leaf = pending_[i];
         try {
+          throw_if_interrupted();
           const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
           certs[i] = ca.authority->issue(
               leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
@@ -245,6 +265,8 @@ class InitApply {
   const InitOptions& options_;
   const KeyRegistry& registry_;
   const LeafKeySource& keys_;
+  TreeLinks links_;
+  IssuedKeys issued_;
   Plan report_;
   CreatedFiles created_;
   std::array<ClusterCa, 3> cas_;

@@ -5,9 +5,11 @@
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
+#include "core/kubernetes/issued_keys.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/node_copies.h"
 #include "core/kubernetes/rotation.h"
+#include "core/kubernetes/tree_links.h"
 #include "core/public_key.h"
 
 namespace kpki::kube {
@@ -18,13 +20,24 @@ class InitPlanner {
  public:
   InitPlanner(const ClusterConfig& config, const InitOptions& options, const KeyRegistry& registry,
               const LeafKeySource& keys)
-      : config_(config), options_(options), registry_(registry), keys_(keys) {}
+      : config_(config),
+        options_(options),
+        registry_(registry),
+        keys_(keys),
+        links_(options.out_dir),
+        issued_(options.ledger) {}
 
   Plan plan() {
     plan_.operation = "init";
     refuse_during_rotation(options_.out_dir, "init");  // it would undo the trust files
     refuse_rotated_out_keys(config_, options_.out_dir, registry_);
     plan_.root = options_.out_dir;
+    for (const CaSpec& spec : ca_specs()) {
+      links_.refuse(options_.out_dir + "/" + spec.base_path + ".crt");
+      // The default key file lies in the tree; a caKeys entry is the user's own choice.
+      if (!config_.ca_keys.count(spec.name))
+        links_.refuse(ca_key_uri(config_, spec, options_.out_dir));
+    }
     std::array<FoundCa, 3> found =
         read_cluster_cas(config_, options_.out_dir, registry_, options_.ca_key_options);
     cas_ = plan_cluster_cas(config_, found, options_.force, plan_);
@@ -53,6 +66,7 @@ class InitPlanner {
                      PlannedKind::ServiceAccountKey,
                      "",
                      false};
+    links_.refuse(path);
     if (file_exists(path)) {
       LeafKey key = keys_.from_pem(read_text_file(path), path);
       sources_.sa_key_pem = key.pem.reveal();
@@ -77,6 +91,7 @@ class InitPlanner {
   void plan_copy(const NodeConfig& node, const std::string& node_dir, const CopiedFile& copy) {
     PlannedFile file{node_dir + "/" + copy.rel, PlanAction::Create, copy.detail, copy.rel, "",
                      PlannedKind::Copy,         node.name,          false};
+    links_.refuse(file.path);
     bool exists = file_exists(file.path);
     if (exists && !copy.content.empty() && read_text_file(file.path) == copy.content) {
       file.action = PlanAction::Keep;
@@ -89,15 +104,34 @@ class InitPlanner {
   void plan_leaf(const NodeConfig& node, const std::string& node_dir, const LeafSpec& spec) {
     const ClusterCa& ca = cas_[static_cast<size_t>(spec.ca)];
     const Certificate* ca_cert = ca.authority ? &ca.authority->certificate() : nullptr;
-    ExistingLeaf existing = read_leaf(node_dir, spec, keys_);
     std::string path =
         node_dir + "/" + (spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path());
+    links_.refuse(path);
+    if (spec.kind == LeafKind::Certificate) links_.refuse(node_dir + "/" + spec.key_path());
+    ExistingLeaf existing = read_leaf(node_dir, spec, keys_);
     std::string detail = subject_to_string(spec.subject) + "  SANs: " + sans_to_string(spec.sans) +
                          "  signer: " + ca.spec->name;
     PlannedFile file{path,          PlanAction::Create, detail,    spec.name,
                      ca.spec->name, PlannedKind::Leaf,  node.name, false};
-    // A key without its certificate is kept and certified; anything else present is compared.
-    file.keep_key = !existing.cert_present && existing.key && existing.problem.empty();
+    // A key without its certificate is kept and certified when kpki issued it for this file (a
+    // run killed between the key and the certificate, a certificate deleted to have it made
+    // again) or the user adopts it; anything else present is compared.
+    if (!existing.cert_present && existing.key && existing.problem.empty()) {
+      const std::string key_path = node_dir + "/" + spec.key_path();
+      if (issued_.issued_for(path, existing.key->signer->public_key_der())) {
+        file.keep_key = true;
+      } else if (options_.adopt_keys) {
+        file.keep_key = file.adopt_key = true;
+        file.reason = detail + "  (adopting key " + key_path + ")";
+      } else {
+        present_but_different(file,
+                              "key '" + key_path + "' is not one kpki issued for this file (" +
+                                  issued_.absent() + ")",
+                              detail);
+        plan_.files.push_back(std::move(file));
+        return;
+      }
+    }
     bool present = existing.cert_present || (existing.key_present && !file.keep_key);
     if (present) {
       std::string reason = leaf_mismatch(existing, spec, ca_cert, config_.cluster_name);
@@ -129,6 +163,7 @@ class InitPlanner {
     bool placed = std::any_of(leaves.begin(), leaves.end(),
                               [&](const LeafSpec& spec) { return spec.name == name; });
     if (placed || !file_exists(path)) return;
+    links_.refuse(path);
     std::string why = "not written on this node: only on the first control-plane node";
     if (!config_.super_admin_kubeconfig) why = "not written on any node (superAdminKubeconfig)";
     plan_.files.push_back({path, options_.force ? PlanAction::Remove : PlanAction::Mismatch, why,
@@ -140,6 +175,8 @@ class InitPlanner {
   const InitOptions& options_;
   const KeyRegistry& registry_;
   const LeafKeySource& keys_;
+  TreeLinks links_;
+  IssuedKeys issued_;
   Plan plan_;
   std::array<ClusterCa, 3> cas_;
   CopySources sources_;

@@ -9,6 +9,8 @@
 #include <system_error>
 #include <thread>
 
+#include "core/interruption.h"
+
 namespace kpki::kube {
 
 size_t usable_cpus() {
@@ -32,6 +34,7 @@ std::vector<LeafKey> generate_leaf_keys(const LeafKeySource& source,
   auto worker = [&] {
     for (size_t i; !failed && (i = next++) < total;) {
       try {
+        throw_if_interrupted();  // thousands of RSA keys take minutes: Ctrl-C stops between two
         keys[i] = source.generate(algorithms[i]);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);

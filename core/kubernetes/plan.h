@@ -30,6 +30,9 @@ struct PlannedFile {
   PlannedKind kind = PlannedKind::Leaf;
   std::string node;       // the node directory's node; "" for cluster-wide files under OUT/pki
   bool keep_key = false;  // a certificate leaf whose key on disk is kept and certified anew
+  // keep_key for a key kpki has no record of issuing for this file, certified because the user
+  // said so for this run (init --adopt-keys)
+  bool adopt_key = false;
 };
 
 // A CA key behind its caKeys URI: used as it is, or generated (on a token or as a file).

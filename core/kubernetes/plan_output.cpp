@@ -20,6 +20,14 @@ std::string verb(PlanAction action, bool dry_run) {
   return dry_run && changes ? "would " + name : name;
 }
 
+// The .key beside a leaf's .crt.
+std::string adopted_key_path(const PlannedFile& file) {
+  const std::string crt = ".crt";
+  bool is_crt = file.path.size() > crt.size() &&
+                file.path.compare(file.path.size() - crt.size(), crt.size(), crt) == 0;
+  return is_crt ? file.path.substr(0, file.path.size() - crt.size()) + ".key" : file.path;
+}
+
 void line(std::ostringstream& out, const std::string& verb, const std::string& path,
           const std::string& detail) {
   // At least one space after a long verb ("would generate key").
@@ -36,8 +44,14 @@ std::string render_plan_text(const Plan& plan, bool dry_run) {
       line(out, dry_run ? "would generate key" : "generate key", under_root(plan, key.uri),
            key.algorithm);
   }
-  for (const PlannedFile& file : plan.files)
+  // A key certified although kpki has no record of issuing it (init --adopt-keys) is shown as
+  // such, before the file that certifies it.
+  for (const PlannedFile& file : plan.files) {
+    if (file.adopt_key)
+      line(out, dry_run ? "would adopt key" : "adopt key", under_root(plan, adopted_key_path(file)),
+           "certified by " + file.signer + " without a ledger record of it (--adopt-keys)");
     line(out, verb(file.action, dry_run), under_root(plan, file.path), file.reason);
+  }
   return out.str();
 }
 
@@ -56,7 +70,9 @@ nlohmann::json plan_json(const Plan& plan, bool dry_run) {
                      {"reason", file.reason},
                      {"spec", file.spec},
                      {"signer", file.signer},
-                     {"node", file.node}});
+                     {"node", file.node},
+                     {"adoptKey", file.adopt_key ? nlohmann::json(adopted_key_path(file))
+                                                 : nlohmann::json(nullptr)}});
   }
   PlanCounts c = plan.counts();
   return {{"operation", plan.operation},

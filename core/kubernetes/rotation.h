@@ -24,6 +24,10 @@
 #include "core/kubernetes/rotation_state.h"
 #include "core/leaf_key_source.h"
 
+namespace kpki::ledger {
+class Ledger;
+}
+
 namespace kpki::kube {
 
 struct RotateOptions {
@@ -34,6 +38,10 @@ struct RotateOptions {
   std::string out_config;        // finish with a token key: the config naming the new key
   KeyOptions ca_key_options;
   IssuanceRecorder* recorder = nullptr;  // where the new CA records what it signs (none: nowhere)
+  // The ledger kpki records this tree's certificates in (read only here; not owned). reissue
+  // checks the rotation record and every leaf key against it (rotation_provenance.h): without
+  // one, reissue certifies nothing.
+  const ledger::Ledger* ledger = nullptr;
 };
 
 // What a phase works from, read from OUT, the config and the keys.

@@ -15,6 +15,7 @@
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_plan_parts.h"
+#include "core/kubernetes/rotation_provenance.h"
 
 namespace kpki::kube {
 
@@ -29,7 +30,8 @@ class RotationApply {
         options_(options),
         registry_(registry),
         keys_(keys),
-        ctx_(read_rotation(config, options, registry)) {}
+        ctx_(read_rotation(config, options, registry)),
+        issued_(options.ledger) {}
 
   Plan run() {
     report_ = {plan_.operation, plan_.root, plan_.ca_keys, {}};
@@ -157,6 +159,8 @@ class RotationApply {
   }
 
   void reissue() {
+    // Checked again here: the files may have changed since the plan was made.
+    check_rotation_record(config_, options_, ctx_, registry_, issued_);
     Authority ca(Certificate::from_der(ctx_.new_cert->der(), ctx_.new_cert_path), ctx_.new_signer,
                  new_ca_options());
     for (const RotatedLeaf& leaf : rotated_leaves(config_, options_.out_dir, ctx_.spec->id)) {
@@ -168,6 +172,7 @@ class RotationApply {
       ExistingLeaf existing = read_leaf(leaf.node_dir, spec, keys_);
       if (!existing.cert || !existing.key)
         throw Error(ErrorCode::NotFound, "'" + path + "': certificate or key is gone");
+      check_reissued_key(path, spec, existing.key->signer->public_key_der(), issued_);
       Issued issued =
           ca.issue(leaf_request(spec, *existing.key->signer, config_.certificate_validity));
       const Certificate& cert = issued.certificate;
@@ -199,6 +204,7 @@ class RotationApply {
   const KeyRegistry& registry_;
   const LeafKeySource& keys_;
   RotationContext ctx_;
+  IssuedKeys issued_;
   Plan report_;
   std::vector<std::string> removed_;
   std::map<std::string, PlannedFile> done_;  // re-signed leaves, reported with serials

@@ -8,6 +8,8 @@
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_plan_parts.h"
+#include "core/kubernetes/rotation_provenance.h"
+#include "core/kubernetes/tree_links.h"
 
 namespace kpki::kube {
 
@@ -21,7 +23,9 @@ class RotationPlanner {
         options_(options),
         registry_(registry),
         keys_(keys),
-        ctx_(read_rotation(config, options, registry)) {}
+        ctx_(read_rotation(config, options, registry)),
+        links_(options.out_dir),
+        issued_(options.ledger) {}
 
   Plan plan() {
     const std::string phase = rotation_phase_name(options_.phase);
@@ -57,8 +61,10 @@ class RotationPlanner {
 
  private:
   void plan_trust(const std::string& trust_pem, const std::string& what) {
-    for (const FileTarget& t : trust_targets(config_, options_, ctx_, trust_pem, what))
+    for (const FileTarget& t : trust_targets(config_, options_, ctx_, trust_pem, what)) {
+      links_.refuse(t.entry.path);  // read, then written: not through a link
       plan_.files.push_back(planned(t));
+    }
   }
 
   void plan_begin() {
@@ -77,8 +83,22 @@ class RotationPlanner {
   }
 
   void plan_reissue() {
-    for (const RotatedLeaf& leaf : rotated_leaves(config_, options_.out_dir, ctx_.spec->id))
-      plan_.files.push_back(plan_reissued_leaf(leaf, ctx_, keys_));
+    check_rotation_record(config_, options_, ctx_, registry_, issued_);
+    for (const RotatedLeaf& leaf : rotated_leaves(config_, options_.out_dir, ctx_.spec->id)) {
+      const LeafSpec& spec = leaf.spec;
+      if (spec.kind == LeafKind::Kubeconfig) {
+        links_.refuse(leaf.node_dir + "/" + spec.path);
+      } else {
+        links_.refuse(leaf.node_dir + "/" + spec.cert_path());
+        links_.refuse(leaf.node_dir + "/" + spec.key_path());
+      }
+      PlannedFile file = plan_reissued_leaf(leaf, ctx_, keys_);
+      if (file.action == PlanAction::Replace) {
+        ExistingLeaf existing = read_leaf(leaf.node_dir, leaf.spec, keys_);
+        check_reissued_key(file.path, leaf.spec, existing.key->signer->public_key_der(), issued_);
+      }
+      plan_.files.push_back(std::move(file));
+    }
   }
 
   void plan_finish() {
@@ -103,6 +123,8 @@ class RotationPlanner {
   const KeyRegistry& registry_;
   const LeafKeySource& keys_;
   RotationContext ctx_;
+  TreeLinks links_;
+  IssuedKeys issued_;
   Plan plan_;
 };
 

@@ -16,13 +16,18 @@
 #include "core/kubernetes/expiration.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/kubeconfig.h"
+#include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/renew.h"
+#include "core/ledger/ledger.h"
+#include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
+#include "tests/support/tree_records.h"
 
 namespace kpki::kube {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::error_of;
 
 std::string cluster_yaml(const std::string& extra_sans = "") {
   return "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\nencryptionAlgorithm: ECDSA-P256\n"
@@ -43,6 +48,8 @@ class KubeInit : public ::testing::Test {
     options.out_dir = out();
     options.force = force;
     options.dry_run = dry_run;
+    options.ledger = ledger_.get();
+    options.adopt_keys = adopt_keys_;
     std::ostringstream log;
     try {
       PlanCounts s = run_init(c, options, key_registry(), keys_, log);
@@ -70,9 +77,17 @@ class KubeInit : public ::testing::Test {
     return files;
   }
 
+  // The ledger init's journal would have filled: every certificate of the tree as it is now.
+  void record_tree() {
+    if (!ledger_) ledger_ = ledger::open_ledger(dir_.path() + "/ledger.db");
+    testing::TreeRecorder(*ledger_).record_new(out());
+  }
+
   testing::TempDir dir_;
   PemKeySource keys_;
   std::string last_log_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  bool adopt_keys_ = false;
 };
 
 std::set<std::string> files_under(const std::string& root) {
@@ -207,6 +222,7 @@ TEST_F(KubeInit, SecondRunChangesNothing) {
 
 TEST_F(KubeInit, MissingFilesAreCreatedKeepingTheirKey) {
   init(config());
+  record_tree();  // the key is one kpki issued for its file
   std::string key = read_text_file(cp1() + "/pki/apiserver.key");
   fs::remove(cp1() + "/pki/apiserver.crt");
   fs::remove(cp1() + "/admin.conf");
@@ -352,6 +368,97 @@ TEST_F(KubeInit, RenewChangesSerialAndKeyKeepsIdentity) {
   // With that key gone too (and no caKeys), there is none: refused.
   std::filesystem::remove(out() + "/pki/ca.key");
   EXPECT_THROW(renew_certificates(options, key_registry(), keys_, log), Error);
+}
+
+// Issue 19: a key planted beside a deleted certificate is not certified unless the ledger knows
+// it for that file or the user adopts it for this run, and the plan says which.
+TEST_F(KubeInit, APlantedKeyIsAMismatchUnlessAdopted) {
+  init(config());
+  record_tree();
+  const std::string crt = cp1() + "/pki/apiserver-kubelet-client.crt";
+  const std::string key = cp1() + "/pki/apiserver-kubelet-client.key";
+  fs::remove(crt);
+  LeafKey planted = keys_.generate(Algorithm::EcdsaP256);
+  write_file_atomic(key, planted.pem.reveal(), 0600, Overwrite::Yes);
+  auto before = snapshot(out());
+  EXPECT_EQ(error_of([&] { init(config()); }).code(), ErrorCode::AlreadyExists);
+  EXPECT_NE(last_log_.find("MISMATCH        nodes/cp1/pki/apiserver-kubelet-client.crt  key '" +
+                           key + "' is not one kpki issued for this file (not in ledger"),
+            std::string::npos)
+      << last_log_;
+  EXPECT_EQ(snapshot(out()), before);
+
+  adopt_keys_ = true;
+  init(config(), false, /*dry_run=*/true);
+  EXPECT_NE(last_log_.find("would adopt key nodes/cp1/pki/apiserver-kubelet-client.key"),
+            std::string::npos)
+      << last_log_;
+  PlanCounts s = init(config());
+  EXPECT_EQ(s.created, 1);
+  EXPECT_NE(last_log_.find("adopt key       nodes/cp1/pki/apiserver-kubelet-client.key"),
+            std::string::npos)
+      << last_log_;
+  EXPECT_EQ(Certificate::load(crt).public_key_der(), planted.signer->public_key_der());
+}
+
+TEST_F(KubeInit, APlantedKeyIsReplacedWithForce) {
+  init(config());
+  const std::string crt = cp1() + "/pki/apiserver-kubelet-client.crt";
+  fs::remove(crt);
+  LeafKey planted = keys_.generate(Algorithm::EcdsaP256);
+  write_file_atomic(cp1() + "/pki/apiserver-kubelet-client.key", planted.pem.reveal(), 0600,
+                    Overwrite::Yes);
+  PlanCounts s = init(config(), /*force=*/true);  // no ledger at all: nothing is known
+  EXPECT_EQ(s.replaced, 1);
+  EXPECT_NE(Certificate::load(crt).public_key_der(), planted.signer->public_key_der());
+}
+
+TEST_F(KubeInit, SymbolicLinksInTheTreeAreRefused) {
+  init(config());
+  record_tree();
+  const std::string key = cp1() + "/pki/apiserver-kubelet-client.key";
+  fs::remove(cp1() + "/pki/apiserver-kubelet-client.crt");
+  LeafKey planted = keys_.generate(Algorithm::EcdsaP256);
+  const std::string outside = dir_.path() + "/attacker.key";
+  write_file_atomic(outside, planted.pem.reveal(), 0600, Overwrite::No);
+  fs::remove(key);
+  fs::create_symlink(outside, key);
+  adopt_keys_ = true;  // not even an adopted key is read through a link
+  Error e = error_of([&] { init(config()); });
+  EXPECT_EQ(e.code(), ErrorCode::InvalidInput);
+  EXPECT_EQ(e.message().find("'" + key + "' is a symbolic link"), 0u) << e.message();
+  EXPECT_FALSE(fs::exists(cp1() + "/pki/apiserver-kubelet-client.crt"));
+
+  // A linked directory: files would land wherever it points.
+  fs::remove(key);
+  fs::rename(out() + "/nodes/w1", dir_.path() + "/w1-elsewhere");
+  fs::create_directory_symlink(dir_.path() + "/w1-elsewhere", out() + "/nodes/w1");
+  e = error_of([&] { init(config()); });
+  EXPECT_EQ(e.code(), ErrorCode::InvalidInput);
+  EXPECT_EQ(e.message().find("'" + out() + "/nodes/w1' is a symbolic link"), 0u) << e.message();
+}
+
+// Issue 19: a CA key of another algorithm than the config's is reported, even with --force.
+TEST_F(KubeInit, ACaKeyOfAnotherAlgorithmIsAMismatch) {
+  init(config());
+  std::string yaml = cluster_yaml();
+  yaml.replace(yaml.find("ECDSA-P256"), 10, "ECDSA-P384");
+  ClusterConfig p384 = parse_cluster_config(yaml, "cluster.yaml", dir_.path());
+  InitOptions options;
+  options.out_dir = out();
+  options.force = true;
+  Plan plan = plan_init(p384, options, key_registry(), keys_);
+  int mismatched = 0;
+  for (const PlannedFile& f : plan.files) {
+    if (f.kind != PlannedKind::CaCertificate) continue;
+    EXPECT_EQ(f.action, PlanAction::Mismatch) << f.path;
+    EXPECT_NE(f.reason.find("is ecdsa-p256, config wants ecdsa-p384"), std::string::npos)
+        << f.reason;
+    ++mismatched;
+  }
+  EXPECT_EQ(mismatched, 3);
+  EXPECT_NE(render_plan_text(plan, true).find("MISMATCH        pki/etcd/ca.crt  key "),
+            std::string::npos);
 }
 
 }  // namespace

@@ -8,15 +8,20 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
+#include "core/authority.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
+#include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/renew.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_files.h"
+#include "core/ledger/ledger.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
+#include "tests/support/tree_records.h"
 
 namespace kpki::kube {
 namespace {
@@ -134,6 +139,7 @@ class KubeRotation : public ::testing::Test {
     init.out_dir = out();
     apply_init(plan_init(config_, init, key_registry(), keys_), config_, init, key_registry(),
                keys_);
+    recorder_.record_new(out());  // what init's journal records
   }
   std::string out() const { return dir_.path() + "/out"; }
   RotateOptions options(const std::string& ca, RotationPhase phase) {
@@ -141,6 +147,7 @@ class KubeRotation : public ::testing::Test {
     o.out_dir = out();
     o.ca = ca;
     o.phase = phase;
+    o.ledger = ledger_.get();
     return o;
   }
   // Plans (checking nothing is written), applies, and re-plans: the re-run keeps every file.
@@ -149,6 +156,7 @@ class KubeRotation : public ::testing::Test {
     Plan planned = plan_rotation(config_, options(ca, phase), key_registry(), keys_);
     EXPECT_EQ(tree(), before) << "planning wrote something";
     Plan done = apply_rotation(planned, config_, options(ca, phase), key_registry(), keys_);
+    recorder_.record_new(out());  // what the phase's journal records
     EXPECT_EQ(done.files.size(), planned.files.size());
     for (size_t i = 0; i < planned.files.size() && i < done.files.size(); ++i) {
       EXPECT_EQ(done.files[i].path, planned.files[i].path);
@@ -181,6 +189,8 @@ class KubeRotation : public ::testing::Test {
   TempDir dir_;
   PemKeySource keys_;
   ClusterConfig config_;
+  std::unique_ptr<ledger::Ledger> ledger_ = ledger::open_ledger(dir_.path() + "/ledger.db");
+  testing::TreeRecorder recorder_{*ledger_};
 };
 
 TEST_F(KubeRotation, ClusterCaPhasesPlanTrustFilesThenLeavesThenTrustAgain) {
@@ -265,6 +275,55 @@ TEST_F(KubeRotation, DryRunOfAFreshTreeIsDeterministicAndNamesTheNewKey) {
   EXPECT_EQ(render_plan_text(a, true), render_plan_text(b, true));
   EXPECT_EQ(a.ca_keys[1].uri, out() + "/rotation/front-proxy-ca/1/new.key");
   EXPECT_FALSE(fs::exists(out() + "/rotation"));
+}
+
+// The attack of issue 19: after begin, the rotation record names an attacker's CA as the old
+// one and a leaf holds an attacker's key. reissue must certify neither with the new CA.
+TEST_F(KubeRotation, ReissueRefusesAPlantedOldCertificateAndUnrecordedKeys) {
+  run("ca", RotationPhase::Begin);
+  const std::string record = rotation_state_path(out(), "ca");
+  const std::string saved = read_text_file(record);
+  const CaSpec& spec = ca_spec(CaId::Kubernetes);
+
+  LeafKey attacker_ca_key = keys_.generate(Algorithm::EcdsaP256);
+  RotationState forged = *load_rotation_state(out(), "ca");
+  forged.old_cert_pem = self_sign_ca(config_, spec, *attacker_ca_key.signer, {}).certificate.pem();
+  save_rotation_state(out(), forged);
+  Error old_refused = error_of([&] {
+    plan_rotation(config_, options("ca", RotationPhase::Reissue), key_registry(), keys_);
+  });
+  EXPECT_EQ(old_refused.code(), ErrorCode::InvalidInput);
+  EXPECT_NE(old_refused.message().find(record), std::string::npos) << old_refused.message();
+  EXPECT_NE(old_refused.message().find("oldCertificate"), std::string::npos);
+  write_file_atomic(record, saved, 0600, Overwrite::Yes);
+
+  // A key certified by the real old CA but never recorded by kpki for this file: even someone
+  // who could use the old CA key once does not get it certified by the new CA.
+  std::vector<LeafSpec> leaves = leaf_specs(config_, *config_.find_node("cp1"));
+  const LeafSpec& leaf = *std::find_if(leaves.begin(), leaves.end(), [](const LeafSpec& l) {
+    return l.name == "apiserver-kubelet-client";
+  });
+  std::shared_ptr<const Signer> old_key =
+      key_registry().manager_for(out() + "/pki/ca.key").open(out() + "/pki/ca.key", {});
+  Authority old_ca(Certificate::load(out() + "/pki/ca.crt"), old_key);
+  LeafKey planted = keys_.generate(Algorithm::EcdsaP256);
+  Certificate planted_cert =
+      old_ca.issue(leaf_request(leaf, *planted.signer, std::chrono::hours(24))).certificate;
+  const std::string node_dir = out() + "/nodes/cp1";
+  write_file_atomic(node_dir + "/" + leaf.key_path(), planted.pem.reveal(), 0600, Overwrite::Yes);
+  write_file_atomic(node_dir + "/" + leaf.cert_path(), planted_cert.pem(), 0644, Overwrite::Yes);
+  Error key_refused = error_of([&] {
+    plan_rotation(config_, options("ca", RotationPhase::Reissue), key_registry(), keys_);
+  });
+  EXPECT_EQ(key_refused.code(), ErrorCode::InvalidInput);
+  EXPECT_NE(key_refused.message().find(node_dir + "/" + leaf.cert_path()), std::string::npos)
+      << key_refused.message();
+
+  // Without a ledger nothing is known, so nothing is certified.
+  RotateOptions no_ledger = options("ca", RotationPhase::Reissue);
+  no_ledger.ledger = nullptr;
+  EXPECT_EQ(error_of([&] { plan_rotation(config_, no_ledger, key_registry(), keys_); }).code(),
+            ErrorCode::InvalidInput);
 }
 
 }  // namespace
