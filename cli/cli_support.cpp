@@ -38,9 +38,9 @@ Authority load_authority(const std::string& ca_cert_path, const std::string& ca_
   Certificate ca_cert = Certificate::load(ca_cert_path);
   KeyManager& manager = key_registry().manager_for(ca_key_uri);
   std::shared_ptr<const Signer> signer = manager.open(ca_key_uri, key_options);
-  return Authority(
-      std::move(ca_cert), std::move(signer),
-      {ca_key_uri, std::move(policy), recorder, "CA certificate '" + ca_cert_path + "'"});
+  return Authority(std::move(ca_cert), std::move(signer),
+                   {ca_key_uri, std::move(policy), recorder,
+                    "CA certificate '" + ca_cert_path + "'", key_registry().scheme_of(ca_key_uri)});
 }
 
 void ensure_writable(const std::string& path, bool force) {

@@ -50,8 +50,9 @@ void run_ca_create(const CaCreateArgs& args) {
   if (args.path_length >= 0) request.path_length = args.path_length;
   request.validity = validity;
   // The operator names the CA with their own flags: trusted_requests().
-  Issued issued = Authority::self_sign(
-      request, *signer, {args.key_uri, trusted_requests(), journal.get(), "CA certificate"});
+  Issued issued = Authority::self_sign(request, *signer,
+                                       {args.key_uri, trusted_requests(), journal.get(),
+                                        "CA certificate", key_registry().scheme_of(args.key_uri)});
   const Certificate& ca = issued.certificate;
   write_certificate(args.out, issued, args.force);
   rollback.commit();

@@ -35,10 +35,10 @@ std::string key_backend_name(std::string_view key_uri) {
   std::string_view scheme = key_uri.substr(0, key_uri.find(':'));
   if (scheme.size() == key_uri.size() || scheme.empty() ||
       !std::isalpha(static_cast<unsigned char>(scheme[0])))
-    return "file";
+    return "";
   for (char c : scheme) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
-      return "file";  // a path with a colon in it
+      return "";  // a path with a colon in it
   }
   return std::string(scheme);
 }
@@ -49,7 +49,7 @@ Authority::Authority(Certificate ca_certificate, std::shared_ptr<const Signer> s
       signer_(std::move(signer)),
       options_(std::move(options)),
       shown_key_uri_(redact_key_uri(options_.key_uri)),
-      backend_(options_.key_uri.empty() ? "" : key_backend_name(options_.key_uri)) {
+      backend_(options_.backend.empty() ? key_backend_name(options_.key_uri) : options_.backend) {
   if (!options_.policy) throw Error(ErrorCode::InvalidInput, "an authority needs a policy");
   const std::string& ca_origin = options_.origin;
   X509* ca = certificate_.x509();
@@ -116,7 +116,8 @@ Issued Authority::self_sign(CertificateRequest request, const Signer& signer,
   EvpPkeyPtr key = public_key_from_der(signer.public_key_der());
   Certificate cert = SigningContext(signer, key.get()).sign(unsigned_cert.get());
   std::string shown_key_uri = redact_key_uri(options.key_uri);
-  std::string backend = options.key_uri.empty() ? "" : key_backend_name(options.key_uri);
+  std::string backend =
+      options.backend.empty() ? key_backend_name(options.key_uri) : options.backend;
   RecordTicket ticket = record(options, {cert, request, nullptr, {}, shown_key_uri, backend});
   return {std::move(cert), ticket};
 }

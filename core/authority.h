@@ -29,6 +29,9 @@ struct AuthorityOptions {
   IssuanceRecorder* recorder = nullptr;
   // The CA certificate's origin (its file), for errors.
   std::string origin = "CA certificate";
+  // The key's backend as records name it: the registry's name for the URI's scheme
+  // (KeyRegistry::scheme_of), which alone knows who owns a plain path. Empty: key_backend_name.
+  std::string backend = {};
 };
 
 // A signed certificate and the ticket a file carrying it passes to the writer
@@ -75,9 +78,9 @@ class Authority {
   std::unique_ptr<SigningContext> signing_;  // prepared once for every certificate it issues
 };
 
-// The backend a key URI names, as records show it: the scheme before ':' ("pkcs11", "botan", a
-// scheme an embedding program registered), "file" for a plain path. The URI is one the key
-// registry opened, so no list of known schemes is consulted.
+// The backend a key URI names when AuthorityOptions::backend is not given: the scheme before ':'
+// (a built-in one or one an embedding program registered), "" for a plain path, whose backend
+// only the key registry can name. No list of known schemes is consulted.
 std::string key_backend_name(std::string_view key_uri);
 
 }  // namespace kpki

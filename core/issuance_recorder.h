@@ -33,7 +33,7 @@ struct SignedCertificate {
   const Certificate* issuer;          // null: self-signed
   ByteView issuer_key_id;             // the issuer's SKI; empty when self-signed
   std::string_view key_uri;           // the signing key's URI, pin-value redacted ("" unknown)
-  std::string_view backend;           // that URI's scheme: "file", "pkcs11", an embedder's own
+  std::string_view backend;           // that URI's backend, as the key registry names it
 };
 
 // A file about to be installed and the certificate it carries.

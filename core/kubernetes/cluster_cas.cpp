@@ -24,8 +24,9 @@ static std::string copied_key_file(const KeyRegistry& registry, const std::strin
 std::shared_ptr<const IssuancePolicy> certificate_table_policy() { return trusted_requests(); }
 
 AuthorityOptions cluster_ca_options(const std::string& key_uri, IssuanceRecorder* recorder,
-                                    const std::string& cert_path) {
-  return {key_uri, certificate_table_policy(), recorder, "CA certificate '" + cert_path + "'"};
+                                    const std::string& cert_path, std::string backend) {
+  return {key_uri, certificate_table_policy(), recorder, "CA certificate '" + cert_path + "'",
+          std::move(backend)};
 }
 
 Issued self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer,
@@ -158,7 +159,8 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
     }
     report.ca_keys.push_back(key);
     const PlannedFile& entry = planned_cert(plan, spec);
-    AuthorityOptions options = cluster_ca_options(uri, recorder, entry.path);
+    AuthorityOptions options =
+        cluster_ca_options(uri, recorder, entry.path, registry.scheme_of(uri));
     std::optional<Certificate> cert;
     if (entry.action == PlanAction::Keep) {
       cert = Certificate::load(entry.path);

@@ -43,7 +43,7 @@ std::shared_ptr<const IssuancePolicy> certificate_table_policy();
 
 // The options of the Authority of `spec`'s CA, key at `key_uri`: the table's policy, `recorder`.
 AuthorityOptions cluster_ca_options(const std::string& key_uri, IssuanceRecorder* recorder,
-                                    const std::string& cert_path);
+                                    const std::string& cert_path, std::string backend = {});
 
 // A CA certificate for `spec` (its subject, the config's CA validity), self-signed by `signer`
 // under `options` (cluster_ca_options).

@@ -195,7 +195,8 @@ class RotationApply {
 
   // The new CA's authority: the table's policy, its key's URI, the run's recorder.
   AuthorityOptions new_ca_options() const {
-    return cluster_ca_options(ctx_.state.new_key_uri, options_.recorder, ctx_.new_cert_path);
+    return cluster_ca_options(ctx_.state.new_key_uri, options_.recorder, ctx_.new_cert_path,
+                              registry_.scheme_of(ctx_.state.new_key_uri));
   }
 
   const Plan& plan_;
