@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 
+#include "core/authority.h"
 #include "core/certificate.h"
 #include "core/certificate_builder.h"
 #include "core/certificate_signing.h"
@@ -95,9 +96,7 @@ TEST(DistinguishedNames, SpecialCharactersAreEscapedWhereverASubjectIsShown) {
   apply_profile(Profile::Client, KeyType::Ec, request);
   request.subject_public_key = signer->public_key_der();
   request.validity = Validity::from_now(std::chrono::hours(1));
-  X509Ptr x = build_unsigned_certificate(request, IssuerIdentity{});
-  EvpPkeyPtr key = public_key_from_der(signer->public_key_der());
-  Certificate cert = sign_certificate(x.get(), *signer, key.get());
+  Certificate cert = Authority::self_sign(request, *signer).certificate;
   nlohmann::json description = describe_file_content(cert.der(), "eve.der");
   EXPECT_EQ(description["subject"]["text"], "CN=eve\\, O=system:masters, O=dev");
   EXPECT_EQ(description["subject"]["commonName"], "eve, O=system:masters");

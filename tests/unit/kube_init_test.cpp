@@ -443,7 +443,7 @@ TEST_F(KubeInit, ACaKeyOfAnotherAlgorithmIsAMismatch) {
   init(config());
   std::string yaml = cluster_yaml();
   yaml.replace(yaml.find("ECDSA-P256"), 10, "ECDSA-P384");
-  ClusterConfig p384 = parse_cluster_config(yaml, "cluster.yaml", dir_.path());
+  ClusterConfig p384 = parse_cluster_config(yaml, "cluster.yaml", dir_.path(), key_registry());
   InitOptions options;
   options.out_dir = out();
   options.force = true;
