@@ -31,7 +31,8 @@ void add_builtin_backends(KeyRegistry& registry) {
 #ifdef KPKI_WITH_LIBP11
   libp11 = std::make_unique<Libp11KeyManager>();
 #endif
-  registry.add(std::make_unique<PathKeyScheme>("botan", "Botan", PathKeyScheme::Traits{}), std::move(botan));
+  registry.add(std::make_unique<PathKeyScheme>("botan", "Botan", PathKeyScheme::Traits{}),
+               std::move(botan));
   registry.add(std::make_unique<TokenKeyScheme>("pkcs11", "PKCS#11"), std::move(pkcs11));
   registry.add(std::make_unique<TokenKeyScheme>("libp11", "libp11"), std::move(libp11));
 }
