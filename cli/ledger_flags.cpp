@@ -66,10 +66,19 @@ std::unique_ptr<ledger::Ledger> CaLedger::open(ledger::LedgerMustExist must_exis
   return ledger::open_ledger(spec);
 }
 
-std::unique_ptr<ledger::Ledger> open_existing_ledger(const std::string& spec) {
+namespace {
+
+// A server ledger is always there; a SQLite one when its file is.
+bool ledger_present(const std::string& spec) {
   bool postgres = spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0;
-  if (!postgres && !std::filesystem::exists(spec)) return nullptr;
-  return ledger::open_ledger(spec);
+  std::error_code ec;
+  return postgres || std::filesystem::exists(std::filesystem::symlink_status(spec, ec));
+}
+
+}  // namespace
+
+std::unique_ptr<ledger::Ledger> open_existing_ledger(const std::string& spec) {
+  return ledger_present(spec) ? ledger::open_ledger(spec) : nullptr;
 }
 
 std::string command_line() {
@@ -90,8 +99,14 @@ std::string command_line() {
 }
 
 std::unique_ptr<ledger::IssuanceJournal> start_journal(const CaLedger& ledger) {
-  return std::make_unique<ledger::IssuanceJournal>(
-      ledger.open(), ledger::JournalContext::of_this_process(command_line()));
+  auto context = ledger::JournalContext::of_this_process(command_line());
+  // A ledger that exists is opened (and its home checked) now, before anything is signed. One
+  // that does not is made when the first record is stored, so a command that fails before it
+  // signs leaves no ledger behind; its home is checked then, still before any file is written.
+  if (ledger_present(ledger.spec))
+    return std::make_unique<ledger::IssuanceJournal>(ledger.open(), std::move(context));
+  return std::make_unique<ledger::IssuanceJournal>([ledger] { return ledger.open(); },
+                                                   std::move(context));
 }
 
 void finish_journal(ledger::IssuanceJournal& journal) {

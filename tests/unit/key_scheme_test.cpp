@@ -116,6 +116,7 @@ TEST_F(KeySchemes, OutsideSchemeCaKeysInitAndRecordsItsBackend) {
   PemKeySource keys;
   ledger::IssuanceJournal journal(ledger::open_ledger(dir.file("ledger.db")),
                                   ledger::JournalContext::of_this_process("kpki test"));
+  options.recorder = &journal;  // what the cluster's authorities sign is recorded there
   std::ostringstream log;
   kube::run_init(config, options, registry_, keys, log);
   journal.finish();
