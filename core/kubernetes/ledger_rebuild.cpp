@@ -8,19 +8,11 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/ledger/issuance_journal.h"
 
 namespace kpki::kube {
 
 namespace {
-
-std::vector<std::string> san_list(const SubjectAltNames& sans) {
-  std::vector<std::string> out;
-  for (const auto& v : sans.dns) out.push_back("DNS:" + v);
-  for (const auto& v : sans.ips) out.push_back("IP:" + v);
-  for (const auto& v : sans.uris) out.push_back("URI:" + v);
-  for (const auto& v : sans.emails) out.push_back("email:" + v);
-  return out;
-}
 
 std::string profile_of(const Certificate& cert) {
   if (cert.is_ca()) return "ca";
@@ -59,7 +51,7 @@ ledger::IssuanceRecord record_of(const FoundCertificate& found, const Certificat
   ledger::IssuanceRecord r;
   r.serial = cert.serial_hex();
   r.subject = subject_to_string(cert.subject());
-  r.sans = san_list(cert.subject_alt_names());
+  r.sans = ledger::record_sans(cert.subject_alt_names());
   r.issuer = subject_to_string(ca.subject());
   r.issuer_key_id = ledger::issuer_key_id(ca);
   r.not_before = cert.not_before();

@@ -32,15 +32,6 @@ std::string profile_of(const CertificateRequest& request) {
   return server && client ? "peer" : server ? "server" : client ? "client" : "";
 }
 
-std::vector<std::string> san_list(const SubjectAltNames& sans) {
-  std::vector<std::string> out;
-  for (const auto& v : sans.dns) out.push_back("DNS:" + v);
-  for (const auto& v : sans.ips) out.push_back("IP:" + v);
-  for (const auto& v : sans.uris) out.push_back("URI:" + v);
-  for (const auto& v : sans.emails) out.push_back("email:" + v);
-  return out;
-}
-
 // Destinations are kept absolute: reconcile may run from another directory. "-" (standard
 // output) stays as it is.
 std::string absolute_path(std::string_view path) {
@@ -51,6 +42,15 @@ std::string absolute_path(std::string_view path) {
 }
 
 }  // namespace
+
+std::vector<std::string> record_sans(const SubjectAltNames& sans) {
+  std::vector<std::string> out;
+  for (const auto& v : sans.dns) out.push_back("DNS:" + v);
+  for (const auto& v : sans.ips) out.push_back("IP:" + v);
+  for (const auto& v : sans.uris) out.push_back("URI:" + v);
+  for (const auto& v : sans.emails) out.push_back("email:" + v);
+  return out;
+}
 
 JournalContext JournalContext::of_this_process(std::string command) {
   JournalContext c;
@@ -108,7 +108,7 @@ RecordTicket IssuanceJournal::on_signed(const SignedCertificate& issued) {
   IssuanceRecord r;
   r.serial = req.serial ? serial_hex(*req.serial) : cert.serial_hex();
   r.subject = subject_to_string(req.subject);
-  r.sans = san_list(req.sans);
+  r.sans = record_sans(req.sans);
   if (issued.issuer) {
     r.issuer = subject_to_string(issued.issuer->subject());
     r.issuer_key_id = hex_of(issued.issuer_key_id);

@@ -20,6 +20,9 @@
 
 namespace kpki::ledger {
 
+// A certificate's SANs as records list them: "DNS:…", "IP:…", "URI:…", "email:…".
+std::vector<std::string> record_sans(const SubjectAltNames& sans);
+
 // Who issues: stored in each record.
 struct JournalContext {
   std::string command;  // the command line, key URIs redacted
