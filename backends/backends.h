@@ -1,7 +1,7 @@
 #pragma once
 // The key registry with every backend this build was compiled with. Backends register here, by
 // URI scheme; a scheme whose backend is compiled out gets a "built without ... support" error.
-#include "core/key_registry.h"
+#include "core/keys/key_registry.h"
 
 namespace kpki {
 

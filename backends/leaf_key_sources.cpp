@@ -1,7 +1,7 @@
 #include "backends/leaf_key_sources.h"
 
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/error.h"
+#include "core/util/error.h"
 #ifdef KPKI_WITH_BOTAN
 #include "backends/botan/botan_leaf_key_source.h"
 #endif

@@ -3,7 +3,7 @@
 // PKCS#8 PEM and signs through OpenSSL; they differ only in how fast keys are generated.
 #include <string_view>
 
-#include "core/leaf_key_source.h"
+#include "core/keys/leaf_key_source.h"
 
 namespace kpki {
 

@@ -3,10 +3,10 @@
 #include <iostream>
 
 #include "backends/backends.h"
-#include "core/display_text.h"
-#include "core/error.h"
-#include "core/file_group.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/file_group.h"
+#include "core/util/display_text.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

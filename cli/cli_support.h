@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/authority.h"
-#include "core/error.h"
-#include "core/key_manager.h"
+#include "core/issue/authority.h"
+#include "core/keys/key_manager.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

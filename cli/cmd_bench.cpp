@@ -11,7 +11,7 @@
 #include "cli/bench/report.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

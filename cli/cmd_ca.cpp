@@ -6,13 +6,13 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/subject_flags.h"
-#include "core/authority.h"
-#include "core/duration.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_registry.h"
-#include "core/key_uri_display.h"
-#include "core/profiles.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/profiles.h"
+#include "core/keys/key_registry.h"
+#include "core/util/duration.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::cli {
 

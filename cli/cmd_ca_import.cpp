@@ -6,8 +6,8 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/error.h"
 #include "core/kubernetes/ca_import.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

@@ -9,15 +9,15 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
-#include "core/certificate_request.h"
-#include "core/crl/crl.h"
-#include "core/crl/crl_builder.h"
-#include "core/display_text.h"
-#include "core/duration.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/crl_builder.h"
 #include "core/ledger/ledger.h"
-#include "core/time_format.h"
+#include "core/util/display_text.h"
+#include "core/util/duration.h"
+#include "core/util/error.h"
+#include "core/util/time_format.h"
+#include "core/x509/certificate_request.h"
+#include "core/x509/crl.h"
 
 namespace kpki::cli {
 

@@ -5,10 +5,10 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/subject_flags.h"
-#include "core/csr.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/subject_alt_names.h"
+#include "core/fs/file_io.h"
+#include "core/issue/csr.h"
+#include "core/util/error.h"
+#include "core/x509/subject_alt_names.h"
 
 namespace kpki::cli {
 

@@ -10,7 +10,7 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/key_capabilities.h"
+#include "core/keys/key_capabilities.h"
 
 namespace kpki::cli {
 

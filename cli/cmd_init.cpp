@@ -9,11 +9,11 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/progress_line.h"
-#include "core/error.h"
-#include "core/interruption.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/plan_output.h"
+#include "core/util/error.h"
+#include "core/util/interruption.h"
 
 namespace kpki::cli {
 

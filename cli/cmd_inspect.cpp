@@ -3,9 +3,9 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/describe.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/describe.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

@@ -4,10 +4,10 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_uri_display.h"
-#include "core/public_key.h"
+#include "core/fs/file_io.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::cli {
 

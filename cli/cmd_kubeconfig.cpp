@@ -6,12 +6,12 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
-#include "core/display_text.h"
-#include "core/duration.h"
-#include "core/file_group.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/file_group.h"
 #include "core/kubernetes/kubeconfig.h"
 #include "core/kubernetes/leaf_files.h"
+#include "core/util/display_text.h"
+#include "core/util/duration.h"
 
 namespace kpki::cli {
 

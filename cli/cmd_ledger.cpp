@@ -6,9 +6,9 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/ledger_output.h"
-#include "core/duration.h"
-#include "core/error.h"
 #include "core/ledger/reconcile.h"
+#include "core/util/duration.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

@@ -7,10 +7,10 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
-#include "core/display_text.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/ledger_rebuild.h"
+#include "core/util/display_text.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

@@ -6,9 +6,9 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/ledger_output.h"
-#include "core/display_text.h"
-#include "core/error.h"
-#include "core/time_format.h"
+#include "core/util/display_text.h"
+#include "core/util/error.h"
+#include "core/util/time_format.h"
 
 namespace kpki::cli {
 

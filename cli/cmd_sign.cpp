@@ -6,15 +6,15 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
-#include "core/csr.h"
-#include "core/display_text.h"
-#include "core/duration.h"
-#include "core/error.h"
+#include "core/issue/csr.h"
+#include "core/issue/profiles.h"
 #include "core/policy/csr_name_policy.h"
 #include "core/policy/name_patterns.h"
 #include "core/policy/name_policy.h"
 #include "core/policy/policy_file.h"
-#include "core/profiles.h"
+#include "core/util/display_text.h"
+#include "core/util/duration.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

@@ -4,9 +4,9 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/chain_verifier.h"
-#include "core/display_text.h"
-#include "core/error.h"
+#include "core/util/display_text.h"
+#include "core/util/error.h"
+#include "core/x509/chain_verifier.h"
 
 namespace kpki::cli {
 

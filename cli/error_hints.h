@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

@@ -1,6 +1,6 @@
 #pragma once
 // Exit codes, one per error class, so scripts can tell a wrong PIN from a missing file.
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki::cli {
 

@@ -7,8 +7,8 @@
 #include <iostream>
 #include <iterator>
 
-#include "core/error.h"
-#include "core/key_uri_display.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::cli {
 

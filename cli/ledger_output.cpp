@@ -3,10 +3,10 @@
 #include <cctype>
 #include <sstream>
 
-#include "core/display_text.h"
-#include "core/error.h"
-#include "core/pem.h"
-#include "core/time_format.h"
+#include "core/util/display_text.h"
+#include "core/util/error.h"
+#include "core/util/time_format.h"
+#include "core/x509/pem.h"
 
 namespace kpki::cli {
 

@@ -5,10 +5,10 @@
 #include "cli/commands.h"
 #include "cli/error_hints.h"
 #include "cli/exit_codes.h"
-#include "core/display_text.h"
-#include "core/error.h"
-#include "core/interruption.h"
-#include "core/key_uri_display.h"
+#include "core/util/display_text.h"
+#include "core/util/error.h"
+#include "core/util/interruption.h"
+#include "core/util/key_uri_display.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
     // Errors name URIs already redacted; this catches any that did not (a backstop).
     std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uris_in_text(e.what()))
               << kpki::cli::hint_for(e, app) << "\n";
-    // Ended by Ctrl-C / SIGTERM / SIGHUP (core/interruption.h): 128 + the signal, as a shell says.
+    // Ended by Ctrl-C / SIGTERM / SIGHUP (core/util/interruption.h): 128 + the signal, as a shell
+    // says.
     if (int sig = kpki::stop_signal()) return 128 + sig;
     return kpki::cli::exit_code_for(e.code());
   } catch (const std::exception& e) {

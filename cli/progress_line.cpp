@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "core/duration.h"
+#include "core/util/duration.h"
 
 namespace kpki::cli {
 

@@ -3,7 +3,7 @@
 // that build a subject and SANs from flags.
 #include <CLI/CLI.hpp>
 
-#include "core/certificate_request.h"
+#include "core/x509/certificate_request.h"
 
 namespace kpki::cli {
 

@@ -26,11 +26,11 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/kpki.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME kpki
         COMPONENT runtime)
 
-install(TARGETS kpki_core kpki_backends kpki_engine EXPORT kpkiTargets
+install(TARGETS kpki_core ${KPKI_CORE_LAYER_TARGETS} kpki_backends kpki_engine EXPORT kpkiTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel)
 # Headers keep their source layout under include/kpki, which is the exported include directory:
-# an installed consumer writes #include "core/signer.h", as kpki's own sources do.
+# an installed consumer writes #include "core/keys/signer.h", as kpki's own sources do.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kpki/core
         COMPONENT devel FILES_MATCHING PATTERN "*.h")
 file(GLOB KPKI_PUBLIC_BACKEND_HEADERS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/backends/*.h)

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Writes core/refused_code_points.inc: the code points no name kpki certifies may hold.
+"""Writes core/util/refused_code_points.inc: the code points no name kpki certifies may hold.
 
     python3 tools/generate_refused_code_points.py [UNICODE_DIR]   # default /usr/share/unicode
 
 UNICODE_DIR holds UnicodeData.txt and DerivedCoreProperties.txt (Debian package `unicode-data`).
 The build never reads them: the table is checked in, and regenerated when Unicode is updated.
-Refused (core/refused_code_points.h says why): general categories Cc, Cf, Zl, Zp, Co, Cs and Cn
+Refused (core/util/refused_code_points.h says why): general categories Cc, Cf, Zl, Zp, Co, Cs and Cn
 (unassigned, noncharacters included), and every Default_Ignorable_Code_Point.
 """
 import os
@@ -13,7 +13,7 @@ import re
 import sys
 
 REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core",
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core", "util",
                    "refused_code_points.inc")
 
 

@@ -8,7 +8,7 @@
 #include <botan/pubkey.h>
 #include <botan/rng.h>
 
-#include "core/algorithm.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki {
 

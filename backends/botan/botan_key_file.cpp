@@ -3,12 +3,12 @@
 #include <botan/data_src.h>
 #include <botan/pkcs8.h>
 
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/file_permissions.h"
-#include "core/key_encryption.h"
-#include "core/pem.h"
-#include "core/secret.h"
+#include "core/fs/file_io.h"
+#include "core/fs/file_permissions.h"
+#include "core/fs/secret.h"
+#include "core/keys/key_encryption.h"
+#include "core/util/error.h"
+#include "core/x509/pem.h"
 
 namespace kpki {
 

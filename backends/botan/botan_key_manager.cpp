@@ -7,8 +7,8 @@
 #include "backends/botan/botan_key_file.h"
 #include "backends/botan/botan_signer.h"
 #include "backends/schemes/path_key_scheme.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

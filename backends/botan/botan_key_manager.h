@@ -2,8 +2,8 @@
 // Key files handled by Botan: botan:PATH. Keys are generated with Botan's AutoSeeded_RNG and
 // stored as PKCS#8 PEM (optionally passphrase-encrypted), mode 0600, written atomically. The file
 // format is the OpenSSL file backend's, so a key can be moved between the two backends by URI.
-#include "core/key_capabilities.h"
-#include "core/key_manager.h"
+#include "core/keys/key_capabilities.h"
+#include "core/keys/key_manager.h"
 
 namespace kpki {
 

@@ -5,7 +5,7 @@
 
 #include "backends/botan/botan_algorithm.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

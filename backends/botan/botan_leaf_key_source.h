@@ -3,7 +3,7 @@
 // (docs/backends.md). The key leaves Botan as the same unencrypted PKCS#8 PEM the OpenSSL source
 // writes and is opened by OpenSSL from that PEM, so the file, the signer and everything after
 // generation are the OpenSSL source's.
-#include "core/leaf_key_source.h"
+#include "core/keys/leaf_key_source.h"
 
 namespace kpki {
 

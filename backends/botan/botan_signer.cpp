@@ -3,7 +3,7 @@
 #include <botan/x509_key.h>
 
 #include "backends/botan/botan_algorithm.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

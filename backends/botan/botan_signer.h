@@ -10,7 +10,7 @@
 #include <botan/pubkey.h>
 
 #include "backends/botan/context_pool.h"
-#include "core/signer.h"
+#include "core/keys/signer.h"
 
 namespace kpki {
 

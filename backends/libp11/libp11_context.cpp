@@ -6,7 +6,7 @@
 
 #include "backends/libp11/libp11_object_filter.h"
 #include "backends/pkcs11/module_leaks.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

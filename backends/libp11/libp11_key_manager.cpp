@@ -10,7 +10,7 @@
 #include "backends/pkcs11/module_leaks.h"
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "backends/pkcs11/pkcs11_objects.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

@@ -10,7 +10,7 @@
 // the same key with libp11:.
 #include <string>
 
-#include "core/key_manager.h"
+#include "core/keys/key_manager.h"
 
 namespace kpki {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <mutex>
 
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

@@ -4,8 +4,8 @@
 #include <openssl/rsa.h>
 #include <unistd.h>
 
-#include "core/algorithm.h"
-#include "core/error.h"
+#include "core/util/error.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki {
 

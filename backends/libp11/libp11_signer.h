@@ -11,8 +11,8 @@
 #include <string>
 
 #include "backends/pkcs11/pkcs11_token.h"
-#include "core/ossl_ptr.h"
-#include "core/signer.h"
+#include "core/keys/signer.h"
+#include "core/util/ossl_ptr.h"
 
 namespace kpki {
 

@@ -3,8 +3,8 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 
-#include "core/error.h"
-#include "core/public_key.h"
+#include "core/util/error.h"
+#include "core/x509/public_key.h"
 
 namespace kpki {
 

@@ -1,8 +1,8 @@
 #pragma once
 // A Signer over an OpenSSL EVP_PKEY that holds its private key in memory (a key file). Also the
 // reference signer other backends are compared with.
-#include "core/ossl_ptr.h"
-#include "core/signer.h"
+#include "core/keys/signer.h"
+#include "core/util/ossl_ptr.h"
 
 namespace kpki {
 

@@ -8,12 +8,12 @@
 
 #include "backends/openssl_file/evp_signer.h"
 #include "backends/schemes/path_key_scheme.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/file_permissions.h"
-#include "core/key_encryption.h"
-#include "core/pem.h"
-#include "core/secret.h"
+#include "core/fs/file_io.h"
+#include "core/fs/file_permissions.h"
+#include "core/fs/secret.h"
+#include "core/keys/key_encryption.h"
+#include "core/util/error.h"
+#include "core/x509/pem.h"
 
 namespace kpki {
 

@@ -2,11 +2,11 @@
 // Key files handled by OpenSSL: a bare path or file:PATH. Writes PKCS#8 PEM (encrypted with
 // AES-256-CBC when a passphrase file is given), mode 0600, atomically; reads PKCS#8, PKCS#1
 // "RSA PRIVATE KEY" and SEC1 "EC PRIVATE KEY".
-#include "core/bytes.h"
-#include "core/key_capabilities.h"
-#include "core/key_manager.h"
-#include "core/ossl_ptr.h"
-#include "core/secret.h"
+#include "core/fs/secret.h"
+#include "core/keys/key_capabilities.h"
+#include "core/keys/key_manager.h"
+#include "core/util/bytes.h"
+#include "core/util/ossl_ptr.h"
 
 namespace kpki {
 

@@ -2,7 +2,7 @@
 
 #include "backends/openssl_file/evp_signer.h"
 #include "backends/openssl_file/file_key_manager.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

@@ -1,6 +1,6 @@
 #pragma once
 // LeafKeySource over OpenSSL: fresh keys and PEM key files for Kubernetes leaf certificates.
-#include "core/leaf_key_source.h"
+#include "core/keys/leaf_key_source.h"
 
 namespace kpki {
 

@@ -3,7 +3,7 @@
 // p11-kit proxy) dlopen() every registered module, running each one's constructors, including a
 // module the user registered in ~/.config/pkcs11/modules, before kpki could check a single file.
 // So kpki reads the registry's config files itself, by p11-kit 0.24's rules (pkcs11.conf(5)), and
-// loads only the one module asked for, after the checks of core/trusted_library.h.
+// loads only the one module asked for, after the checks of core/fs/trusted_library.h.
 #include <string>
 #include <vector>
 

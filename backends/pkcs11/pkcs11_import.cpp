@@ -6,8 +6,8 @@
 #include "backends/pkcs11/ck_error.h"
 #include "backends/pkcs11/pkcs11_import_unwrap.h"
 #include "backends/pkcs11/pkcs11_objects.h"
-#include "core/error.h"
-#include "core/ossl_ptr.h"
+#include "core/util/error.h"
+#include "core/util/ossl_ptr.h"
 
 namespace kpki {
 

@@ -9,8 +9,8 @@
 
 #include "backends/pkcs11/pkcs11_keygen.h"
 #include "backends/pkcs11/pkcs11_token.h"
-#include "core/algorithm.h"
-#include "core/bytes.h"
+#include "core/util/bytes.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki {
 

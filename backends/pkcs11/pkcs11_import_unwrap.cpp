@@ -6,9 +6,9 @@
 #include "backends/openssl_file/file_key_manager.h"
 #include "backends/pkcs11/ck_error.h"
 #include "backends/pkcs11/pkcs11_keygen.h"
-#include "core/error.h"
-#include "core/ossl_ptr.h"
-#include "core/secret.h"
+#include "core/fs/secret.h"
+#include "core/util/error.h"
+#include "core/util/ossl_ptr.h"
 
 namespace kpki {
 

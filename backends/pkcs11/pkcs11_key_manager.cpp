@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "core/public_key.h"
+#include "core/x509/public_key.h"
 
 #include "backends/pkcs11/ck_error.h"
 #include "backends/pkcs11/pkcs11_import.h"

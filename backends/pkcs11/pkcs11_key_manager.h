@@ -11,8 +11,8 @@
 
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "backends/pkcs11/pkcs11_token.h"
-#include "core/key_capabilities.h"
-#include "core/key_manager.h"
+#include "core/keys/key_capabilities.h"
+#include "core/keys/key_manager.h"
 
 namespace kpki {
 

@@ -11,8 +11,8 @@
 
 #include <cstddef>
 
-#include "core/algorithm.h"
-#include "core/bytes.h"
+#include "core/util/bytes.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki {
 

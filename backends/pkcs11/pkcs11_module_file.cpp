@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "backends/pkcs11/p11kit_registry.h"
-#include "core/error.h"
-#include "core/trusted_library.h"
+#include "core/fs/trusted_library.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

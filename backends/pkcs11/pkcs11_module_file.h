@@ -3,7 +3,7 @@
 // code (constructors first) inside kpki, next to the CA keys' PINs, so a module is named either
 // through p11-kit's registry (RFC 7512 module-name, the names `p11-kit list-modules` shows; only
 // that one module is loaded, never the others registered), or by a module-path that passes the
-// same checks ssh applies to its key files (core/trusted_library.h).
+// same checks ssh applies to its key files (core/fs/trusted_library.h).
 #include <string>
 
 namespace kpki {

@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "backends/pkcs11/ck_error.h"
-#include "core/ossl_ptr.h"
-#include "core/public_key.h"
+#include "core/util/ossl_ptr.h"
+#include "core/x509/public_key.h"
 
 namespace kpki {
 

@@ -5,7 +5,7 @@
 #include <atomic>
 
 #include "backends/pkcs11/pkcs11_warning.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "backends/pkcs11/pkcs11_uri.h"
-#include "core/secret.h"
+#include "core/fs/secret.h"
 
 namespace kpki {
 

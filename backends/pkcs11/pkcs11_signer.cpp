@@ -6,7 +6,7 @@
 #include "backends/pkcs11/module_leaks.h"
 #include "backends/pkcs11/pkcs11_mechanisms.h"
 #include "backends/pkcs11/pkcs11_objects.h"
-#include "core/ossl_ptr.h"
+#include "core/util/ossl_ptr.h"
 
 namespace kpki {
 

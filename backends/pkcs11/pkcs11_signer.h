@@ -9,7 +9,7 @@
 #include <string>
 
 #include "backends/pkcs11/pkcs11_token.h"
-#include "core/signer.h"
+#include "core/keys/signer.h"
 
 namespace kpki {
 

@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include "core/error.h"
-#include "core/key_uri_display.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki {
 

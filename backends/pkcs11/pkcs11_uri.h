@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/bytes.h"
-#include "core/key_uri_display.h"
-#include "core/secret.h"
+#include "core/fs/secret.h"
+#include "core/util/bytes.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki {
 

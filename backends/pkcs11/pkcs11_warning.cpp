@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "core/key_uri_display.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/key_scheme.h"
+#include "core/keys/key_scheme.h"
 
 namespace kpki {
 

@@ -4,7 +4,7 @@
 // registers it and says "built without ... support".
 #include <string>
 
-#include "core/key_scheme.h"
+#include "core/keys/key_scheme.h"
 
 namespace kpki {
 

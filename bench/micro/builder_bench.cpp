@@ -3,8 +3,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/micro/fixtures.h"
-#include "core/certificate_builder.h"
-#include "core/public_key.h"
+#include "core/issue/certificate_builder.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::micro {
 namespace {

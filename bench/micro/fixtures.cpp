@@ -8,8 +8,8 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/evp_signer.h"
-#include "core/profiles.h"
-#include "core/public_key.h"
+#include "core/issue/profiles.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::micro {
 

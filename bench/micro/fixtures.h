@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "core/authority.h"
-#include "core/signer.h"
+#include "core/issue/authority.h"
+#include "core/keys/signer.h"
 
 namespace kpki::micro {
 

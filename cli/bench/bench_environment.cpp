@@ -1,6 +1,6 @@
 #include "cli/bench/bench_environment.h"
 
-#include "core/time_format.h"
+#include "core/util/time_format.h"
 
 #include <openssl/crypto.h>
 

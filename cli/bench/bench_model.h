@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli/bench/rate_meter.h"
-#include "core/algorithm.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki::bench {
 

@@ -8,8 +8,8 @@
 #include "cli/bench/bench_subjects.h"
 #include "cli/bench/progress.h"
 #include "cli/bench/reference_loops.h"
-#include "core/authority.h"
-#include "core/error.h"
+#include "core/issue/authority.h"
+#include "core/util/error.h"
 
 namespace kpki::bench {
 

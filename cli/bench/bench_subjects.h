@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/bench/bench_model.h"
-#include "core/authority.h"
+#include "core/issue/authority.h"
 
 namespace kpki::bench {
 

@@ -19,10 +19,10 @@
 #include "cli/bench/bench_environment.h"
 #include "cli/bench/bench_subjects.h"
 #include "cli/bench/reference_loops.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/util/error.h"
 
 namespace kpki::bench {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/algorithm.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki::bench {
 

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "cli/bench/bench_subjects.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki::bench {
 

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "cli/bench/rate_meter.h"
-#include "core/algorithm.h"
-#include "core/bytes.h"
+#include "core/util/bytes.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki::bench {
 

@@ -4,8 +4,8 @@
 
 #include "backends/openssl_file/file_key_manager.h"
 #include "cli/bench/reference_loops.h"
-#include "core/error.h"
-#include "core/public_key.h"
+#include "core/util/error.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::bench {
 

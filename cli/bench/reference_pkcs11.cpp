@@ -8,7 +8,7 @@
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "backends/pkcs11/pkcs11_mechanisms.h"
 #include "backends/pkcs11/pkcs11_objects.h"
-#include "core/error.h"
+#include "core/util/error.h"
 #endif
 
 namespace kpki::bench {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/key_manager.h"
-#include "core/key_registry.h"
+#include "core/keys/key_manager.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/plan.h"
 

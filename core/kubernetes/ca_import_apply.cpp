@@ -3,15 +3,15 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "core/certificate.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/file_shred.h"
-#include "core/key_capabilities.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
+#include "core/fs/file_shred.h"
+#include "core/fs/secret.h"
+#include "core/keys/key_capabilities.h"
 #include "core/kubernetes/ca_import.h"
-#include "core/public_key.h"
-#include "core/secret.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
+#include "core/x509/certificate.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::kube {
 

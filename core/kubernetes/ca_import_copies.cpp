@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <string_view>
 
-#include "core/file_io.h"
-#include "core/ossl_ptr.h"
-#include "core/public_key.h"
-#include "core/secret.h"
+#include "core/fs/file_io.h"
+#include "core/fs/secret.h"
+#include "core/util/ossl_ptr.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::kube {
 

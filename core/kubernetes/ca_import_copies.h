@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/bytes.h"
 #include "core/kubernetes/plan.h"
+#include "core/util/bytes.h"
 
 namespace kpki::kube {
 

@@ -5,16 +5,16 @@
 #include <iomanip>
 #include <sstream>
 
-#include "core/certificate.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_capabilities.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
+#include "core/keys/key_capabilities.h"
 #include "core/kubernetes/ca_import.h"
 #include "core/kubernetes/ca_import_copies.h"
 #include "core/kubernetes/ca_keys_config.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::kube {
 

@@ -1,7 +1,7 @@
 #include "core/kubernetes/cert_specs.h"
 
 #include "core/kubernetes/network.h"
-#include "core/subject_alt_names.h"
+#include "core/x509/subject_alt_names.h"
 
 namespace kpki::kube {
 

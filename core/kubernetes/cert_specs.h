@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "core/certificate_request.h"
+#include "core/issue/profiles.h"
 #include "core/kubernetes/cluster_config.h"
-#include "core/profiles.h"
+#include "core/x509/certificate_request.h"
 
 namespace kpki::kube {
 

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "core/error.h"
-#include "core/file_group.h"
-#include "core/key_uri_display.h"
+#include "core/issue/file_group.h"
+#include "core/issue/profiles.h"
 #include "core/kubernetes/leaf_files.h"
-#include "core/profiles.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

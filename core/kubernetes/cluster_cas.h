@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "core/authority.h"
-#include "core/file_io.h"
-#include "core/key_manager.h"
-#include "core/key_registry.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/keys/key_manager.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/plan.h"

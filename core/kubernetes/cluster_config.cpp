@@ -2,13 +2,13 @@
 
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_registry.h"
+#include "core/config/yaml_documents.h"
+#include "core/config/yaml_fields.h"
+#include "core/fs/file_io.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/config_checks.h"
 #include "core/kubernetes/kubeadm_config.h"
-#include "core/kubernetes/yaml_documents.h"
-#include "core/kubernetes/yaml_fields.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 

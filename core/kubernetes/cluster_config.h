@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/algorithm.h"
 #include "core/kubernetes/network.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki {
 class KeyRegistry;

@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "core/duration.h"
-#include "core/error.h"
-#include "core/subject_alt_names.h"
+#include "core/util/duration.h"
+#include "core/util/error.h"
+#include "core/x509/subject_alt_names.h"
 
 namespace kpki::kube {
 

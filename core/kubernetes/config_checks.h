@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "core/config/yaml_fields.h"
 #include "core/kubernetes/cluster_config.h"
-#include "core/kubernetes/yaml_fields.h"
 
 namespace kpki::kube {
 

@@ -1,14 +1,14 @@
 #include "core/kubernetes/expiration.h"
-#include "core/time_format.h"
+#include "core/util/time_format.h"
 
 #include <algorithm>
 #include <ctime>
 
-#include "core/certificate.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/kubeconfig.h"
+#include "core/util/error.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::kube {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/certificate_request.h"
+#include "core/x509/certificate_request.h"
 
 namespace kpki::kube {
 

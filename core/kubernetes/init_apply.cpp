@@ -8,9 +8,7 @@
 #include <optional>
 #include <thread>
 
-#include "core/error.h"
-#include "core/file_group.h"
-#include "core/interruption.h"
+#include "core/issue/file_group.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
@@ -20,7 +18,9 @@
 #include "core/kubernetes/node_copies.h"
 #include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/tree_links.h"
-#include "core/public_key.h"
+#include "core/util/error.h"
+#include "core/util/interruption.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::kube {
 
@@ -39,8 +39,8 @@ struct IssuedLeaf {
 };
 
 // Leaves issued, then written, per group as the plan reaches them: the group's files reach the
-// disk together (core/file_group.h) and memory stays bounded by a group (plus the plan itself)
-// whatever the size of the cluster.
+// disk together (core/issue/file_group.h) and memory stays bounded by a group (plus the plan
+// itself) whatever the size of the cluster.
 constexpr size_t kLeavesPerGroup = 256;
 constexpr size_t kCopiesPerGroup = 512;
 
@@ -249,7 +249,7 @@ class InitApply {
   }
 
   // Every file of a group of issued leaves, to be written durably in one batch
-  // (core/file_group.h). Each certificate file carries its record ticket: the batch has the
+  // (core/issue/file_group.h). Each certificate file carries its record ticket: the batch has the
   // group's records stored before it renames any of them into place.
   void add_group_files(const std::vector<IssuedLeaf>& group) {
     for (const IssuedLeaf& issued : group) {

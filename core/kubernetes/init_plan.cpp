@@ -1,7 +1,6 @@
 // plan_init: what `kpki init` will do to each file, from the config and what is on disk.
 #include <algorithm>
 
-#include "core/error.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/init.h"
@@ -10,7 +9,8 @@
 #include "core/kubernetes/node_copies.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/tree_links.h"
-#include "core/public_key.h"
+#include "core/util/error.h"
+#include "core/x509/public_key.h"
 
 namespace kpki::kube {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "core/bytes.h"
-#include "core/certificate.h"
 #include "core/ledger/ledger.h"
+#include "core/util/bytes.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::kube {
 

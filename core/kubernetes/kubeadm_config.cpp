@@ -1,8 +1,8 @@
 #include "core/kubernetes/kubeadm_config.h"
 
-#include "core/error.h"
+#include "core/config/yaml_fields.h"
 #include "core/kubernetes/config_checks.h"
-#include "core/kubernetes/yaml_fields.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 

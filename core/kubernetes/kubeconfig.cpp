@@ -5,8 +5,8 @@
 
 #include <string_view>
 
-#include "core/error.h"
-#include "core/secret.h"
+#include "core/fs/secret.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 

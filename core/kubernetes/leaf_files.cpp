@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/file_group.h"
-#include "core/profiles.h"
+#include "core/issue/file_group.h"
+#include "core/issue/profiles.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 

@@ -5,13 +5,13 @@
 #include <optional>
 #include <string>
 
-#include "core/authority.h"
-#include "core/certificate.h"
-#include "core/file_group.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/file_group.h"
+#include "core/keys/leaf_key_source.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/kubeconfig.h"
-#include "core/leaf_key_source.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::kube {
 

@@ -9,7 +9,7 @@
 #include <system_error>
 #include <thread>
 
-#include "core/interruption.h"
+#include "core/util/interruption.h"
 
 namespace kpki::kube {
 

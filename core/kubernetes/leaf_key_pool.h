@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-#include "core/leaf_key_source.h"
+#include "core/keys/leaf_key_source.h"
 
 namespace kpki::kube {
 

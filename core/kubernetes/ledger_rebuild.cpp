@@ -7,8 +7,8 @@
 #include <cctype>
 #include <set>
 
-#include "core/error.h"
 #include "core/ledger/issuance_journal.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 

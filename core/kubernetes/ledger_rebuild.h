@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "core/crl/crl.h"
 #include "core/kubernetes/tree_certificates.h"
 #include "core/ledger/issuance_journal.h"
 #include "core/ledger/ledger.h"
+#include "core/x509/crl.h"
 
 namespace kpki::kube {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "core/error.h"
-#include "core/subject_alt_names.h"
+#include "core/util/error.h"
+#include "core/x509/subject_alt_names.h"
 
 namespace kpki::kube {
 

@@ -5,15 +5,15 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/authority.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/rotation_state.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "core/issuance_recorder.h"
-#include "core/key_manager.h"
-#include "core/key_registry.h"
+#include "core/issue/issuance_recorder.h"
+#include "core/keys/key_manager.h"
+#include "core/keys/key_registry.h"
+#include "core/keys/leaf_key_source.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/leaf_key_pool.h"
 #include "core/kubernetes/plan.h"
-#include "core/leaf_key_source.h"
 
 namespace kpki::kube {
 

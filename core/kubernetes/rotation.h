@@ -14,15 +14,15 @@
 #include <optional>
 #include <string>
 
-#include "core/certificate.h"
-#include "core/issuance_recorder.h"
-#include "core/key_manager.h"
-#include "core/key_registry.h"
+#include "core/issue/issuance_recorder.h"
+#include "core/keys/key_manager.h"
+#include "core/keys/key_registry.h"
+#include "core/keys/leaf_key_source.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/plan.h"
 #include "core/kubernetes/rotation_state.h"
-#include "core/leaf_key_source.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::ledger {
 class Ledger;

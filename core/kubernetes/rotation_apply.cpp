@@ -5,17 +5,17 @@
 #include <filesystem>
 #include <map>
 
-#include "core/authority.h"
-#include "core/error.h"
-#include "core/file_group.h"
-#include "core/file_io.h"
-#include "core/key_capabilities.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/file_group.h"
+#include "core/keys/key_capabilities.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/kubeconfig.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_plan_parts.h"
 #include "core/kubernetes/rotation_provenance.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 
@@ -84,7 +84,7 @@ class RotationApply {
 
   // Writes each target the plan creates or replaces (exactly those), in order. A CA certificate
   // and its key file beside it (a node's pki/ca.crt and pki/ca.key at finish) land together, as
-  // a leaf's pair does (core/file_group.h): a kill must not leave the new one beside the old.
+  // a leaf's pair does (core/issue/file_group.h): a kill must not leave the new one beside the old.
   void write(const std::vector<FileTarget>& targets) {
     std::vector<const FileTarget*> todo;
     for (const FileTarget& target : targets) {

@@ -1,14 +1,14 @@
 // read_rotation: the state a rotation phase starts from (rotation.h).
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_capabilities.h"
-#include "core/key_registry.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
+#include "core/keys/key_capabilities.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_files.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

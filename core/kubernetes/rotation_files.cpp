@@ -1,10 +1,10 @@
 #include "core/kubernetes/rotation_files.h"
 
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_registry.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/kubeconfig.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

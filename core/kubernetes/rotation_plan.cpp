@@ -1,15 +1,15 @@
 // plan_rotation: what each phase of a CA rotation does to each file (rotation.h). Nothing is
 // written; a file already as the phase wants it is kept, so a phase run again after a crash only
 // does what is left.
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_registry.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/leaf_files.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_plan_parts.h"
 #include "core/kubernetes/rotation_provenance.h"
 #include "core/kubernetes/tree_links.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

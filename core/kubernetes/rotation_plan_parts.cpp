@@ -2,12 +2,12 @@
 
 #include <map>
 
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_registry.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/ca_keys_config.h"
 #include "core/kubernetes/leaf_files.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

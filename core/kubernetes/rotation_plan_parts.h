@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/keys/leaf_key_source.h"
 #include "core/kubernetes/plan.h"
 #include "core/kubernetes/rotation.h"
 #include "core/kubernetes/rotation_files.h"
-#include "core/leaf_key_source.h"
 
 namespace kpki::kube {
 

@@ -1,9 +1,9 @@
 #include "core/kubernetes/rotation_provenance.h"
 
-#include "core/error.h"
-#include "core/key_uri_display.h"
 #include "core/kubernetes/cluster_cas.h"
 #include "core/kubernetes/leaf_files.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

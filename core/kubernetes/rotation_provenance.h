@@ -7,9 +7,9 @@
 //    file and identity (init, certs renew or an earlier reissue issued it).
 #include <string>
 
-#include "core/bytes.h"
 #include "core/kubernetes/issued_keys.h"
 #include "core/kubernetes/rotation.h"
+#include "core/util/bytes.h"
 
 namespace kpki::kube {
 

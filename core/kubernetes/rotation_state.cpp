@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_uri_display.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/cert_specs.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::kube {
 

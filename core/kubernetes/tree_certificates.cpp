@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <map>
 
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/kubeconfig.h"
-#include "core/pem.h"
+#include "core/util/error.h"
+#include "core/x509/pem.h"
 
 namespace kpki::kube {
 

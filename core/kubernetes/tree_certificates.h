@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/certificate.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::kube {
 

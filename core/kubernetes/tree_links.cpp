@@ -2,7 +2,7 @@
 
 #include <sys/stat.h>
 
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 

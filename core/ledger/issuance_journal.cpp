@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/certificate.h"
-#include "core/error.h"
-#include "core/key_uri_display.h"
 #include "core/ledger/ledger_storage.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::ledger {
 

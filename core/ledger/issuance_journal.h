@@ -1,5 +1,5 @@
 #pragma once
-// The ledger as one command sees it: the IssuanceRecorder (core/issuance_recorder.h) its
+// The ledger as one command sees it: the IssuanceRecorder (core/issue/issuance_recorder.h) its
 // authorities are given. Every certificate they sign is recorded in its ledger before the file
 // carrying it is written, and finish() marks them released once the command has written
 // everything. Records a failed run leaves are settled against the files in the destructor; a
@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/issuance_recorder.h"
+#include "core/issue/issuance_recorder.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/reconcile.h"
 

@@ -5,8 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include "core/error.h"
 #include "core/ledger/ledger_storage.h"
+#include "core/util/error.h"
 
 namespace kpki::ledger {
 

@@ -12,9 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/bytes.h"
-#include "core/certificate.h"
-#include "core/certificate_request.h"
+#include "core/util/bytes.h"
+#include "core/x509/certificate.h"
+#include "core/x509/certificate_request.h"
+#include "core/x509/revocation.h"
 
 namespace kpki::ledger {
 
@@ -24,23 +25,11 @@ enum class RecordState { Incomplete, Released, Abandoned };
 std::string_view state_name(RecordState state);  // "incomplete", "released", "abandoned"
 RecordState parse_state(std::string_view name);  // InvalidInput otherwise
 
-// RFC 5280 CRLReason (5.3.1), numbered as in the CRL entry extension; 7 is unused.
-enum class RevocationReason {
-  Unspecified = 0,
-  KeyCompromise = 1,
-  CaCompromise = 2,
-  AffiliationChanged = 3,
-  Superseded = 4,
-  CessationOfOperation = 5,
-  CertificateHold = 6,
-  RemoveFromCrl = 8,
-  PrivilegeWithdrawn = 9,
-  AaCompromise = 10,
-};
-// RFC 5280's spelling: "keyCompromise", "cessationOfOperation", ...
-std::string_view reason_name(RevocationReason reason);
-// Accepts RFC 5280's names (any letter case); InvalidInput naming `field` and the accepted names.
-RevocationReason parse_reason(std::string_view name, std::string_view field = "--reason");
+// Revocation reasons and CRL entries are X.509's (core/x509/revocation.h); the ledger stores them.
+using kpki::parse_reason;
+using kpki::reason_name;
+using kpki::RevocationReason;
+using kpki::RevokedEntry;
 
 struct Revocation {
   TimePoint time;
@@ -84,13 +73,6 @@ struct RecordQuery {
   std::optional<std::chrono::seconds> expiring_within;  // notAfter <= now + this
   std::string subject;                                  // substring of the subject
   TimePoint now = now_seconds();
-};
-
-// What a CRL lists for one revoked certificate.
-struct RevokedEntry {
-  std::string serial;  // upper-case hex
-  TimePoint time;
-  RevocationReason reason = RevocationReason::Unspecified;
 };
 
 class Ledger {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/ledger/ledger_storage.h"
 
 namespace kpki::ledger {

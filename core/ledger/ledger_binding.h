@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "core/error.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/ledger_home.h"
+#include "core/util/error.h"
 
 namespace kpki::ledger {
 

@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/ledger_storage.h"
+#include "core/util/error.h"
 
 namespace kpki::ledger {
 

@@ -35,7 +35,6 @@ std::vector<std::string> decode_list(const std::string& json);
 inline std::int64_t to_unix(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint from_unix(std::int64_t s) { return TimePoint{std::chrono::seconds(s)}; }
 
-RevocationReason reason_from_code(int code);
 // Two hex digits a byte, lower-case unless `upper`.
 std::string hex_of(ByteView bytes, bool upper = false);
 std::string sha256_hex(ByteView der);

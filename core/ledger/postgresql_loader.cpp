@@ -3,7 +3,7 @@
 // in directories compiled into kpki (the installed library directory, the .deb's and the build
 // tree), never in a path from the environment, a config or the running program's location (a
 // kpki copied into a directory others can write would otherwise load their ../lib/kpki), and the
-// file found must pass the same checks as a PKCS#11 module (core/trusted_library.h): loading it
+// file found must pass the same checks as a PKCS#11 module (core/fs/trusted_library.h): loading it
 // runs its code beside the CA keys' PINs.
 #include <dlfcn.h>
 
@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "core/fs/trusted_library.h"
 #include "core/ledger/ledger_storage.h"
 #include "core/ledger/postgresql/postgresql_module.h"
-#include "core/trusted_library.h"
+#include "core/util/error.h"
 
 namespace kpki::ledger {
 

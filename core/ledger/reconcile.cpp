@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <fstream>
 
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/pem.h"
+#include "core/fs/file_io.h"
+#include "core/util/error.h"
+#include "core/x509/pem.h"
 
 namespace kpki::ledger {
 

@@ -3,8 +3,8 @@
 // holds its certificate is released; any other is abandoned (never released: no file has it).
 #include <string>
 
-#include "core/bytes.h"
 #include "core/ledger/ledger.h"
+#include "core/util/bytes.h"
 
 namespace kpki::ledger {
 

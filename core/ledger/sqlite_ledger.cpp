@@ -14,9 +14,9 @@
 #include <random>
 #include <thread>
 
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/ledger/ledger_storage.h"
+#include "core/util/error.h"
 
 namespace kpki::ledger {
 

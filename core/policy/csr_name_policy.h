@@ -4,7 +4,7 @@
 // anything is built or signed.
 #include <string>
 
-#include "core/issuance_policy.h"
+#include "core/issue/issuance_policy.h"
 #include "core/policy/name_policy.h"
 
 namespace kpki::policy {

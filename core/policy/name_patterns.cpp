@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/bytes.h"
-#include "core/error.h"
-#include "core/subject_alt_names.h"
+#include "core/util/bytes.h"
+#include "core/util/error.h"
+#include "core/x509/subject_alt_names.h"
 
 namespace kpki::policy {
 

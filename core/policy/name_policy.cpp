@@ -4,8 +4,8 @@
 #include <functional>
 #include <optional>
 
-#include "core/display_text.h"
 #include "core/policy/name_patterns.h"
+#include "core/util/display_text.h"
 
 namespace kpki::policy {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/certificate_request.h"
-#include "core/error.h"
 #include "core/policy/reserved_names.h"
+#include "core/util/error.h"
+#include "core/x509/certificate_request.h"
 
 namespace kpki::policy {
 

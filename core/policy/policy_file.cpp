@@ -4,12 +4,12 @@
 
 #include <functional>
 
-#include "core/display_text.h"
-#include "core/file_io.h"
-#include "core/kubernetes/yaml_documents.h"
-#include "core/kubernetes/yaml_fields.h"
+#include "core/config/yaml_documents.h"
+#include "core/config/yaml_fields.h"
+#include "core/fs/file_io.h"
 #include "core/policy/name_patterns.h"
-#include "core/subject_alt_names.h"
+#include "core/util/display_text.h"
+#include "core/x509/subject_alt_names.h"
 
 namespace kpki::policy {
 

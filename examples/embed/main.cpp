@@ -13,9 +13,9 @@
 #include <string>
 
 #include "backends/backends.h"  // kpki::key_registry(): the built-in backends, for comparison
-#include "core/authority.h"
-#include "core/key_registry.h"
-#include "core/ossl_ptr.h"
+#include "core/issue/authority.h"
+#include "core/keys/key_registry.h"
+#include "core/util/ossl_ptr.h"
 
 namespace {
 

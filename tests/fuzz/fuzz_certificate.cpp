@@ -1,5 +1,5 @@
 // Certificate::from_der / from_pem and every accessor kpki calls on a loaded certificate.
-#include "core/certificate.h"
+#include "core/x509/certificate.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {

@@ -1,5 +1,5 @@
 // parse_csr (PEM or DER, signature check, subject and SAN extraction) and the key policy check.
-#include "core/csr.h"
+#include "core/issue/csr.h"
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,5 +1,5 @@
 // describe_file_content: what `kpki inspect` runs on any file, rendered as JSON and as text.
-#include "core/describe.h"
+#include "core/issue/describe.h"
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,5 +1,5 @@
 // parse_duration: rejects or returns a positive, bounded duration that survives formatting.
-#include "core/duration.h"
+#include "core/util/duration.h"
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/bytes.h"
-#include "core/error.h"
+#include "core/util/bytes.h"
+#include "core/util/error.h"
 
 namespace kpki::fuzz {
 

@@ -26,8 +26,8 @@ P=$WORK/prefix
 expect_ok "cmake --install" cmake --install "$BUILD" --prefix "$P"
 libdir=$(dirname "$(find "$P" -name kpkiConfig.cmake | head -1)")/../..
 for f in bin/kpki share/man/man1/kpki.1 share/bash-completion/completions/kpki \
-  include/kpki/core/signer.h include/kpki/core/authority.h \
-  include/kpki/core/key_registry.h include/kpki/backends/backends.h; do
+  include/kpki/core/keys/signer.h include/kpki/core/issue/authority.h \
+  include/kpki/core/keys/key_registry.h include/kpki/backends/backends.h; do
   if [ -f "$P/$f" ]; then pass; else fail "cmake --install: $f missing"; fi
 done
 for f in libkpki_core.a libkpki_backends.a cmake/kpki/kpkiConfig.cmake \

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "backends/backends.h"
-#include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/util/error.h"
 
 namespace kpki::testing {
 

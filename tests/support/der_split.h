@@ -1,7 +1,7 @@
 #pragma once
 // Splits a DER Certificate into its three top-level parts so tests can say "equal except for the
 // signature" precisely.
-#include "core/bytes.h"
+#include "core/util/bytes.h"
 
 namespace kpki::testing {
 

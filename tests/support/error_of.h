@@ -3,7 +3,7 @@
 // and fields; a call that does not throw is a test failure.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki::testing {
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/error.h"
-#include "core/public_key.h"
+#include "core/util/error.h"
+#include "core/x509/public_key.h"
 #include "tests/support/test_keys.h"
 
 #ifdef KPKI_WITH_BOTAN

@@ -4,7 +4,7 @@
 // verifier's own words otherwise, so a failing test says which verifier objected and why.
 #include <string>
 
-#include "core/certificate.h"
+#include "core/x509/certificate.h"
 
 namespace kpki::testing {
 

@@ -2,7 +2,7 @@
 
 #include <openssl/err.h>
 
-#include "core/ossl_ptr.h"
+#include "core/util/ossl_ptr.h"
 
 namespace kpki::test {
 

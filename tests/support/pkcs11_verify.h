@@ -1,7 +1,7 @@
 #pragma once
 // Independent check of a signer's output: OpenSSL verifies it against the public key alone.
-#include "core/algorithm.h"
-#include "core/bytes.h"
+#include "core/util/bytes.h"
+#include "core/x509/algorithm.h"
 
 namespace kpki::test {
 

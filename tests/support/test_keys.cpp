@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "core/authority.h"
-#include "core/file_io.h"
-#include "core/profiles.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/profiles.h"
 
 namespace kpki::testing {
 

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "backends/openssl_file/evp_signer.h"
-#include "core/authority.h"
-#include "core/certificate.h"
-#include "core/certificate_request.h"
+#include "core/issue/authority.h"
+#include "core/x509/certificate.h"
+#include "core/x509/certificate_request.h"
 
 namespace kpki::testing {
 

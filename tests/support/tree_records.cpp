@@ -4,10 +4,10 @@
 #include <map>
 #include <vector>
 
-#include "core/certificate.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/kubeconfig.h"
-#include "core/pem.h"
+#include "core/x509/certificate.h"
+#include "core/x509/pem.h"
 
 namespace kpki::testing {
 

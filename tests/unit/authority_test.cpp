@@ -7,13 +7,13 @@
 #include <optional>
 #include <thread>
 
-#include "core/authority.h"
-#include "core/error.h"
-#include "core/file_group.h"
+#include "core/issue/authority.h"
+#include "core/issue/file_group.h"
+#include "core/issue/profiles.h"
 #include "core/ledger/issuance_journal.h"
 #include "core/ledger/reconcile.h"
 #include "core/policy/csr_name_policy.h"
-#include "core/profiles.h"
+#include "core/util/error.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
 

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "backends/backends.h"
-#include "core/authority.h"
-#include "core/profiles.h"
-#include "core/public_key.h"
+#include "core/issue/authority.h"
+#include "core/issue/profiles.h"
+#include "core/x509/public_key.h"
 #include "tests/support/der_split.h"
 #include "tests/support/independent_verifiers.h"
 #include "tests/support/softhsm_token.h"

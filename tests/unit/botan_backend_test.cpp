@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "backends/backends.h"
-#include "core/error.h"
-#include "core/public_key.h"
-#include "core/signer.h"
+#include "core/keys/signer.h"
+#include "core/util/error.h"
+#include "core/x509/public_key.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

@@ -11,11 +11,11 @@
 #include "backends/botan/botan_leaf_key_source.h"
 #include "backends/leaf_key_sources.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/leaf_key_pool.h"
-#include "core/ossl_ptr.h"
-#include "core/public_key.h"
+#include "core/util/error.h"
+#include "core/util/ossl_ptr.h"
+#include "core/x509/public_key.h"
 
 namespace kpki {
 namespace {

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <map>
 
-#include "core/ossl_ptr.h"
-#include "core/public_key.h"
+#include "core/util/ossl_ptr.h"
+#include "core/x509/public_key.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::kube {

@@ -9,12 +9,12 @@
 #include <map>
 
 #include "backends/backends.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/file_shred.h"
+#include "core/fs/file_io.h"
+#include "core/fs/file_shred.h"
 #include "core/kubernetes/ca_import.h"
 #include "core/kubernetes/ca_keys_config.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/util/error.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::kube {

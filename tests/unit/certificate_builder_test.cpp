@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 
-#include "core/authority.h"
-#include "core/error.h"
-#include "core/profiles.h"
+#include "core/issue/authority.h"
+#include "core/issue/profiles.h"
+#include "core/util/error.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

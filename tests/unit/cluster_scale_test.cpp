@@ -10,12 +10,12 @@
 #include <thread>
 
 #include "backends/openssl_file/evp_signer.h"
-#include "core/authority.h"
-#include "core/file_group.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/file_group.h"
+#include "core/issue/profiles.h"
 #include "core/kubernetes/kubeconfig.h"
-#include "core/profiles.h"
-#include "core/public_key.h"
+#include "core/x509/public_key.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
 

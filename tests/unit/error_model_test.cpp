@@ -4,9 +4,9 @@
 
 #include "backends/backends.h"
 #include "backends/pkcs11/ck_error.h"
-#include "core/error.h"
-#include "core/file_group.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/file_group.h"
+#include "core/util/error.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
 

@@ -8,12 +8,12 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/file_key_manager.h"
-#include "core/authority.h"
-#include "core/chain_verifier.h"
-#include "core/csr.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/profiles.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/csr.h"
+#include "core/issue/profiles.h"
+#include "core/util/error.h"
+#include "core/x509/chain_verifier.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

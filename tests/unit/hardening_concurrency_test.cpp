@@ -8,11 +8,11 @@
 #include <thread>
 #include <vector>
 
-#include "core/authority.h"
-#include "core/chain_verifier.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/profiles.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/profiles.h"
+#include "core/util/error.h"
+#include "core/x509/chain_verifier.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

@@ -3,15 +3,15 @@
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 
-#include "core/authority.h"
-#include "core/certificate.h"
-#include "core/certificate_builder.h"
-#include "core/certificate_signing.h"
-#include "core/describe.h"
-#include "core/display_text.h"
+#include "core/issue/authority.h"
+#include "core/issue/certificate_builder.h"
+#include "core/issue/describe.h"
+#include "core/issue/profiles.h"
+#include "core/keys/certificate_signing.h"
 #include "core/ledger/ledger.h"
-#include "core/profiles.h"
-#include "core/public_key.h"
+#include "core/util/display_text.h"
+#include "core/x509/certificate.h"
+#include "core/x509/public_key.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

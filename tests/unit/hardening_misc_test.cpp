@@ -3,14 +3,14 @@
 #include <gtest/gtest.h>
 #include <openssl/x509.h>
 
-#include "core/authority.h"
-#include "core/certificate_builder.h"
-#include "core/certificate_signing.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/profiles.h"
-#include "core/public_key.h"
-#include "core/secret.h"
+#include "core/fs/file_io.h"
+#include "core/fs/secret.h"
+#include "core/issue/authority.h"
+#include "core/issue/certificate_builder.h"
+#include "core/issue/profiles.h"
+#include "core/keys/certificate_signing.h"
+#include "core/util/error.h"
+#include "core/x509/public_key.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

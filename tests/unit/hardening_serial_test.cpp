@@ -12,9 +12,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/certificate_builder.h"
-#include "core/ossl_ptr.h"
-#include "core/serial.h"
+#include "core/issue/certificate_builder.h"
+#include "core/util/ossl_ptr.h"
+#include "core/x509/serial.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

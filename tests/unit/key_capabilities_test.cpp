@@ -7,8 +7,8 @@
 #include "backends/backends.h"
 #include "backends/openssl_file/file_key_manager.h"
 #include "backends/schemes/token_key_scheme.h"
-#include "core/error.h"
-#include "core/key_capabilities.h"
+#include "core/keys/key_capabilities.h"
+#include "core/util/error.h"
 #include "tests/support/error_of.h"
 #include "tests/support/softhsm_token.h"
 

@@ -6,11 +6,11 @@
 #include <filesystem>
 
 #include "backends/backends.h"
-#include "core/authority.h"
-#include "core/error.h"
-#include "core/file_group.h"
-#include "core/key_registry.h"
+#include "core/issue/authority.h"
+#include "core/issue/file_group.h"
+#include "core/keys/key_registry.h"
 #include "core/ledger/issuance_journal.h"
+#include "core/util/error.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

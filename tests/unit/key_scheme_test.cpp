@@ -1,4 +1,4 @@
-// Scheme descriptors (core/key_scheme.h): core asks the registry what a key URI is (a file on
+// Scheme descriptors (core/keys/key_scheme.h): core asks the registry what a key URI is (a file on
 // disk, a token key, how its relative parts resolve, how a rotation names the next key) and
 // names no backend. A scheme a program adds with KeyRegistry::add works wherever a built-in one
 // does: in a cluster config's caKeys, in init, in the ledger's records.
@@ -9,15 +9,15 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/certificate.h"
-#include "core/error.h"
-#include "core/file_io.h"
-#include "core/key_registry.h"
+#include "core/fs/file_io.h"
+#include "core/keys/key_registry.h"
 #include "core/kubernetes/cluster_config.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/rotation_files.h"
 #include "core/ledger/issuance_journal.h"
 #include "core/ledger/ledger.h"
+#include "core/util/error.h"
+#include "core/x509/certificate.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
 

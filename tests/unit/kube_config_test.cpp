@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "backends/backends.h"
-#include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/util/error.h"
 #include "tests/support/cluster_config_errors.h"
 
 namespace kpki::kube {

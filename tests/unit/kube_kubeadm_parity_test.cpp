@@ -9,11 +9,11 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/cert_specs.h"
 #include "core/kubernetes/expiration.h"
 #include "core/kubernetes/init.h"
+#include "core/util/error.h"
 #include "tests/support/cluster_config_errors.h"
 #include "tests/support/test_keys.h"
 

@@ -8,11 +8,11 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/plan_output.h"
 #include "core/kubernetes/renew.h"
+#include "core/util/error.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::kube {

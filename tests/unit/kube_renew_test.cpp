@@ -7,13 +7,13 @@
 
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/authority.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/issue/authority.h"
+#include "core/issue/profiles.h"
 #include "core/kubernetes/init.h"
 #include "core/kubernetes/kubeconfig.h"
 #include "core/kubernetes/renew.h"
-#include "core/profiles.h"
+#include "core/util/error.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::kube {

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/error.h"
 #include "core/kubernetes/leaf_key_pool.h"
+#include "core/util/error.h"
 
 namespace kpki::kube {
 namespace {

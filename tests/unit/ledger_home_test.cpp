@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
-#include "core/error.h"
 #include "core/ledger/ledger_binding.h"
 #include "core/ledger/ledger_home.h"
+#include "core/util/error.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::ledger {

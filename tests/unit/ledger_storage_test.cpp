@@ -9,9 +9,9 @@
 #include <set>
 #include <string>
 
-#include "core/error.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/ledger_storage.h"
+#include "core/util/error.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
 

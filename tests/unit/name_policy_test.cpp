@@ -2,10 +2,10 @@
 // the cross-type allow rule, DNS wildcards, CIDR v4/v6 and the policy file.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
 #include "core/policy/name_patterns.h"
 #include "core/policy/name_policy.h"
 #include "core/policy/policy_file.h"
+#include "core/util/error.h"
 
 namespace kpki::policy {
 namespace {

@@ -4,11 +4,11 @@
 #include "backends/backends.h"
 #include "backends/schemes/path_key_scheme.h"
 #include "backends/schemes/token_key_scheme.h"
-#include "core/algorithm.h"
-#include "core/duration.h"
-#include "core/error.h"
-#include "core/key_registry.h"
-#include "core/subject_alt_names.h"
+#include "core/keys/key_registry.h"
+#include "core/util/duration.h"
+#include "core/util/error.h"
+#include "core/x509/algorithm.h"
+#include "core/x509/subject_alt_names.h"
 
 namespace kpki {
 namespace {

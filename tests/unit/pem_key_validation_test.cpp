@@ -4,8 +4,8 @@
 
 #include "backends/openssl_file/file_key_manager.h"
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/error.h"
-#include "core/file_io.h"
+#include "core/fs/file_io.h"
+#include "core/util/error.h"
 
 namespace kpki {
 namespace {

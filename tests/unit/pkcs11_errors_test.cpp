@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "backends/pkcs11/pkcs11_key_manager.h"
-#include "core/error.h"
+#include "core/util/error.h"
 #include "tests/support/error_of.h"
 #include "tests/support/softhsm_token.h"
 

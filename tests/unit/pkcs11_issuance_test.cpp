@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "backends/pkcs11/pkcs11_key_manager.h"
-#include "core/authority.h"
+#include "core/issue/authority.h"
 #include "tests/support/softhsm_token.h"
 #include "tests/support/test_keys.h"
 

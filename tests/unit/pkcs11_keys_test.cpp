@@ -7,7 +7,7 @@
 #include "backends/pkcs11/pkcs11_key_manager.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "backends/pkcs11/pkcs11_uri.h"
-#include "core/error.h"
+#include "core/util/error.h"
 #include "tests/support/pkcs11_verify.h"
 #include "tests/support/softhsm_token.h"
 #include "tests/support/test_keys.h"
@@ -122,8 +122,8 @@ TEST(Pkcs11Keys2, ModuleFromOptionsWhenUriHasNone) {
   EXPECT_TRUE(manager.exists(uri, options));
 }
 
-// PartialKeyRecovery (core/key_capabilities.h): what ca rotate uses to pick a free label and to
-// clear half a pair its own killed begin left (removing halves: ca_rotate_cli.sh, with a test
+// PartialKeyRecovery (core/keys/key_capabilities.h): what ca rotate uses to pick a free label and
+// to clear half a pair its own killed begin left (removing halves: ca_rotate_cli.sh, with a test
 // module that dies between them). A whole key is never removed.
 TEST(Pkcs11PartialKeys, AWholeKeyOccupiesItsLabelAndIsNeverRemoved) {
   if (!test::softhsm_available()) GTEST_SKIP();

@@ -2,7 +2,7 @@
 // must not survive it in the path part, the query, any letter case, or a percent-encoded name.
 #include <gtest/gtest.h>
 
-#include "core/key_uri_display.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki {
 namespace {

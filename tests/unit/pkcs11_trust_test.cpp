@@ -14,8 +14,8 @@
 #include "backends/pkcs11/pkcs11_module_file.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "backends/pkcs11/pkcs11_uri.h"
-#include "core/error.h"
 #include "core/kubernetes/cluster_config.h"
+#include "core/util/error.h"
 #include "tests/support/softhsm_token.h"
 
 namespace kpki {

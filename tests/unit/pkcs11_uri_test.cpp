@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "backends/pkcs11/pkcs11_uri.h"
-#include "core/error.h"
+#include "core/util/error.h"
 
 namespace kpki {
 namespace {

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
-#include "core/authority.h"
-#include "core/duration.h"
-#include "core/error.h"
-#include "core/profiles.h"
-#include "core/secret.h"
+#include "core/fs/secret.h"
+#include "core/issue/authority.h"
+#include "core/issue/profiles.h"
+#include "core/util/duration.h"
+#include "core/util/error.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {

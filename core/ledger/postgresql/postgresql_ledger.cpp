@@ -11,9 +11,9 @@
 #include <random>
 #include <thread>
 
-#include "core/error.h"
 #include "core/ledger/ledger_storage.h"
 #include "core/ledger/postgresql/postgresql_module.h"
+#include "core/util/error.h"
 
 namespace kpki::ledger {
 

@@ -79,7 +79,7 @@ def check_kubeconfig(path, rel):
 
 def pending_certificate_matches(root, rel, key):
     """POSIX cannot rename two files at once. kpki writes a key and its certificate completely to
-    temporary files first and renames them back to back (core/file_group.h); a kill between the
+    temporary files first and renames them back to back (core/issue/file_group.h); a kill between the
     two renames leaves the new key beside the old certificate, with the new certificate whole in
     its temporary file. That state — and only that one — is recognised here and counted apart."""
     d, base = os.path.split(os.path.join(root, rel))

@@ -1,0 +1,66 @@
+#pragma once
+// Files that only make sense together — a certificate and its private key — written so that a
+// crash can hardly separate them. POSIX has no multi-file rename, so true atomicity would need a
+// directory swap; what this does is write and fsync every file first and only then rename them
+// one right after another, which shrinks the window in which a kill leaves a new key beside an
+// old certificate from "one whole file write and fsync" (milliseconds) to "between two renames"
+// (microseconds).
+//
+// The same shape makes many files cheap to write durably: the temporaries' write-back is started
+// for all of them before the first fsync, so one journal commit carries most of the group, and
+// each directory is fsync'd once per group rather than once per file.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/fs/file_io.h"
+#include "core/fs/secret.h"
+#include "core/issue/issuance_recorder.h"
+#include "core/util/bytes.h"
+
+namespace kpki {
+
+struct FileWrite {
+  std::string path;
+  ByteView data;  // must outlive the call
+  mode_t mode;
+  Overwrite overwrite;
+  RecordTicket record = {};  // the newly signed certificate it carries (Issued::record), if any
+};
+
+// Writes all `files` (in order) as described above. With Overwrite::No an existing target is an
+// AlreadyExists error before anything is written. The certificates the files carry are recorded
+// (record_before_install) before any file is renamed into place; if they cannot be, nothing is
+// written. On failure, temporary files are removed; files already renamed stay (each is whole).
+// With `created`, every target that did not exist before is recorded there (before it is
+// written), so a failed command removes it.
+void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* created = nullptr);
+
+// One file that carries a newly signed certificate (a .crt, a kubeconfig), written as
+// write_file_atomic does, its record stored first.
+void write_recorded_file(const std::string& path, std::string_view data, mode_t mode,
+                         Overwrite overwrite, RecordTicket record);
+
+// A group of files collected (their contents owned, wiped when dropped: keys travel here) and
+// then written with write_files_together. Files added one after another are renamed one after
+// another, so a certificate added right after its key lands with it.
+class FileBatch {
+ public:
+  void add(std::string path, std::string_view data, mode_t mode, Overwrite overwrite,
+           RecordTicket record = {});
+  size_t size() const { return files_.size(); }
+  // Writes the batch (parent directories made with mode 0700) and empties it.
+  void write(CreatedFiles* created = nullptr);
+
+ private:
+  struct Pending {
+    std::string path;
+    Secret data;
+    mode_t mode;
+    Overwrite overwrite;
+    RecordTicket record;
+  };
+  std::vector<Pending> files_;
+};
+
+}  // namespace kpki

@@ -1,0 +1,115 @@
+#include "core/x509/spki.h"
+
+#include <openssl/asn1.h>
+#include <openssl/obj_mac.h>
+#include <openssl/objects.h>
+
+#include <cstring>
+
+#include "core/util/error.h"
+#include "core/util/ossl_ptr.h"
+
+namespace kpki {
+
+namespace {
+
+using Asn1BitStringPtr = OsslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
+
+struct SpkiParts {
+  X509AlgorPtr algorithm;
+  Asn1BitStringPtr key;
+};
+
+[[noreturn]] void malformed() {
+  throw_openssl_error(ErrorCode::InvalidInput, "public key (SubjectPublicKeyInfo) does not parse");
+}
+
+// SEQUENCE { AlgorithmIdentifier, BIT STRING } with nothing after it. d2i_X509_PUBKEY would do
+// this too, but it also decodes the key, which is the cost this file exists to avoid.
+SpkiParts split(ByteView der) {
+  const unsigned char* p = der.data();
+  const unsigned char* end = der.data() + der.size();
+  long length = 0;
+  int tag = 0, xclass = 0;
+  int flags = ASN1_get_object(&p, &length, &tag, &xclass, static_cast<long>(der.size()));
+  if ((flags & 0x80) || tag != V_ASN1_SEQUENCE || !(flags & V_ASN1_CONSTRUCTED) ||
+      p + length != end) {
+    malformed();
+  }
+  SpkiParts parts;
+  parts.algorithm.reset(d2i_X509_ALGOR(nullptr, &p, end - p));
+  if (!parts.algorithm) malformed();
+  parts.key.reset(d2i_ASN1_BIT_STRING(nullptr, &p, end - p));
+  if (!parts.key || p != end) malformed();
+  return parts;
+}
+
+// The key types kpki certifies; the parameters must be what RFC 3279/5480/8410 prescribe.
+void check_key_algorithm(const X509_ALGOR* algorithm) {
+  const ASN1_OBJECT* oid = nullptr;
+  int param_type = 0;
+  const void* param = nullptr;
+  X509_ALGOR_get0(&oid, &param_type, &param, algorithm);
+  switch (OBJ_obj2nid(oid)) {
+    case NID_rsaEncryption:
+      if (param_type == V_ASN1_NULL) return;
+      break;
+    case NID_X9_62_id_ecPublicKey:
+      if (param_type == V_ASN1_OBJECT) return;  // namedCurve; the curve is checked by key policy
+      break;
+    case NID_ED25519:
+      if (param_type == V_ASN1_UNDEF) return;
+      break;
+    default:
+      break;
+  }
+  throw Error(ErrorCode::InvalidInput,
+              "public key type is not supported (RSA, EC on a named curve and Ed25519 are)");
+}
+
+}  // namespace
+
+void set_subject_public_key_info(X509* certificate, ByteView spki_der) {
+  SpkiParts parts = split(spki_der);
+  check_key_algorithm(parts.algorithm.get());
+  const ASN1_OBJECT* oid = nullptr;
+  int param_type = 0;
+  const void* param = nullptr;
+  X509_ALGOR_get0(&oid, &param_type, &param, parts.algorithm.get());
+  // set0 takes ownership of everything it is given: hand it copies.
+  ASN1_OBJECT* oid_copy = OBJ_dup(oid);
+  ASN1_OBJECT* param_copy =
+      param_type == V_ASN1_OBJECT ? OBJ_dup(static_cast<const ASN1_OBJECT*>(param)) : nullptr;
+  int key_length = ASN1_STRING_length(parts.key.get());
+  auto* key_copy = static_cast<unsigned char*>(OPENSSL_malloc(static_cast<size_t>(key_length) + 1));
+  if (!oid_copy || (param_type == V_ASN1_OBJECT && !param_copy) || !key_copy) {
+    ASN1_OBJECT_free(oid_copy);
+    ASN1_OBJECT_free(param_copy);
+    OPENSSL_free(key_copy);
+    throw_openssl_error(ErrorCode::CryptoError, "out of memory copying a public key");
+  }
+  std::memcpy(key_copy, ASN1_STRING_get0_data(parts.key.get()), static_cast<size_t>(key_length));
+  if (!X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(certificate), oid_copy, param_type, param_copy,
+                              key_copy, key_length)) {
+    throw_openssl_error(ErrorCode::CryptoError, "cannot set the certificate's public key");
+  }
+}
+
+SpkiAlgorithm spki_algorithm(ByteView spki_der) {
+  SpkiParts parts = split(spki_der);
+  const ASN1_OBJECT* oid = nullptr;
+  int param_type = 0;
+  const void* param = nullptr;
+  X509_ALGOR_get0(&oid, &param_type, &param, parts.algorithm.get());
+  int curve =
+      param_type == V_ASN1_OBJECT ? OBJ_obj2nid(static_cast<const ASN1_OBJECT*>(param)) : NID_undef;
+  return {OBJ_obj2nid(oid), curve};
+}
+
+Bytes subject_public_key_bits(ByteView spki_der) {
+  SpkiParts parts = split(spki_der);
+  const unsigned char* data = ASN1_STRING_get0_data(parts.key.get());
+  return Bytes(data, data + ASN1_STRING_length(parts.key.get()));
+}
+
+}  // namespace kpki
