@@ -1,6 +1,6 @@
-// The CRL builder (core/crl): every field of the v2 CRL, every RFC 5280 reason code, the signature
-// verified by OpenSSL independently of the builder, with the OpenSSL file, Botan and PKCS#11
-// (SoftHSM) signers; and `verify_certificate` refusing a revoked certificate.
+// The CRL builder (core/issue/crl_builder): every field of the v2 CRL, every RFC 5280 reason code,
+// the signature verified by OpenSSL independently of the builder, with the OpenSSL file, Botan and
+// PKCS#11 (SoftHSM) signers; and `verify_certificate` refusing a revoked certificate.
 #include <gtest/gtest.h>
 
 #include <openssl/x509v3.h>
@@ -130,9 +130,9 @@ TEST(CrlReasons, EveryReasonCodeIsTheRfc5280Value) {
   std::vector<RevokedEntry> revoked;
   long serial = 1;
   for (const auto& [name, code] : rfc5280) {
-    RevocationReason reason = ledger::parse_reason(name);
+    RevocationReason reason = parse_reason(name);
     EXPECT_EQ(static_cast<long>(reason), code) << name;
-    EXPECT_EQ(ledger::reason_name(reason), name);
+    EXPECT_EQ(reason_name(reason), name);
     revoked.push_back({std::to_string(serial++), now_seconds(), reason});
   }
   Crl crl = build_crl(ca, request_now(7, revoked));
