@@ -30,7 +30,7 @@ for f in bin/kpki share/man/man1/kpki.1 share/bash-completion/completions/kpki \
   include/kpki/core/keys/key_registry.h include/kpki/backends/backends.h; do
   if [ -f "$P/$f" ]; then pass; else fail "cmake --install: $f missing"; fi
 done
-for f in libkpki_core.a libkpki_backends.a cmake/kpki/kpkiConfig.cmake \
+for f in libkpki_core_util.a libkpki_core_issue.a libkpki_core_kubernetes.a libkpki_backends.a cmake/kpki/kpkiConfig.cmake \
   cmake/kpki/kpkiConfigVersion.cmake cmake/kpki/kpkiTargets.cmake; do
   if [ -f "$libdir/$f" ]; then pass; else fail "cmake --install: lib/$f missing"; fi
 done
