@@ -130,7 +130,10 @@ Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session
     pub.push_back(Pkcs11Attr::bytes(CKA_PUBLIC_EXPONENT, kF4));
   }
   Pkcs11KeyPair pair;
-  CK_RV rv = generate_hardened(session, alg, mech.generate, pub, priv, pair);
+  CK_RV rv = CKR_GENERAL_ERROR;
+  if (!is_tpm2_pkcs11(session.fn())) {
+    rv = generate_hardened(session, alg, mech.generate, pub, priv, pair);
+  }
   if (rv == CKR_GENERAL_ERROR || rejects_template(rv)) {
     // A TPM key has one pair of usage bits for both halves (tpm2-pkcs11 1.9: sign = encrypt,
     // decrypt = verify) and the module refuses, with CKR_GENERAL_ERROR, a public template whose

@@ -110,6 +110,10 @@ Bytes Pkcs11Signer::sign(ByteView message) const {
   CK_OBJECT_HANDLE key = key_for(session);
   Bytes raw;
   CK_RV rv = CKR_OK;
+  if (mechanism_ == CKM_RSA_PKCS && !module_checked_.exchange(true) &&
+      is_tpm2_pkcs11(session.fn()) && token_.supports(CKM_SHA256_RSA_PKCS, CKF_SIGN)) {
+    hash_on_token_.store(true);
+  }
   if (!hash_on_token_.load()) {
     rv = try_sign(session, key, mechanism_, pkcs11_sign_input(algorithm_, message), raw);
     // PKCS#1 v1.5 signatures are deterministic: the token's own SHA-256 + DigestInfo gives the

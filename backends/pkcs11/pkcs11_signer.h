@@ -47,6 +47,7 @@ class Pkcs11Signer final : public Signer {
   std::size_t signature_size_;  // raw signature bytes the token returns
   // Set once raw CKM_RSA_PKCS was refused (needs_hash_on_token): sign with CKM_SHA256_RSA_PKCS.
   mutable std::atomic<bool> hash_on_token_{false};
+  mutable std::atomic<bool> module_checked_{false};  // is_tpm2_pkcs11 asked once per signer
 
   mutable std::mutex handle_mutex_;
   mutable CK_OBJECT_HANDLE key_;
