@@ -40,7 +40,7 @@ stop_all() {
   for name in tpm2-abrmd swtpm dbus-daemon; do
     [ -f "$d/$name.pid" ] || continue
     pid=$(tr -dc 0-9 < "$d/$name.pid")
-    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$name"; then
+    if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -q "$name"; then
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -9 "$pid" 2>/dev/null || true

@@ -14,7 +14,7 @@ done
 
 TPM="$WORK/tpm"
 MAKE_TPM="$KPKI_SOURCE_DIR/hsm-setup/make-tpm-token.sh"
-trap '"$MAKE_TPM" --stop "$TPM" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+trap 'for d in "$TPM" "$WORK/bad"; do [ -d "$d" ] && "$MAKE_TPM" --stop "$d" >/dev/null 2>&1; done; rm -rf "$WORK"' EXIT
 TOKEN=kpki-tpm
 env_lines=$("$MAKE_TPM" --dir "$TPM" --label $TOKEN 2>"$WORK/make-tpm.err") || {
   echo "make-tpm-token.sh failed: $(cat "$WORK/make-tpm.err")"; exit 1; }
@@ -112,4 +112,15 @@ expect_ok "make-tpm-token.sh --stop" "$MAKE_TPM" --stop "$TPM"
 alive=""
 for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
 [ -z "$alive" ] && pass || fail "daemons still running after --stop:$alive"
+
+# A failure half-way (a resource manager that exits at once) prints `false` for the caller's
+# eval and stops the swtpm and dbus-daemon already started.
+mkdir -p "$WORK/badbin"
+printf '#!/bin/sh\nexit 1\n' >"$WORK/badbin/tpm2-abrmd"
+chmod +x "$WORK/badbin/tpm2-abrmd"
+rc=0
+out=$(PATH="$WORK/badbin:$PATH" "$MAKE_TPM" --dir "$WORK/bad" 2>/dev/null) || rc=$?
+[ "$rc" -ne 0 ] && [ "$out" = false ] && pass || fail "failed make-tpm-token.sh: exit $rc, stdout '$out'"
+expect_ok "failed make-tpm-token.sh left no pid files" test ! -e "$WORK/bad/swtpm.pid" -a ! -e "$WORK/bad/dbus-daemon.pid"
+ps -eo args | grep -F "$WORK/bad/state" | grep -qv grep && fail "failed make-tpm-token.sh left swtpm running" || pass
 finish
