@@ -3,7 +3,8 @@
 # session bus, started by hsm-setup/make-tpm-token.sh under $WORK and always stopped by the trap.
 # kpki generates ECDSA P-256 and RSA-2048 CA keys there (sign-only, sensitive, never
 # extractable, as pkcs11-tool reads them back), and ca create, issue, sign, init (1 CP + 2
-# workers, all three CA keys in the TPM) and crl work with them; OpenSSL verifies every result.
+# workers, all three CA keys in the TPM), crl, ca rotate and certs renew work with them; OpenSSL
+# verifies every result.
 source "$(dirname "$0")/lib/common.sh"
 MODULE=/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so
 for tool in swtpm tpm2-abrmd dbus-daemon tpm2_ptool tpm2_getrandom pkcs11-tool; do
@@ -105,6 +106,23 @@ for label in kubernetes-ca etcd-ca front-proxy-ca; do
     || fail "init: $label is not a sign-only non-extractable TPM key: $attrs"
 done
 expect_ok "init re-run keeps everything" "$KPKI" init --config "$WORK/cluster.yaml" --dir "$T"
+
+# ca rotate (the new etcd CA key generated in the TPM), then certs renew with the rotated config.
+rot=("$KPKI" ca rotate etcd-ca --dir "$T" --config "$WORK/cluster.yaml")
+expect_ok "ca rotate begin" "${rot[@]}" --phase begin
+expect_ok "ca rotate reissue" "${rot[@]}" --phase reissue
+expect_ok "ca rotate finish" "${rot[@]}" --phase finish --out-config "$WORK/rotated.yaml"
+attrs=$(private_key_attrs etcd-ca-r1 || true)
+grep -Eq "Usage: +sign$" <<<"$attrs" && grep -q "never extractable" <<<"$attrs" && pass \
+  || fail "rotate: new key etcd-ca-r1 is not a sign-only non-extractable TPM key: $attrs"
+expect_ok "certs renew all (cp1)" "$KPKI" certs renew all --config "$WORK/rotated.yaml" --dir "$T/nodes/cp1"
+cat "$T/pki/ca.crt" "$T/pki/etcd/ca.crt" "$T/pki/front-proxy-ca.crt" >"$WORK/cas.pem" 2>/dev/null || true
+n=0
+while read -r crt; do
+  if openssl verify -x509_strict -CAfile "$WORK/cas.pem" "$crt" >/dev/null 2>&1; then n=$((n + 1)); else
+    fail "rotate/renew: $crt does not chain to the TPM CAs"; fi
+done < <(find "$T/nodes/cp1" -name '*.crt' 2>/dev/null)
+[ "$n" -ge 5 ] && pass || fail "rotate/renew: only $n certificates of cp1 verified"
 
 # --stop kills exactly what make-tpm-token.sh started.
 pids=$(cat "$TPM/swtpm.pid" "$TPM/tpm2-abrmd.pid" "$TPM/dbus-daemon.pid")
