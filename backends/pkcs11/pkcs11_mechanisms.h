@@ -6,7 +6,9 @@
 //
 // Only the raw mechanisms (CKM_RSA_PKCS over a DigestInfo, CKM_ECDSA over the hash, CKM_EDDSA
 // over the message) are used: every token that has the key type supports them, unlike the
-// combined CKM_SHA256_RSA_PKCS family. Hashing happens in software.
+// combined CKM_SHA256_RSA_PKCS family. Hashing happens in software. One exception, in the
+// signer: RSA keys on tpm2-pkcs11 (is_tpm2_pkcs11), or on a token that refuses raw
+// CKM_RSA_PKCS, sign with CKM_SHA256_RSA_PKCS.
 #include <p11-kit/pkcs11.h>
 
 #include <cstddef>

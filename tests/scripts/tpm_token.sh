@@ -28,10 +28,15 @@ expect_ok "no PIN in the daemons' command lines" sh -c "! grep -aqF '$(cat "$PIN
 uri() { echo "pkcs11:token=$TOKEN;object=$1?module-path=$MODULE&pin-source=file:$PIN"; }
 PT=(pkcs11-tool --module "$MODULE" --token-label "$TOKEN")
 
-# private_key_attrs LABEL: pkcs11-tool's usage and access lines of the private key LABEL.
+# private_key_attrs LABEL: pkcs11-tool's lines of the private key LABEL (its --label does not
+# filter --list-objects, so the block is cut out here).
 private_key_attrs() {
   KPKI_TPM_PIN=$(cat "$PIN") "${PT[@]}" --login --pin env:KPKI_TPM_PIN --list-objects --type privkey \
-    --label "$1" 2>/dev/null
+    2>/dev/null | awk -v want="$1" '
+      /^[A-Z]/ { if (hit) exit; block = $0 "\n"; next }
+      { block = block $0 "\n" }
+      $1 == "label:" && $2 == want { hit = 1 }
+      END { if (hit) printf "%s", block }'
 }
 
 for alg in ecdsa-p256 rsa-2048; do
@@ -42,7 +47,7 @@ for alg in ecdsa-p256 rsa-2048; do
   expect_ok "$alg CA self-signature" openssl verify -x509_strict -CAfile "$d/ca.crt" "$d/ca.crt"
   attrs=$(private_key_attrs "ca-$alg" || true)
   grep -Eq "Usage: +sign$" <<<"$attrs" && pass || fail "$alg: private key is not sign-only: $attrs"
-  grep -q "never extractable" <<<"$attrs" && grep -q "sensitive" <<<"$attrs" && pass \
+  grep -Eq "Access: +sensitive, .*never extractable" <<<"$attrs" && pass \
     || fail "$alg: private key is not sensitive and never extractable: $attrs"
   keys=$("$KPKI" hsm keys "pkcs11:token=$TOKEN?module-path=$MODULE&pin-source=file:$PIN" 2>&1 || true)
   grep "ca-$alg" <<<"$keys" | grep -q private && pass || fail "$alg: kpki hsm keys does not list the key: $keys"
@@ -102,7 +107,7 @@ done < <(find "$T/pki" "$T/nodes" -name '*.crt' 2>/dev/null)
 [ "$n" -ge 10 ] && pass || fail "init: only $n certificates verified"
 for label in kubernetes-ca etcd-ca front-proxy-ca; do
   attrs=$(private_key_attrs $label || true)
-  grep -Eq "Usage: +sign$" <<<"$attrs" && grep -q "never extractable" <<<"$attrs" && pass \
+  grep -Eq "Usage: +sign$" <<<"$attrs" && grep -Eq "Access: +sensitive, .*never extractable" <<<"$attrs" && pass \
     || fail "init: $label is not a sign-only non-extractable TPM key: $attrs"
 done
 expect_ok "init re-run keeps everything" "$KPKI" init --config "$WORK/cluster.yaml" --dir "$T"
@@ -113,7 +118,7 @@ expect_ok "ca rotate begin" "${rot[@]}" --phase begin
 expect_ok "ca rotate reissue" "${rot[@]}" --phase reissue
 expect_ok "ca rotate finish" "${rot[@]}" --phase finish --out-config "$WORK/rotated.yaml"
 attrs=$(private_key_attrs etcd-ca-r1 || true)
-grep -Eq "Usage: +sign$" <<<"$attrs" && grep -q "never extractable" <<<"$attrs" && pass \
+grep -Eq "Usage: +sign$" <<<"$attrs" && grep -Eq "Access: +sensitive, .*never extractable" <<<"$attrs" && pass \
   || fail "rotate: new key etcd-ca-r1 is not a sign-only non-extractable TPM key: $attrs"
 expect_ok "certs renew all (cp1)" "$KPKI" certs renew all --config "$WORK/rotated.yaml" --dir "$T/nodes/cp1"
 cat "$T/pki/ca.crt" "$T/pki/etcd/ca.crt" "$T/pki/front-proxy-ca.crt" >"$WORK/cas.pem" 2>/dev/null || true
@@ -123,6 +128,15 @@ while read -r crt; do
     fail "rotate/renew: $crt does not chain to the TPM CAs"; fi
 done < <(find "$T/nodes/cp1" -name '*.crt' 2>/dev/null)
 [ "$n" -ge 5 ] && pass || fail "rotate/renew: only $n certificates of cp1 verified"
+
+# ca import cannot put a private key into the TPM through tpm2-pkcs11: one line saying why.
+expect_ok "file CA for import" "$KPKI" ca create --key "$WORK/file-ca.key" --algorithm ecdsa-p256 --cn file-ca --out "$WORK/file-ca.crt"
+rc=0
+out=$("$KPKI" ca import --key "$WORK/file-ca.key" --cert "$WORK/file-ca.crt" --to "$(uri imported-ca)" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] && [ "$(grep -c '^kpki: error:' <<<"$out")" -eq 1 ] \
+  && grep -q "^kpki: error: .*tpm2-pkcs11 accepts no private key.*tpm2_ptool import" <<<"$out" && pass \
+  || fail "ca import into the TPM: exit $rc: $out"
+private_key_attrs imported-ca | grep -q "Private Key Object" && fail "ca import left a key on the TPM" || pass
 
 # --stop kills exactly what make-tpm-token.sh started.
 pids=$(cat "$TPM/swtpm.pid" "$TPM/tpm2-abrmd.pid" "$TPM/dbus-daemon.pid")
