@@ -14,6 +14,10 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libpq-dev libpqxx-dev postgresql
   golang-cfssl linux-perf
   gnuplot-nox clang libclang-rt-14-dev
+  # TPM 2.0 tokens (hsm-setup/make-tpm-token.sh): software TPM, resource manager on D-Bus,
+  # tpm2-pkcs11 and its tpm2_ptool (python3-tpm2-pkcs11-tools comes with it)
+  swtpm swtpm-tools tpm2-abrmd libtss2-tcti-tabrmd0 libtpm2-pkcs11-1 libtpm2-pkcs11-tools
+  tpm2-tools dbus
 )
 
 missing=()

@@ -5,6 +5,7 @@
 
 #include "backends/pkcs11/ck_error.h"
 #include "backends/pkcs11/pkcs11_import_unwrap.h"
+#include "backends/pkcs11/pkcs11_mechanisms.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "core/util/error.h"
 #include "core/util/ossl_ptr.h"
@@ -117,6 +118,15 @@ Pkcs11KeyPair import_key_pair(const Pkcs11Token& token, Pkcs11Session& session, 
   if (alg == Algorithm::Ed25519) {
     throw Error(ErrorCode::Unsupported, "importing Ed25519 keys onto " + token.name() +
                                             " is not supported (RSA and EC P-256/P-384 are)");
+  }
+  if (is_tpm2_pkcs11(session.fn())) {
+    // tpm2-pkcs11 1.9 creates only RSA public keys and data objects (C_CreateObject) and makes
+    // no session AES key to unwrap with: a private key reaches a TPM only by its own tool.
+    throw Error(ErrorCode::Unsupported,
+                "cannot import a private key onto " + token.name() +
+                    ": tpm2-pkcs11 accepts no private key through PKCS#11 (C_CreateObject, "
+                    "C_UnwrapKey); use `tpm2_ptool import`, or generate the key in the TPM "
+                    "(kpki ca create, kpki ca rotate)");
   }
   WipedAttrs pub{ca_public_key_policy(label, id)};
   WipedAttrs priv{ca_private_key_policy(label, id)};

@@ -41,6 +41,46 @@ CK_RV generate_with(Pkcs11Session& session, Algorithm alg, CK_MECHANISM_TYPE typ
   return rv;
 }
 
+// With CKA_MODIFIABLE=false added to both halves, then, if the token rejects that, without it:
+// it is hardening (no later C_SetAttributeValue can give the key decrypt or make it
+// extractable), not a requirement, so a token that refuses it still gets a key.
+CK_RV generate_hardened(Pkcs11Session& session, Algorithm alg, CK_MECHANISM_TYPE type,
+                        std::vector<Pkcs11Attr> pub, std::vector<Pkcs11Attr> priv,
+                        Pkcs11KeyPair& out) {
+  auto hardened_pub = pub;
+  auto hardened_priv = priv;
+  hardened_pub.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
+  hardened_priv.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
+  CK_RV rv = generate_with(session, alg, type, hardened_pub, hardened_priv, out);
+  if (rejects_template(rv)) rv = generate_with(session, alg, type, pub, priv, out);
+  return rv;
+}
+
+// Reads back what the token actually made: a token may ignore template attributes (a TPM maps
+// them onto its own object bits). A private key that is not sensitive, non-extractable and
+// sign-only is destroyed with its public half, so no weaker CA key is left behind.
+void check_generated_private_key(const Pkcs11Token& token, Pkcs11Session& session,
+                                 const Pkcs11KeyPair& pair) {
+  std::string wrong;
+  auto expect = [&](CK_ATTRIBUTE_TYPE type, bool want, const char* name) {
+    std::optional<bool> got = get_bool(session, pair.private_key, type);
+    if (got && *got != want) wrong += std::string(wrong.empty() ? "" : ", ") + name;
+  };
+  expect(CKA_SIGN, true, "CKA_SIGN=false");
+  expect(CKA_SENSITIVE, true, "CKA_SENSITIVE=false");
+  expect(CKA_EXTRACTABLE, false, "CKA_EXTRACTABLE=true");
+  expect(CKA_DECRYPT, false, "CKA_DECRYPT=true");
+  expect(CKA_UNWRAP, false, "CKA_UNWRAP=true");
+  expect(CKA_DERIVE, false, "CKA_DERIVE=true");
+  if (wrong.empty()) return;
+  session.fn()->C_DestroyObject(session.handle(), pair.private_key);
+  session.fn()->C_DestroyObject(session.handle(), pair.public_key);
+  throw Error(ErrorCode::Unsupported,
+              token.name() + " made the CA key with " + wrong +
+                  " although kpki asked for a sensitive, non-extractable, sign-only key; "
+                  "the key was deleted");
+}
+
 }  // namespace
 
 std::vector<Pkcs11Attr> ca_public_key_policy(const std::string& label, ByteView id) {
@@ -89,22 +129,25 @@ Pkcs11KeyPair generate_key_pair(const Pkcs11Token& token, Pkcs11Session& session
     pub.push_back(Pkcs11Attr::ulong(CKA_MODULUS_BITS, static_cast<CK_ULONG>(rsa_bits(alg))));
     pub.push_back(Pkcs11Attr::bytes(CKA_PUBLIC_EXPONENT, kF4));
   }
-  // Last in both templates, so the retry below can drop it.
-  pub.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
-  priv.push_back(Pkcs11Attr::boolean(CKA_MODIFIABLE, false));
   Pkcs11KeyPair pair;
-  CK_RV rv = generate_with(session, alg, mech.generate, pub, priv, pair);
-  if (rejects_template(rv)) {
-    // CKA_MODIFIABLE=false is hardening (no later C_SetAttributeValue can give the key decrypt
-    // or make it extractable), not a requirement: a token that refuses it still gets a key.
-    pub.pop_back();
-    priv.pop_back();
-    rv = generate_with(session, alg, mech.generate, pub, priv, pair);
+  CK_RV rv = CKR_GENERAL_ERROR;
+  if (!is_tpm2_pkcs11(session.fn())) {
+    rv = generate_hardened(session, alg, mech.generate, pub, priv, pair);
+  }
+  if (rv == CKR_GENERAL_ERROR || rejects_template(rv)) {
+    // A TPM key has one pair of usage bits for both halves (tpm2-pkcs11 1.9: sign = encrypt,
+    // decrypt = verify) and the module refuses, with CKR_GENERAL_ERROR, a public template whose
+    // CKA_VERIFY or CKA_ENCRYPT differs from what the private template implies. Such a token
+    // derives the public half's uses from the private half; the private half stays sign-only.
+    std::erase_if(
+        pub, [](const Pkcs11Attr& a) { return a.type == CKA_VERIFY || a.type == CKA_ENCRYPT; });
+    rv = generate_hardened(session, alg, mech.generate, pub, priv, pair);
   }
   if (rv != CKR_OK) {
     throw_ck(rv,
              "cannot generate a " + std::string(algorithm_name(alg)) + " key on " + token.name());
   }
+  check_generated_private_key(token, session, pair);
   return pair;
 }
 

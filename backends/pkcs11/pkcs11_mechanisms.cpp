@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string_view>
 
 #include "core/util/error.h"
 
@@ -67,6 +68,15 @@ Bytes sha256_digest_info(ByteView hash) {
   std::copy(std::begin(kPrefix), std::end(kPrefix), out.begin());
   std::copy(hash.begin(), hash.end(), out.begin() + sizeof kPrefix);
   return out;
+}
+
+bool is_tpm2_pkcs11(CK_FUNCTION_LIST* functions) {
+  CK_INFO info{};
+  if (functions->C_GetInfo(&info) != CKR_OK) return false;
+  static constexpr std::string_view kManufacturer = "tpm2-software.github.io";
+  std::string_view id(reinterpret_cast<const char*>(info.manufacturerID),
+                      sizeof info.manufacturerID);
+  return id.substr(0, kManufacturer.size()) == kManufacturer;
 }
 
 }  // namespace kpki

@@ -84,29 +84,47 @@ CK_OBJECT_HANDLE Pkcs11Signer::key_for(const Pkcs11Session& session) const {
   return key_;
 }
 
-Bytes Pkcs11Signer::sign_raw(Pkcs11Session& session, CK_OBJECT_HANDLE key, ByteView input) const {
+CK_RV Pkcs11Signer::try_sign(Pkcs11Session& session, CK_OBJECT_HANDLE key,
+                             CK_MECHANISM_TYPE mechanism_type, ByteView input, Bytes& out) const {
   CK_FUNCTION_LIST* fn = session.fn();
-  CK_MECHANISM mechanism{mechanism_, nullptr, 0};
+  CK_MECHANISM mechanism{mechanism_type, nullptr, 0};
   KPKI_IGNORE_MODULE_LEAKS();
   CK_RV rv = fn->C_SignInit(session.handle(), &mechanism, key);
-  if (rv == CKR_OK) {
-    Bytes signature(signature_size_);
-    CK_ULONG len = signature.size();
-    rv = fn->C_Sign(session.handle(), const_cast<CK_BYTE*>(input.data()), input.size(),
-                    signature.data(), &len);
-    if (rv == CKR_OK) {
-      signature.resize(len);
-      return signature;
-    }
-  }
-  if (session_is_broken(rv)) session.discard();  // do not lend it again
-  throw_ck(rv, "signing with key '" + display_ + "' on " + token_.name() + " failed");
+  if (rv != CKR_OK) return rv;
+  out.assign(signature_size_, 0);
+  CK_ULONG len = out.size();
+  rv = fn->C_Sign(session.handle(), const_cast<CK_BYTE*>(input.data()), input.size(), out.data(),
+                  &len);
+  if (rv == CKR_OK) out.resize(len);
+  return rv;
+}
+
+bool Pkcs11Signer::needs_hash_on_token(CK_RV rv) const {
+  bool refused = rv == CKR_GENERAL_ERROR || rv == CKR_FUNCTION_FAILED ||
+                 rv == CKR_KEY_FUNCTION_NOT_PERMITTED || rv == CKR_KEY_TYPE_INCONSISTENT;
+  return refused && mechanism_ == CKM_RSA_PKCS && token_.supports(CKM_SHA256_RSA_PKCS, CKF_SIGN);
 }
 
 Bytes Pkcs11Signer::sign(ByteView message) const {
-  Bytes input = pkcs11_sign_input(algorithm_, message);
   Pkcs11Session session = token_.acquire();
-  Bytes raw = sign_raw(session, key_for(session), input);
+  CK_OBJECT_HANDLE key = key_for(session);
+  Bytes raw;
+  CK_RV rv = CKR_OK;
+  if (mechanism_ == CKM_RSA_PKCS && !module_checked_.exchange(true) &&
+      is_tpm2_pkcs11(session.fn()) && token_.supports(CKM_SHA256_RSA_PKCS, CKF_SIGN)) {
+    hash_on_token_.store(true);
+  }
+  if (!hash_on_token_.load()) {
+    rv = try_sign(session, key, mechanism_, pkcs11_sign_input(algorithm_, message), raw);
+    // PKCS#1 v1.5 signatures are deterministic: the token's own SHA-256 + DigestInfo gives the
+    // same bytes as ours, so switching mechanisms changes nothing for the verifier.
+    if (needs_hash_on_token(rv)) hash_on_token_.store(true);
+  }
+  if (hash_on_token_.load()) rv = try_sign(session, key, CKM_SHA256_RSA_PKCS, message, raw);
+  if (rv != CKR_OK) {
+    if (session_is_broken(rv)) session.discard();  // do not lend it again
+    throw_ck(rv, "signing with key '" + display_ + "' on " + token_.name() + " failed");
+  }
   return key_type(algorithm_) == KeyType::Ec ? ecdsa_raw_to_der(raw) : raw;
 }
 

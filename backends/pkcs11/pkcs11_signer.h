@@ -3,6 +3,7 @@
 // the raw mechanisms of backends/pkcs11/pkcs11_mechanisms.h.
 #include <p11-kit/pkcs11.h>
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -28,7 +29,13 @@ class Pkcs11Signer final : public Signer {
 
  private:
   CK_OBJECT_HANDLE key_for(const Pkcs11Session& session) const;
-  Bytes sign_raw(Pkcs11Session& session, CK_OBJECT_HANDLE key, ByteView input) const;
+  // C_SignInit + C_Sign with `mechanism`; the signature in `out` when CKR_OK.
+  CK_RV try_sign(Pkcs11Session& session, CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism,
+                 ByteView input, Bytes& out) const;
+  // True when the token refused raw CKM_RSA_PKCS with this RSA key in a way that
+  // CKM_SHA256_RSA_PKCS (hashing on the token) may not: tpm2-pkcs11 does raw RSA with the
+  // TPM's decrypt operation, which a sign-only TPM key does not allow.
+  bool needs_hash_on_token(CK_RV rv) const;
 
   Pkcs11Token& token_;
   std::optional<std::string> label_;
@@ -38,6 +45,9 @@ class Pkcs11Signer final : public Signer {
   std::string display_;
   CK_MECHANISM_TYPE mechanism_;
   std::size_t signature_size_;  // raw signature bytes the token returns
+  // Set once raw CKM_RSA_PKCS was refused (needs_hash_on_token): sign with CKM_SHA256_RSA_PKCS.
+  mutable std::atomic<bool> hash_on_token_{false};
+  mutable std::atomic<bool> module_checked_{false};  // is_tpm2_pkcs11 asked once per signer
 
   mutable std::mutex handle_mutex_;
   mutable CK_OBJECT_HANDLE key_;

@@ -24,11 +24,17 @@ std::optional<ReferenceLoop> pkcs11_sign_reference(const std::string& key_uri, A
   }
   // The same module, token and login kpki's signer uses (both are per process), but none of its
   // code on the signing path: one session per thread, C_SignInit + C_Sign in a loop.
-  Pkcs11Token& token = Pkcs11Token::find(Pkcs11Module::get(pkcs11_module_path(uri, module)), uri);
+  Pkcs11Module& loaded = Pkcs11Module::get(pkcs11_module_path(uri, module));
+  Pkcs11Token& token = Pkcs11Token::find(loaded, uri);
   token.login(uri);
   // What kpki's signer gives the token, computed once: the reference is the token alone.
   auto input = std::make_shared<Bytes>(pkcs11_sign_input(algorithm, message));
   CK_MECHANISM_TYPE mechanism = pkcs11_mechanisms(algorithm).sign;
+  if (mechanism == CKM_RSA_PKCS && is_tpm2_pkcs11(loaded.functions())) {
+    // As kpki's signer does there: tpm2-pkcs11 signs RSA only by hashing on the token.
+    mechanism = CKM_SHA256_RSA_PKCS;
+    *input = Bytes(message.begin(), message.end());
+  }
   std::string label = *uri.object;
   size_t signature_size = pkcs11_mechanisms(algorithm).signature_size;
   auto factory = [&token, label, input, mechanism, signature_size]() -> std::function<void()> {

@@ -7,6 +7,8 @@
 //   KPKI_TEST_KEYGEN_DIES     public|private: C_GenerateKeyPair makes the pair, destroys that
 //                             half and ends the process (exit 137, as SIGKILL would): what a
 //                             kill between the token's writes of the two objects leaves
+//   KPKI_TEST_KEYGEN_GRANTS_DECRYPT  non-empty: C_GenerateKeyPair sets CKA_DECRYPT true in the
+//                             private template, a token that does not make what was asked
 #include <dlfcn.h>
 #include <p11-kit/pkcs11.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -52,8 +55,14 @@ CK_RV forward_generate_key_pair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech
                                 CK_ATTRIBUTE_PTR public_template, CK_ULONG public_count,
                                 CK_ATTRIBUTE_PTR private_template, CK_ULONG private_count,
                                 CK_OBJECT_HANDLE_PTR public_key, CK_OBJECT_HANDLE_PTR private_key) {
+  static CK_BBOOL granted = CK_TRUE;
+  const char* grants = std::getenv("KPKI_TEST_KEYGEN_GRANTS_DECRYPT");
+  std::vector<CK_ATTRIBUTE> priv(private_template, private_template + private_count);
+  for (CK_ATTRIBUTE& a : priv) {
+    if (grants && *grants && a.type == CKA_DECRYPT) a = {CKA_DECRYPT, &granted, sizeof granted};
+  }
   CK_RV rv = g_real->C_GenerateKeyPair(session, mechanism, public_template, public_count,
-                                       private_template, private_count, public_key, private_key);
+                                       priv.data(), private_count, public_key, private_key);
   const char* dies = std::getenv("KPKI_TEST_KEYGEN_DIES");
   if (rv != CKR_OK || !dies || !*dies) return rv;
   g_real->C_DestroyObject(session, std::strcmp(dies, "private") == 0 ? *private_key : *public_key);

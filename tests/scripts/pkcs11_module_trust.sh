@@ -5,7 +5,7 @@
 # one, nor any for the default; relative module-path only in a config, against its directory),
 # PIN files (0600 or refused), PIN retry counters (a test module reports the flags SoftHSM never
 # sets: C_Login is not called on a final try or a locked PIN, a low count warns), and generated
-# keys (read-only).
+# keys (read-only; a key the token made weaker than asked is deleted).
 source "$(dirname "$0")/lib/common.sh"
 MODULE=/usr/lib/softhsm/libsofthsm2.so
 TEST_LIBS=${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}
@@ -168,6 +168,12 @@ out=$(KPKI_TEST_TOKEN_FLAGS=count_low "$KPKI" key public "$(uri ca "module-path=
 expect_ok "count_low warns" sh -c "printf '%s' '$out' | grep -q 'warning: .*CKF_USER_PIN_COUNT_LOW'"
 
 # --- Generated keys -----------------------------------------------------------------------------
+# A token that makes the key weaker than asked (here: decrypt allowed): kpki reads the private
+# key's attributes back, deletes the pair and says which attributes were wrong.
+expect_error "token granting decrypt to a CA key" "made the CA key with CKA_DECRYPT=true.*the key was deleted" \
+  env KPKI_TEST_KEYGEN_GRANTS_DECRYPT=1 "$KPKI" key generate "$(uri weak "module-path=$FWD")" --algorithm ecdsa-p256
+"$KPKI" hsm keys "pkcs11:token=trust?pin-source=file:$PIN" 2>&1 | grep -qw weak \
+  && fail "the weakened key was left on the token" || pass
 expect_ok "hsm keys json" sh -c "'$KPKI' hsm keys 'pkcs11:token=trust?pin-source=file:$PIN' -o json >keys.json"
 expect_ok "generated keys are not modifiable" python3 -c "
 import json; keys = json.load(open('keys.json'))
