@@ -12,7 +12,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev
   gnutls-bin etcd-server etcd-client
   libsqlite3-dev libsqlitecpp-dev libpq-dev libpqxx-dev postgresql
-  golang-cfssl linux-perf
+  golang-cfssl golang-go linux-perf
   gnuplot-nox clang libclang-rt-14-dev
 )
 
