@@ -13,7 +13,7 @@ packages=(
   gnutls-bin etcd-server etcd-client
   libsqlite3-dev libsqlitecpp-dev libpq-dev libpqxx-dev postgresql
   golang-cfssl golang-go linux-perf
-  gnuplot-nox clang libclang-rt-14-dev
+  gnuplot-nox clang libclang-rt-14-dev time
 )
 
 missing=()

@@ -93,11 +93,8 @@ func (b *builder) cas() error {
 	if b.saPub, err = encodePublicKeyPEM(key.Public()); err != nil {
 		return err
 	}
-	// kubeadm writes both with keyutil.WriteKey (0600); kpki's sa.pub is 0644, kept as kpki's.
-	if err := b.writeFile("pki/sa.key", b.saKey, 0o600); err != nil {
-		return err
-	}
-	return b.writeFile("pki/sa.pub", b.saPub, 0o644)
+	// kpki keeps only sa.key at the top of the tree; the pair lands on control-plane nodes.
+	return b.writeFile("pki/sa.key", b.saKey, 0o600)
 }
 
 // node writes one node's directory: the copies of cluster-wide files it needs, then its leaves.
@@ -121,6 +118,7 @@ func (b *builder) node(n node, first bool) error {
 			{"pki/etcd/ca.crt", b.etcd.pem, 0o644}, {"pki/front-proxy-ca.crt", b.proxy.pem, 0o644},
 			{"pki/ca.key", b.caKeys[b.kube], 0o600}, {"pki/etcd/ca.key", b.caKeys[b.etcd], 0o600},
 			{"pki/front-proxy-ca.key", b.caKeys[b.proxy], 0o600},
+			// kubeadm writes sa.pub with keyutil.WriteKey (0600); kpki's is 0644, kept as kpki's.
 			{"pki/sa.key", b.saKey, 0o600}, {"pki/sa.pub", b.saPub, 0o644},
 		}
 		for _, c := range copies {
