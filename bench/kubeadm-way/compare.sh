@@ -41,15 +41,16 @@ for tool in kpki go; do
       "$wall" "$user" "$sys" "$(awk -v kb="$rss" 'BEGIN { print kb / 1024 }')"
   done
 done
-files() { (cd "$1" && find . -type f ! -path './.kpki/*' | wc -l); }
+files() { (cd "$1" && find . -type f ! -path './ledger*' | wc -l); }
 echo "files: kpki $(files "$scratch/kpki-1") (beside its ledger), kubeadm-way $(files "$scratch/go-1")"
 
-# Sanity: the Go tree chains. Certificates under etcd/ (but the CA) and front-proxy-client to their
-# CAs, everything else and every kubeconfig's client certificate to the cluster CA.
+# Sanity: the Go tree chains. Certificates under etcd/ and apiserver-etcd-client to the etcd CA,
+# front-proxy-* to the front-proxy CA, everything else and every kubeconfig's client certificate to
+# the cluster CA (the CAs and their copies to themselves).
 t="$scratch/go-1"
-mapfile -t etcd < <(cd "$t" && find . -path '*/etcd/*.crt' ! -name ca.crt)
-mapfile -t proxy < <(cd "$t" && find . -name front-proxy-client.crt)
-mapfile -t kube < <(cd "$t" && find . -name '*.crt' ! -path '*/etcd/*' ! -name 'front-proxy-*')
+mapfile -t etcd < <(cd "$t" && find . -path '*/etcd/*.crt' -o -name apiserver-etcd-client.crt)
+mapfile -t proxy < <(cd "$t" && find . -name 'front-proxy-*.crt')
+mapfile -t kube < <(cd "$t" && find . -name '*.crt' ! -path '*/etcd/*' ! -name 'front-proxy-*' ! -name apiserver-etcd-client.crt)
 i=0
 while read -r conf; do
   sed -n 's/^ *client-certificate-data: *//p' "$conf" | base64 -d >"$scratch/conf-$i.pem"
