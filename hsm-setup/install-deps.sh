@@ -12,8 +12,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev
   gnutls-bin etcd-server etcd-client
   libsqlite3-dev libsqlitecpp-dev libpq-dev libpqxx-dev postgresql
-  golang-cfssl linux-perf
-  gnuplot-nox clang libclang-rt-14-dev
+  golang-cfssl golang-go linux-perf
+  gnuplot-nox clang libclang-rt-14-dev time
   # TPM 2.0 tokens (hsm-setup/make-tpm-token.sh): software TPM, resource manager on D-Bus,
   # tpm2-pkcs11 and its tpm2_ptool (python3-tpm2-pkcs11-tools comes with it)
   swtpm swtpm-tools tpm2-abrmd libtss2-tcti-tabrmd0 libtpm2-pkcs11-1 libtpm2-pkcs11-tools

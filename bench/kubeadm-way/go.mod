@@ -1,0 +1,3 @@
+module kpki/bench/kubeadm-way
+
+go 1.19
