@@ -1,12 +1,13 @@
-// kpki ca import: existing CA keys onto a PKCS#11 token (issue 12; core/kubernetes/ca_import.h).
-// One key (--key/--cert/--to) or a whole tree's three CA keys (--dir/--config/--token-uri).
+// kpki ca import: existing CA keys onto a PKCS#11 token (issue 12;
+// core/kubernetes/import/import.h). One key (--key/--cert/--to) or a whole tree's three CA keys
+// (--dir/--config/--token-uri).
 #include <filesystem>
 #include <iostream>
 
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "core/kubernetes/ca_import.h"
+#include "core/kubernetes/import/import.h"
 #include "core/util/error.h"
 
 namespace kpki::cli {

@@ -1,0 +1,24 @@
+#pragma once
+// A Plan for people (one line per action, as `kpki init` has always printed it) and for programs
+// (the JSON of docs/plan.md).
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/kubernetes/plan/plan.h"
+
+namespace kpki::kube {
+
+// "<verb> <path under root>  <reason>" per CA key and file; verbs of a dry run read "would ...".
+std::string render_plan_text(const Plan& plan, bool dry_run);
+
+// {"operation", "dryRun", "caKeys": [...], "files": [...], "summary": {...}} (docs/plan.md).
+nlohmann::json plan_json(const Plan& plan, bool dry_run);
+
+// A renew report as `certs renew` prints it: "renewed  NAME (PATH): serial OLD -> NEW" and
+// "skip     NAME (PATH not present)".
+std::string render_renew_text(const Plan& report);
+
+// "3 created, 0 replaced, 25 kept, 0 mismatching" (+ ", N removed" / ", N skipped" when any).
+std::string render_plan_counts(const PlanCounts& counts);
+
+}  // namespace kpki::kube
