@@ -4,10 +4,15 @@
 // certificate, checks they belong together and what the token already holds, and lists every file
 // to remove; it writes nothing. Applying imports, proves each token key by a test signature that
 // must verify against the CA certificate, writes the new config, and only then removes files.
-#include <optional>
+//
+// The plan is the Plan of init, renew and rotate: caKeys has one entry per key (Create: to
+// import, Keep: the token already holds this very key, a resumed import), each with its source
+// and certificate; files lists the copies of the source key to remove (Remove), private keys kpki
+// cannot read and files at a copy's path holding another key (Skip: left in place, reported; see
+// key_copies.h), and the config written with caKeys on the token (spec "config").
 #include <ostream>
 #include <string>
-#include <vector>
+#include <variant>
 
 #include "core/keys/key_manager.h"
 #include "core/keys/key_registry.h"
@@ -16,33 +21,13 @@
 
 namespace kpki::kube {
 
-struct KeyImport {
-  std::string ca;          // "ca", "etcd-ca", "front-proxy-ca" (tree), or "key" (single key)
-  std::string source_uri;  // the key as it is now (PATH, file:PATH, botan:PATH)
-  std::string cert_path;   // the CA certificate the token key must match
-  std::string target_uri;  // pkcs11:...;object=LABEL... (shown through redact_key_uri)
-  // Create: to import. Keep: the token already holds this very key (a resumed import).
-  PlanAction action = PlanAction::Create;
-  std::string algorithm;  // "ecdsa-p256", ...
-  // Files holding the source key in any encoding, removed with --remove-source; plus private keys
-  // kpki cannot read and files at a copy's path that hold another key (Skip: left in place,
-  // reported). See key_copies.h.
-  std::vector<PlannedFile> files;
-};
-
-struct ImportPlan {
-  std::string root;  // OUT, or "" for a single key: paths are shown under it
-  std::vector<KeyImport> keys;
-  std::string out_config;       // config written with caKeys filled in ("" = none)
-  std::string out_config_text;  // its content
-  bool remove_source = false;
-};
-
+// One key: its caKeys-style URI, its CA certificate and the token key URI it goes to.
 struct SingleImportRequest {
   std::string key_uri, cert_path, target_uri;
   bool remove_source = false;
 };
 
+// A whole tree's CA keys that are not on a token yet, labelled per CA on one token.
 struct TreeImportRequest {
   std::string dir;        // OUT of kpki init
   ClusterConfig config;   // the cluster's config
@@ -50,6 +35,8 @@ struct TreeImportRequest {
   std::string out_config;
   bool remove_source = false;
 };
+
+using ImportRequest = std::variant<SingleImportRequest, TreeImportRequest>;
 
 // The token label of each CA in a whole-tree import ("kubernetes-ca", "etcd-ca",
 // "front-proxy-ca"), as docs/examples/cluster.yaml names them.
@@ -60,17 +47,15 @@ std::string ca_token_label(const std::string& ca);
 std::string token_key_uri(const std::string& token_uri, const std::string& label,
                           const KeyRegistry& registry);
 
-ImportPlan plan_single_import(const SingleImportRequest& request, const KeyRegistry& registry,
-                              const KeyOptions& source_options, const KeyOptions& token_options);
-ImportPlan plan_tree_import(const TreeImportRequest& request, const KeyRegistry& registry,
-                            const KeyOptions& source_options, const KeyOptions& token_options);
+// Reads keys, certificates, the token and the tree; writes nothing. Operation "ca import"; root
+// is the tree (OUT), or "" for one key.
+Plan plan_import(const ImportRequest& request, const KeyRegistry& registry,
+                 const KeyOptions& source_options, const KeyOptions& token_options);
 
-// One line per key, file and config; verbs read "would ..." in a dry run.
-std::string render_import_plan(const ImportPlan& plan, bool dry_run);
-
-// Executes `plan` exactly, one line per step on `log`. A failure after some keys were imported
-// leaves every source file in place and names the keys already on the token.
-void apply_import(const ImportPlan& plan, const KeyRegistry& registry,
+// Executes `plan` (from plan_import with the same request) exactly, one line per step on `log`,
+// and returns what it did. A failure after some keys were imported leaves every source file in
+// place and names the keys already on the token.
+Plan apply_import(const Plan& plan, const ImportRequest& request, const KeyRegistry& registry,
                   const KeyOptions& source_options, const KeyOptions& token_options,
                   std::ostream& log);
 

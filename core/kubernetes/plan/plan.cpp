@@ -22,6 +22,11 @@ const char* plan_action_name(PlanAction action) {
   return "?";
 }
 
+const char* key_action_name(const PlannedKey& key) {
+  if (key.action != PlanAction::Create) return "use";
+  return key.source.empty() ? "generate" : "import";
+}
+
 bool Plan::has_mismatch() const {
   return std::any_of(files.begin(), files.end(),
                      [](const PlannedFile& f) { return f.action == PlanAction::Mismatch; });

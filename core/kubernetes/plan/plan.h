@@ -1,6 +1,7 @@
 #pragma once
-// What `kpki init` and `kpki certs renew` will do (or did), as a value: one entry per file with
-// its action, the reason, the table row it comes from and its signer. Planning reads the config,
+// What `kpki init`, `kpki certs renew`, `kpki ca rotate` and `kpki ca import` will do (or did), as
+// a value: one entry per CA key and per file with its action, the reason, the table row it comes
+// from and its signer. Planning reads the config,
 // the disk and the CA keys but writes nothing; applying executes exactly the plan and reports in
 // the same shape, so `--dry-run` and the real run can be compared (docs/plan.md).
 #include <string>
@@ -35,13 +36,22 @@ struct PlannedFile {
   bool adopt_key = false;
 };
 
-// A CA key behind its caKeys URI: used as it is, or generated (on a token or as a file).
+// A CA key behind its caKeys URI: used as it is, generated (on a token or as a file), or imported
+// onto a token (ca import: `source` is set).
 struct PlannedKey {
-  std::string ca;                        // "ca", "etcd-ca", "front-proxy-ca"
-  std::string uri;                       // redacted (no pin-value)
-  PlanAction action = PlanAction::Keep;  // Keep: use the existing key; Create: generate it
-  std::string algorithm;                 // of a key to generate
+  std::string ca;   // "ca", "etcd-ca", "front-proxy-ca" ("key": ca import of one key)
+  std::string uri;  // redacted (no pin-value)
+  // Keep: use the existing key (ca import: already on the token); Create: generate it (ca
+  // import: import it)
+  PlanAction action = PlanAction::Keep;
+  std::string algorithm;  // of a key to generate or import
+  // (Initialised here so that the entries of init, renew and rotate may leave them out.)
+  std::string source{};       // ca import: the key as it is now (redacted); else ""
+  std::string certificate{};  // ca import: the CA certificate the token key must match; else ""
 };
+
+// "use", "generate" or "import" (the JSON spelling).
+const char* key_action_name(const PlannedKey& key);
 
 struct PlanCounts {
   int created = 0;
@@ -53,8 +63,10 @@ struct PlanCounts {
 };
 
 struct Plan {
-  std::string operation;  // "init" or "renew"
-  std::string root;       // OUT (init) or the node directory (renew): paths are shown under it
+  std::string operation;  // "init", "renew", "ca rotate <ca> <phase>", "ca import"
+  // OUT (init, rotate, a tree's import), the node directory (renew), "" (one key's import):
+  // paths are shown under it
+  std::string root;
   std::vector<PlannedKey> ca_keys;
   std::vector<PlannedFile> files;
 

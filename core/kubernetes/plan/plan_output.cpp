@@ -39,10 +39,19 @@ void line(std::ostringstream& out, const std::string& verb, const std::string& p
 
 std::string render_plan_text(const Plan& plan, bool dry_run) {
   std::ostringstream out;
+  const std::string would = dry_run ? "would " : "";
   for (const PlannedKey& key : plan.ca_keys) {
-    if (key.action == PlanAction::Create)
-      line(out, dry_run ? "would generate key" : "generate key", under_root(plan, key.uri),
-           key.algorithm);
+    if (!key.source.empty()) {  // ca import
+      const std::string what = key.ca + ": " + under_root(plan, key.source) + " -> " + key.uri;
+      if (key.action == PlanAction::Create) {
+        line(out, would + "import", what,
+             key.algorithm + ", must match " + under_root(plan, key.certificate));
+      } else {
+        line(out, "keep", what, "already on the token");
+      }
+    } else if (key.action == PlanAction::Create) {
+      line(out, would + "generate key", under_root(plan, key.uri), key.algorithm);
+    }
   }
   // A key certified although kpki has no record of issuing it (init --adopt-keys) is shown as
   // such, before the file that certifies it.
@@ -60,8 +69,10 @@ nlohmann::json plan_json(const Plan& plan, bool dry_run) {
   for (const PlannedKey& key : plan.ca_keys) {
     keys.push_back({{"ca", key.ca},
                     {"uri", key.uri},
-                    {"action", key.action == PlanAction::Create ? "generate" : "use"},
-                    {"algorithm", key.algorithm}});
+                    {"action", key_action_name(key)},
+                    {"algorithm", key.algorithm},
+                    {"source", key.source},
+                    {"certificate", key.certificate}});
   }
   nlohmann::json files = nlohmann::json::array();
   for (const PlannedFile& file : plan.files) {
@@ -100,6 +111,19 @@ std::string render_renew_text(const Plan& report) {
     }
   }
   return out.str();
+}
+
+std::string render_key_import_counts(const Plan& plan) {
+  int imports = 0;
+  int on_token = 0;
+  for (const PlannedKey& key : plan.ca_keys) {
+    if (key.source.empty()) continue;
+    ++(key.action == PlanAction::Create ? imports : on_token);
+  }
+  int removals = plan.counts().removed;
+  return std::to_string(imports) + " to import, " + std::to_string(on_token) +
+         " already on the token, " + std::to_string(removals) +
+         (removals == 1 ? " file" : " files") + " to remove";
 }
 
 std::string render_plan_counts(const PlanCounts& c) {
