@@ -1,5 +1,6 @@
 // kpki ca import's pieces that need no token: the per-CA token URI, the config written with
-// caKeys (it must load back), and removing a key file for good.
+// caKeys (it must load back), and removing a key file for good; and one key's import onto a
+// SoftHSM token as the Plan init, renew and rotate use, printed by the same renderer.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include "backends/backends.h"
 #include "core/fs/file_io.h"
@@ -14,7 +16,10 @@
 #include "core/kubernetes/import/import.h"
 #include "core/kubernetes/model/ca_keys_config.h"
 #include "core/kubernetes/model/cluster_config.h"
+#include "core/kubernetes/plan/plan_output.h"
 #include "core/util/error.h"
+#include "core/util/key_uri_display.h"
+#include "tests/support/softhsm_token.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki::kube {
@@ -98,6 +103,59 @@ TEST(CaImport, OverwriteAndRemoveLeavesNoFileAndRefusesSymlinks) {
   EXPECT_THROW(overwrite_and_remove(dir.file("link.key")), Error);
   EXPECT_EQ(read_text_file(target), "keep me");
   EXPECT_THROW(overwrite_and_remove(dir.file("absent.key")), Error);
+}
+
+// One key: planned (nothing on the token yet), shown like any plan, applied, then planned again
+// as already on the token.
+TEST(CaImport, OneKeyIsAPlanOfTheSharedShape) {
+  if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
+  test::SoftHsmToken token;
+  testing::TempDir dir;
+  KeyOptions options;
+  const std::string key = dir.file("ca.key");
+  auto signer = key_registry().manager_for(key).generate(key, Algorithm::EcdsaP256, options);
+  write_file_atomic(dir.file("ca.crt"), testing::make_test_ca(*signer).pem(), 0644, Overwrite::No);
+  const SingleImportRequest request{key, dir.file("ca.crt"), token.uri("kubernetes-ca"), true};
+
+  Plan plan = plan_import(request, key_registry(), options, options);
+  EXPECT_EQ(plan.operation, "ca import");
+  EXPECT_EQ(plan.root, "");
+  ASSERT_EQ(plan.ca_keys.size(), 1u);
+  EXPECT_STREQ(key_action_name(plan.ca_keys[0]), "import");
+  EXPECT_EQ(plan.ca_keys[0].source, key);
+  ASSERT_EQ(plan.files.size(), 1u);
+  EXPECT_EQ(plan.files[0].path, key);
+  EXPECT_EQ(plan.files[0].action, PlanAction::Remove);
+  EXPECT_EQ(render_key_import_counts(plan),
+            "1 to import, 0 already on the token, 1 file to remove");
+  const std::string text = render_plan_text(plan, true);
+  EXPECT_NE(text.find("would import    key: " + key + " -> " + redact_key_uri(request.target_uri) +
+                      "  ecdsa-p256, must match " + dir.file("ca.crt") + "\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("would remove    " + key + "  source key"), std::string::npos) << text;
+  nlohmann::json j = plan_json(plan, true);
+  EXPECT_EQ(j["caKeys"][0]["action"], "import");
+  EXPECT_EQ(j["caKeys"][0]["certificate"], dir.file("ca.crt"));
+  EXPECT_EQ(j["summary"]["remove"], 1);
+  EXPECT_EQ(text.find(token.user_pin()), std::string::npos);
+
+  write_file_atomic(dir.file("copy.key"), read_text_file(key), 0600, Overwrite::No);
+  std::ostringstream log;
+  Plan done = apply_import(plan, request, key_registry(), options, options, log);
+  EXPECT_EQ(plan_json(done, false)["files"], j["files"]);
+  EXPECT_FALSE(file_exists(key));
+  EXPECT_NE(log.str().find("imported  key -> "), std::string::npos) << log.str();
+
+  // Planned again from a copy of the key made before: the token holds this very key.
+  const SingleImportRequest again{dir.file("copy.key"), dir.file("ca.crt"),
+                                  token.uri("kubernetes-ca"), false};
+  Plan resumed = plan_import(again, key_registry(), options, options);
+  EXPECT_STREQ(key_action_name(resumed.ca_keys[0]), "use");
+  EXPECT_TRUE(resumed.files.empty());
+  EXPECT_EQ(render_key_import_counts(resumed),
+            "0 to import, 1 already on the token, 0 files to remove");
+  EXPECT_NE(render_plan_text(resumed, true).find("already on the token"), std::string::npos);
 }
 
 }  // namespace
