@@ -8,7 +8,7 @@
 
 #include "core/issue/authority.h"
 #include "core/keys/key_manager.h"
-#include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "core/util/error.h"
 
 namespace kpki::cli {

@@ -1,5 +1,5 @@
 // kpki ca rotate CA --phase begin|reissue|finish: a CA replaced without downtime, in the three
-// phases of Kubernetes' manual CA rotation (core/kubernetes/rotation.h, docs/ca-lifecycle.md).
+// phases of Kubernetes' manual CA rotation (core/kubernetes/rotate/rotate.h, docs/ca-lifecycle.md).
 // Each phase is a plan: --dry-run prints it, otherwise it is applied and reported in its shape.
 #include <iostream>
 
@@ -8,8 +8,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
-#include "core/kubernetes/plan_output.h"
-#include "core/kubernetes/rotation.h"
+#include "core/kubernetes/plan/plan_output.h"
+#include "core/kubernetes/rotate/rotate.h"
 
 namespace kpki::cli {
 

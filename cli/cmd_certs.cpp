@@ -8,10 +8,10 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/progress_line.h"
-#include "core/kubernetes/cert_specs.h"
-#include "core/kubernetes/expiration.h"
-#include "core/kubernetes/plan_output.h"
-#include "core/kubernetes/renew.h"
+#include "core/kubernetes/model/cert_specs.h"
+#include "core/kubernetes/plan/plan_output.h"
+#include "core/kubernetes/renew/renew.h"
+#include "core/kubernetes/tree/expiration.h"
 
 namespace kpki::cli {
 

@@ -9,9 +9,9 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/progress_line.h"
-#include "core/kubernetes/cluster_config.h"
-#include "core/kubernetes/init.h"
-#include "core/kubernetes/plan_output.h"
+#include "core/kubernetes/init/init.h"
+#include "core/kubernetes/model/cluster_config.h"
+#include "core/kubernetes/plan/plan_output.h"
 #include "core/util/error.h"
 #include "core/util/interruption.h"
 

@@ -8,8 +8,8 @@
 #include "cli/ledger_flags.h"
 #include "core/fs/file_io.h"
 #include "core/issue/file_group.h"
-#include "core/kubernetes/kubeconfig.h"
-#include "core/kubernetes/leaf_files.h"
+#include "core/kubernetes/tree/kubeconfig.h"
+#include "core/kubernetes/tree/leaf_files.h"
 #include "core/util/display_text.h"
 #include "core/util/duration.h"
 

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "core/fs/file_io.h"
-#include "core/kubernetes/ledger_rebuild.h"
+#include "core/kubernetes/rebuild/ledger_rebuild.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
 

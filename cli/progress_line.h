@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/kubernetes/leaf_key_pool.h"
+#include "core/kubernetes/tree/leaf_key_pool.h"
 
 namespace kpki::cli {
 

@@ -20,8 +20,8 @@
 #include "cli/bench/bench_subjects.h"
 #include "cli/bench/reference_loops.h"
 #include "core/fs/file_io.h"
-#include "core/kubernetes/cert_specs.h"
-#include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/model/cert_specs.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "core/util/error.h"
 
 namespace kpki::bench {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "backends/backends.h"
-#include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "core/util/error.h"
 
 namespace kpki::testing {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/fs/file_io.h"
-#include "core/kubernetes/kubeconfig.h"
+#include "core/kubernetes/tree/kubeconfig.h"
 #include "core/x509/certificate.h"
 #include "core/x509/pem.h"
 

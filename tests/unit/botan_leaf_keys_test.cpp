@@ -12,7 +12,7 @@
 #include "backends/leaf_key_sources.h"
 #include "backends/openssl_file/pem_key_source.h"
 #include "core/fs/file_io.h"
-#include "core/kubernetes/leaf_key_pool.h"
+#include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/util/error.h"
 #include "core/util/ossl_ptr.h"
 #include "core/x509/public_key.h"

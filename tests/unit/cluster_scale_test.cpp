@@ -14,7 +14,7 @@
 #include "core/issue/authority.h"
 #include "core/issue/file_group.h"
 #include "core/issue/profiles.h"
-#include "core/kubernetes/kubeconfig.h"
+#include "core/kubernetes/tree/kubeconfig.h"
 #include "core/x509/public_key.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "backends/backends.h"
-#include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "core/util/error.h"
 #include "tests/support/cluster_config_errors.h"
 

@@ -9,9 +9,9 @@
 #include "backends/backends.h"
 #include "backends/openssl_file/pem_key_source.h"
 #include "core/fs/file_io.h"
-#include "core/kubernetes/init.h"
-#include "core/kubernetes/plan_output.h"
-#include "core/kubernetes/renew.h"
+#include "core/kubernetes/init/init.h"
+#include "core/kubernetes/plan/plan_output.h"
+#include "core/kubernetes/renew/renew.h"
 #include "core/util/error.h"
 #include "tests/support/test_keys.h"
 

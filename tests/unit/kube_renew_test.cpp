@@ -10,9 +10,9 @@
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
 #include "core/issue/profiles.h"
-#include "core/kubernetes/init.h"
-#include "core/kubernetes/kubeconfig.h"
-#include "core/kubernetes/renew.h"
+#include "core/kubernetes/init/init.h"
+#include "core/kubernetes/renew/renew.h"
+#include "core/kubernetes/tree/kubeconfig.h"
 #include "core/util/error.h"
 #include "tests/support/test_keys.h"
 

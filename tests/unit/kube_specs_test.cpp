@@ -5,7 +5,7 @@
 #include <map>
 
 #include "backends/backends.h"
-#include "core/kubernetes/cert_specs.h"
+#include "core/kubernetes/model/cert_specs.h"
 
 namespace kpki::kube {
 namespace {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "backends/openssl_file/pem_key_source.h"
-#include "core/kubernetes/leaf_key_pool.h"
+#include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/util/error.h"
 
 namespace kpki::kube {

@@ -14,7 +14,7 @@
 #include "core/issue/authority.h"
 #include "core/issue/file_group.h"
 #include "core/issue/profiles.h"
-#include "core/kubernetes/init.h"
+#include "core/kubernetes/init/init.h"
 #include "core/ledger/issuance_journal.h"
 #include "core/ledger/reconcile.h"
 #include "core/util/error.h"

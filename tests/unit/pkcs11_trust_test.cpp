@@ -14,7 +14,7 @@
 #include "backends/pkcs11/pkcs11_module_file.h"
 #include "backends/pkcs11/pkcs11_objects.h"
 #include "backends/pkcs11/pkcs11_uri.h"
-#include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "core/util/error.h"
 #include "tests/support/softhsm_token.h"
 

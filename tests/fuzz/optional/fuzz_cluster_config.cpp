@@ -2,7 +2,7 @@
 // with kpki::Error — never a YAML library exception, never a crash — or yields a config with
 // nodes. Built when core/kubernetes exists (tests/fuzz/CMakeLists.txt).
 #include "backends/backends.h"
-#include "core/kubernetes/cluster_config.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

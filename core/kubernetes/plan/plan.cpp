@@ -1,0 +1,62 @@
+#include "core/kubernetes/plan/plan.h"
+
+#include <algorithm>
+
+namespace kpki::kube {
+
+const char* plan_action_name(PlanAction action) {
+  switch (action) {
+    case PlanAction::Create:
+      return "create";
+    case PlanAction::Keep:
+      return "keep";
+    case PlanAction::Replace:
+      return "replace";
+    case PlanAction::Mismatch:
+      return "mismatch";
+    case PlanAction::Remove:
+      return "remove";
+    case PlanAction::Skip:
+      return "skip";
+  }
+  return "?";
+}
+
+const char* key_action_name(const PlannedKey& key) {
+  if (key.action != PlanAction::Create) return "use";
+  return key.source.empty() ? "generate" : "import";
+}
+
+bool Plan::has_mismatch() const {
+  return std::any_of(files.begin(), files.end(),
+                     [](const PlannedFile& f) { return f.action == PlanAction::Mismatch; });
+}
+
+PlanCounts Plan::counts() const {
+  PlanCounts c;
+  for (const PlannedFile& f : files) {
+    switch (f.action) {
+      case PlanAction::Create:
+        ++c.created;
+        break;
+      case PlanAction::Keep:
+        ++c.kept;
+        break;
+      case PlanAction::Replace:
+        ++c.replaced;
+        break;
+      case PlanAction::Mismatch:
+        ++c.mismatched;
+        break;
+      case PlanAction::Remove:
+        ++c.removed;
+        break;
+      case PlanAction::Skip:
+        ++c.skipped;
+        break;
+    }
+  }
+  return c;
+}
+
+}  // namespace kpki::kube

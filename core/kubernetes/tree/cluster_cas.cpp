@@ -1,0 +1,180 @@
+#include "core/kubernetes/tree/cluster_cas.h"
+
+#include <algorithm>
+
+#include "core/issue/file_group.h"
+#include "core/issue/profiles.h"
+#include "core/kubernetes/tree/leaf_files.h"
+#include "core/util/error.h"
+#include "core/util/key_uri_display.h"
+
+namespace kpki::kube {
+
+std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const std::string& dir) {
+  auto it = config.ca_keys.find(spec.name);
+  return it != config.ca_keys.end() ? it->second : dir + "/" + spec.base_path + ".key";
+}
+
+// The key file copied into the control-plane nodes, "" for a key that stays where it is.
+static std::string copied_key_file(const KeyRegistry& registry, const std::string& uri) {
+  const KeyScheme& scheme = registry.scheme_for(uri);
+  return scheme.copies_key_file() ? scheme.key_file(uri).value_or("") : "";
+}
+
+std::shared_ptr<const IssuancePolicy> certificate_table_policy() { return trusted_requests(); }
+
+AuthorityOptions cluster_ca_options(const std::string& key_uri, IssuanceRecorder* recorder,
+                                    const std::string& cert_path, std::string backend) {
+  return {key_uri, certificate_table_policy(), recorder, "CA certificate '" + cert_path + "'",
+          std::move(backend)};
+}
+
+Issued self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer,
+                    const AuthorityOptions& options) {
+  CertificateRequest request;
+  request.subject = spec.subject;
+  request.sans = spec.sans;
+  apply_profile(Profile::Ca, key_type(signer.algorithm()), request);
+  request.validity = Validity::from_now(config.ca_certificate_validity);
+  return Authority::self_sign(request, signer, options);
+}
+
+namespace {
+
+const PlannedFile& planned_cert(const Plan& plan, const CaSpec& spec) {
+  auto it = std::find_if(plan.files.begin(), plan.files.end(), [&](const PlannedFile& f) {
+    return f.kind == PlannedKind::CaCertificate && f.spec == spec.name;
+  });
+  if (it == plan.files.end())
+    throw Error(ErrorCode::InvalidInput, "the plan has no certificate for " + spec.name);
+  return *it;
+}
+
+const PlannedKey& planned_key(const Plan& plan, const CaSpec& spec) {
+  auto it = std::find_if(plan.ca_keys.begin(), plan.ca_keys.end(),
+                         [&](const PlannedKey& k) { return k.ca == spec.name; });
+  if (it == plan.ca_keys.end())
+    throw Error(ErrorCode::InvalidInput, "the plan has no key for " + spec.name);
+  return *it;
+}
+
+}  // namespace
+
+std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::string& out_dir,
+                                        const KeyRegistry& registry,
+                                        const KeyOptions& key_options) {
+  std::array<FoundCa, 3> found;
+  // Every CA key backend must exist in this build before anything is opened.
+  for (const CaSpec& spec : ca_specs()) registry.manager_for(ca_key_uri(config, spec, out_dir));
+  for (const CaSpec& spec : ca_specs()) {
+    FoundCa& ca = found[static_cast<size_t>(spec.id)];
+    ca.spec = &spec;
+    ca.key_uri = ca_key_uri(config, spec, out_dir);
+    ca.cert_path = out_dir + "/" + spec.base_path + ".crt";
+    ca.key_file = copied_key_file(registry, ca.key_uri);
+    KeyManager& manager = registry.manager_for(ca.key_uri);
+    if (manager.exists(ca.key_uri, key_options)) ca.signer = manager.open(ca.key_uri, key_options);
+    if (file_exists(ca.cert_path)) ca.cert = Certificate::load(ca.cert_path);
+  }
+  return found;
+}
+
+std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
+                                          const std::array<FoundCa, 3>& found, bool force,
+                                          Plan& plan) {
+  std::array<ClusterCa, 3> cas;
+  for (const FoundCa& ca : found) {
+    const CaSpec& spec = *ca.spec;
+    const std::string key_shown = redact_key_uri(ca.key_uri);  // no pin-value in plans
+    PlannedKey key{spec.name, key_shown, PlanAction::Keep, ""};
+    PlannedFile cert{ca.cert_path, PlanAction::Create,         "", spec.name,
+                     spec.name,    PlannedKind::CaCertificate, "", false};
+    const std::string what = spec.name + " (" + subject_to_string(spec.subject) +
+                             ", self-signed, key " + key_shown + ")";
+    std::string problem;  // why the existing certificate cannot stay
+    if (!ca.signer) {
+      key.action = PlanAction::Create;
+      key.algorithm = algorithm_name(config.algorithm);
+      problem = "exists but its key " + key_shown + " does not";
+    } else if (ca.cert &&
+               !(ca.cert->is_ca() && ca.cert->public_key_der() == ca.signer->public_key_der())) {
+      problem = "does not belong to CA key " + key_shown;
+    }
+    if (!ca.cert) {
+      cert.reason = what;
+    } else if (problem.empty()) {
+      cert.action = PlanAction::Keep;
+      cert.reason = spec.name;
+      ClusterCa& kept = cas[static_cast<size_t>(spec.id)];
+      kept.spec = &spec;
+      kept.key_file = ca.key_file;
+      // Compared with, never signed with: apply_cluster_cas makes the authorities that sign.
+      kept.authority.emplace(Certificate::from_der(ca.cert->der(), ca.cert_path), ca.signer,
+                             cluster_ca_options(ca.key_uri, nullptr, ca.cert_path));
+    } else if (force) {
+      cert.action = PlanAction::Replace;
+      cert.reason = what + "  (was: " + problem + ")";
+    } else {
+      cert.action = PlanAction::Mismatch;
+      cert.reason = problem;
+    }
+    // A key of another algorithm than the config's (an RSA CA left by a run before the config
+    // moved to ECDSA) is reported, and not replaced by --force: a new CA key is a rotation.
+    if (ca.signer && ca.signer->algorithm() != config.algorithm) {
+      cert.action = PlanAction::Mismatch;
+      cert.reason = "key " + key_shown + " is " +
+                    std::string(algorithm_name(ca.signer->algorithm())) + ", config wants " +
+                    std::string(algorithm_name(config.algorithm)) +
+                    " (a new CA key: kpki ca rotate " + spec.name + ")";
+    }
+    plan.ca_keys.push_back(std::move(key));
+    plan.files.push_back(std::move(cert));
+  }
+  for (size_t i = 0; i < cas.size(); ++i) {
+    cas[i].spec = found[i].spec;
+    cas[i].key_file = found[i].key_file;
+  }
+  return cas;
+}
+
+std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Plan& plan,
+                                           const std::string& out_dir, const KeyRegistry& registry,
+                                           const KeyOptions& key_options,
+                                           IssuanceRecorder* recorder, Plan& report,
+                                           CreatedFiles& created) {
+  std::array<ClusterCa, 3> cas;
+  for (const CaSpec& spec : ca_specs()) {
+    ClusterCa& ca = cas[static_cast<size_t>(spec.id)];
+    ca.spec = &spec;
+    const std::string uri = ca_key_uri(config, spec, out_dir);
+    ca.key_file = copied_key_file(registry, uri);
+    KeyManager& manager = registry.manager_for(uri);
+    const PlannedKey& key = planned_key(plan, spec);
+    std::shared_ptr<const Signer> signer;
+    if (key.action == PlanAction::Create) {
+      signer = manager.generate(uri, config.algorithm, key_options);
+      if (!ca.key_file.empty()) created.add(ca.key_file);
+    } else {
+      signer = manager.open(uri, key_options);
+    }
+    report.ca_keys.push_back(key);
+    const PlannedFile& entry = planned_cert(plan, spec);
+    AuthorityOptions options =
+        cluster_ca_options(uri, recorder, entry.path, registry.scheme_of(uri));
+    std::optional<Certificate> cert;
+    if (entry.action == PlanAction::Keep) {
+      cert = Certificate::load(entry.path);
+    } else {
+      Issued issued = self_sign_ca(config, spec, *signer, options);
+      Overwrite overwrite = entry.action == PlanAction::Replace ? Overwrite::Yes : Overwrite::No;
+      write_new_or_replace(entry.path, issued.certificate.pem(), 0644, overwrite, created,
+                           issued.record);
+      cert = std::move(issued.certificate);
+    }
+    report.files.push_back(entry);
+    ca.authority.emplace(std::move(*cert), signer, std::move(options));
+  }
+  return cas;
+}
+
+}  // namespace kpki::kube
