@@ -48,7 +48,7 @@ class Error : public std::runtime_error {
     return std::move(*this);
   }
 
-  // A CA rotation stands in the way (core/kubernetes/rotation_state.h): the CA being rotated and
+  // A CA rotation stands in the way (core/kubernetes/rotate/state.h): the CA being rotated and
   // the phase to run next ("begin", "reissue", "finish"); both empty otherwise.
   const std::string& rotating_ca() const noexcept { return rotating_ca_; }
   const std::string& rotation_next_phase() const noexcept { return rotation_next_phase_; }
