@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "core/ledger/ledger_storage.h"
+#include "core/ledger/ledger_records.h"
 #include "core/util/error.h"
 #include "core/util/key_uri_display.h"
 #include "core/x509/certificate.h"

@@ -1,11 +1,13 @@
 // The ledger's parts that need OpenSSL (the issuer key id, record digests) and open_ledger's
-// choice of storage. The names and encodings every storage shares are in ledger_records.cpp.
+// choice of storage. The names and encodings every storage shares are in ledger_records.cpp; the
+// storages themselves in storage/.
 #include "core/ledger/ledger.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include "core/ledger/ledger_storage.h"
+#include "core/ledger/ledger_records.h"
+#include "core/ledger/storage/storage.h"
 #include "core/util/error.h"
 
 namespace kpki::ledger {
@@ -28,9 +30,25 @@ std::string sha256_hex(ByteView der) {
   return hex_of(ByteView(md, len));
 }
 
+namespace {
+
+// Which storage holds a ledger, by how its location starts (in any case); a location that starts
+// with none of these is a path, for SQLite (docs/ledger.md).
+struct Storage {
+  std::string_view prefix;
+  std::unique_ptr<Ledger> (*open)(const std::string& spec);
+};
+constexpr Storage kStorages[] = {
+    {"postgresql://", open_postgresql_ledger},
+    {"postgres://", open_postgresql_ledger},
+};
+
+}  // namespace
+
 std::unique_ptr<Ledger> open_ledger(const std::string& spec) {
   if (spec.empty()) throw Error(ErrorCode::InvalidInput, "--ledger: empty ledger location");
-  if (is_postgresql_spec(spec)) return open_postgresql_ledger(spec);
+  for (const Storage& storage : kStorages)
+    if (starts_with_ignoring_case(spec, storage.prefix)) return storage.open(spec);
   return open_sqlite_ledger(spec);
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/fs/file_io.h"
-#include "core/ledger/ledger_storage.h"
+#include "core/ledger/ledger_records.h"
 
 namespace kpki::ledger {
 

@@ -9,7 +9,7 @@
 
 #include "core/fs/file_io.h"
 #include "core/ledger/ledger.h"
-#include "core/ledger/ledger_storage.h"
+#include "core/ledger/ledger_records.h"
 #include "core/util/error.h"
 
 namespace kpki::ledger {

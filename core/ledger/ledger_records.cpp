@@ -1,6 +1,7 @@
 // The storage-neutral parts of the ledger's records that every storage shares: names of states
 // and reasons, list columns, the query filter and PostgreSQL locations. No OpenSSL and no
-// Certificate here, so the PostgreSQL storage module (core/ledger/postgresql/) builds it in too.
+// Certificate here, so the PostgreSQL storage module (core/ledger/storage/postgresql/) builds it in
+// too.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -8,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ledger/ledger.h"
-#include "core/ledger/ledger_storage.h"
+#include "core/ledger/ledger_records.h"
 #include "core/util/error.h"
 
 namespace kpki::ledger {
@@ -20,10 +21,6 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
 // The leading CN of a subject rendered by subject_to_string, its RFC 4514 escapes undone
@@ -39,6 +36,10 @@ std::string common_name_of(std::string_view subject) {
 }
 
 }  // namespace
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
 
 std::string_view state_name(RecordState state) {
   switch (state) {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/ledger/ledger.h"
-#include "core/ledger/ledger_storage.h"
+#include "core/ledger/storage/storage.h"
 #include "core/util/error.h"
 #include "tests/support/error_of.h"
 #include "tests/support/test_keys.h"
@@ -269,7 +269,7 @@ TEST(LedgerNames, PostgresqlPasswordsAreNotShown) {
   EXPECT_EQ(redact_ledger_spec("/var/lib/kpki/ledger.db"), "/var/lib/kpki/ledger.db");
 }
 
-// The PostgreSQL storage is a module loaded on first use (core/ledger/postgresql/).
+// The PostgreSQL storage is a module loaded on first use (core/ledger/storage/postgresql/).
 // Only compiled-in directories: a kpki copied to /opt/kpki/bin (or any directory others may
 // write) never looks in /opt/kpki/lib/kpki.
 TEST(PostgresqlModule, IsLookedForOnlyInTheInstalledAndBuildDirectories) {

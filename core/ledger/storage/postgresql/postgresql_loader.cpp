@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "core/fs/trusted_library.h"
-#include "core/ledger/ledger_storage.h"
-#include "core/ledger/postgresql/postgresql_module.h"
+#include "core/ledger/ledger.h"
+#include "core/ledger/storage/postgresql/postgresql_module.h"
+#include "core/ledger/storage/storage.h"
 #include "core/util/error.h"
 
 namespace kpki::ledger {

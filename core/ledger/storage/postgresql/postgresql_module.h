@@ -2,8 +2,8 @@
 // The PostgreSQL ledger storage is a loadable module, kpki-ledger-postgresql.so, so that libpq,
 // libpqxx and what they pull in (Kerberos, LDAP, SASL, GnuTLS: about 4 MB resident) are mapped
 // only by a process that opens a postgresql:// ledger, not by every `kpki init`. This header is
-// the whole contract between the module (postgresql_ledger.cpp) and its loader
-// (core/ledger/postgresql_loader.cpp).
+// the whole contract between the module (postgresql_connection.cpp and the SQL ledger it carries)
+// and its loader (postgresql_loader.cpp, part of kpki's ledger layer).
 namespace kpki::ledger {
 
 class Ledger;
