@@ -18,6 +18,20 @@ CK_FUNCTION_LIST** method_slot(PKCS11_CTX* ctx) {
   return static_cast<CK_FUNCTION_LIST**>(ctx->_private);
 }
 
+// True when the context's private part has the layout method_slot() assumes: libp11 0.4.x keeps
+// {method, handle, init_args, ui_method, ui_user_data} first, and PKCS11_set_ui_method writes the
+// last two, so a marker written through it must show up as the fifth pointer. Restores both.
+bool known_layout(PKCS11_CTX* ctx) {
+  auto** fields = static_cast<void**>(ctx->_private);
+  auto* ui_method = static_cast<UI_METHOD*>(fields[3]);
+  void* ui_data = fields[4];
+  int marker = 0;
+  if (PKCS11_set_ui_method(ctx, ui_method, &marker) != 0) return false;
+  bool known = fields[4] == &marker && fields[3] == ui_method;
+  PKCS11_set_ui_method(ctx, ui_method, ui_data);
+  return known;
+}
+
 bool matches(const std::optional<std::string>& want, const char* have) {
   return !want || (have && *want == have);
 }
@@ -46,8 +60,12 @@ Libp11Context::Libp11Context(Pkcs11Module& module) : module_(module) {
     throw_openssl_error(ErrorCode::DeviceError,
                         "libp11 cannot load PKCS#11 module '" + module_.path() + "'");
   }
-  // Only when the layout is what we expect: the same list the raw driver got from the module.
-  if (*method_slot(ctx_) == raw) {
+  // Only when the layout is what we expect: the same list the raw driver got from the module, or
+  // a list from the same module file when that module hands each caller its own (p11-kit's proxy
+  // does): libp11 then uses the raw driver's, sharing its initialisation, sessions and login.
+  CK_FUNCTION_LIST* own = *method_slot(ctx_);
+  if (own == raw || (known_layout(ctx_) && own && own->version.major == raw->version.major &&
+                     own->version.minor == raw->version.minor)) {
     *method_slot(ctx_) = filtered_function_list(raw);
     filtered_ = true;
   }

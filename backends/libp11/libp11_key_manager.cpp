@@ -124,6 +124,25 @@ EvpPkeyPtr find_key(Target& t, Bytes* spki) {
                                        " on " + t.token->name() + " (through libp11)");
 }
 
+// libp11 0.4.12 would log in for each signature itself, with a PIN asked through an OpenSSL UI
+// callback shared by the whole context: outside kpki's PIN flag checks and its stop after one
+// wrong PIN. The pkcs11: driver does it (Pkcs11Token::context_login).
+void refuse_always_authenticate(Target& t) {
+  Pkcs11Session session = t.token->acquire();
+  std::vector<Pkcs11Attr> q = {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY)};
+  if (t.uri.object) q.push_back(Pkcs11Attr::text(CKA_LABEL, *t.uri.object));
+  if (t.uri.id) q.push_back(Pkcs11Attr::bytes(CKA_ID, *t.uri.id));
+  for (CK_OBJECT_HANDLE h : find_objects(session, q)) {
+    if (get_bool(session, h, CKA_ALWAYS_AUTHENTICATE).value_or(false)) {
+      throw Error(ErrorCode::Unsupported,
+                  "key '" + t.uri.display +
+                      "' requires a PIN for every signature (CKA_ALWAYS_AUTHENTICATE), which the "
+                      "libp11 backend does not handle (libp11 0.4.12 would ask for it outside "
+                      "kpki's PIN checks); use the same URI with pkcs11:");
+    }
+  }
+}
+
 }  // namespace
 
 bool Libp11KeyManager::exists(const std::string& uri, const KeyOptions& options) {
@@ -150,6 +169,7 @@ std::unique_ptr<Signer> Libp11KeyManager::open(const std::string& uri, const Key
   Bytes spki;
   EvpPkeyPtr key = find_key(t, &spki);
   if (!key) throw_not_found(t);
+  refuse_always_authenticate(t);
   Libp11Signer::Reopen reopen = [uri, options](Bytes* spki) {
     Target again = resolve(uri, options);
     return find_key(again, spki);

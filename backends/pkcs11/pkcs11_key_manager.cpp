@@ -183,12 +183,11 @@ std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const Key
                                              describe_private_keys(session) + ")");
   }
   CK_OBJECT_HANDLE key = found.front();
+  // A key that wants the PIN again before every signature (a PIV card's signature slot) gets it
+  // from the URI's PIN source each time (Pkcs11Token::context_login).
+  std::optional<PinSource> context_pin;
   if (get_bool(session, key, CKA_ALWAYS_AUTHENTICATE).value_or(false)) {
-    // Would need the PIN again before every signature; kpki does not keep PINs.
-    throw Error(ErrorCode::Unsupported,
-                "key '" + t.uri.display +
-                    "' requires a PIN for every signature "
-                    "(CKA_ALWAYS_AUTHENTICATE); kpki does not support that");
+    context_pin = PinSource::from_uri(t.uri);
   }
   warn_about_extra_uses(session, key, t.uri.display);
   auto label_bytes = get_attribute(session, key, CKA_LABEL);
@@ -197,7 +196,8 @@ std::unique_ptr<Signer> Pkcs11KeyManager::open(const std::string& uri, const Key
   Bytes id = get_attribute(session, key, CKA_ID).value_or(Bytes{});
   Bytes spki = find_public_key(session, key, label, id, t.uri.display);
   return std::make_unique<Pkcs11Signer>(*t.token, key, session.generation(), std::move(label),
-                                        std::move(id), std::move(spki), t.uri.display);
+                                        std::move(id), std::move(spki), t.uri.display,
+                                        std::move(context_pin));
 }
 
 std::unique_ptr<Signer> Pkcs11KeyManager::import_key(ByteView pkcs8_der, const std::string& uri,

@@ -43,13 +43,14 @@ Bytes ecdsa_raw_to_der(ByteView raw) {
 
 Pkcs11Signer::Pkcs11Signer(Pkcs11Token& token, CK_OBJECT_HANDLE key, std::uint64_t generation,
                            std::optional<std::string> label, Bytes id, Bytes public_key_der,
-                           std::string display)
+                           std::string display, std::optional<PinSource> context_pin)
     : token_(token),
       label_(std::move(label)),
       id_(std::move(id)),
       public_key_der_(std::move(public_key_der)),
       algorithm_(algorithm_of_public_key(public_key_der_)),
       display_(std::move(display)),
+      context_pin_(std::move(context_pin)),
       key_(key),
       key_generation_(generation) {
   const Pkcs11Mechanisms& mechanisms = pkcs11_mechanisms(algorithm_);
@@ -91,6 +92,14 @@ CK_RV Pkcs11Signer::try_sign(Pkcs11Session& session, CK_OBJECT_HANDLE key,
   KPKI_IGNORE_MODULE_LEAKS();
   CK_RV rv = fn->C_SignInit(session.handle(), &mechanism, key);
   if (rv != CKR_OK) return rv;
+  if (context_pin_) {
+    try {
+      token_.context_login(session, *context_pin_);
+    } catch (...) {
+      session.discard();  // the signing operation C_SignInit started is still active on it
+      throw;
+    }
+  }
   out.assign(signature_size_, 0);
   CK_ULONG len = out.size();
   rv = fn->C_Sign(session.handle(), const_cast<CK_BYTE*>(input.data()), input.size(), out.data(),
@@ -106,6 +115,12 @@ bool Pkcs11Signer::needs_hash_on_token(CK_RV rv) const {
 }
 
 Bytes Pkcs11Signer::sign(ByteView message) const {
+  if (!context_pin_) return sign_locked(message);
+  std::lock_guard lock(token_.always_auth_mutex());
+  return sign_locked(message);
+}
+
+Bytes Pkcs11Signer::sign_locked(ByteView message) const {
   Pkcs11Session session = token_.acquire();
   CK_OBJECT_HANDLE key = key_for(session);
   Bytes raw;

@@ -18,9 +18,11 @@ class Pkcs11Signer final : public Signer {
  public:
   // `key` was found through a session of module generation `generation`; `label` and `id` find
   // it again after a fork re-initialised the module. `display` names the key in errors.
+  // `context_pin` is set for a key with CKA_ALWAYS_AUTHENTICATE: each signature logs in with it
+  // (CKU_CONTEXT_SPECIFIC) between C_SignInit and C_Sign, one signature at a time per token.
   Pkcs11Signer(Pkcs11Token& token, CK_OBJECT_HANDLE key, std::uint64_t generation,
                std::optional<std::string> label, Bytes id, Bytes public_key_der,
-               std::string display);
+               std::string display, std::optional<PinSource> context_pin = std::nullopt);
 
   Algorithm algorithm() const override { return algorithm_; }
   const Bytes& public_key_der() const override { return public_key_der_; }
@@ -28,6 +30,7 @@ class Pkcs11Signer final : public Signer {
   Bytes sign(ByteView message) const override;
 
  private:
+  Bytes sign_locked(ByteView message) const;
   CK_OBJECT_HANDLE key_for(const Pkcs11Session& session) const;
   // C_SignInit + C_Sign with `mechanism`; the signature in `out` when CKR_OK.
   CK_RV try_sign(Pkcs11Session& session, CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism,
@@ -43,6 +46,7 @@ class Pkcs11Signer final : public Signer {
   Bytes public_key_der_;
   Algorithm algorithm_;
   std::string display_;
+  std::optional<PinSource> context_pin_;
   CK_MECHANISM_TYPE mechanism_;
   std::size_t signature_size_;  // raw signature bytes the token returns
   // Set once raw CKM_RSA_PKCS was refused (needs_hash_on_token): sign with CKM_SHA256_RSA_PKCS.

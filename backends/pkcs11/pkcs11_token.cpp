@@ -4,7 +4,7 @@
 #include <map>
 
 #include "backends/pkcs11/ck_error.h"
-#include "backends/pkcs11/pkcs11_warning.h"
+#include "backends/pkcs11/pkcs11_login.h"
 
 namespace kpki {
 
@@ -190,29 +190,6 @@ void Pkcs11Token::login(const Pkcs11Uri& uri) {
   login_locked(PinSource::from_uri(uri));
 }
 
-void Pkcs11Token::check_pin_counters(CK_FLAGS flags, const PinSource& pin) const {
-  if (flags & CKF_USER_PIN_LOCKED) {
-    throw ck_error(ErrorCode::PinIncorrect, "the user PIN of " + name_ + " is locked",
-                   CKR_PIN_LOCKED);
-  }
-  // Real devices lock after a few wrong PINs. A PIN from a file or URI may be the stale one that
-  // used the other tries up, so it never gets the last one; a person at a prompt may decide.
-  bool person = pin.interactive() || (flags & CKF_PROTECTED_AUTHENTICATION_PATH);
-  if ((flags & CKF_USER_PIN_FINAL_TRY) && !person) {
-    throw Error(ErrorCode::PinIncorrect,
-                "the user PIN of " + name_ + " has one try left, not attempting a login",
-                "CKF_USER_PIN_FINAL_TRY");
-  }
-  if (flags & CKF_USER_PIN_FINAL_TRY) {
-    pkcs11_warn("the user PIN of " + name_ + " has one try left; a wrong PIN locks the token");
-  } else if (flags & CKF_USER_PIN_COUNT_LOW) {
-    // SoftHSM sets this after any failed login until one succeeds; devices when few tries remain.
-    pkcs11_warn(name_ +
-                " reports failed logins (CKF_USER_PIN_COUNT_LOW): further wrong PINs may "
-                "lock it");
-  }
-}
-
 void Pkcs11Token::login_locked(const PinSource& pin) {
   CK_FUNCTION_LIST* fn = module_.functions();
   CK_TOKEN_INFO info = token_info(fn, slot_, name_);
@@ -220,27 +197,8 @@ void Pkcs11Token::login_locked(const PinSource& pin) {
     logged_in_ = true;
     return;
   }
-  check_pin_counters(info.flags, pin);
   if (!anchor_) anchor_ = open_session_locked();
-  CK_RV rv;
-  if (info.flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
-    rv = fn->C_Login(*anchor_, CKU_USER, nullptr, 0);  // PIN pad or touch on the device
-  } else {
-    Secret secret = pin.obtain(name_);  // wiped when this scope ends
-    // An empty PIN is never right and would cost a try on a device that counts them.
-    if (secret.reveal().empty()) {
-      throw Error(ErrorCode::InvalidInput,
-                  "the PIN for " + name_ + " is empty; not attempting a login");
-    }
-    auto* bytes = reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(secret.reveal().data()));
-    rv = fn->C_Login(*anchor_, CKU_USER, bytes, secret.reveal().size());
-  }
-  if (rv == CKR_PIN_INCORRECT) {
-    throw ck_error(ErrorCode::PinIncorrect,
-                   "wrong PIN for " + name_ + " (not retried: repeated failures lock the token)",
-                   rv);
-  }
-  if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) throw_ck(rv, "cannot log in to " + name_);
+  pkcs11_login(fn, *anchor_, CKU_USER, info.flags, pin, name_);
   logged_in_ = true;
   pin_ = pin;
 }
@@ -277,6 +235,21 @@ bool Pkcs11Token::supports(CK_MECHANISM_TYPE mechanism, CK_FLAGS flag) const {
   CK_MECHANISM_INFO info{};
   if (module_.functions()->C_GetMechanismInfo(slot_, mechanism, &info) != CKR_OK) return false;
   return (info.flags & flag) != 0;
+}
+
+void Pkcs11Token::context_login(const Pkcs11Session& session, const PinSource& pin) {
+  if (context_pin_rejected_) {
+    throw ck_error(ErrorCode::PinIncorrect,
+                   "wrong PIN for " + name_ + " (not retried: repeated failures lock the token)",
+                   CKR_PIN_INCORRECT);
+  }
+  CK_FLAGS flags = token_info(session.fn(), slot_, name_).flags;
+  try {
+    pkcs11_login(session.fn(), session.handle(), CKU_CONTEXT_SPECIFIC, flags, pin, name_);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::PinIncorrect) context_pin_rejected_ = true;
+    throw;
+  }
 }
 
 Pkcs11Session::~Pkcs11Session() { token_->release(handle_, generation_, discard_); }

@@ -88,15 +88,22 @@ class Pkcs11Token {
   // True when `mechanism` is offered with `flag` (CKF_SIGN, CKF_GENERATE_KEY_PAIR).
   bool supports(CK_MECHANISM_TYPE mechanism, CK_FLAGS flag) const;
 
+  // The login for the next operation on `session` only (CKU_CONTEXT_SPECIFIC), which a key with
+  // CKA_ALWAYS_AUTHENTICATE wants between C_SignInit and C_Sign. The PIN flags are checked before
+  // each one, as before the user login. After one wrong PIN every later call throws PinIncorrect
+  // without a C_Login: one try is spent, never a second. Call with always_auth_mutex() held.
+  void context_login(const Pkcs11Session& session, const PinSource& pin);
+
+  // Serialises signatures with CKA_ALWAYS_AUTHENTICATE keys on this token: a card has one
+  // security state, and concurrent signers must not each spend a try of a wrong PIN.
+  std::mutex& always_auth_mutex() { return always_auth_mutex_; }
+
  private:
   friend class Pkcs11Session;
   Pkcs11Token(Pkcs11Module& module, const Pkcs11SlotInfo& info);
   void sync_generation_locked();
   void relocate_locked();
   void login_locked(const PinSource& pin);
-  // Refuses (locked; final try without a person at a prompt) or warns (count low) from the token
-  // flags, before any C_Login.
-  void check_pin_counters(CK_FLAGS flags, const PinSource& pin) const;
   CK_SESSION_HANDLE open_session_locked();
   void release(CK_SESSION_HANDLE handle, std::uint64_t generation, bool discard);
 
@@ -116,6 +123,8 @@ class Pkcs11Token {
   std::optional<PinSource> pin_;  // how we logged in, to do it again after fork()
   std::vector<CK_SESSION_HANDLE> idle_;
   std::size_t open_ = 0;  // pool sessions open (idle + lent)
+  std::mutex always_auth_mutex_;
+  bool context_pin_rejected_ = false;  // guarded by always_auth_mutex_
 };
 
 }  // namespace kpki

@@ -3,7 +3,12 @@
 //   KPKI_TEST_FORWARD_MODULE  the real module (default /usr/lib/softhsm/libsofthsm2.so)
 //   KPKI_TEST_TOKEN_FLAGS     flags OR-ed into C_GetTokenInfo: final_try, locked, count_low
 //                             (separated by '|' or ',')
-//   KPKI_TEST_LOGIN_LOG       each C_Login appends a line "C_Login" to this file
+//   KPKI_TEST_TOKEN_FLAGS_AFTER_LOGIN  the same, reported only once a C_Login as CKU_USER has
+//                             succeeded: a device whose counters change between the user login
+//                             and a later per-signature (CKU_CONTEXT_SPECIFIC) login
+//   KPKI_TEST_LOGIN_LOG       each C_Login appends a line "C_Login USER-TYPE CKR" to this file
+//                             (e.g. "C_Login CKU_CONTEXT_SPECIFIC CKR_PIN_INCORRECT"), each
+//                             C_Sign that returns a signature a line "C_Sign"
 //   KPKI_TEST_KEYGEN_DIES     public|private: C_GenerateKeyPair makes the pair, destroys that
 //                             half and ends the process (exit 137, as SIGKILL would): what a
 //                             kill between the token's writes of the two objects leaves
@@ -13,6 +18,7 @@
 #include <p11-kit/pkcs11.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,8 +30,10 @@ namespace {
 CK_FUNCTION_LIST g_forward;
 CK_FUNCTION_LIST* g_real = nullptr;
 
-CK_FLAGS flags_from_env() {
-  const char* env = std::getenv("KPKI_TEST_TOKEN_FLAGS");
+std::atomic<bool> g_user_logged_in{false};
+
+CK_FLAGS flags_from_env(const char* name) {
+  const char* env = std::getenv(name);
   std::string text = env ? env : "";
   CK_FLAGS flags = 0;
   if (text.find("final_try") != std::string::npos) flags |= CKF_USER_PIN_FINAL_TRY;
@@ -36,19 +44,63 @@ CK_FLAGS flags_from_env() {
 
 CK_RV forward_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
   CK_RV rv = g_real->C_GetTokenInfo(slot, info);
-  if (rv == CKR_OK && info) info->flags |= flags_from_env();
+  if (rv == CKR_OK && info) info->flags |= flags_from_env("KPKI_TEST_TOKEN_FLAGS");
+  if (rv == CKR_OK && info && g_user_logged_in) {
+    info->flags |= flags_from_env("KPKI_TEST_TOKEN_FLAGS_AFTER_LOGIN");
+  }
   return rv;
+}
+
+void log_line(const std::string& line) {
+  if (const char* log = std::getenv("KPKI_TEST_LOGIN_LOG")) {
+    if (std::FILE* f = std::fopen(log, "a")) {
+      std::fputs((line + "\n").c_str(), f);
+      std::fclose(f);
+    }
+  }
+}
+
+const char* user_name(CK_USER_TYPE user) {
+  switch (user) {
+    case CKU_SO:
+      return "CKU_SO";
+    case CKU_USER:
+      return "CKU_USER";
+    case CKU_CONTEXT_SPECIFIC:
+      return "CKU_CONTEXT_SPECIFIC";
+  }
+  return "CKU_UNKNOWN";
+}
+
+const char* rv_name(CK_RV rv) {
+  switch (rv) {
+    case CKR_OK:
+      return "CKR_OK";
+    case CKR_PIN_INCORRECT:
+      return "CKR_PIN_INCORRECT";
+    case CKR_USER_ALREADY_LOGGED_IN:
+      return "CKR_USER_ALREADY_LOGGED_IN";
+    case CKR_USER_NOT_LOGGED_IN:
+      return "CKR_USER_NOT_LOGGED_IN";
+    case CKR_OPERATION_NOT_INITIALIZED:
+      return "CKR_OPERATION_NOT_INITIALIZED";
+  }
+  return "CKR_OTHER";
 }
 
 CK_RV forward_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
                     CK_ULONG pin_len) {
-  if (const char* log = std::getenv("KPKI_TEST_LOGIN_LOG")) {
-    if (std::FILE* f = std::fopen(log, "a")) {
-      std::fputs("C_Login\n", f);
-      std::fclose(f);
-    }
-  }
-  return g_real->C_Login(session, user, pin, pin_len);
+  CK_RV rv = g_real->C_Login(session, user, pin, pin_len);
+  if (rv == CKR_OK && user == CKU_USER) g_user_logged_in = true;
+  log_line(std::string("C_Login ") + user_name(user) + " " + rv_name(rv));
+  return rv;
+}
+
+CK_RV forward_sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG data_len,
+                   CK_BYTE_PTR signature, CK_ULONG_PTR signature_len) {
+  CK_RV rv = g_real->C_Sign(session, data, data_len, signature, signature_len);
+  if (rv == CKR_OK && signature) log_line("C_Sign");
+  return rv;
 }
 
 CK_RV forward_generate_key_pair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
@@ -85,6 +137,7 @@ extern "C" __attribute__((visibility("default"))) CK_RV C_GetFunctionList(
     g_forward.C_GetFunctionList = C_GetFunctionList;
     g_forward.C_GetTokenInfo = forward_get_token_info;
     g_forward.C_Login = forward_login;
+    g_forward.C_Sign = forward_sign;
     g_forward.C_GenerateKeyPair = forward_generate_key_pair;
   }
   *list = &g_forward;
