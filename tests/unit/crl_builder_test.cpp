@@ -129,9 +129,9 @@ TEST(CrlReasons, EveryReasonCodeIsTheRfc5280Value) {
   std::vector<RevokedEntry> revoked;
   long serial = 1;
   for (const auto& [name, code] : rfc5280) {
-    RevocationReason reason = ledger::parse_reason(name);
+    RevocationReason reason = parse_reason(name);
     EXPECT_EQ(static_cast<long>(reason), code) << name;
-    EXPECT_EQ(ledger::reason_name(reason), name);
+    EXPECT_EQ(reason_name(reason), name);
     revoked.push_back({std::to_string(serial++), now_seconds(), reason});
   }
   Crl crl = build_crl(ca, request_now(7, revoked));
