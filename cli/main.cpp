@@ -5,12 +5,14 @@
 #include "cli/commands.h"
 #include "cli/error_hints.h"
 #include "cli/exit_codes.h"
+#include "cli/terminal_prompt.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
 #include "core/util/interruption.h"
 #include "core/util/key_uri_display.h"
 
 int main(int argc, char** argv) {
+  kpki::install_secret_prompt(kpki::terminal_prompt_secret);
   CLI::App app{
       "kpki: issue X.509 certificates and whole Kubernetes PKI trees through pluggable "
       "crypto backends (OpenSSL files, Botan, PKCS#11 tokens)"};

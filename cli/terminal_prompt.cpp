@@ -1,12 +1,14 @@
-// prompt_secret: a PIN or passphrase typed at the terminal. Read with read(2) into one fixed buffer
-// that is wiped (no stdio or iostream buffer keeps a copy), and the terminal's echo comes back
-// even when the user interrupts the prompt with Ctrl-C, Ctrl-\ or a signal from outside.
+// terminal_prompt_secret: a PIN or passphrase typed at the terminal. Read with read(2) into one
+// fixed buffer that is wiped (no stdio or iostream buffer keeps a copy), and the terminal's echo
+// comes back even when the user interrupts the prompt with Ctrl-C, Ctrl-\ or a signal from outside.
 #include <openssl/crypto.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <iostream>
+
+#include "cli/terminal_prompt.h"
 
 #include "core/fs/secret.h"
 #include "core/util/error.h"
@@ -60,7 +62,7 @@ class EchoOff {
 
 }  // namespace
 
-Secret prompt_secret(std::string_view prompt) {
+Secret terminal_prompt_secret(std::string_view prompt) {
   if (!isatty(STDIN_FILENO)) {
     throw Error(ErrorCode::InvalidInput,
                 std::string(prompt) + " needed but there is no terminal to ask on (give a file)");

@@ -51,4 +51,17 @@ Secret read_secret_file(const std::string& path, std::string_view what) {
   return Secret(std::move(value));
 }
 
+namespace {
+SecretPrompt g_secret_prompt = nullptr;
+}  // namespace
+
+void install_secret_prompt(SecretPrompt prompt) { g_secret_prompt = prompt; }
+
+Secret prompt_secret(std::string_view prompt) {
+  if (!g_secret_prompt)
+    throw Error(ErrorCode::InvalidInput,
+                std::string(prompt) + " needed but this program cannot ask for it (give a file)");
+  return g_secret_prompt(prompt);
+}
+
 }  // namespace kpki

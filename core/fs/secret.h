@@ -45,8 +45,11 @@ class WipeOnExit {
 // names the file in that error ("PIN file").
 Secret read_secret_file(const std::string& path, std::string_view what = "passphrase file");
 
-// Reads a secret from the terminal without echo (cli/terminal_prompt.cpp); throws InvalidInput
-// when stdin is not a terminal.
+// Asks the user for a secret through the prompt the program installed (the kpki CLI installs its
+// terminal prompt, cli/terminal_prompt.h); a library has no terminal of its own. Throws
+// InvalidInput when none is installed or it cannot ask.
+using SecretPrompt = Secret (*)(std::string_view prompt);
+void install_secret_prompt(SecretPrompt prompt);
 Secret prompt_secret(std::string_view prompt);
 
 }  // namespace kpki

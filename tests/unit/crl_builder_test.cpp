@@ -1,6 +1,6 @@
-// The CRL builder (core/crl): every field of the v2 CRL, every RFC 5280 reason code, the signature
-// verified by OpenSSL independently of the builder, with the OpenSSL file, Botan and PKCS#11
-// (SoftHSM) signers; and `verify_certificate` refusing a revoked certificate.
+// The CRL builder (core/issue/crl_builder): every field of the v2 CRL, every RFC 5280 reason code,
+// the signature verified by OpenSSL independently of the builder, with the OpenSSL file, Botan and
+// PKCS#11 (SoftHSM) signers; and `verify_certificate` refusing a revoked certificate.
 #include <gtest/gtest.h>
 
 #include <openssl/x509v3.h>
