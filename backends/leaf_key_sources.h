@@ -1,6 +1,8 @@
 #pragma once
-// Which library makes a Kubernetes tree's leaf keys. Every choice writes the same unencrypted
-// PKCS#8 PEM and signs through OpenSSL; they differ only in how fast keys are generated.
+// Which library makes a Kubernetes tree's leaf keys. Each is a backend's key manager asked for an
+// exportable key (ExportableKeys, core/keys/key_capabilities.h); every choice writes the same
+// unencrypted PKCS#8 PEM and signs through OpenSSL (the file backend reads every leaf key file),
+// so they differ only in how fast keys are generated.
 #include <string_view>
 
 #include "core/keys/leaf_key_source.h"

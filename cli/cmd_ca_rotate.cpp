@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
@@ -31,7 +31,8 @@ void run_rotate(RotateArgs& args) {
   args.options.ca = args.ca;
   args.options.phase = kube::parse_rotation_phase(args.phase);
   args.options.ca_key_options = args.ca_key.options;
-  PemKeySource keys;
+  // Rotation makes its new leaf keys with OpenSSL (--leaf-key-library is init's alone).
+  const LeafKeySource& keys = leaf_key_source(LeafKeyLibrary::OpenSsl);
   // reissue certifies only what this ledger recorded (docs/ca-lifecycle.md).
   const CaLedger where = args.ledger.for_tree(args.options.out_dir);
   auto recorded = open_existing_ledger(where.spec);

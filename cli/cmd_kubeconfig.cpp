@@ -2,7 +2,7 @@
 // --out (or on stdout).
 #include <iostream>
 
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
@@ -48,7 +48,7 @@ void run_user(const UserArgs& args) {
   spec.subject.common_name = args.client_name;
   spec.subject.organizations = args.orgs;
   spec.profile = Profile::Client;
-  LeafKey key = PemKeySource().generate(algorithm);
+  LeafKey key = leaf_key_source(LeafKeyLibrary::OpenSsl).generate(algorithm);
   Issued issued = ca.issue(kube::leaf_request(spec, *key.signer, validity));
   const Certificate& cert = issued.certificate;
   kube::Kubeconfig config{args.cluster_name,      args.server, args.client_name,

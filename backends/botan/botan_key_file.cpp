@@ -18,25 +18,31 @@ std::unique_ptr<Botan::Private_Key> load_botan_private_key(const std::string& pa
   Bytes content = read_file(path);
   // The key's plaintext bytes: wiped whichever way this function leaves.
   WipeOnExit wipe_content(content);
-  require_single_object(content, path, "private key");
   Secret passphrase;
   if (!passphrase_file.empty()) passphrase = read_secret_file(passphrase_file);
+  return parse_botan_private_key(content, path, passphrase);
+}
+
+std::unique_ptr<Botan::Private_Key> parse_botan_private_key(ByteView content,
+                                                            const std::string& origin,
+                                                            const Secret& passphrase) {
+  require_single_object(content, origin, "private key");
   try {
     Botan::DataSource_Memory source(content.data(), content.size());
     // Botan asks for a passphrase only when the key is encrypted; without one it throws.
     auto key = Botan::PKCS8::load_key(source, [&]() -> std::string {
       if (passphrase.empty()) {
         throw Error(ErrorCode::InvalidInput,
-                    "private key '" + path + "' is encrypted; give a passphrase file");
+                    "private key '" + origin + "' is encrypted; give a passphrase file");
       }
       return passphrase.reveal();
     });
-    if (!key) throw Error(ErrorCode::InvalidInput, "cannot read private key '" + path + "'");
+    if (!key) throw Error(ErrorCode::InvalidInput, "cannot read private key '" + origin + "'");
     return key;
   } catch (const Botan::Exception& e) {
     std::string hint = passphrase.empty() ? "" : " (wrong passphrase?)";
-    throw Error(ErrorCode::InvalidInput, "cannot read private key '" + path + "' as PKCS#8" + hint,
-                e.what());
+    throw Error(ErrorCode::InvalidInput,
+                "cannot read private key '" + origin + "' as PKCS#8" + hint, e.what());
   }
 }
 

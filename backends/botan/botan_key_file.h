@@ -8,11 +8,20 @@
 #include <botan/pk_keys.h>
 #include <botan/rng.h>
 
+#include "core/fs/secret.h"
+#include "core/util/bytes.h"
+
 namespace kpki {
 
 // Loads a PKCS#8 PEM (or DER) private key. Errors name the file, never the passphrase.
 std::unique_ptr<Botan::Private_Key> load_botan_private_key(const std::string& path,
                                                            const std::string& passphrase_file);
+
+// The same from memory: `origin` names the key in errors; an encrypted key without `passphrase`
+// is an error.
+std::unique_ptr<Botan::Private_Key> parse_botan_private_key(ByteView content,
+                                                            const std::string& origin,
+                                                            const Secret& passphrase);
 
 // PKCS#8 PEM of `key`; encrypted when `passphrase_file` is not empty.
 std::string botan_private_key_pem(const Botan::Private_Key& key, const std::string& passphrase_file,

@@ -53,4 +53,25 @@ Bytes BotanKeyManager::read_private_key(const std::string& uri, const KeyOptions
   return Bytes(der.begin(), der.end());
 }
 
+ExportableKey BotanKeyManager::generate_exportable(Algorithm algorithm) {
+  std::unique_ptr<Botan::Private_Key> key;
+  Secret pem;
+  try {
+    Botan::AutoSeeded_RNG rng;  // one per call: keys are made on several threads at once
+    key = botan_generate_key(algorithm, rng);
+    pem = Secret(Botan::PKCS8::PEM_encode(*key));
+  } catch (const Botan::Exception& e) {
+    throw Error(ErrorCode::CryptoError,
+                "Botan could not generate a " + std::string(algorithm_name(algorithm)) + " key",
+                e.what());
+  }
+  return ExportableKey{std::make_shared<BotanSigner>(std::move(key)), std::move(pem)};
+}
+
+ExportableKey BotanKeyManager::from_pem(const std::string& pem, const std::string& origin) {
+  return ExportableKey{
+      std::make_shared<BotanSigner>(parse_botan_private_key(as_bytes(pem), origin, Secret())),
+      Secret(pem)};
+}
+
 }  // namespace kpki

@@ -7,7 +7,7 @@
 
 namespace kpki {
 
-class BotanKeyManager final : public KeyManager, public PrivateKeyReader {
+class BotanKeyManager final : public KeyManager, public PrivateKeyReader, public ExportableKeys {
  public:
   bool exists(const std::string& uri, const KeyOptions& options) override;
   std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
@@ -15,6 +15,9 @@ class BotanKeyManager final : public KeyManager, public PrivateKeyReader {
   std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override;
   // The key file as unencrypted PKCS#8 DER, for kpki ca import.
   Bytes read_private_key(const std::string& uri, const KeyOptions& options) override;
+  // In-memory keys for files kpki writes itself (kpki init --leaf-key-library botan).
+  ExportableKey generate_exportable(Algorithm algorithm) override;
+  ExportableKey from_pem(const std::string& pem, const std::string& origin) override;
 };
 
 }  // namespace kpki

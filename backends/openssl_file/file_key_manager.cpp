@@ -148,4 +148,16 @@ Bytes FileKeyManager::read_private_key(const std::string& uri, const KeyOptions&
       load_private_key_file(key_uri_path(uri), options.passphrase_file).get());
 }
 
+ExportableKey FileKeyManager::generate_exportable(Algorithm algorithm) {
+  EvpPkeyPtr key = generate_evp_key(algorithm);
+  Secret pem(private_key_to_pem(key.get(), ""));
+  return ExportableKey{std::make_shared<EvpSigner>(std::move(key)), std::move(pem)};
+}
+
+ExportableKey FileKeyManager::from_pem(const std::string& pem, const std::string& origin) {
+  // Leaf key files are unencrypted: no passphrase, so an encrypted one is an error, not a prompt.
+  EvpPkeyPtr key = parse_private_key(as_bytes(pem), origin, Secret());
+  return ExportableKey{std::make_shared<EvpSigner>(std::move(key)), Secret(pem)};
+}
+
 }  // namespace kpki

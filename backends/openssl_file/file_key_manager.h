@@ -10,7 +10,7 @@
 
 namespace kpki {
 
-class FileKeyManager final : public KeyManager, public PrivateKeyReader {
+class FileKeyManager final : public KeyManager, public PrivateKeyReader, public ExportableKeys {
  public:
   bool exists(const std::string& uri, const KeyOptions& options) override;
   std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
@@ -18,6 +18,9 @@ class FileKeyManager final : public KeyManager, public PrivateKeyReader {
   std::unique_ptr<Signer> open(const std::string& uri, const KeyOptions& options) override;
   // The key file as unencrypted PKCS#8 DER, for kpki ca import.
   Bytes read_private_key(const std::string& uri, const KeyOptions& options) override;
+  // In-memory keys for files kpki writes itself (leaf keys); an encrypted PEM is an error.
+  ExportableKey generate_exportable(Algorithm algorithm) override;
+  ExportableKey from_pem(const std::string& pem, const std::string& origin) override;
 };
 
 // Unencrypted PKCS#8 DER of `key`; no copy of it is left in OpenSSL's buffers.

@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/evp_signer.h"
+#include "backends/leaf_key_sources.h"
 #include "core/issue/profiles.h"
 #include "core/x509/public_key.h"
 
@@ -70,7 +70,9 @@ const CertificateRequest& apiserver_request() {
     r.sans.ips = {"10.96.0.1", "192.168.1.10"};
     apply_profile(Profile::Server, KeyType::Ec, r);
     r.validity = Validity::from_now(std::chrono::hours(1));
-    r.subject_public_key = public_key_to_der(generate_evp_key(Algorithm::EcdsaP256).get());
+    r.subject_public_key = leaf_key_source(LeafKeyLibrary::OpenSsl)
+                               .generate(Algorithm::EcdsaP256)
+                               .signer->public_key_der();
     return r;
   }();
   return request;

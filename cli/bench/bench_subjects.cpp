@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/evp_signer.h"
+#include "backends/leaf_key_sources.h"
 #include "core/issue/profiles.h"
 #include "core/util/error.h"
 #include "core/x509/public_key.h"
@@ -47,7 +47,9 @@ IssuanceFixture make_issuance_fixture(std::shared_ptr<const Signer> ca_signer) {
   Certificate ca_cert = Authority::self_sign(ca, *ca_signer).certificate;
 
   // The leaf key type does not matter to the CA's cost; P-256 is kubeadm's default.
-  Bytes leaf_key = public_key_to_der(generate_evp_key(Algorithm::EcdsaP256).get());
+  Bytes leaf_key = leaf_key_source(LeafKeyLibrary::OpenSsl)
+                       .generate(Algorithm::EcdsaP256)
+                       .signer->public_key_der();
 
   IssuanceFixture fixture;
   fixture.authority = std::make_unique<Authority>(std::move(ca_cert), std::move(ca_signer));

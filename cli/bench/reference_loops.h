@@ -1,8 +1,10 @@
 #pragma once
-// Each library's own signing limit, measured in the same run as kpki so ratios are meaningful:
-// the tightest loop the library's public API allows, on the same key and the same message, with
-// none of kpki's layers. kpki's signer rate divided by this is its overhead ratio. Each function
-// returns the loop, ready for the rate meter; the loop owns everything it uses.
+// References, not kpki: each library's own limit, measured in the same run as kpki so ratios are
+// meaningful. The tightest loop the library's public API allows, on the same key and the same
+// message, with none of kpki's layers (no backend, no KeyManager: these loops call OpenSSL, Botan
+// and the PKCS#11 module directly). kpki's signer rate divided by this is its overhead ratio; the
+// report labels them "lib". Each function returns the loop, ready for the rate meter; the loop
+// owns everything it uses. kpki's own keys and signers come from the key managers.
 #include <optional>
 #include <string>
 
@@ -20,6 +22,9 @@ struct ReferenceLoop {
 // OpenSSL: a context initialised once per thread and copied per signature (EVP_MD_CTX_copy_ex),
 // then one EVP_DigestSign into a reused buffer: the cheapest way the EVP API signs a new message.
 ReferenceLoop openssl_sign_reference(const std::string& key_path, ByteView message);
+
+// OpenSSL key generation (EVP_PKEY_Q_keygen) of `algorithm`: the floor under a leaf key's cost.
+ReferenceLoop openssl_keygen_reference(Algorithm algorithm);
 
 // OpenSSL verification of `signature` over `message` with the public key `spki_der`, for the
 // issuance bound (issuing = one sign + one verify + building, which should be negligible). Works

@@ -1,10 +1,12 @@
+// Reference, not kpki: raw OpenSSL loops (cli/bench/reference_loops.h).
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <memory>
 
-#include "backends/openssl_file/file_key_manager.h"
 #include "cli/bench/reference_loops.h"
 #include "core/util/error.h"
+#include "core/util/ossl_ptr.h"
 #include "core/x509/public_key.h"
 
 namespace kpki::bench {
@@ -16,10 +18,37 @@ const EVP_MD* digest_for(ByteView spki_der) {
   return signature_digest(algorithm_of_public_key(spki_der));
 }
 
+// The benchmark's own unencrypted key file, read by OpenSSL alone.
+std::shared_ptr<EVP_PKEY> read_key_file(const std::string& path) {
+  BioPtr bio(BIO_new_file(path.c_str(), "r"));
+  EVP_PKEY* key = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  if (!key) throw_openssl_error(ErrorCode::InvalidInput, "reference: cannot read '" + path + "'");
+  return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
+}
+
 }  // namespace
 
+ReferenceLoop openssl_keygen_reference(Algorithm algorithm) {
+  auto keygen = [algorithm] {
+    EvpPkeyPtr key;
+    switch (key_type(algorithm)) {
+      case KeyType::Rsa:
+        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(rsa_bits(algorithm))));
+        break;
+      case KeyType::Ec:
+        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC",
+                                    algorithm == Algorithm::EcdsaP384 ? "P-384" : "P-256"));
+        break;
+      default:
+        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+    }
+    if (!key) throw_openssl_error(ErrorCode::CryptoError, "reference: EVP_PKEY_Q_keygen");
+  };
+  return {"OpenSSL EVP_PKEY_Q_keygen", shared_operation(keygen)};
+}
+
 ReferenceLoop openssl_sign_reference(const std::string& key_path, ByteView message_view) {
-  std::shared_ptr<EVP_PKEY> key(load_private_key_file(key_path, "").release(), EVP_PKEY_free);
+  std::shared_ptr<EVP_PKEY> key = read_key_file(key_path);
   auto message = std::make_shared<Bytes>(message_view.begin(), message_view.end());
   const EVP_MD* md = digest_for(public_key_to_der(key.get()));
   auto factory = [key, message, md]() -> std::function<void()> {

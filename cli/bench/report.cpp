@@ -62,8 +62,8 @@ std::string render_table(const BenchReport& report) {
   out << "kpki bench, " << report.date << ", " << report.host << "\n"
       << report.versions << "; " << report.options.duration.count() << " s per measurement\n\n"
       << align(table) << "\n1-thread rates are 1 / median latency; N-thread rates are throughput."
-      << "\nratio (sign): kpki 1-thread sign rate / the library's own sign loop, same key, "
-         "interleaved in the same run."
+      << "\nlib sign/s: a reference, the raw library's own sign loop (not kpki); ratio (sign): "
+         "kpki 1-thread sign rate / that loop, same key, interleaved in the same run."
       << "\nbound: 1 / (1/lib sign + 1/OpenSSL verify), one signature plus one verification; "
          "ratio (issue): issue/s / bound.\n";
   for (const auto& row : report.rows) {

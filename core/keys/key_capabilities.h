@@ -3,10 +3,12 @@
 // SearchableKeyManager is): listing a device's tokens, listing the keys a URI's token holds.
 // Callers find them through KeyRegistry::capability<T>(uri), never by naming a backend class;
 // the structs are backend-neutral so the CLI needs no backend header.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/fs/secret.h"
 #include "core/keys/key_manager.h"
 #include "core/util/bytes.h"
 
@@ -65,6 +67,23 @@ class KeyImporter {
   // the id; AlreadyExists when an object with that label or id is there. Returns the new key.
   virtual std::unique_ptr<Signer> import_key(ByteView pkcs8_der, const std::string& uri,
                                              const KeyOptions& options) = 0;
+};
+
+// A key whose private half kpki writes to a file itself (a Kubernetes leaf's, a kubeconfig's: the
+// programs that read them need the private key), with a Signer over it.
+struct ExportableKey {
+  std::shared_ptr<const Signer> signer;
+  Secret pem;  // unencrypted PKCS#8 PEM
+};
+
+// Backends whose keys are software keys (file:, botan:) make such a key in memory, and parse one
+// back from its PEM. Both are called from several threads at once (kpki init's key pool).
+class ExportableKeys {
+ public:
+  virtual ~ExportableKeys() = default;
+  virtual ExportableKey generate_exportable(Algorithm algorithm) = 0;
+  // Parses and checks an unencrypted PEM private key; throws InvalidInput naming `origin`.
+  virtual ExportableKey from_pem(const std::string& pem, const std::string& origin) = 0;
 };
 
 // Backends whose key generation is not one atomic step: a PKCS#11 token keeps the two halves of

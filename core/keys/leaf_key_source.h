@@ -1,20 +1,14 @@
 #pragma once
 // Leaf keys of a Kubernetes tree (or a kubeconfig) are files (kube-apiserver, etcd and kubeconfigs
 // need the private key itself), unlike CA keys, which stay behind a KeyManager. Core asks a
-// LeafKeySource for them, so it never depends on a particular crypto library; the OpenSSL file
-// and Botan backends provide one.
-#include <memory>
-#include <string>
-
-#include "core/fs/secret.h"
-#include "core/keys/signer.h"
+// LeafKeySource for them, so it never depends on a particular crypto library; the one
+// implementation (backends/leaf_key_sources.h) asks the chosen backends' key managers for
+// exportable keys (ExportableKeys, core/keys/key_capabilities.h).
+#include "core/keys/key_capabilities.h"
 
 namespace kpki {
 
-struct LeafKey {
-  std::shared_ptr<const Signer> signer;
-  Secret pem;  // unencrypted PKCS#8 PEM
-};
+using LeafKey = ExportableKey;
 
 class LeafKeySource {
  public:

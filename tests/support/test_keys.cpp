@@ -8,14 +8,15 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
 #include "core/issue/profiles.h"
 
 namespace kpki::testing {
 
-std::shared_ptr<EvpSigner> make_signer(Algorithm algorithm) {
-  return std::make_shared<EvpSigner>(generate_evp_key(algorithm));
+std::shared_ptr<const Signer> make_signer(Algorithm algorithm) {
+  return leaf_key_source(LeafKeyLibrary::OpenSsl).generate(algorithm).signer;
 }
 
 TempDir::TempDir() {

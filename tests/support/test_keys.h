@@ -3,14 +3,15 @@
 #include <memory>
 #include <string>
 
-#include "backends/openssl_file/evp_signer.h"
 #include "core/issue/authority.h"
+#include "core/keys/signer.h"
 #include "core/x509/certificate.h"
 #include "core/x509/certificate_request.h"
 
 namespace kpki::testing {
 
-std::shared_ptr<EvpSigner> make_signer(Algorithm algorithm);
+// A fresh OpenSSL key in memory, made as kpki makes leaf keys (the file backend).
+std::shared_ptr<const Signer> make_signer(Algorithm algorithm);
 
 // A temporary directory removed (recursively) on destruction.
 class TempDir {

@@ -60,7 +60,7 @@ TEST(Authority, TwoAuthoritiesRecordInTheirOwnLedgersInOneProcess) {
   struct Ca {
     explicit Ca(std::string n) : name(std::move(n)) {}
     std::string name;
-    std::shared_ptr<EvpSigner> key = make_signer(Algorithm::EcdsaP256);
+    std::shared_ptr<const Signer> key = make_signer(Algorithm::EcdsaP256);
     std::unique_ptr<IssuanceJournal> journal;
     std::optional<Authority> authority;
     std::vector<Issued> issued;

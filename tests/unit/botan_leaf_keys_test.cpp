@@ -8,9 +8,7 @@
 #include <filesystem>
 
 #include "backends/backends.h"
-#include "backends/botan/botan_leaf_key_source.h"
 #include "backends/leaf_key_sources.h"
-#include "backends/openssl_file/pem_key_source.h"
 #include "core/fs/file_io.h"
 #include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/util/error.h"
@@ -32,7 +30,7 @@ bool verifies(ByteView spki_der, Algorithm algorithm, ByteView message, ByteView
 class BotanLeafKeys : public ::testing::TestWithParam<Algorithm> {};
 
 TEST_P(BotanLeafKeys, OpenSslFileBackendOpensTheKey) {
-  LeafKey key = BotanLeafKeySource().generate(GetParam());
+  LeafKey key = leaf_key_source(LeafKeyLibrary::Botan).generate(GetParam());
   const std::string& pem = key.pem.reveal();
   EXPECT_EQ(pem.rfind("-----BEGIN PRIVATE KEY-----\n", 0), 0u) << "not unencrypted PKCS#8";
   EXPECT_EQ(algorithm_of_public_key(key.signer->public_key_der()), GetParam());

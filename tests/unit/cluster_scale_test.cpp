@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <thread>
 
-#include "backends/openssl_file/evp_signer.h"
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
 #include "core/issue/file_group.h"
@@ -98,7 +97,7 @@ TEST(ClusterScale, UncommittedBatchIsRemovedAndReplacementKeepsWorking) {
 
 TEST(ClusterScale, EcPublicKeyDerMatchesOpenSslEncoder) {
   for (Algorithm algorithm : {Algorithm::EcdsaP256, Algorithm::EcdsaP384}) {
-    EvpPkeyPtr key = generate_evp_key(algorithm);
+    EvpPkeyPtr key = public_key_from_der(testing::make_signer(algorithm)->public_key_der());
     unsigned char* out = nullptr;
     int len = i2d_PUBKEY(key.get(), &out);
     ASSERT_GT(len, 0);
@@ -108,8 +107,8 @@ TEST(ClusterScale, EcPublicKeyDerMatchesOpenSslEncoder) {
     EXPECT_EQ(algorithm_of_public_key(expected), algorithm);
   }
   for (Algorithm algorithm : {Algorithm::Ed25519, Algorithm::Rsa2048}) {
-    EXPECT_EQ(algorithm_of_public_key(public_key_to_der(generate_evp_key(algorithm).get())),
-              algorithm);
+    EvpPkeyPtr key = public_key_from_der(testing::make_signer(algorithm)->public_key_der());
+    EXPECT_EQ(algorithm_of_public_key(public_key_to_der(key.get())), algorithm);
   }
   EvpPkeyPtr k1(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "secp256k1"));
   ASSERT_TRUE(k1);
@@ -131,8 +130,7 @@ TEST(ClusterScale, OneCaIssuesVerifiedCertificatesFromSeveralThreads) {
           CertificateRequest request;
           request.subject.common_name = "node-" + std::to_string(t) + "-" + std::to_string(i);
           apply_profile(Profile::Client, KeyType::Ec, request);
-          request.subject_public_key =
-              public_key_to_der(generate_evp_key(Algorithm::EcdsaP256).get());
+          request.subject_public_key = testing::make_signer(Algorithm::EcdsaP256)->public_key_der();
           request.validity = Validity::from_now(std::chrono::hours(1));
           issued[t].push_back(ca.issue(request).certificate);
         }

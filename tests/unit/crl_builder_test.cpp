@@ -9,7 +9,6 @@
 #include <filesystem>
 
 #include "backends/backends.h"
-#include "backends/pkcs11/pkcs11_key_manager.h"
 #include "core/issue/crl_builder.h"
 #include "core/issue/profiles.h"
 #include "core/util/time_format.h"
@@ -235,7 +234,7 @@ TEST(CrlBackends, BotanSignerSignsCrls) {
 TEST(CrlBackends, SoftHsmTokenSignsCrls) {
   if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
   test::SoftHsmToken token;
-  Pkcs11KeyManager manager;
+  KeyManager& manager = key_registry().manager_for("pkcs11:");
   for (Algorithm alg : {Algorithm::Rsa2048, Algorithm::EcdsaP384, Algorithm::Ed25519}) {
     std::string object = "crl-ca-" + std::string(algorithm_name(alg));
     std::shared_ptr<const Signer> key = manager.generate(token.uri(object), alg, {});

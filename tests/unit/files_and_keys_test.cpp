@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "backends/backends.h"
+#include "backends/openssl_file/evp_signer.h"
 #include "backends/openssl_file/file_key_manager.h"
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"

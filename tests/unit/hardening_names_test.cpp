@@ -8,8 +8,8 @@
 #include <openssl/x509.h>
 
 #include "backends/backends.h"
+#include "backends/leaf_key_sources.h"
 #include "backends/openssl_file/file_key_manager.h"
-#include "backends/openssl_file/pem_key_source.h"
 #include "core/fs/file_io.h"
 #include "core/issue/csr.h"
 #include "core/keys/key_registry.h"
@@ -245,7 +245,7 @@ TEST(SingleObject, KeyFilesWithTwoKeysAreRefusedByEveryLoader) {
   if (key_registry().supports("botan")) {
     EXPECT_THROW(key_registry().manager_for("botan:" + two).open("botan:" + two, {}), Error);
   }
-  PemKeySource leaf_keys;
+  const LeafKeySource& leaf_keys = leaf_key_source(LeafKeyLibrary::OpenSsl);
   EXPECT_THROW(leaf_keys.from_pem(key_pem(a.get()) + key_pem(b.get()), "client-key-data"), Error);
 
   // `openssl ecparam -genkey` writes EC PARAMETERS before the key: one key, accepted.

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/keys/key_registry.h"
 #include "core/kubernetes/init/init.h"
@@ -113,7 +113,7 @@ TEST_F(KeySchemes, OutsideSchemeCaKeysInitAndRecordsItsBackend) {
   EXPECT_EQ(config.ca_keys.at("ca"), "memory:kubernetes-ca");
   kube::InitOptions options;
   options.out_dir = dir.file("out");
-  PemKeySource keys;
+  const LeafKeySource& keys = leaf_key_source(LeafKeyLibrary::OpenSsl);
   ledger::IssuanceJournal journal(ledger::open_ledger(dir.file("ledger.db")),
                                   ledger::JournalContext::of_this_process("kpki test"));
   options.recorder = &journal;  // what the cluster's authorities sign is recorded there

@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/kubernetes/init/init.h"
 #include "core/kubernetes/plan/plan_output.h"
@@ -84,7 +84,7 @@ class KubeInit : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  PemKeySource keys_;
+  const LeafKeySource& keys_ = leaf_key_source(LeafKeyLibrary::OpenSsl);
   std::string last_log_;
   std::unique_ptr<ledger::Ledger> ledger_;
   bool adopt_keys_ = false;

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/kubernetes/init/init.h"
 #include "core/kubernetes/model/cert_specs.h"
@@ -103,7 +103,7 @@ TEST(KubeadmParity, InitWritesSuperAdminOnceAndCheckExpirationAgrees) {
   InitOptions options;
   options.out_dir = dir.path() + "/out";
   std::ostringstream log;
-  run_init(c, options, key_registry(), PemKeySource(), log);
+  run_init(c, options, key_registry(), leaf_key_source(LeafKeyLibrary::OpenSsl), log);
   EXPECT_TRUE(file_exists(options.out_dir + "/nodes/cp1/super-admin.conf"));
   EXPECT_FALSE(file_exists(options.out_dir + "/nodes/cp2/super-admin.conf"));
   // Absent by design on cp2: not reported as missing.
@@ -126,24 +126,27 @@ TEST(KubeadmParity, InitRemovesMisplacedSuperAdminOnlyWithForce) {
   InitOptions options;
   options.out_dir = dir.path() + "/out";
   std::ostringstream log;
-  run_init(config(""), options, key_registry(), PemKeySource(), log);
+  run_init(config(""), options, key_registry(), leaf_key_source(LeafKeyLibrary::OpenSsl), log);
   std::string cp1 = options.out_dir + "/nodes/cp1/super-admin.conf";
   std::string cp2 = options.out_dir + "/nodes/cp2/super-admin.conf";
   std::filesystem::copy_file(cp1, cp2);
-  EXPECT_THROW(run_init(config(""), options, key_registry(), PemKeySource(), log), Error);
+  EXPECT_THROW(
+      run_init(config(""), options, key_registry(), leaf_key_source(LeafKeyLibrary::OpenSsl), log),
+      Error);
   EXPECT_NE(log.str().find("MISMATCH        nodes/cp2/super-admin.conf  not written on this node"),
             std::string::npos)
       << log.str();
   EXPECT_TRUE(file_exists(cp2));
   options.force = true;
-  PlanCounts s = run_init(config(""), options, key_registry(), PemKeySource(), log);
+  PlanCounts s =
+      run_init(config(""), options, key_registry(), leaf_key_source(LeafKeyLibrary::OpenSsl), log);
   EXPECT_EQ(s.removed, 1);
   EXPECT_EQ(s.replaced, 0);
   EXPECT_FALSE(file_exists(cp2));
   EXPECT_TRUE(file_exists(cp1));
   // superAdminKubeconfig: false takes it off the first node too.
-  s = run_init(config("superAdminKubeconfig: false\n"), options, key_registry(), PemKeySource(),
-               log);
+  s = run_init(config("superAdminKubeconfig: false\n"), options, key_registry(),
+               leaf_key_source(LeafKeyLibrary::OpenSsl), log);
   EXPECT_EQ(s.removed, 1);
   EXPECT_FALSE(file_exists(cp1));
 }

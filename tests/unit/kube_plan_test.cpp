@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/kubernetes/init/init.h"
 #include "core/kubernetes/plan/plan_output.h"
@@ -73,7 +73,7 @@ class KubePlan : public ::testing::Test {
   std::string out() const { return dir_.path() + "/out"; }
 
   testing::TempDir dir_;
-  PemKeySource keys_;
+  const LeafKeySource& keys_ = leaf_key_source(LeafKeyLibrary::OpenSsl);
 };
 
 TEST_F(KubePlan, EmptyDirectoryIsAllCreateAndPlanningWritesNothing) {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
 #include "core/issue/profiles.h"
@@ -96,7 +96,7 @@ class KubeRenew : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  PemKeySource keys_;
+  const LeafKeySource& keys_ = leaf_key_source(LeafKeyLibrary::OpenSsl);
   ClusterConfig config_;
 };
 

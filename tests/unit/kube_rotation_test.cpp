@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
 #include "core/kubernetes/init/init.h"
@@ -187,7 +187,7 @@ class KubeRotation : public ::testing::Test {
   }
 
   TempDir dir_;
-  PemKeySource keys_;
+  const LeafKeySource& keys_ = leaf_key_source(LeafKeyLibrary::OpenSsl);
   ClusterConfig config_;
   std::unique_ptr<ledger::Ledger> ledger_ = ledger::open_ledger(dir_.path() + "/ledger.db");
   testing::TreeRecorder recorder_{*ledger_};

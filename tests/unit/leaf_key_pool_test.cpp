@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/util/error.h"
 
@@ -26,7 +26,7 @@ class RefusingSource final : public LeafKeySource {
 
  private:
   std::set<Algorithm> refused_;
-  PemKeySource real_;
+  const LeafKeySource& real_ = leaf_key_source(LeafKeyLibrary::OpenSsl);
 };
 
 std::vector<Algorithm> mixed(size_t count) {
@@ -39,7 +39,7 @@ std::vector<Algorithm> mixed(size_t count) {
 TEST(LeafKeyPool, KeysAreValidDistinctAndInPlannedOrder) {
   for (size_t threads : {1u, 2u, 4u}) {
     std::vector<Algorithm> planned = mixed(24);
-    PemKeySource source;
+    const LeafKeySource& source = leaf_key_source(LeafKeyLibrary::OpenSsl);
     std::vector<LeafKey> keys = generate_leaf_keys(source, planned, {threads, {}});
     ASSERT_EQ(keys.size(), planned.size());
     std::set<Bytes> seen;
@@ -56,7 +56,7 @@ TEST(LeafKeyPool, KeysAreValidDistinctAndInPlannedOrder) {
 }
 
 TEST(LeafKeyPool, RsaKeysOnEveryThread) {
-  PemKeySource source;
+  const LeafKeySource& source = leaf_key_source(LeafKeyLibrary::OpenSsl);
   std::vector<Algorithm> planned = {Algorithm::Rsa2048, Algorithm::EcdsaP256, Algorithm::Rsa2048};
   std::vector<LeafKey> keys = generate_leaf_keys(source, planned, {2, {}});
   for (size_t i = 0; i < planned.size(); ++i)
@@ -88,14 +88,14 @@ TEST(LeafKeyPool, ProgressCountsEveryKeyUpToTheTotal) {
                                reported.push_back(done);
                                if (total == 10) ++totals_seen;
                              }};
-  generate_leaf_keys(PemKeySource(), mixed(10), options);
+  generate_leaf_keys(leaf_key_source(LeafKeyLibrary::OpenSsl), mixed(10), options);
   ASSERT_EQ(reported.size(), 10u);
   for (size_t i = 0; i < reported.size(); ++i) EXPECT_EQ(reported[i], i + 1);
   EXPECT_EQ(totals_seen, 10u);
 }
 
 TEST(LeafKeyPool, NoKeysIsNoWork) {
-  EXPECT_TRUE(generate_leaf_keys(PemKeySource(), {}, {}).empty());
+  EXPECT_TRUE(generate_leaf_keys(leaf_key_source(LeafKeyLibrary::OpenSsl), {}, {}).empty());
   EXPECT_GE(usable_cpus(), 1u);
 }
 

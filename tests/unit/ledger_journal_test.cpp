@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "backends/backends.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
 #include "core/issue/file_group.h"
@@ -51,7 +51,7 @@ class LedgerJournal : public ::testing::Test {
   std::vector<IssuanceRecord> all() { return open_ledger(spec())->list({}); }
 
   TempDir dir_;
-  std::shared_ptr<EvpSigner> ca_key_ = make_signer(Algorithm::EcdsaP256);
+  std::shared_ptr<const Signer> ca_key_ = make_signer(Algorithm::EcdsaP256);
 };
 
 TEST_F(LedgerJournal, RecordedBeforeTheFileIsWrittenAndReleasedAfter) {
@@ -164,7 +164,7 @@ TEST_F(LedgerJournal, InitRecordsEveryCertificateItWrites) {
       "cluster.yaml", dir_.path(), key_registry());
   kube::InitOptions options;
   options.out_dir = dir_.file("out");
-  PemKeySource keys;
+  const LeafKeySource& keys = leaf_key_source(LeafKeyLibrary::OpenSsl);
   auto journal = start();
   options.recorder = journal.get();
   std::ostringstream log;

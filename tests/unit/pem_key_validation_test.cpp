@@ -1,9 +1,8 @@
-// One validation path for OpenSSL private keys: a key file (FileKeyManager) and a PEM leaf key
-// (PemKeySource, kpki init's existing leaf keys) are refused for the same reasons.
+// One validation path for OpenSSL private keys: a key file (the file backend) and a PEM leaf key
+// (its ExportableKeys::from_pem, kpki init's existing leaf keys) are refused for the same reasons.
 #include <gtest/gtest.h>
 
-#include "backends/openssl_file/file_key_manager.h"
-#include "backends/openssl_file/pem_key_source.h"
+#include "backends/leaf_key_sources.h"
 #include "core/fs/file_io.h"
 #include "core/util/error.h"
 
@@ -16,7 +15,7 @@ std::string bad_key(const std::string& name) {
 
 ErrorCode leaf_key_error(const std::string& pem) {
   try {
-    PemKeySource().from_pem(pem, "leaf.key");
+    leaf_key_source(LeafKeyLibrary::OpenSsl).from_pem(pem, "leaf.key");
   } catch (const Error& e) {
     EXPECT_NE(e.message().find("leaf.key"), std::string::npos) << e.message();
     return e.code();
@@ -36,7 +35,7 @@ TEST(PemKeyValidation, LeafKeyWithTwoObjectsIsRefused) {
 }
 
 TEST(PemKeyValidation, GoodLeafKeyRoundTrips) {
-  PemKeySource source;
+  const LeafKeySource& source = leaf_key_source(LeafKeyLibrary::OpenSsl);
   auto fresh = source.generate(Algorithm::EcdsaP256);
   auto again = source.from_pem(std::string(fresh.pem.reveal()), "leaf.key");
   EXPECT_EQ(again.signer->public_key_der(), fresh.signer->public_key_der());

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "backends/backends.h"
 #include "backends/openssl_file/file_key_manager.h"
 #include "backends/pkcs11/pkcs11_import.h"
 #include "backends/pkcs11/pkcs11_key_manager.h"
@@ -17,9 +18,6 @@
 #include "tests/support/pkcs11_verify.h"
 #include "tests/support/softhsm_token.h"
 #include "tests/support/test_keys.h"
-#ifdef KPKI_WITH_BOTAN
-#include "backends/botan/botan_key_manager.h"
-#endif
 
 namespace kpki {
 namespace {
@@ -174,10 +172,11 @@ TEST_F(Pkcs11Import, EncryptedSourceWithItsPassphrase) {
 #ifdef KPKI_WITH_BOTAN
 TEST_F(Pkcs11Import, BotanSource) {
   SoftHsmToken token;
-  BotanKeyManager botan;
   const std::string uri = "botan:" + dir_.file("b.key");
+  KeyManager& botan = key_registry().manager_for(uri);
   auto botan_key = botan.generate(uri, Algorithm::Rsa2048, options_);
-  Bytes pkcs8 = botan.read_private_key(uri, options_);
+  Bytes pkcs8 =
+      key_registry().capability<PrivateKeyReader>(uri, "read").read_private_key(uri, options_);
   WipeOnExit wipe(pkcs8);
   auto imported = token_keys_.import_key(pkcs8, token.uri("front-proxy-ca"), options_);
   EXPECT_EQ(imported->public_key_der(), botan_key->public_key_der());
