@@ -11,8 +11,11 @@
 namespace kpki::cli {
 
 void KeyFlags::add_to(CLI::App& cmd, const std::string& prefix) {
+  // Named after the key flag it serves: `issue` has one for --ca-key and one for --key.
+  std::string key = prefix.empty() ? "key" : "--" + prefix.substr(0, prefix.size() - 1);
   cmd.add_option("--" + prefix + "passphrase-file", options.passphrase_file,
-                 "File holding the passphrase of an encrypted key file (never on the command line)")
+                 "File holding the passphrase of the " + key +
+                     " file when encrypted (never on the command line)")
       ->check(CLI::ExistingFile);
   if (!cmd.get_option_no_throw("--pkcs11-module")) {
     cmd.add_option(

@@ -70,9 +70,9 @@ void add_ca_commands(CLI::App& app) {
   auto args = std::make_shared<CaCreateArgs>();
   auto* create = ca->add_subcommand(
       "create", "Create a self-signed root CA; the key at --key is generated if absent");
-  create->footer(
-      example("kpki ca create --key pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:pin "
-              "--algorithm ecdsa-p256 --cn kubernetes --out ca.crt"));
+  create->footer(example(
+      "kpki ca create --key 'pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:pin' "
+      "--algorithm ecdsa-p256 --cn kubernetes --out ca.crt"));
   create
       ->add_option("--key", args->key_uri,
                    "Key URI: PATH, file:PATH, botan:PATH, pkcs11:... or libp11:...")

@@ -4,6 +4,7 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/leaf_profile.h"
 #include "cli/ledger_flags.h"
 #include "cli/subject_flags.h"
 #include "core/fs/file_io.h"
@@ -29,7 +30,7 @@ struct IssueArgs {
 };
 
 void run_issue(IssueArgs& args) {
-  Profile profile = parse_profile(args.profile);
+  Profile profile = parse_leaf_profile(args.profile);
   if (profile == Profile::Ca)
     throw Error(ErrorCode::InvalidInput, "--profile ca: use 'kpki ca create' for CAs");
   Algorithm algorithm = parse_algorithm(args.algorithm);
@@ -78,7 +79,7 @@ void add_issue_command(CLI::App& app) {
               "--dns kubernetes --ip 10.96.0.1 --key apiserver.key --out apiserver.crt"));
   cmd->add_option("--ca-cert", args->ca_cert, "CA certificate (PEM)")->required();
   cmd->add_option("--ca-key", args->ca_key, "CA key URI")->required();
-  cmd->add_option("--profile", args->profile, "server, client or peer")->required();
+  cmd->add_option("--profile", args->profile, kLeafProfilesHelp)->required();
   cmd->add_option("--key", args->key_uri, "Leaf key URI")->required();
   cmd->add_option("--out", args->out, "Certificate output (PEM)")->required();
   cmd->add_option("--algorithm", args->algorithm, "Leaf key algorithm when generated")

@@ -5,6 +5,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/leaf_profile.h"
 #include "cli/ledger_flags.h"
 #include "core/issue/csr.h"
 #include "core/issue/profiles.h"
@@ -85,7 +86,7 @@ std::string sans_to_string(const SubjectAltNames& sans) {
 }
 
 void run_sign(const SignArgs& args) {
-  Profile profile = parse_profile(args.profile);
+  Profile profile = parse_leaf_profile(args.profile);
   if (profile == Profile::Ca)
     throw Error(ErrorCode::InvalidInput, "--profile ca: kpki does not sign CA CSRs");
   Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
@@ -128,7 +129,7 @@ void add_sign_command(CLI::App& app) {
   cmd->add_option("--ca-cert", args->ca_cert, "CA certificate (PEM)")->required();
   cmd->add_option("--ca-key", args->ca_key, "CA key URI")->required();
   cmd->add_option("--csr", args->csr, "CSR file (PEM or DER)")->required();
-  cmd->add_option("--profile", args->profile, "server, client or peer")->required();
+  cmd->add_option("--profile", args->profile, kLeafProfilesHelp)->required();
   cmd->add_option("--out", args->out, "Certificate output (PEM)")->required();
   cmd->add_option("--validity", args->validity, "Lifetime, e.g. 8760h or 90d")
       ->capture_default_str();

@@ -6,6 +6,7 @@
 #include "cli/error_hints.h"
 #include "cli/exit_codes.h"
 #include "cli/terminal_prompt.h"
+#include "cli/unknown_arguments.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
 #include "core/util/interruption.h"
@@ -44,6 +45,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A typo first: "A subcommand is required" must not answer `kpki iniit`.
+    if (auto message = kpki::cli::unknown_argument_message(app, e)) {
+      std::cerr << "kpki: error: " << kpki::printable(kpki::redact_key_uris_in_text(*message))
+                << "\n";
+      return 2;
+    }
     // --help and --version exit 0; every usage error is 2, whatever CLI11's internal code.
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const kpki::Error& e) {

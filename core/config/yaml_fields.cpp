@@ -1,6 +1,7 @@
 #include "core/config/yaml_fields.h"
 
 #include "core/util/error.h"
+#include "core/util/suggest.h"
 
 namespace kpki::kube {
 
@@ -74,9 +75,20 @@ void YamlFields::reject_unknown(const std::set<std::string>& known) const {
   std::set<std::string> seen;
   for (const auto& entry : node_) {
     std::string key = entry.first.as<std::string>();
-    if (!known.count(key)) fail(key, "unknown field");
+    if (!known.count(key))
+      fail(key, "unknown field" + did_you_mean(key, {known.begin(), known.end()}));
     // yaml-cpp keeps both and lookups see the first: the file would not mean what it says.
     if (!seen.insert(key).second) fail(key, "field given twice");
+  }
+}
+
+void YamlFields::reject_misspelled(const std::set<std::string>& known) const {
+  if (!node_ || !node_.IsMap()) return;
+  for (const auto& entry : node_) {
+    std::string key = entry.first.as<std::string>();
+    if (known.count(key)) continue;
+    std::string suggestion = did_you_mean(key, {known.begin(), known.end()});
+    if (!suggestion.empty()) fail(key, "unknown field" + suggestion);
   }
 }
 

@@ -26,6 +26,9 @@ class YamlFields {
   std::vector<YamlFields> mappings(const std::string& key) const;
   // Errors for any key not in `known`.
   void reject_unknown(const std::set<std::string>& known) const;
+  // Errors only for a key that is a near miss of one in `known` ("certSANS"): for formats kpki
+  // reads a part of (kubeadm's), where other unknown keys are let through, as kubeadm does.
+  void reject_misspelled(const std::set<std::string>& known) const;
 
   const std::string& origin() const { return origin_; }
   const std::string& path() const { return path_; }

@@ -318,7 +318,8 @@ TEST(PolicyFile, RefusesWhatCannotMeanWhatItSays) {
     }
     return std::string("accepted");
   };
-  EXPECT_EQ(error_of("allow: {dnss: [a.com]}"), "p.yaml: allow.dnss: unknown field");
+  EXPECT_EQ(error_of("allow: {dnss: [a.com]}"),
+            "p.yaml: allow.dnss: unknown field (did you mean 'dns'?)");
   EXPECT_EQ(error_of("allowReserved: {uris: ['spiffe://a/b']}"),
             "p.yaml: allowReserved.uris: unknown field");
   EXPECT_EQ(error_of("allowReserved: {ips: [10.96.0.1]}\nallowReserved: {dns: [kubernetes]}"),

@@ -13,8 +13,10 @@ void read_algorithm(const YamlFields& fields, const std::string& key, ClusterCon
   std::string text = fields.string(key);
   try {
     config.algorithm = parse_algorithm(text);
-  } catch (const Error& e) {
-    fields.fail(key, e.message());
+  } catch (const Error&) {
+    // parse_algorithm's list names ed25519, which a cluster refuses (below): list what works.
+    fields.fail(key, "unknown algorithm '" + text +
+                         "' (expected RSA-2048, RSA-3072, RSA-4096, ECDSA-P256 or ECDSA-P384)");
   }
   // kubeadm's TryLoadKeyFromDisk reads RSA and ECDSA keys only: an Ed25519 tree breaks its
   // external-CA mode and `kubeadm certs renew`.
