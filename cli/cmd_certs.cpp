@@ -128,6 +128,7 @@ void add_certs_commands(CLI::App& app) {
   renew->ca_key.add_to(*renew_cmd, "ca-key-");
   renew->ledger.add_to(*renew_cmd);
   renew_cmd->callback([renew] { run_renew(*renew); });
+  add_certs_csr_commands(*certs);
 }
 
 }  // namespace kpki::cli
