@@ -2,7 +2,8 @@
 # kpki certs check: a node's tree against the certificate table, every finding reported.
 #  - trees kpki made are clean (exit 0, text and -o json);
 #  - trees made by other means are clean too: plain openssl req/x509 steps (a kubeadm-shaped
-#    control-plane tree) and cfssl (a worker's tree), when installed;
+#    control-plane tree, one leaf through an intermediate its .crt carries) and cfssl (a worker's
+#    tree), when installed;
 #  - tampered trees: wrong SAN, wrong CN, swapped key, expired certificate, key mode 0644, wrong
 #    kubeconfig server, a certificate signed by another CA, a tree checked against another
 #    --ca: each gives exactly its finding, exit 1.
@@ -215,6 +216,23 @@ conf kubelet.conf "/O=system:nodes/CN=system:node:cp1" https://10.0.0.10:6443
 conf kube-proxy.conf "/O=system:node-proxier/CN=system:kube-proxy" https://10.0.0.10:6443
 umask 022
 expect_clean "openssl tree" "$KPKI" certs check --config "$W/cluster.yaml" --dir "$O" --ca-dir "$O/pki"
+# The apiserver certificate from an intermediate under pki/ca.crt: its .crt carries the leaf and
+# the intermediate (kubeadm reads a chain there, TryLoadCertChainFromDisk); the leaf alone does
+# not chain.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$W/int.key" 2>/dev/null
+printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,digitalSignature,keyCertSign,cRLSign\n' >"$W/int.cnf"
+openssl req -new -key "$W/int.key" -subj /CN=kubernetes-intermediate -out "$W/int.csr"
+openssl x509 -req -in "$W/int.csr" -CA "$O/pki/ca.crt" -CAkey "$O/pki/ca.key" -CAcreateserial -days 365 \
+  -extfile "$W/int.cnf" -out "$W/int.crt" 2>/dev/null
+cp "$O/pki/apiserver.crt" "$W/apiserver.orig"
+sign_with "$W/int" "$O/pki/apiserver.key" /CN=kube-apiserver "$APISERVER_SANS" serverAuth "$W/leaf.crt" -days 365
+cat "$W/leaf.crt" "$W/int.crt" >"$O/pki/apiserver.crt"
+expect_clean "openssl tree, apiserver through an intermediate" \
+  "$KPKI" certs check --config "$W/cluster.yaml" --dir "$O" --ca-dir "$O/pki"
+cp "$W/leaf.crt" "$O/pki/apiserver.crt"
+expect_findings "openssl tree, intermediate left out" "pki/apiserver.crt chain" \
+  "$KPKI" certs check --config "$W/cluster.yaml" --dir "$O"
+cp "$W/apiserver.orig" "$O/pki/apiserver.crt"
 # and one flaw in it: the kubelet serving certificate for the wrong node address
 sign_with "$O/pki/ca" "$O/kubelet/kubelet.key" "/O=system:nodes/CN=system:node:cp1" "DNS:cp1,IP:10.0.0.99" \
   serverAuth "$O/kubelet/kubelet.crt"
