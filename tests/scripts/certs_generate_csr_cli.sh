@@ -116,7 +116,7 @@ expect_ok "filled w1 checks clean" \
 openssl s_server -quiet -accept "127.0.0.1:$PORT" -cert "$CP/pki/apiserver.crt" -key "$CP/pki/apiserver.key" \
   -CAfile "$E/ca.crt" -Verify 1 -verify_return_error -www >"$W/s_server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do
   out=$(kubectl --kubeconfig "$CP/admin.conf" get --raw / --request-timeout=2s 2>&1) && break
   sleep 0.1
