@@ -40,6 +40,9 @@ std::string render_cluster_table(const ClusterReport& report) {
          fixed(p.cpu_ms_per_certificate(), 3), fixed(p.best_ms_per_certificate() / crypto_ms, 1),
          faster ? fixed(*faster, 1) : "-", fixed(p.peak_rss_kb / 1024.0, 1)});
   }
+  // File CAs have no sessions: that column only with CA keys on a token.
+  if (report.options.ca_token.empty())
+    for (auto& row : table) row.erase(row.begin() + 1);
   std::vector<size_t> widths(table.front().size(), 0);
   for (const auto& row : table)
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
