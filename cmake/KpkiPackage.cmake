@@ -13,7 +13,8 @@ set(CPACK_PACKAGE_VENDOR "kpki")
 set(KPKI_DEB_MAINTAINER "kpki maintainers <kpki-maintainers@example.org>" CACHE STRING
     "Maintainer field of the Debian packages")
 set(CPACK_PACKAGE_CONTACT "${KPKI_DEB_MAINTAINER}")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Kubernetes PKI issuance with CA keys on HSMs or in files")
+# Each package's description: its first line is the synopsis (CPack would put a
+# CPACK_PACKAGE_DESCRIPTION_SUMMARY before it, which lintian reports as duplicated).
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -28,21 +29,21 @@ endif()
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME kpki)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
 "Kubernetes PKI issuance with CA keys on HSMs or in files
- kpki issues a Kubernetes cluster's whole PKI (the kubeadm layout: CAs,
- serving and client certificates, kubeconfigs) and single certificates,
- through pluggable crypto backends: OpenSSL key files, Botan, and PKCS#11
- tokens (HSMs, smart cards, SoftHSM), so that a CA's private key never has to
- touch disk. Every certificate is verified before it is written and recorded
- in an issuance ledger (SQLite; PostgreSQL with kpki-ledger-postgresql),
- from which it can be revoked and CRLs published.")
+kpki issues a Kubernetes cluster's whole PKI (the kubeadm layout: CAs,
+serving and client certificates, kubeconfigs) and single certificates,
+through pluggable crypto backends: OpenSSL key files, Botan, and PKCS#11
+tokens (HSMs, smart cards, SoftHSM), so that a CA's private key never has to
+touch disk. Every certificate is verified before it is written and recorded
+in an issuance ledger (SQLite; PostgreSQL with kpki-ledger-postgresql),
+from which it can be revoked and CRLs published.")
 set(CPACK_DEBIAN_POSTGRESQL_PACKAGE_NAME kpki-ledger-postgresql)
 set(CPACK_DEBIAN_POSTGRESQL_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_POSTGRESQL_DESCRIPTION
 "PostgreSQL issuance ledger for kpki
- kpki records every certificate it signs in an issuance ledger. This package
- adds the PostgreSQL storage, a module kpki loads only for a postgresql://
- ledger, so that several signers can share one ledger; the kpki package
- itself needs no PostgreSQL library.")
+kpki records every certificate it signs in an issuance ledger. This package
+adds the PostgreSQL storage, a module kpki loads only for a postgresql://
+ledger, so that several signers can share one ledger; the kpki package
+itself needs no PostgreSQL library.")
 set(CPACK_DEBIAN_POSTGRESQL_PACKAGE_DEPENDS "kpki (= ${PROJECT_VERSION})")
 
 find_program(KPKI_DPKG_SHLIBDEPS dpkg-shlibdeps)
