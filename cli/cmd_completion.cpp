@@ -13,9 +13,11 @@ void add_completion_commands(CLI::App& app) {
   auto shell = std::make_shared<std::string>();
   auto* completion = app.add_subcommand(
       "completion", "Print the shell completion script for bash, zsh or fish (kubectl-style)");
-  completion->footer(example("source <(kpki completion bash)") +
-                     "  kpki completion zsh > \"${fpath[1]}/_kpki\"\n"
-                     "  kpki completion fish > ~/.config/fish/completions/kpki.fish\n");
+  completion->footer(
+      example("kpki completion bash") +
+      "Save it as ~/.local/share/bash-completion/completions/kpki (bash), as _kpki in a "
+      "directory of $fpath (zsh),\nor as ~/.config/fish/completions/kpki.fish (fish); the "
+      "kpki package installs all three.");
   completion->add_option("shell", *shell, "The shell")
       ->required()
       ->check(CLI::IsMember({"bash", "zsh", "fish"}));
