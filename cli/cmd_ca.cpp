@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "backends/backends.h"
+#include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
@@ -78,6 +79,7 @@ void add_ca_commands(CLI::App& app) {
                    "Key URI: PATH, file:PATH, botan:PATH, pkcs11:... or libp11:...")
       ->required();
   create->add_option("--algorithm", args->algorithm, "Key algorithm when the key is generated")
+      ->check(algorithm_choices())
       ->capture_default_str();
   create->add_option("--validity", args->validity, "Lifetime, e.g. 87600h or 3650d")
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/doc_path.h"
 #include "cli/ledger_flags.h"
 #include "core/kubernetes/plan/plan_output.h"
 #include "core/kubernetes/rotate/rotate.h"
@@ -57,7 +58,7 @@ void run_rotate(RotateArgs& args) {
   if (!dry) {
     std::cout << args.ca << " rotation: phase " << args.phase
               << " done; restart the components that read these files, one node at a time"
-              << " (docs/ca-lifecycle.md)\n";
+              << " (" << doc_path("docs/ca-lifecycle.md") << ")\n";
   }
 }
 

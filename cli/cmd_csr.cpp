@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "backends/backends.h"
+#include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/subject_flags.h"
@@ -43,6 +44,7 @@ void add_csr_command(CLI::App& app) {
   cmd->add_option("--key", args->key_uri, "Key URI")->required();
   cmd->add_option("--out", args->out, "CSR output (PEM)")->required();
   cmd->add_option("--algorithm", args->algorithm, "Key algorithm when generated")
+      ->check(algorithm_choices())
       ->capture_default_str();
   cmd->add_flag("--force", args->force, "Replace an existing --out file");
   args->subject.add_to(*cmd, false);

@@ -7,6 +7,7 @@
 #include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/doc_path.h"
 #include "cli/ledger_flags.h"
 #include "cli/progress_line.h"
 #include "core/kubernetes/init/init.h"
@@ -88,7 +89,8 @@ void add_init_command(CLI::App& app) {
       "init", "Issue a whole cluster's PKI (kubeadm layout) into OUT/nodes/<name>/");
   cmd->footer(example("kpki init --config cluster.yaml --dir out --dry-run -o json") +
               "\nThe plan (and, after a run, the report) lists every file: create, keep, "
-              "replace, mismatch, remove (docs/plan.md).");
+              "replace, mismatch, remove (" +
+              doc_path("docs/plan.md") + ").");
   cmd->add_option("--config", args->config, "Cluster config (kpki ClusterPKI or kubeadm v1beta4)")
       ->required();
   cmd->add_option("--dir", args->options.out_dir, "Output directory")->required();

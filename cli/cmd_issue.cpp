@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "backends/backends.h"
+#include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/leaf_profile.h"
@@ -79,10 +80,13 @@ void add_issue_command(CLI::App& app) {
               "--dns kubernetes --ip 10.96.0.1 --key apiserver.key --out apiserver.crt"));
   cmd->add_option("--ca-cert", args->ca_cert, "CA certificate (PEM)")->required();
   cmd->add_option("--ca-key", args->ca_key, "CA key URI")->required();
-  cmd->add_option("--profile", args->profile, kLeafProfilesHelp)->required();
+  cmd->add_option("--profile", args->profile, kLeafProfilesHelp)
+      ->required()
+      ->check(choices(kLeafProfiles));
   cmd->add_option("--key", args->key_uri, "Leaf key URI")->required();
   cmd->add_option("--out", args->out, "Certificate output (PEM)")->required();
   cmd->add_option("--algorithm", args->algorithm, "Leaf key algorithm when generated")
+      ->check(algorithm_choices())
       ->capture_default_str();
   cmd->add_option("--validity", args->validity, "Lifetime, e.g. 8760h or 90d")
       ->capture_default_str();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "backends/backends.h"
+#include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "core/fs/file_io.h"
@@ -29,9 +30,8 @@ void add_key_commands(CLI::App& app) {
       ->add_option("uri", gen->uri,
                    "Key URI: PATH, file:PATH, botan:PATH, pkcs11:... or libp11:...")
       ->required();
-  generate
-      ->add_option("--algorithm", gen->algorithm,
-                   "rsa-2048|rsa-3072|rsa-4096|ecdsa-p256|ecdsa-p384|ed25519")
+  generate->add_option("--algorithm", gen->algorithm, "Key algorithm")
+      ->check(algorithm_choices())
       ->capture_default_str();
   generate->add_flag("--force", gen->key.options.force, "Replace an existing key file");
   gen->key.add_to(*generate, "");

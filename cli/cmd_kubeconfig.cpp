@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "backends/leaf_key_sources.h"
+#include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
@@ -88,7 +89,9 @@ void add_kubeconfig_commands(CLI::App& app) {
   user->add_option("--ca-key", args->ca_key, "Cluster CA key URI")->required();
   user->add_option("--server", args->server, "API server URL, https://HOST:PORT")->required();
   user->add_option("--cluster-name", args->cluster_name, "Cluster name")->capture_default_str();
-  user->add_option("--algorithm", args->algorithm, "Client key algorithm")->capture_default_str();
+  user->add_option("--algorithm", args->algorithm, "Client key algorithm")
+      ->capture_default_str()
+      ->check(algorithm_choices());
   user->add_option("--out", args->out,
                    "Write the kubeconfig here, mode 0600 (default: standard output)");
   user->add_flag("--force", args->force, "Replace an existing --out file");

@@ -2,6 +2,7 @@
 // then lists it.
 #include <iostream>
 
+#include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
@@ -54,7 +55,9 @@ void add_revoke_command(CLI::App& app) {
               "affiliationChanged, superseded,\ncessationOfOperation, certificateHold, "
               "removeFromCRL, privilegeWithdrawn, aACompromise.");
   cmd->add_option("serial", args->serial, "Serial (hex, as 'ledger list' shows)")->required();
-  cmd->add_option("--reason", args->reason, "RFC 5280 reason")->capture_default_str();
+  cmd->add_option("--reason", args->reason, "RFC 5280 reason")
+      ->capture_default_str()
+      ->check(reason_choices());
   cmd->add_option("--ca", args->ca, "Issuer (CN, subject or key id) when serials collide");
   cmd->add_option("--ca-cert", args->ca_cert,
                   "The issuing CA's certificate: revokes its certificate, in its ledger");

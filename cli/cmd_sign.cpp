@@ -3,8 +3,10 @@
 // always come from the profile.
 #include <iostream>
 
+#include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/doc_path.h"
 #include "cli/leaf_profile.h"
 #include "cli/ledger_flags.h"
 #include "core/issue/csr.h"
@@ -64,7 +66,8 @@ void enforce_policy(const policy::NamePolicy& p, const SigningRequest& csr,
       case policy::Refusal::ReservedUser:
       case policy::Refusal::ReservedDns:
       case policy::Refusal::ServiceIp:
-        hint = "; list it under allowReserved: in a --policy file to certify it (docs/policy.md)";
+        hint = "; list it under allowReserved: in a --policy file to certify it (" +
+               doc_path("docs/policy.md") + ")";
         break;
       default:
         break;
@@ -129,13 +132,16 @@ void add_sign_command(CLI::App& app) {
   cmd->add_option("--ca-cert", args->ca_cert, "CA certificate (PEM)")->required();
   cmd->add_option("--ca-key", args->ca_key, "CA key URI")->required();
   cmd->add_option("--csr", args->csr, "CSR file (PEM or DER)")->required();
-  cmd->add_option("--profile", args->profile, kLeafProfilesHelp)->required();
+  cmd->add_option("--profile", args->profile, kLeafProfilesHelp)
+      ->required()
+      ->check(choices(kLeafProfiles));
   cmd->add_option("--out", args->out, "Certificate output (PEM)")->required();
   cmd->add_option("--validity", args->validity, "Lifetime, e.g. 8760h or 90d")
       ->capture_default_str();
   cmd->add_flag("--force", args->force, "Replace an existing --out file");
-  cmd->add_option("--policy", args->policy_file,
-                  "Name policy (YAML: allow/deny per name type, docs/policy.md)");
+  cmd->add_option(
+      "--policy", args->policy_file,
+      "Name policy (YAML: allow/deny per name type, " + doc_path("docs/policy.md") + ")");
   cmd->add_option("--allow-group", args->allow_groups,
                   "Certify this Kubernetes system: group (O=) anyway (repeatable)");
   cmd->add_flag("--allow-wildcard", args->allow_wildcard, "Certify wildcard DNS names (*.x)");

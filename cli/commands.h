@@ -23,5 +23,6 @@ void add_revoke_command(CLI::App& app);            // revoke
 void add_crl_command(CLI::App& app);               // crl
 void add_ca_import_command(CLI::App& ca);          // ca import (on the `ca` subcommand)
 void add_ca_rotate_command(CLI::App& ca);          // ca rotate (on the `ca` subcommand)
+void add_completion_commands(CLI::App& app);       // completion bash|zsh|fish; man (hidden)
 
 }  // namespace kpki::cli

@@ -1,5 +1,6 @@
 #include "cli/error_hints.h"
 
+#include "cli/doc_path.h"
 #include "core/ledger/ledger_binding.h"
 
 namespace kpki::cli {
@@ -21,11 +22,17 @@ std::string hint_for(const Error& error, const CLI::App& app) {
     return " (restore it from a backup; else recover what the files still show: kpki ledger "
            "rebuild --dir " +
            (lost->home().dir.empty() ? std::string(".") : lost->home().dir.string()) +
-           " --ledger " + lost->location() + " --crl LAST-PUBLISHED-CRL, see docs/ledger.md)";
+           " --ledger " + lost->location() + " --crl LAST-PUBLISHED-CRL, see " +
+           doc_path("docs/ledger.md") + ")";
   if (!error.rotation_next_phase().empty())
     return " (run: kpki ca rotate " + error.rotating_ca() + " --phase " +
            error.rotation_next_phase() + " --dir OUT --config CONFIG)";
-  if (error.code() != ErrorCode::AlreadyExists || error.existing_file().empty()) return "";
+  if (error.code() != ErrorCode::AlreadyExists) return "";
+  // A token object is never overwritten (`ca import` onto a label another key holds).
+  if (error.existing_file().empty() && verb_that_ran(app).get_name() == "import")
+    return " (kpki never overwrites a token key: import under another object= label or onto "
+           "another token; kpki hsm keys 'pkcs11:token=...?pin-source=...' lists what it holds)";
+  if (error.existing_file().empty()) return "";
   if (verb_that_ran(app).get_option_no_throw("--force") == nullptr) return "";
   return " (use --force to replace it)";
 }

@@ -8,7 +8,7 @@
 namespace kpki::cli {
 
 Profile parse_leaf_profile(const std::string& name) {
-  const std::vector<std::string> leaf_profiles = {"server", "client", "peer"};
+  const std::vector<std::string>& leaf_profiles = kLeafProfiles;
   if (name == "ca") return Profile::Ca;
   for (const auto& leaf : leaf_profiles) {
     if (name == leaf) return parse_profile(name);

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   kpki::cli::add_crl_command(app);
   kpki::cli::add_hsm_commands(app);
   kpki::cli::add_bench_command(app);
+  kpki::cli::add_completion_commands(app);  // last: it describes every verb above
 
   try {
     app.parse(argc, argv);

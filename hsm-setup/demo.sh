@@ -6,7 +6,7 @@
 #   OUT_DIR     where the cluster tree goes (default: ./out)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bash "$repo/hsm-setup/build.sh"
+bash "$repo/hsm-setup/build.sh" --tool-only  # the tool and its modules, not the tests
 kpki=$repo/build/cli/kpki
 out=${OUT_DIR:-$PWD/out}
 hsm_dir=$repo/.hsm

@@ -8,17 +8,22 @@
 #                                [--kpki PATH]
 #   --keys        also generate kubernetes-ca, etcd-ca and front-proxy-ca on the token
 #   --algorithm   algorithm of those keys (default ecdsa-p256)
+#   --kpki        the kpki binary for --keys (default: $KPKI, else <repo>/build/cli/kpki when
+#                 built, else `kpki` on PATH)
 # stdout: the lines to eval, e.g.  eval "$(hsm-setup/make-token.sh --keys)"
 #   export SOFTHSM2_CONF=DIR/softhsm2.conf
 #   export KPKI_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
+# On failure stdout is `false` instead, so that the eval fails too (an eval of nothing succeeds):
+# under `set -e` the calling script stops, an interactive shell sees exit status 1.
 set -euo pipefail
+trap 'rc=$?; [ "$rc" -eq 0 ] || echo "false  # hsm-setup/make-token.sh failed (exit $rc), see its error above"' EXIT
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dir="$repo/.hsm"
 label=kube-ca
 gen_keys=0
 algorithm=ecdsa-p256
-kpki="${KPKI:-$repo/build/cli/kpki}"
+kpki="${KPKI:-}"
 module=/usr/lib/softhsm/libsofthsm2.so
 
 while [ $# -gt 0 ]; do
@@ -28,7 +33,7 @@ while [ $# -gt 0 ]; do
     --keys) gen_keys=1; shift ;;
     --algorithm) algorithm=$2; shift 2 ;;
     --kpki) kpki=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; trap - EXIT; exit 0 ;;
     *) echo "make-token: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -78,7 +83,15 @@ else
 fi
 
 if [ "$gen_keys" -eq 1 ]; then
-  [ -x "$kpki" ] || { log "kpki binary not found at $kpki (build it or pass --kpki)"; exit 1; }
+  if [ -z "$kpki" ]; then
+    if [ -x "$repo/build/cli/kpki" ]; then kpki=$repo/build/cli/kpki
+    else kpki=$(command -v kpki || true)
+    fi
+  fi
+  [ -n "$kpki" ] && [ -x "$kpki" ] || {
+    log "no kpki: not at ${kpki:-$repo/build/cli/kpki} nor on PATH (build it: hsm-setup/build.sh --tool-only; or install the package; or pass --kpki)"
+    exit 1
+  }
   for object in kubernetes-ca etcd-ca front-proxy-ca; do
     uri="pkcs11:token=$label;object=$object?pin-source=file:$dir/user-pin&module-path=$module"
     rc=0

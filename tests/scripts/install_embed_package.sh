@@ -9,9 +9,11 @@
 #  - examples/embed, configured against that prefix only, builds warning-free, registers its own
 #    backend ("memory:" keys), issues a CA and a server certificate, and `openssl verify` accepts
 #    them;
-#  - `cpack -G DEB` makes a .deb whose Depends names the Debian package of every shared library
-#    the binary and the ledger module need, which holds the man page, completion and module but no
-#    headers, and whose unpacked usr/bin/kpki --version runs and loads that module.
+#  - `cpack -G DEB` makes kpki_*.deb, whose Depends names the Debian package of every shared
+#    library the binary needs (and no libpq), which holds the man page and completions but no
+#    headers, and kpki-ledger-postgresql_*.deb with the module, whose Depends covers the module's
+#    libraries; unpacked together, usr/bin/kpki --version runs and loads that module
+#    (tests/scripts/deb_lintian.sh checks both packages with lintian).
 source "$(dirname "$0")/lib/common.sh"
 # Checks read here-strings, not pipes: under pipefail, grep -q exiting at its first match can kill
 # the writer with SIGPIPE and fail a check that matched.
@@ -25,7 +27,7 @@ cd "$WORK"
 P=$WORK/prefix
 expect_ok "cmake --install" cmake --install "$BUILD" --prefix "$P"
 libdir=$(dirname "$(find "$P" -name kpkiConfig.cmake | head -1)")/../..
-for f in bin/kpki share/man/man1/kpki.1 share/bash-completion/completions/kpki \
+for f in bin/kpki share/man/man1/kpki.1.gz share/bash-completion/completions/kpki \
   include/kpki/core/keys/signer.h include/kpki/core/issue/authority.h \
   include/kpki/core/keys/key_registry.h include/kpki/backends/backends.h; do
   if [ -f "$P/$f" ]; then pass; else fail "cmake --install: $f missing"; fi
@@ -96,8 +98,12 @@ expect_ok "openssl verify of the embedded issuance" openssl verify -CAfile out/c
 expect_ok "cpack -G DEB" cpack -G DEB -B "$WORK/deb" --config "$BUILD/CPackConfig.cmake"
 deb=$(ls "$WORK"/deb/kpki_*.deb 2>/dev/null | head -1)
 if [ -n "$deb" ]; then pass; else fail "no kpki_*.deb in $(ls "$WORK/deb")"; finish; exit; fi
+module_deb=$(ls "$WORK"/deb/kpki-ledger-postgresql_*.deb 2>/dev/null | head -1)
+names_of() { printf '%s' "$1" | tr ',|' '\n\n' | awk '{ print $1 }'; }
 depends=$(dpkg-deb -f "$deb" Depends)
-depends_names=$(printf '%s' "$depends" | tr ',|' '\n\n' | awk '{ print $1 }')
+depends_names=$(names_of "$depends")
+module_depends_names=""
+[ -n "$module_deb" ] && module_depends_names=$(names_of "$(dpkg-deb -f "$module_deb" Depends)")
 # owner SONAME: the Debian package that holds the library the binary loads under SONAME.
 owner() {
   local path
@@ -110,30 +116,46 @@ owner() {
     if [ -n "$found" ]; then echo "$found"; return; fi
   done
 }
-module_needs=""
-cache_on KPKI_WITH_POSTGRESQL && module_needs=$(objdump -p "$BUILD/lib/kpki/$MODULE" | awk '/NEEDED/ { print $2 }')
-for lib in $(objdump -p "$KPKI" | awk '/NEEDED/ { print $2 }') $module_needs; do
+for lib in $(objdump -p "$KPKI" | awk '/NEEDED/ { print $2 }'); do
   pkg=$(owner "$lib")
   [ -n "$pkg" ] || continue  # a library no Debian package owns (a local build of it)
   if grep -qxF "$pkg" <<<"$depends_names"; then pass; else
     fail "Depends '$depends' lacks $pkg (for $lib)"
   fi
 done
+if grep -q '^libpq' <<<"$depends_names"; then fail "kpki depends on $(grep '^libpq' <<<"$depends_names")"; else pass; fi
+if cache_on KPKI_WITH_POSTGRESQL; then
+  if [ -n "$module_deb" ]; then pass; else fail "no kpki-ledger-postgresql_*.deb in $(ls "$WORK/deb")"; fi
+  grep -qxF kpki <<<"$module_depends_names" && pass || fail "kpki-ledger-postgresql does not depend on kpki"
+  for lib in $(objdump -p "$BUILD/lib/kpki/$MODULE" | awk '/NEEDED/ { print $2 }'); do
+    pkg=$(owner "$lib")
+    [ -n "$pkg" ] || continue
+    if grep -qxF "$pkg" <<<"$module_depends_names"; then pass; else
+      fail "kpki-ledger-postgresql's Depends lacks $pkg (for $lib)"
+    fi
+  done
+fi
 if grep -qxF libssl3 <<<"$depends_names"; then pass; else fail "Depends lacks libssl3: $depends"; fi
 contents=$(dpkg-deb -c "$deb")
-for f in ./usr/bin/kpki ./usr/share/man/man1/kpki.1 ./usr/share/bash-completion/completions/kpki; do
+for f in ./usr/bin/kpki ./usr/share/man/man1/kpki.1.gz ./usr/share/bash-completion/completions/kpki \
+  ./usr/share/zsh/vendor-completions/_kpki ./usr/share/fish/vendor_completions.d/kpki.fish \
+  ./usr/share/doc/kpki/copyright ./usr/share/doc/kpki/README.md ./usr/share/doc/kpki/docs/hsm.md; do
   if grep -q " $f\$" <<<"$contents"; then pass; else fail "$f not in the .deb"; fi
 done
 if grep -qE '/include/|\.a$' <<<"$contents"; then fail "headers or libraries in the .deb"; else pass; fi
+if grep -q "/kpki/$MODULE\$" <<<"$contents"; then fail "$MODULE in the kpki .deb"; else pass; fi
 dpkg-deb -x "$deb" unpacked
 if [ "$(unpacked/usr/bin/kpki --version)" = "$VERSION" ]; then pass; else fail "unpacked kpki --version"; fi
 if cache_on KPKI_WITH_POSTGRESQL; then
-  if grep -q "/kpki/$MODULE\$" <<<"$contents"; then pass; else fail "$MODULE not in the .deb"; fi
+  if grep -q "/kpki/$MODULE\$" <<<"$(dpkg-deb -c "$module_deb")"; then pass; else
+    fail "$MODULE not in kpki-ledger-postgresql"
+  fi
+  dpkg-deb -x "$module_deb" unpacked
   if loads_module unpacked/usr/bin/kpki; then pass; else fail "the .deb's kpki does not load its ledger module"; fi
 fi
 
 # --- the man page and the completion work -------------------------------------------------------
-if grep -q '^\.TH KPKI 1' unpacked/usr/share/man/man1/kpki.1; then pass; else fail "man page has no .TH"; fi
+if grep -q '^\.TH KPKI 1' <<<"$(gzip -dc unpacked/usr/share/man/man1/kpki.1.gz)"; then pass; else fail "man page has no .TH"; fi
 # complete WORDS...: what the completion offers for the last (partial) word.
 complete_words() {
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kpki; printf "%s\n" "${COMPREPLY[@]}"' \
