@@ -18,6 +18,7 @@
 #include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/kubernetes/tree/node_copies.h"
 #include "core/kubernetes/tree/tree_links.h"
+#include "core/kubernetes/tree/tree_version.h"
 #include "core/util/error.h"
 #include "core/util/interruption.h"
 #include "core/x509/public_key.h"
@@ -71,6 +72,8 @@ class InitApply {
     }
     report_.operation = plan_.operation;
     report_.root = plan_.root;
+    report_.kubernetes_version = plan_.kubernetes_version;
+    report_.previous_kubernetes_version = plan_.previous_kubernetes_version;
     report_.files.reserve(plan_.files.size());
     keys_to_make_ = static_cast<size_t>(
         std::count_if(plan_.files.begin(), plan_.files.end(), [](const PlannedFile& file) {
@@ -112,6 +115,8 @@ class InitApply {
     }
     issue_pending();
     throw_if_interrupted();  // the last moment the run can still be undone
+    // What renew and the next init follow (tree/tree_version.h).
+    record_tree_kubernetes_version(out, config_.kubernetes_version);
     created_.commit();
     for (const std::string& path : stale_) {
       std::filesystem::remove(path);

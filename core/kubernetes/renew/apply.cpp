@@ -6,6 +6,7 @@
 #include "core/kubernetes/renew/authorities.h"
 #include "core/kubernetes/renew/renew.h"
 #include "core/kubernetes/tree/leaf_files.h"
+#include "core/kubernetes/tree/tree_version.h"
 #include "core/util/error.h"
 
 namespace kpki::kube {
@@ -21,6 +22,8 @@ class RenewApply {
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
     std::vector<LeafSpec> table = leaf_specs(config(), node);
     Plan report{plan.operation, plan.root, plan.ca_keys, {}};
+    report.kubernetes_version = plan.kubernetes_version;
+    report.previous_kubernetes_version = plan.previous_kubernetes_version;
     size_t replaced = static_cast<size_t>(
         std::count_if(plan.files.begin(), plan.files.end(),
                       [](const PlannedFile& f) { return f.action == PlanAction::Replace; }));
@@ -39,6 +42,11 @@ class RenewApply {
       }
       report.files.push_back(std::move(done));
     }
+    // The tree follows the version it was renewed as from now on (tree/tree_version.h).
+    if (!plan.previous_kubernetes_version.empty()) {
+      if (auto root = tree_root(dir()))
+        record_tree_kubernetes_version(*root, config().kubernetes_version);
+    }
     return report;
   }
 
@@ -51,13 +59,15 @@ class RenewApply {
     ExistingLeaf existing = read_leaf(dir(), spec, keys_);
     if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + path + "': no certificate");
     const Authority& ca = cas_.get(spec.ca);
-    // The identity is the table's (checked equal to the old file's when planning).
+    // The identity is the table's (the old file's, or, for a tree being moved to another
+    // Kubernetes version, another version's: checked when planning).
     Issued issued = ca.issue(leaf_request(spec, *key.signer, config().certificate_validity));
     CreatedFiles created;
     write_leaf(dir(), spec, issued, key, ca.certificate(), config().cluster_name, Overwrite::Yes,
                created);
     created.commit();
-    return "serial " + existing.cert->serial_hex() + " -> " + issued.certificate.serial_hex();
+    return "serial " + existing.cert->serial_hex() + " -> " + issued.certificate.serial_hex() +
+           renew_changes(existing, spec);
   }
 
   const RenewOptions& options_;
