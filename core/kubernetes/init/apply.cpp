@@ -70,10 +70,7 @@ class InitApply {
       throw Error(ErrorCode::AlreadyExists, std::to_string(plan_.counts().mismatched) +
                                                 " file(s) no longer match " + config_.source);
     }
-    report_.operation = plan_.operation;
-    report_.root = plan_.root;
-    report_.kubernetes_version = plan_.kubernetes_version;
-    report_.previous_kubernetes_version = plan_.previous_kubernetes_version;
+    report_ = plan_header(plan_);
     report_.files.reserve(plan_.files.size());
     keys_to_make_ = static_cast<size_t>(
         std::count_if(plan_.files.begin(), plan_.files.end(), [](const PlannedFile& file) {
@@ -115,8 +112,7 @@ class InitApply {
     }
     issue_pending();
     throw_if_interrupted();  // the last moment the run can still be undone
-    // What renew and the next init follow (tree/tree_version.h).
-    record_tree_kubernetes_version(out, config_.kubernetes_version);
+    record_tree_kubernetes_version(out, config_.kubernetes_version);  // renew follows it
     created_.commit();
     for (const std::string& path : stale_) {
       std::filesystem::remove(path);

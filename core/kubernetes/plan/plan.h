@@ -78,4 +78,7 @@ struct Plan {
   PlanCounts counts() const;
 };
 
+// `plan` without its keys and files: what applying it starts its report from.
+Plan plan_header(const Plan& plan);
+
 }  // namespace kpki::kube

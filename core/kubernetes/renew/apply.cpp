@@ -21,9 +21,8 @@ class RenewApply {
   Plan apply(const Plan& plan) {
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
     std::vector<LeafSpec> table = leaf_specs(config(), node);
-    Plan report{plan.operation, plan.root, plan.ca_keys, {}};
-    report.kubernetes_version = plan.kubernetes_version;
-    report.previous_kubernetes_version = plan.previous_kubernetes_version;
+    Plan report = plan_header(plan);
+    report.ca_keys = plan.ca_keys;
     size_t replaced = static_cast<size_t>(
         std::count_if(plan.files.begin(), plan.files.end(),
                       [](const PlannedFile& f) { return f.action == PlanAction::Replace; }));
