@@ -5,6 +5,7 @@
 #include "backends/backends.h"
 #include "core/fs/file_io.h"
 #include "core/issue/file_group.h"
+#include "core/kubernetes/tree/tree_version.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
 
@@ -70,6 +71,25 @@ kube::ClusterConfig load_cluster_config_and_warn(const std::string& path) {
   for (const auto& warning : config.warnings)
     std::cerr << "kpki: warning: " << printable(warning) << "\n";
   return config;
+}
+
+kube::ClusterConfig load_cluster_config_and_warn(const std::string& path,
+                                                 const std::string& kubernetes_version,
+                                                 const std::string& tree_dir) {
+  kube::ClusterConfig config = kube::load_cluster_config(path, key_registry());
+  if (!kubernetes_version.empty())
+    kube::set_kubernetes_version(config, kubernetes_version, "--kubernetes-version");
+  kube::settle_kubernetes_version(config, tree_dir);
+  for (const auto& warning : config.warnings)
+    std::cerr << "kpki: warning: " << printable(warning) << "\n";
+  return config;
+}
+
+void add_kubernetes_version_flag(CLI::App& cmd, std::string& version) {
+  cmd.add_option("--kubernetes-version", version,
+                 "The Kubernetes version whose kubeadm the files follow, e.g. 1.33 (default: the "
+                 "config's kubernetesVersion, else the tree's, else " +
+                     kube::newest_known_version().text() + "; docs/config.md)");
 }
 
 std::string example(const std::string& text) { return "\nExample:\n  " + text + "\n"; }

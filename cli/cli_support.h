@@ -39,6 +39,14 @@ void ensure_writable(const std::string& path, bool force);
 
 // Loads a cluster config and prints its warnings ("kpki: warning: ...") to stderr.
 kube::ClusterConfig load_cluster_config_and_warn(const std::string& path);
+// The same for a run on the tree holding `tree_dir` (init's OUT, renew's node directory): the
+// Kubernetes version is --kubernetes-version's (when given), else the config's, else the tree's
+// record, else the newest kpki knows (core/kubernetes/tree/tree_version.h).
+kube::ClusterConfig load_cluster_config_and_warn(const std::string& path,
+                                                 const std::string& kubernetes_version,
+                                                 const std::string& tree_dir);
+// --kubernetes-version VERSION (init, certs renew).
+void add_kubernetes_version_flag(CLI::App& cmd, std::string& version);
 
 // Example text appended to a verb's help.
 std::string example(const std::string& text);

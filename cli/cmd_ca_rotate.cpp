@@ -28,7 +28,8 @@ struct RotateArgs {
 };
 
 void run_rotate(RotateArgs& args) {
-  kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
+  // The tree's Kubernetes version decides what the reissued leaves look like.
+  kube::ClusterConfig config = load_cluster_config_and_warn(args.config, "", args.options.out_dir);
   args.options.ca = args.ca;
   args.options.phase = kube::parse_rotation_phase(args.phase);
   args.options.ca_key_options = args.ca_key.options;

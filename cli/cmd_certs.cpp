@@ -42,6 +42,7 @@ struct RenewArgs {
   bool dry_run = false;
   KeyFlags ca_key;
   LedgerFlag ledger;
+  std::string kubernetes_version;
 };
 
 void run_renew(const RenewArgs& args) {
@@ -49,7 +50,7 @@ void run_renew(const RenewArgs& args) {
   options.node_dir = args.dir;
   options.node_name = args.node;
   options.names = args.names;
-  options.config = load_cluster_config_and_warn(args.config);
+  options.config = load_cluster_config_and_warn(args.config, args.kubernetes_version, args.dir);
   for (const auto& ca : kube::ca_specs()) {
     for (const auto& name : args.names) {
       if (name == ca.name)
@@ -125,6 +126,7 @@ void add_certs_commands(CLI::App& app) {
   renew_cmd->add_flag("--dry-run", renew->dry_run,
                       "Check every file and print the plan; write nothing");
   add_output_format_flag(*renew_cmd, renew->format);
+  add_kubernetes_version_flag(*renew_cmd, renew->kubernetes_version);
   renew->ca_key.add_to(*renew_cmd, "ca-key-");
   renew->ca_key.add_token_sessions_to(*renew_cmd);
   renew->ledger.add_to(*renew_cmd);

@@ -27,6 +27,7 @@ struct InitArgs {
   KeyFlags ca_key;
   std::string leaf_key_library = "auto";
   LedgerFlag ledger;
+  std::string kubernetes_version;
 };
 
 // A dry run's plan, a refused plan (mismatches: nothing written either) or a run's report.
@@ -42,7 +43,8 @@ void print_plan(const kube::Plan& plan, bool dry_run, const std::string& format,
 }
 
 void run_init_command(InitArgs& args) {
-  kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
+  kube::ClusterConfig config =
+      load_cluster_config_and_warn(args.config, args.kubernetes_version, args.options.out_dir);
   args.options.ca_key_options = args.ca_key.options;
   const LeafKeySource& keys = leaf_key_source(parse_leaf_key_library(args.leaf_key_library));
   // A key on disk without its certificate is certified only when this ledger knows it.
@@ -101,6 +103,7 @@ void add_init_command(CLI::App& app) {
                 "Certify leaf keys found without their certificate even when the ledger has no "
                 "record of kpki issuing them (the plan lists each as adopted)");
   add_output_format_flag(*cmd, args->format);
+  add_kubernetes_version_flag(*cmd, args->kubernetes_version);
   cmd->add_option("--leaf-key-library", args->leaf_key_library,
                   "Library that generates leaf keys: auto (fastest: Botan for RSA), openssl, "
                   "botan; the files are the same PKCS#8 PEM")

@@ -1,6 +1,7 @@
 #include "cli/error_hints.h"
 
 #include "cli/doc_path.h"
+#include "core/kubernetes/model/kubeadm_config.h"
 #include "core/ledger/ledger_binding.h"
 
 namespace kpki::cli {
@@ -18,6 +19,9 @@ const CLI::App& verb_that_ran(const CLI::App& app) {
 }  // namespace
 
 std::string hint_for(const Error& error, const CLI::App& app) {
+  if (const auto* old = dynamic_cast<const kube::KubeadmApiVersionError*>(&error))
+    return " (convert it first: kubeadm config migrate --old-config " + old->origin() +
+           " --new-config new.yaml)";
   if (const auto* lost = dynamic_cast<const ledger::LedgerBindingError*>(&error))
     return " (restore it from a backup; else recover what the files still show: kpki ledger "
            "rebuild --dir " +

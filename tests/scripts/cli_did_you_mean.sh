@@ -69,7 +69,12 @@ typo "kubeadm config field" 3 \
   "kpki: error: kubeadm.yaml: ClusterConfiguration.apiServer.certSANS: unknown field (did you mean 'certSANs'?)" \
   "$KPKI" init --config kubeadm.yaml --dir out
 
-# kubeadm fields kpki does not read, and ones it does not know, still pass (kubeadm only warns).
-sed -i 's/certSANS/certSANs/; $a\  extraArgs: []\n  someFutureField: 1' kubeadm.yaml
+# kubeadm fields kpki does not read pass; a field v1beta4 does not have is refused, even with no
+# near miss (issue 22: kubeadm input is read strictly).
+sed -i 's/certSANS/certSANs/; $a\  extraArgs: []' kubeadm.yaml
 expect_ok "kubeadm config with other fields" "$KPKI" init --config kubeadm.yaml --dir out --dry-run
+sed -i '$a\  someFutureField: 1' kubeadm.yaml
+typo "kubeadm field v1beta4 lacks" 3 \
+  "kpki: error: kubeadm.yaml: ClusterConfiguration.apiServer.someFutureField: unknown field" \
+  "$KPKI" init --config kubeadm.yaml --dir out
 finish

@@ -10,9 +10,13 @@
 namespace kpki::kube {
 namespace {
 
+// Pinned to 1.32, the version the reference's tables describe (kubelet.conf at the endpoint,
+// apiserver-kubelet-client in kubeadm:cluster-admins); every other version's differences are
+// kube_versions_test.cpp's.
 ClusterConfig config() {
   return parse_cluster_config(R"(apiVersion: kpki/v1alpha1
 kind: ClusterPKI
+kubernetesVersion: "1.32"
 controlPlaneEndpoint: lb.example.com:6443
 apiServer: {certSANs: [z.example.com, 192.0.2.7, a.example.com, 10.0.0.1]}
 etcd: {serverCertSANs: [etcd.example.com], peerCertSANs: [192.0.2.9]}

@@ -14,6 +14,7 @@
 #include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/kubernetes/tree/node_copies.h"
 #include "core/kubernetes/tree/tree_links.h"
+#include "core/kubernetes/tree/tree_version.h"
 #include "core/util/error.h"
 #include "core/util/interruption.h"
 #include "core/util/run_concurrently.h"
@@ -66,8 +67,7 @@ class InitApply {
       throw Error(ErrorCode::AlreadyExists, std::to_string(plan_.counts().mismatched) +
                                                 " file(s) no longer match " + config_.source);
     }
-    report_.operation = plan_.operation;
-    report_.root = plan_.root;
+    report_ = plan_header(plan_);
     report_.files.reserve(plan_.files.size());
     keys_to_make_ = static_cast<size_t>(
         std::count_if(plan_.files.begin(), plan_.files.end(), [](const PlannedFile& file) {
@@ -109,6 +109,7 @@ class InitApply {
     }
     issue_pending();
     throw_if_interrupted();  // the last moment the run can still be undone
+    record_tree_kubernetes_version(out, config_.kubernetes_version);  // renew follows it
     created_.commit();
     for (const std::string& path : stale_) {
       std::filesystem::remove(path);

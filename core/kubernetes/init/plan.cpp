@@ -9,6 +9,7 @@
 #include "core/kubernetes/tree/leaf_files.h"
 #include "core/kubernetes/tree/node_copies.h"
 #include "core/kubernetes/tree/tree_links.h"
+#include "core/kubernetes/tree/tree_version.h"
 #include "core/util/error.h"
 #include "core/x509/public_key.h"
 
@@ -32,6 +33,10 @@ class InitPlanner {
     refuse_during_rotation(options_.out_dir, "init");  // it would undo the trust files
     refuse_rotated_out_keys(config_, options_.out_dir, registry_);
     plan_.root = options_.out_dir;
+    plan_.kubernetes_version = config_.kubernetes_version.text();
+    if (auto tree = tree_kubernetes_version(options_.out_dir);
+        tree && !(*tree == config_.kubernetes_version))
+      plan_.previous_kubernetes_version = tree->text();
     for (const CaSpec& spec : ca_specs()) {
       links_.refuse(options_.out_dir + "/" + spec.base_path + ".crt");
       // The default key file lies in the tree; a caKeys entry is the user's own choice.
@@ -166,6 +171,8 @@ class InitPlanner {
     links_.refuse(path);
     std::string why = "not written on this node: only on the first control-plane node";
     if (!config_.super_admin_kubeconfig) why = "not written on any node (superAdminKubeconfig)";
+    if (!config_.kubeadm().super_admin_conf)
+      why = "kubeadm " + config_.kubernetes_version.text() + " writes no super-admin.conf";
     plan_.files.push_back({path, options_.force ? PlanAction::Remove : PlanAction::Mismatch, why,
                            name, ca_spec(CaId::Kubernetes).name, PlannedKind::Leaf, node.name,
                            false});

@@ -21,8 +21,9 @@ Subject subject(std::string cn, std::vector<std::string> orgs = {}) {
 
 // Whose SANs a leaf carries (the lists depend on the node and the config).
 enum class Sans { None, ApiServer, EtcdPeer, EtcdServer, Kubelet };
-// Where a kubeconfig points: the control-plane endpoint, or the node's own API server.
-enum class Server { None, Endpoint, Local };
+// Where a kubeconfig points: the control-plane endpoint, the node's own API server, or (the
+// kubelet) the one its kubeadm version says (kubeadm_versions.h: kubelet_local_mode).
+enum class Server { None, Endpoint, Local, Kubelet };
 
 // CN "{node}" is the node's name, "system:node:{node}" its kubelet user.
 struct LeafRow {
@@ -33,7 +34,8 @@ struct LeafRow {
   Profile profile;
   bool control_plane_only;
   const char* common_name;
-  const char* organization;  // "" = none
+  // "" = none; "{admins}", "{kubelet-client}", "{etcd-client}": the kubeadm version's group
+  const char* organization;
   Sans sans;
   Server server;
   bool first_control_plane_only;
@@ -49,12 +51,12 @@ constexpr LeafRow kLeaves[] = {
     {"apiserver", "pki/apiserver", kCert, CaId::Kubernetes, Profile::Server, true, "kube-apiserver",
      "", Sans::ApiServer, Server::None, false},
     {"apiserver-etcd-client", "pki/apiserver-etcd-client", kCert, CaId::Etcd, Profile::Client, true,
-     "kube-apiserver-etcd-client", "", Sans::None, Server::None, false},
+     "kube-apiserver-etcd-client", "{etcd-client}", Sans::None, Server::None, false},
     {"apiserver-kubelet-client", "pki/apiserver-kubelet-client", kCert, CaId::Kubernetes,
-     Profile::Client, true, "kube-apiserver-kubelet-client", "kubeadm:cluster-admins", Sans::None,
+     Profile::Client, true, "kube-apiserver-kubelet-client", "{kubelet-client}", Sans::None,
      Server::None, false},
     {"etcd-healthcheck-client", "pki/etcd/healthcheck-client", kCert, CaId::Etcd, Profile::Client,
-     true, "kube-etcd-healthcheck-client", "", Sans::None, Server::None, false},
+     true, "kube-etcd-healthcheck-client", "{etcd-client}", Sans::None, Server::None, false},
     {"etcd-peer", "pki/etcd/peer", kCert, CaId::Etcd, Profile::Peer, true, "{node}", "",
      Sans::EtcdPeer, Server::None, false},
     {"etcd-server", "pki/etcd/server", kCert, CaId::Etcd, Profile::Peer, true, "{node}", "",
@@ -64,13 +66,13 @@ constexpr LeafRow kLeaves[] = {
     {"kubelet", "kubelet/kubelet", kCert, CaId::Kubernetes, Profile::Server, false,
      "system:node:{node}", "system:nodes", Sans::Kubelet, Server::None, false},
     {"admin.conf", "admin.conf", kConf, CaId::Kubernetes, Profile::Client, true, "kubernetes-admin",
-     "kubeadm:cluster-admins", Sans::None, Server::Endpoint, false},
+     "{admins}", Sans::None, Server::Endpoint, false},
     {"controller-manager.conf", "controller-manager.conf", kConf, CaId::Kubernetes, Profile::Client,
      true, "system:kube-controller-manager", "", Sans::None, Server::Local, false},
     {"kube-proxy.conf", "kube-proxy.conf", kConf, CaId::Kubernetes, Profile::Client, false,
      "system:kube-proxy", "system:node-proxier", Sans::None, Server::Endpoint, false},
     {"kubelet.conf", "kubelet.conf", kConf, CaId::Kubernetes, Profile::Client, false,
-     "system:node:{node}", "system:nodes", Sans::None, Server::Endpoint, false},
+     "system:node:{node}", "system:nodes", Sans::None, Server::Kubelet, false},
     {"scheduler.conf", "scheduler.conf", kConf, CaId::Kubernetes, Profile::Client, true,
      "system:kube-scheduler", "", Sans::None, Server::Local, false},
     // super-admin.conf (system:masters): only where `kubeadm init` runs.
@@ -96,10 +98,19 @@ std::string node_text(const std::string& text, const std::string& node_name) {
   return out;
 }
 
+// A row's organisation, its placeholders resolved for the config's kubeadm version.
+std::string organization(const LeafRow& row, const KubeadmBehaviour& kubeadm) {
+  std::string org = row.organization;
+  if (org == "{admins}") return kubeadm.admin_group;
+  if (org == "{kubelet-client}") return kubeadm.apiserver_kubelet_client_group;
+  if (org == "{etcd-client}") return kubeadm.etcd_client_group;
+  return org;
+}
+
 // CN, O, SANs and server of one leaf for one node, from its row.
 void fill_identity(LeafSpec& spec, const LeafRow& row, const ClusterConfig& config,
-                   const NodeConfig& node) {
-  std::string org = row.organization;
+                   const NodeConfig& node, const KubeadmBehaviour& kubeadm) {
+  std::string org = organization(row, kubeadm);
   spec.subject = subject(node_text(row.common_name, node.name),
                          org.empty() ? std::vector<std::string>{} : std::vector<std::string>{org});
   switch (row.sans) {
@@ -120,8 +131,13 @@ void fill_identity(LeafSpec& spec, const LeafRow& row, const ClusterConfig& conf
       break;
   }
   normalize_subject_alt_names(spec.sans);
-  if (row.server == Server::Local) spec.server = Endpoint{node.address, node.bind_port}.url();
-  if (row.server == Server::Endpoint) spec.server = config.control_plane_endpoint.url();
+  Server server = row.server;
+  // kubelet.conf: a worker has no API server of its own; a control plane's kubelet talks to its
+  // own from the version whose kubeadm turned ControlPlaneKubeletLocalMode on.
+  if (server == Server::Kubelet)
+    server = node.control_plane() && kubeadm.kubelet_local_mode ? Server::Local : Server::Endpoint;
+  if (server == Server::Local) spec.server = Endpoint{node.address, node.bind_port}.url();
+  if (server == Server::Endpoint) spec.server = config.control_plane_endpoint.url();
 }
 
 }  // namespace
@@ -167,14 +183,16 @@ SubjectAltNames etcd_sans(const ClusterConfig&, const NodeConfig& node,
 
 std::vector<LeafSpec> leaf_specs(const ClusterConfig& config, const NodeConfig& node) {
   std::vector<LeafSpec> out;
+  const KubeadmBehaviour kubeadm = config.kubeadm();
   for (const auto& row : kLeaves) {
     if (row.control_plane_only && !node.control_plane()) continue;
     LeafSpec spec = from_row(row);
     const NodeConfig* first = config.first_control_plane();
     if (spec.first_control_plane_only &&
-        !(config.super_admin_kubeconfig && first && first->name == node.name))
+        !(kubeadm.super_admin_conf && config.super_admin_kubeconfig && first &&
+          first->name == node.name))
       continue;
-    fill_identity(spec, row, config, node);
+    fill_identity(spec, row, config, node, kubeadm);
     out.push_back(std::move(spec));
   }
   return out;

@@ -41,10 +41,10 @@ NodeConfig read_node(const YamlFields& fields) {
 ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin,
                                 const std::string& base_dir, const KeyRegistry& registry) {
   YamlFields top(doc, origin, "");
-  top.reject_unknown({"apiVersion", "kind", "clusterName", "controlPlaneEndpoint", "networking",
-                      "encryptionAlgorithm", "certificateValidityPeriod",
-                      "caCertificateValidityPeriod", "apiServer", "etcd", "caKeys",
-                      "serviceAccountKey", "superAdminKubeconfig", "nodes"});
+  top.reject_unknown({"apiVersion", "kind", "kubernetesVersion", "clusterName",
+                      "controlPlaneEndpoint", "networking", "encryptionAlgorithm",
+                      "certificateValidityPeriod", "caCertificateValidityPeriod", "apiServer",
+                      "etcd", "caKeys", "serviceAccountKey", "superAdminKubeconfig", "nodes"});
   if (top.string("kind") != "ClusterPKI")
     top.fail("kind", "expected 'ClusterPKI', got '" + top.string("kind") + "'");
   ClusterConfig config;
@@ -59,7 +59,9 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
   networking.reject_unknown({"serviceSubnet", "dnsDomain"});
   config.service_subnet = networking.string("serviceSubnet", config.service_subnet);
   config.dns_domain = networking.string("dnsDomain", config.dns_domain);
+  read_kubernetes_version(top, "kubernetesVersion", config);
   read_algorithm(top, "encryptionAlgorithm", config);
+  check_algorithm_for_version(config);
   read_duration(top, "certificateValidityPeriod", config.certificate_validity);
   read_duration(top, "caCertificateValidityPeriod", config.ca_certificate_validity);
   YamlFields api_server = top.mapping("apiServer");
@@ -106,6 +108,27 @@ const NodeConfig* ClusterConfig::first_control_plane() const {
     if (node.control_plane()) return &node;
   }
   return nullptr;
+}
+
+KubeadmBehaviour ClusterConfig::kubeadm() const {
+  KubeadmBehaviour out = kubeadm_behaviour(kubernetes_version);
+  if (kubelet_local_mode_gate >= 0) out.kubelet_local_mode = kubelet_local_mode_gate == 1;
+  return out;
+}
+
+void set_kubernetes_version(ClusterConfig& config, const KubernetesVersion& version) {
+  config.kubernetes_version = version;
+  check_algorithm_for_version(config);
+}
+
+void set_kubernetes_version(ClusterConfig& config, const std::string& text,
+                            const std::string& field) {
+  try {
+    set_kubernetes_version(config, parse_kubernetes_version(text));
+  } catch (const Error& e) {
+    throw Error(e.code(), field + ": " + e.message());
+  }
+  config.kubernetes_version_given = true;
 }
 
 std::string resolve_key_uri(const std::string& uri, const std::string& base_dir,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/kubernetes/model/kubeadm_versions.h"
 #include "core/kubernetes/model/network.h"
 #include "core/x509/algorithm.h"
 
@@ -40,7 +41,18 @@ struct ClusterConfig {
   std::string service_subnet = "10.96.0.0/12";
   std::string service_ip;  // first address of the (first) service subnet
   std::string dns_domain = "cluster.local";
+  // The kubeadm the tree is made for (kubeadm_versions.h); given = the config names one
+  // (kubernetesVersion), else the tree's record or the newest decide (tree/tree_version.h).
+  KubernetesVersion kubernetes_version = newest_known_version();
+  bool kubernetes_version_given = false;
+  // kubeadm input's featureGates.ControlPlaneKubeletLocalMode, where its kubeadm lets it be set:
+  // -1 = the version's default, 0 / 1 = off / on.
+  int kubelet_local_mode_gate = -1;
   Algorithm algorithm = Algorithm::Rsa2048;
+  // Where the algorithm was given ("" = the default) and whether the config is kubeadm's own
+  // input, whose kubeadm refuses an encryptionAlgorithm its version does not offer.
+  std::string algorithm_field;
+  bool kubeadm_input = false;
   std::chrono::seconds certificate_validity = std::chrono::hours(8760);
   std::chrono::seconds ca_certificate_validity = std::chrono::hours(87600);
   std::vector<std::string> apiserver_cert_sans;
@@ -57,6 +69,8 @@ struct ClusterConfig {
   std::vector<std::string> warnings;
 
   const NodeConfig* find_node(const std::string& name) const;
+  // What kubeadm_version's kubeadm writes (and the feature gate, when the config set it).
+  KubeadmBehaviour kubeadm() const;
   const NodeConfig* first_control_plane() const;
 };
 
@@ -66,6 +80,12 @@ ClusterConfig load_cluster_config(const std::string& path, const KeyRegistry& re
 // The same from text; `origin` names it in errors, `base_dir` anchors relative paths.
 ClusterConfig parse_cluster_config(const std::string& text, const std::string& origin,
                                    const std::string& base_dir, const KeyRegistry& registry);
+
+// Makes the tree one for `text` (--kubernetes-version, a tree's record): InvalidInput /
+// Unsupported naming `field`; the algorithm is checked against that version again.
+void set_kubernetes_version(ClusterConfig& config, const std::string& text,
+                            const std::string& field);
+void set_kubernetes_version(ClusterConfig& config, const KubernetesVersion& version);
 
 // Resolves a key URI's relative parts (a key file, a PIN file, a module: what its scheme's
 // descriptor says) against `base_dir`. InvalidInput for a scheme `registry` does not know.

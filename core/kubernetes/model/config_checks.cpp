@@ -24,10 +24,34 @@ void read_algorithm(const YamlFields& fields, const std::string& key, ClusterCon
     fields.fail(key, "'" + text +
                          "' is not usable for a cluster: kubeadm cannot load Ed25519 keys "
                          "(RSA and ECDSA only)");
-  if (config.algorithm == Algorithm::EcdsaP384)
-    config.warnings.push_back(fields.origin() + ": " + fields.field_path(key) + ": '" + text +
-                              "' is not an encryptionAlgorithm of kubeadm <= 1.33 (kubeadm loads "
-                              "its keys, but a kubeadm config cannot name it)");
+  config.algorithm_field = fields.field_path(key);
+}
+
+void read_kubernetes_version(const YamlFields& fields, const std::string& key,
+                             ClusterConfig& config) {
+  if (!fields.has(key)) return;
+  try {
+    config.kubernetes_version = parse_kubernetes_version(fields.string(key));
+  } catch (const Error& e) {
+    throw Error(e.code(), fields.origin() + ": " + fields.field_path(key) + ": " + e.message());
+  }
+  config.kubernetes_version_given = true;
+}
+
+void check_algorithm_for_version(ClusterConfig& config) {
+  if (config.algorithm_field.empty()) return;
+  const KubeadmBehaviour& kubeadm = kubeadm_behaviour(config.kubernetes_version);
+  if (accepts_algorithm(kubeadm, config.algorithm)) return;
+  std::string what =
+      "'" + algorithm_list({config.algorithm}) + "' is not an encryption algorithm of kubeadm " +
+      config.kubernetes_version.text() + " (it offers " + algorithm_list(kubeadm.algorithms) + ")";
+  if (config.kubeadm_input) config_error(config.source, config.algorithm_field, what);
+  std::string warning = config.source + ": " + config.algorithm_field + ": " + what +
+                        "; its kubeadm still loads the keys";
+  for (const auto& w : config.warnings) {
+    if (w == warning) return;
+  }
+  config.warnings.push_back(warning);
 }
 
 void read_duration(const YamlFields& fields, const std::string& key, std::chrono::seconds& out) {

@@ -9,9 +9,15 @@
 namespace kpki::kube {
 
 // Each reads `key` from `fields` (when present) into `out`, or fails naming the field.
-// The key algorithm: only those kubeadm can load from disk (RSA, ECDSA); ECDSA-P384 with a
-// warning in config.warnings (not a kubeadm <= 1.33 encryptionAlgorithm value).
+// The key algorithm: only those kubeadm can load from disk (RSA, ECDSA); checked against the
+// config's Kubernetes version by check_algorithm_for_version (so read the version first).
 void read_algorithm(const YamlFields& fields, const std::string& key, ClusterConfig& config);
+// kubernetesVersion: "1.33", "v1.36.1" (kubeadm_versions.h), refused naming the field.
+void read_kubernetes_version(const YamlFields& fields, const std::string& key,
+                             ClusterConfig& config);
+// An algorithm the config's kubeadm version does not offer: kubeadm input is refused (its
+// kubeadm would refuse it); kpki's own config gets a warning (that kubeadm still loads the keys).
+void check_algorithm_for_version(ClusterConfig& config);
 void read_duration(const YamlFields& fields, const std::string& key, std::chrono::seconds& out);
 // A list of extra SANs: each entry an IP or a DNS name.
 void read_sans(const YamlFields& fields, const std::string& key, std::vector<std::string>& out);

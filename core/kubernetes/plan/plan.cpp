@@ -59,4 +59,11 @@ PlanCounts Plan::counts() const {
   return c;
 }
 
+Plan plan_header(const Plan& plan) {
+  Plan header{plan.operation, plan.root, {}, {}};
+  header.kubernetes_version = plan.kubernetes_version;
+  header.previous_kubernetes_version = plan.previous_kubernetes_version;
+  return header;
+}
+
 }  // namespace kpki::kube

@@ -69,9 +69,16 @@ struct Plan {
   std::string root;
   std::vector<PlannedKey> ca_keys;
   std::vector<PlannedFile> files;
+  // init, renew: the Kubernetes version whose kubeadm the files follow; the tree's version before
+  // the run when the run moves it to another ("" otherwise). (Initialised for aggregate users.)
+  std::string kubernetes_version{};
+  std::string previous_kubernetes_version{};
 
   bool has_mismatch() const;
   PlanCounts counts() const;
 };
+
+// `plan` without its keys and files: what applying it starts its report from.
+Plan plan_header(const Plan& plan);
 
 }  // namespace kpki::kube

@@ -40,6 +40,12 @@ void line(std::ostringstream& out, const std::string& verb, const std::string& p
 std::string render_plan_text(const Plan& plan, bool dry_run) {
   std::ostringstream out;
   const std::string would = dry_run ? "would " : "";
+  // A run that moves the tree to another Kubernetes version says so first; the files it changes
+  // for that reason say what moves.
+  if (!plan.previous_kubernetes_version.empty())
+    line(out, dry_run ? "would move" : "move",
+         "Kubernetes " + plan.previous_kubernetes_version + " -> " + plan.kubernetes_version,
+         "files follow kubeadm " + plan.kubernetes_version);
   for (const PlannedKey& key : plan.ca_keys) {
     if (!key.source.empty()) {  // ca import
       const std::string what = key.ca + ": " + under_root(plan, key.source) + " -> " + key.uri;
@@ -89,6 +95,10 @@ nlohmann::json plan_json(const Plan& plan, bool dry_run) {
   return {{"operation", plan.operation},
           {"dryRun", dry_run},
           {"root", plan.root},
+          {"kubernetesVersion", plan.kubernetes_version},
+          {"previousKubernetesVersion", plan.previous_kubernetes_version.empty()
+                                            ? nlohmann::json(nullptr)
+                                            : nlohmann::json(plan.previous_kubernetes_version)},
           {"caKeys", keys},
           {"files", files},
           {"summary",
@@ -102,6 +112,9 @@ nlohmann::json plan_json(const Plan& plan, bool dry_run) {
 
 std::string render_renew_text(const Plan& report) {
   std::ostringstream out;
+  if (!report.previous_kubernetes_version.empty())
+    out << "moved    Kubernetes " << report.previous_kubernetes_version << " -> "
+        << report.kubernetes_version << "\n";
   for (const PlannedFile& file : report.files) {
     std::string rel = under_root(report, file.path);
     if (file.action == PlanAction::Skip) {

@@ -7,6 +7,7 @@
 #include "core/kubernetes/renew/authorities.h"
 #include "core/kubernetes/renew/renew.h"
 #include "core/kubernetes/tree/leaf_files.h"
+#include "core/kubernetes/tree/tree_version.h"
 #include "core/util/error.h"
 #include "core/util/run_concurrently.h"
 
@@ -22,7 +23,8 @@ class RenewApply {
   Plan apply(const Plan& plan) {
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
     std::vector<LeafSpec> table = leaf_specs(config(), node);
-    Plan report{plan.operation, plan.root, plan.ca_keys, {}};
+    Plan report = plan_header(plan);
+    report.ca_keys = plan.ca_keys;
     std::vector<Renewal> renewals;
     for (const PlannedFile& file : plan.files) {
       if (file.action != PlanAction::Replace) continue;
@@ -32,18 +34,19 @@ class RenewApply {
         throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no leaf " + file.spec);
       ExistingLeaf existing = read_leaf(dir(), *it, keys_);
       if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + file.path + "': no certificate");
-      renewals.push_back({&*it, existing.cert->serial_hex(), {}, {}});
+      renewals.push_back({&*it, existing.cert->serial_hex(), renew_changes(existing, *it), {}, {}});
       cas_.get(it->ca);  // opened here, once: the signing below runs on several threads
     }
     // Every new key first, on every core; then every certificate, many at once (a token's
     // signature may be a network round trip); then each leaf is replaced in plan order, so a
-    // failure to sign leaves every file as it was.
+    // failure to sign leaves every file as it was. The identity is the table's (the old file's,
+    // or, for a tree being moved to another Kubernetes version, another version's: checked when
+    // planning).
     std::vector<LeafKey> keys = generate_leaf_keys(
         keys_, std::vector<Algorithm>(renewals.size(), config().algorithm), options_.leaf_keys);
     run_concurrently(renewals.size(), signing_threads(options_.ca_key_options), [&](size_t i) {
       Renewal& r = renewals[i];
       r.key = std::move(keys[i]);
-      // The identity is the table's (checked equal to the old file's when planning).
       r.issued = cas_.get(r.spec->ca)
                      .issue(leaf_request(*r.spec, *r.key.signer, config().certificate_validity));
     });
@@ -53,6 +56,11 @@ class RenewApply {
       if (file.action == PlanAction::Replace) done.reason = replace(renewals[next++]);
       report.files.push_back(std::move(done));
     }
+    // The tree follows the version it was renewed as from now on (tree/tree_version.h).
+    if (!plan.previous_kubernetes_version.empty()) {
+      if (auto root = tree_root(dir()))
+        record_tree_kubernetes_version(*root, config().kubernetes_version);
+    }
     return report;
   }
 
@@ -60,6 +68,7 @@ class RenewApply {
   struct Renewal {
     const LeafSpec* spec;
     std::string old_serial;
+    std::string changes;  // what a move to another Kubernetes version changes, or ""
     LeafKey key;
     std::optional<Issued> issued;
   };
@@ -73,7 +82,7 @@ class RenewApply {
     write_leaf(dir(), *r.spec, *r.issued, r.key, cas_.get(r.spec->ca).certificate(),
                config().cluster_name, Overwrite::Yes, created);
     created.commit();
-    return "serial " + r.old_serial + " -> " + r.issued->certificate.serial_hex();
+    return "serial " + r.old_serial + " -> " + r.issued->certificate.serial_hex() + r.changes;
   }
 
   const RenewOptions& options_;

@@ -8,6 +8,7 @@
 #include "core/kubernetes/renew/renew.h"
 #include "core/kubernetes/rotate/state.h"
 #include "core/kubernetes/tree/leaf_files.h"
+#include "core/kubernetes/tree/tree_version.h"
 #include "core/util/error.h"
 #include "core/util/key_uri_display.h"
 
@@ -36,6 +37,12 @@ class RenewPlanner {
     refuse_renew_during_rotation(dir());  // a renewed leaf would be signed by the old CA
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
     Plan plan{"renew", dir(), {}, {}};
+    plan.kubernetes_version = config().kubernetes_version.text();
+    // A tree made for another version moves to the chosen one: the plan says so, and each file
+    // what changes in it.
+    if (auto tree = tree_kubernetes_version(dir()); tree && !(*tree == config().kubernetes_version))
+      plan.previous_kubernetes_version = tree->text();
+    tables_ = version_tables(node);
     // Every file is checked (and every CA key opened) before the first one is replaced.
     for (const LeafSpec& spec : select(node)) {
       std::string path = dir() + "/" + renewed_path(spec);
@@ -52,7 +59,8 @@ class RenewPlanner {
         file.action = PlanAction::Skip;
         file.reason = "not present";
       } else {
-        file.reason = "serial " + check(spec, path) + ": new key and serial";
+        std::string serial = check(spec, path);  // sets moves_
+        file.reason = "serial " + serial + ": new key and serial" + moves_;
       }
       plan.files.push_back(std::move(file));
     }
@@ -96,6 +104,31 @@ class RenewPlanner {
     return out;
   }
 
+  // The table of `node` as every Kubernetes version kpki knows has it: a file being renewed may
+  // carry the identity of any of them (a tree being moved from one version to another), while the
+  // new certificate always takes the chosen version's. Nothing of the old file is re-signed, so
+  // accepting an older version's identity grants nothing.
+  std::vector<std::vector<LeafSpec>> version_tables(const NodeConfig& node) const {
+    std::vector<std::vector<LeafSpec>> out;
+    for (const KubeadmVersionRow& row : kubeadm_version_rows()) {
+      ClusterConfig at = config();
+      at.kubernetes_version = row.since;
+      at.kubelet_local_mode_gate = -1;
+      out.push_back(leaf_specs(at, node));
+    }
+    return out;
+  }
+
+  // Whether `cert` carries the identity some version gives the leaf `spec` names.
+  bool identity_of_some_version(const Certificate& cert, const LeafSpec& spec) const {
+    for (const auto& table : tables_) {
+      for (const LeafSpec& s : table) {
+        if (s.name == spec.name && identity_mismatch(cert, s).empty()) return true;
+      }
+    }
+    return false;
+  }
+
   // The file must be one this CA issued for this identity: renewing re-signs it with the CA key,
   // so a planted certificate (self-signed, another node's, O=system:masters) must never pass.
   // Returns its serial.
@@ -109,8 +142,10 @@ class RenewPlanner {
     if (!signed_by(old, ca.certificate()))
       throw Error(ErrorCode::InvalidInput, shown + " is not signed by CA '" + dir() + "/" +
                                                ca_spec(spec.ca).base_path + ".crt'");
-    if (std::string reason = identity_mismatch(old, spec); !reason.empty())
+    if (std::string reason = identity_mismatch(old, spec);
+        !reason.empty() && !identity_of_some_version(old, spec))
       throw Error(ErrorCode::InvalidInput, shown + ": " + reason);
+    moves_ = renew_changes(existing, spec);
     return old.serial_hex();
   }
 
@@ -118,9 +153,21 @@ class RenewPlanner {
   const LeafKeySource& keys_;
   RenewAuthorities cas_;
   bool all_ = false;
+  std::vector<std::vector<LeafSpec>> tables_;
+  std::string moves_;  // of the file check() last read
 };
 
 }  // namespace
+
+std::string renew_changes(const ExistingLeaf& existing, const LeafSpec& spec) {
+  std::string out;
+  if (existing.cert && existing.cert->subject() != spec.subject)
+    out += "; subject " + subject_to_string(existing.cert->subject()) + " -> " +
+           subject_to_string(spec.subject);
+  if (existing.kubeconfig && existing.kubeconfig->server != spec.server)
+    out += "; server " + existing.kubeconfig->server + " -> " + spec.server;
+  return out;
+}
 
 const NodeConfig& renew_node(const ClusterConfig& config, const std::string& node_dir,
                              const std::string& node_name) {

@@ -14,6 +14,7 @@
 #include "core/keys/leaf_key_source.h"
 #include "core/kubernetes/model/cluster_config.h"
 #include "core/kubernetes/plan/plan.h"
+#include "core/kubernetes/tree/leaf_files.h"
 #include "core/kubernetes/tree/leaf_key_pool.h"
 
 namespace kpki::kube {
@@ -32,6 +33,10 @@ struct RenewOptions {
 // Throws NotFound naming the config, the name and the directory.
 const NodeConfig& renew_node(const ClusterConfig& config, const std::string& node_dir,
                              const std::string& node_name);
+
+// What renewing `existing` as `spec` changes beyond key and serial ("; subject A -> B; server
+// X -> Y", "" when nothing): a tree moved to another Kubernetes version (tree/tree_version.h).
+std::string renew_changes(const ExistingLeaf& existing, const LeafSpec& spec);
 
 // Checks every selected leaf (present, signed by its CA, the table's identity) and opens each CA
 // key it needs, writing nothing; throws InvalidInput naming the first file that fails. The plan
