@@ -16,14 +16,14 @@ namespace kpki::cli {
 
 namespace {
 
-struct GenerateArgs {
+struct GenerateCsrArgs {
   std::string config;
   std::string dir;
   bool force = false;
   std::string format;
 };
 
-void run_generate(const GenerateArgs& args) {
+void run_generate(const GenerateCsrArgs& args) {
   kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   kube::GenerateCsrOptions options;
   options.out_dir = args.dir;
@@ -51,7 +51,7 @@ void run_generate(const GenerateArgs& args) {
                "certificates in pki/, then run kpki certs check --fill-kubeconfigs\n";
 }
 
-struct CheckArgs {
+struct TreeCheckArgs {
   std::string config;
   std::string dir;
   std::string node;
@@ -64,7 +64,7 @@ struct CheckArgs {
 
 // --ca: one bundle trusted for every CA of the tree; --ca-dir: a pki directory (ca.crt,
 // etcd/ca.crt, front-proxy-ca.crt), each trusted for its own CA.
-void load_anchors(const CheckArgs& args, kube::TreeCheckOptions& options) {
+void load_anchors(const TreeCheckArgs& args, kube::TreeCheckOptions& options) {
   if (!args.ca.empty()) {
     for (auto& anchors : options.anchors) anchors = Certificate::load_bundle(args.ca);
   }
@@ -79,7 +79,7 @@ void load_anchors(const CheckArgs& args, kube::TreeCheckOptions& options) {
   }
 }
 
-void run_check(const CheckArgs& args) {
+void run_tree_check(const TreeCheckArgs& args) {
   kube::ClusterConfig config = load_cluster_config_and_warn(args.config);
   kube::TreeCheckOptions options;
   options.node_dir = args.dir;
@@ -107,7 +107,7 @@ void run_check(const CheckArgs& args) {
 }  // namespace
 
 void add_certs_csr_commands(CLI::App& certs) {
-  auto generate = std::make_shared<GenerateArgs>();
+  auto generate = std::make_shared<GenerateCsrArgs>();
   auto* gen_cmd = certs.add_subcommand(
       "generate-csr",
       "Keys and CSRs for every certificate of every node, for an outside CA to sign");
@@ -127,7 +127,7 @@ void add_certs_csr_commands(CLI::App& certs) {
   add_output_format_flag(*gen_cmd, generate->format);
   gen_cmd->callback([generate] { run_generate(*generate); });
 
-  auto check = std::make_shared<CheckArgs>();
+  auto check = std::make_shared<TreeCheckArgs>();
   auto* check_cmd = certs.add_subcommand(
       "check", "Check a node's tree against the certificate table; every finding, exit 1 on any");
   check_cmd->footer(
@@ -153,7 +153,7 @@ void add_certs_csr_commands(CLI::App& certs) {
                       "First embed each signed kubeconfig certificate (admin.conf.crt) and "
                       "pki/ca.crt into its kubeconfig, when the check finds nothing wrong with it");
   add_output_format_flag(*check_cmd, check->format);
-  check_cmd->callback([check] { run_check(*check); });
+  check_cmd->callback([check] { run_tree_check(*check); });
 }
 
 }  // namespace kpki::cli
