@@ -11,6 +11,7 @@
 #include "cli/bench/report.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/machine_output.h"
 #include "core/util/error.h"
 
 namespace kpki::cli {
@@ -85,8 +86,8 @@ void run_cluster(const BenchFlags& flags) {
   options.rounds = flags.rounds;
   options.cfssl = !flags.no_cfssl;
   bench::ClusterReport report = bench::run_cluster_bench(options);
-  if (flags.output == "json") {
-    std::cout << bench::cluster_report_json(report).dump(2) << "\n";
+  if (prints_document(flags.output)) {
+    print_document(bench::cluster_report_json(report), flags.output);
   } else {
     std::cout << bench::render_cluster_table(report);
   }
@@ -109,8 +110,8 @@ void run(const BenchFlags& flags) {
   options.pkcs11_module = flags.pkcs11_module;
 
   bench::BenchReport report = bench::run_bench(options);
-  if (flags.output == "json") {
-    std::cout << bench::report_json(report).dump(2) << "\n";
+  if (prints_document(flags.output)) {
+    print_document(bench::report_json(report), flags.output);
   } else if (flags.output == "csv") {
     std::cout << bench::render_csv(report);
   } else {
@@ -143,8 +144,10 @@ void add_bench_command(CLI::App& app) {
       "--backends", flags->backends,
       "Comma-separated: openssl,botan,pkcs11,libp11 (default: openssl,botan, plus pkcs11 "
       "with --pkcs11-uri)");
-  cmd->add_option("--pkcs11-uri", flags->pkcs11_uri,
-                  "Token URI for the pkcs11 and libp11 rows; kpki adds ;object=kpki-bench-ALG");
+  cmd->add_option(
+      "--pkcs11-uri", flags->pkcs11_uri,
+      "Token URI for the pkcs11 and libp11 rows; kpki adds ;object=kpki-bench-ALG and removes "
+      "the keys it made there when the run ends");
   cmd->add_option("--pkcs11-module", flags->pkcs11_module, "PKCS#11 module for --pkcs11-uri");
   add_output_format_flag(*cmd, flags->output, /*with_csv=*/true);
   cmd->add_option("--plot", flags->plot,
