@@ -44,7 +44,7 @@ doc kubeconfig-user "$KPKI" kubeconfig user --client-name jane --org dev --ca-ce
 SERIAL=$(field d/issue.json serial)
 doc revoke "$KPKI" revoke "$SERIAL" --reason keyCompromise --ca-cert ca.crt
 doc crl "$KPKI" crl --ca-cert ca.crt --ca-key ca.key --out crl.pem
-"$KPKI" key public k2.key --out k2.pub
+"$KPKI" key public k2.key --out k2.pub >/dev/null
 # --- reading and checking verbs ------------------------------------------------------------------
 READ_ONLY=1 doc verify "$KPKI" verify --ca ca.crt node.crt --purpose client
 READ_ONLY=1 doc ledger-list "$KPKI" ledger list --ca-cert ca.crt

@@ -24,7 +24,8 @@ std::string group_label(const NodeGroup& group) {
     for (const auto& name : n) out += (out.empty() ? "" : ", ") + name;
     return out;
   }
-  return n.front() + " ... " + n.back() + " (" + std::to_string(n.size()) + " nodes)";
+  // Not "first ... last": the group need not be a range (w7 may be in another group).
+  return std::to_string(n.size()) + " nodes (" + n[0] + ", " + n[1] + ", " + n[2] + ", ...)";
 }
 
 }  // namespace
