@@ -28,13 +28,18 @@ void run_csr(const CsrArgs& args) {
   Algorithm algorithm = parse_algorithm(args.algorithm);
   validate_subject_alt_names(args.subject.sans);
   ensure_writable(args.out, args.force);
+  // A key made here is removed again when the CSR cannot be made (a subject refused).
+  CreatedFiles rollback;
   bool created = false;
   auto signer =
       key_registry().open_or_generate(args.key_uri, algorithm, args.key.options, &created);
-  // Said, not silent: a mistyped --key makes a new key rather than the CSR the user meant.
-  print_message(key_message(args.key_uri, signer->algorithm(), created));
+  if (auto file = key_registry().scheme_for(args.key_uri).key_file(args.key_uri); created && file)
+    rollback.add(*file);
   std::string pem = make_csr_pem(args.subject.subject, args.subject.sans, *signer);
   write_file_atomic(args.out, pem, 0644, args.force ? Overwrite::Yes : Overwrite::No);
+  rollback.commit();
+  // Said, not silent: a mistyped --key makes a new key rather than the CSR the user meant.
+  print_message(key_message(args.key_uri, signer->algorithm(), created));
   std::string subject = subject_to_string(args.subject.subject);
   std::string sans = sans_text(args.subject.sans);
   print_result(

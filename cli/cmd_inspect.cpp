@@ -130,7 +130,9 @@ void add_inspect_command(CLI::App& app) {
   cmd->footer(example("kpki inspect out/apiserver.crt -o json") +
               "  kpki inspect out/nodes/cp1/admin.conf\n  kpki inspect out/pki/crl.pem\n"
               "  kpki inspect 'pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:pin'\n"
-              "  kpki inspect out/ledger.db        (its records, as kpki ledger list)\n");
+              "  kpki inspect out/ledger.db\n"
+              "A private key shows its public part only; a ledger, its records (as kpki ledger "
+              "list).");
   cmd->add_option("file", args->file, "File, key URI or ledger (PATH or postgresql://...)")
       ->required();
   add_output_format_flag(*cmd, args->format);
