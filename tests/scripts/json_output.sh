@@ -50,6 +50,9 @@ READ_ONLY=1 doc verify "$KPKI" verify --ca ca.crt node.crt --purpose client
 READ_ONLY=1 doc ledger-list "$KPKI" ledger list --ca-cert ca.crt
 READ_ONLY=1 doc ledger-show "$KPKI" ledger show "$SERIAL" --ca-cert ca.crt
 doc ledger-reconcile "$KPKI" ledger reconcile --ca-cert ca.crt
+mkdir lost && cp ca.crt leaf.crt node.crt lost/
+READ_ONLY=1 doc ledger-rebuild-dry-run "$KPKI" ledger rebuild --dir lost --crl crl.pem --dry-run
+doc ledger-rebuild "$KPKI" ledger rebuild --dir lost --crl crl.pem
 for f in leaf.crt node.csr crl.pem k2.pub ca.key jane.conf ledger.db; do
   READ_ONLY=1 doc "inspect-${f//./-}" "$KPKI" inspect "$f"
 done
@@ -81,7 +84,7 @@ fi
 if out=$($CHECK "${DOCS[@]}" 2>&1); then pass; else fail "schemas: $out"; fi
 # Each kind once at least (a verb that printed another kind than documented fails here).
 kinds=$(for f in d/*.json; do field "$f" kind; done | sort -u | tr '\n' ' ')
-expected="BenchReport Certificate CertificateExpirationInfo CertificateRequest CertificateRevocationList ClusterBenchReport GeneratedKey IssuanceRecord IssuanceRecordList IssuedCertificate Kubeconfig Plan PrivateKey PublicKey PublicKeyOfKey PublishedCrl ReconcileResult Revocation UserKubeconfig VerificationResult WrittenCertificateRequest"
+expected="BenchReport Certificate CertificateExpirationInfo CertificateRequest CertificateRevocationList ClusterBenchReport GeneratedKey IssuanceRecord IssuanceRecordList IssuedCertificate Kubeconfig LedgerRebuild Plan PrivateKey PublicKey PublicKeyOfKey PublishedCrl ReconcileResult Revocation UserKubeconfig VerificationResult WrittenCertificateRequest"
 [ -e d/hsm-keys.json ] && expected="$expected TokenKeyList TokenList"
 expected=$(tr ' ' '\n' <<<"$expected" | sort | tr '\n' ' ')
 expect_ok "every kind seen ($kinds)" test "$kinds" = "$expected"
@@ -98,6 +101,8 @@ expect_ok "issue: serial of the file" test "$SERIAL" = "$(openssl x509 -in leaf.
 expect_ok "issue: the key was generated" test "$(field d/issue.json key.generated)" = True
 expect_ok "sign: no key" test "$(field d/sign.json key)" = None
 expect_ok "crl: one revoked" test "$(field d/crl.json revoked)" = 1
+expect_ok "ledger rebuild: the dry run stores nothing, the run 3 records" test \
+  "$(field d/ledger-rebuild-dry-run.json result) $(field d/ledger-rebuild.json result.recorded)" = "None 3"
 expect_ok "inspect crl: the revoked serial" test "$(field d/inspect-crl-pem.json revoked.0.serial)" = "$SERIAL"
 expect_ok "inspect kubeconfig: server and key" test "$(field d/inspect-jane-conf.json server) $(field d/inspect-jane-conf.json clientKey.matchesCertificate)" = "https://k8s.example.com:6443 True"
 expect_ok "nothing private in inspect" sh -c "! grep -l 'PRIVATE KEY' d/inspect-*"
