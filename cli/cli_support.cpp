@@ -36,12 +36,19 @@ void KeyFlags::add_token_sessions_to(CLI::App& cmd) {
 
 void add_output_format_flag(CLI::App& cmd, std::string& format, bool with_csv) {
   format = "text";
-  auto* opt = cmd.add_option("-o,--output", format, "Output format");
-  if (with_csv) {
-    opt->check(CLI::IsMember({"text", "json", "csv"}));
-  } else {
-    opt->check(CLI::IsMember({"text", "json"}));
-  }
+  std::vector<std::string> formats = {"text", "json", "yaml"};
+  if (with_csv) formats.push_back("csv");
+  add_output_format_flag(cmd, format, formats);
+}
+
+void add_output_format_flag(CLI::App& cmd, std::string& format,
+                            const std::vector<std::string>& formats) {
+  if (format.empty()) format = formats.front();
+  std::string names;
+  for (const auto& f : formats) names += (names.empty() ? "" : "|") + f;
+  cmd.add_option("-o,--output", format,
+                 "Output format: " + names + " (json, yaml: docs/json.md; results on stdout)")
+      ->check(CLI::IsMember(formats));
 }
 
 Authority load_authority(const std::string& ca_cert_path, const std::string& ca_key_uri,

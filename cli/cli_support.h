@@ -21,8 +21,12 @@ struct KeyFlags {
   void add_token_sessions_to(CLI::App& cmd);
 };
 
-// Output format flag shared by inspect, hsm and certs: "text" (default) or "json".
+// -o/--output: "text" (default), "json" or "yaml" (documents of docs/json.md, printed with
+// cli/machine_output.h), and "csv" when `with_csv`.
 void add_output_format_flag(CLI::App& cmd, std::string& format, bool with_csv = false);
+// The same flag with these formats, the first the default unless `format` holds one already.
+void add_output_format_flag(CLI::App& cmd, std::string& format,
+                            const std::vector<std::string>& formats);
 
 // Opens the CA key and certificate and checks they belong together and may issue. The Authority
 // certifies what `policy` allows and records what it signs with `recorder` (null: nowhere).

@@ -11,6 +11,7 @@
 #include "cli/bench/report.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/machine_output.h"
 #include "core/util/error.h"
 
 namespace kpki::cli {
@@ -103,8 +104,8 @@ void run_cluster(const BenchFlags& flags) {
     throw Error(ErrorCode::InvalidInput,
                 "--token-sessions needs --pkcs11-uri (the CA keys' token)");
   bench::ClusterReport report = bench::run_cluster_bench(options);
-  if (flags.output == "json") {
-    std::cout << bench::cluster_report_json(report).dump(2) << "\n";
+  if (prints_document(flags.output)) {
+    print_document(bench::cluster_report_json(report), flags.output);
   } else {
     std::cout << bench::render_cluster_table(report);
   }
@@ -127,8 +128,8 @@ void run(const BenchFlags& flags) {
   options.pkcs11_module = flags.pkcs11_module;
 
   bench::BenchReport report = bench::run_bench(options);
-  if (flags.output == "json") {
-    std::cout << bench::report_json(report).dump(2) << "\n";
+  if (prints_document(flags.output)) {
+    print_document(bench::report_json(report), flags.output);
   } else if (flags.output == "csv") {
     std::cout << bench::render_csv(report);
   } else {
@@ -163,7 +164,8 @@ void add_bench_command(CLI::App& app) {
       "with --pkcs11-uri)");
   cmd->add_option("--pkcs11-uri", flags->pkcs11_uri,
                   "Token URI for the pkcs11 and libp11 rows; kpki adds ;object=kpki-bench-ALG "
-                  "(with --cluster: the CA keys, ;object=kpki-bench-CA)");
+                  "(with --cluster: the CA keys, ;object=kpki-bench-CA) and removes the keys it "
+                  "made there when the run ends");
   cmd->add_option("--pkcs11-module", flags->pkcs11_module, "PKCS#11 module for --pkcs11-uri");
   add_output_format_flag(*cmd, flags->output, /*with_csv=*/true);
   cmd->add_option("--plot", flags->plot,

@@ -6,6 +6,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
+#include "cli/machine_output.h"
+#include "cli/result_documents.h"
 #include "cli/subject_flags.h"
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
@@ -26,16 +28,30 @@ struct CaCreateArgs {
   std::string out;
   int path_length = -1;
   bool force = false;
+  bool generate = false;  // a token key may be generated only when asked for
+  std::string format;
   SubjectFlags subject;
   KeyFlags key;
   LedgerFlag ledger;
 };
+
+// A mistyped token= or object= must not make a new CA key on a token quietly: a token key that
+// does not exist is generated only with --generate (a key file is made as before).
+void refuse_token_key_generation(const CaCreateArgs& args) {
+  if (args.generate || !key_registry().scheme_for(args.key_uri).is_token()) return;
+  if (key_registry().manager_for(args.key_uri).exists(args.key_uri, args.key.options)) return;
+  throw Error(ErrorCode::NotFound,
+              "key '" + redact_key_uri(args.key_uri) +
+                  "' is not on the token: check token= and object= (kpki hsm keys lists the "
+                  "token's keys), or add --generate to make a new CA key there");
+}
 
 void run_ca_create(const CaCreateArgs& args) {
   Algorithm algorithm = parse_algorithm(args.algorithm);
   // Every check that needs no key comes before one is generated.
   Validity validity = Validity::from_now(parse_duration(args.validity, "--validity"), "--validity");
   ensure_writable(args.out, args.force);
+  refuse_token_key_generation(args);
 
   CreatedFiles rollback;
   bool created = false;
@@ -58,9 +74,11 @@ void run_ca_create(const CaCreateArgs& args) {
   write_certificate(args.out, issued, args.force);
   rollback.commit();
   finish_journal(*journal);
-  std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
-            << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
-            << subject_to_string(request.subject) << ", serial " << ca.serial_hex() << ")\n";
+  print_message(key_message(args.key_uri, signer->algorithm(), created));
+  print_result(args.format,
+               issued_certificate_document(args.out, ca, "ca",
+                                           key_json(args.key_uri, signer->algorithm(), created)),
+               issued_certificate_line(args.out, ca, "ca"));
 }
 
 }  // namespace
@@ -70,10 +88,12 @@ void add_ca_commands(CLI::App& app) {
   ca->require_subcommand(1);
   auto args = std::make_shared<CaCreateArgs>();
   auto* create = ca->add_subcommand(
-      "create", "Create a self-signed root CA; the key at --key is generated if absent");
+      "create",
+      "Create a self-signed root CA; a key file at --key is generated if absent, a token key "
+      "only with --generate");
   create->footer(example(
       "kpki ca create --key 'pkcs11:token=kube-ca;object=kubernetes-ca?pin-source=file:pin' "
-      "--algorithm ecdsa-p256 --cn kubernetes --out ca.crt"));
+      "--generate --algorithm ecdsa-p256 --cn kubernetes --out ca.crt"));
   create
       ->add_option("--key", args->key_uri,
                    "Key URI: PATH, file:PATH, botan:PATH, pkcs11:... or libp11:...")
@@ -86,6 +106,10 @@ void add_ca_commands(CLI::App& app) {
   create->add_option("--path-length", args->path_length, "pathLenConstraint (default: none)");
   create->add_option("--out", args->out, "Certificate output (PEM)")->required();
   create->add_flag("--force", args->force, "Replace an existing --out file");
+  create->add_flag("--generate", args->generate,
+                   "Generate the key on its token when the token has no such object (a key file "
+                   "is generated without it)");
+  add_output_format_flag(*create, args->format);
   args->subject.add_to(*create, true);
   args->key.add_to(*create, "key-");
   args->ledger.add_to(*create);

@@ -8,6 +8,7 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/machine_output.h"
 #include "core/kubernetes/import/import.h"
 #include "core/kubernetes/plan/plan_output.h"
 #include "core/util/error.h"
@@ -56,13 +57,13 @@ void run_ca_import(const CaImportArgs& args) {
     request = std::move(tree);
   }
   const kube::Plan plan = kube::plan_import(request, key_registry(), options, options);
-  if (args.format == "json") {
+  if (prints_document(args.format)) {
     // The steps' lines are for people; the report lists the same steps.
     std::ostringstream steps;
     const kube::Plan shown =
         args.dry_run ? plan
                      : kube::apply_import(plan, request, key_registry(), options, options, steps);
-    std::cout << kube::plan_json(shown, args.dry_run).dump(2) << "\n";
+    print_document(kube::plan_json(shown, args.dry_run), args.format);
     return;
   }
   if (args.dry_run) std::cout << "dry run: nothing is written or imported\n";

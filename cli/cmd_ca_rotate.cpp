@@ -1,6 +1,7 @@
 // kpki ca rotate CA --phase begin|reissue|finish: a CA replaced without downtime, in the three
 // phases of Kubernetes' manual CA rotation (core/kubernetes/rotate/rotate.h, docs/ca-lifecycle.md).
 // Each phase is a plan: --dry-run prints it, otherwise it is applied and reported in its shape.
+#include <filesystem>
 #include <iostream>
 
 #include "backends/backends.h"
@@ -9,7 +10,9 @@
 #include "cli/commands.h"
 #include "cli/doc_path.h"
 #include "cli/ledger_flags.h"
-#include "core/kubernetes/plan/plan_output.h"
+#include "cli/machine_output.h"
+#include "cli/plan_printing.h"
+#include "core/fs/file_io.h"
 #include "core/kubernetes/rotate/rotate.h"
 
 namespace kpki::cli {
@@ -26,6 +29,32 @@ struct RotateArgs {
   KeyFlags ca_key;
   LedgerFlag ledger;
 };
+
+// After a file key's finish, where its keys are and what to destroy (nothing is left unsaid: the
+// rotation directory still holds the new key's source and, unless --destroy-old-key, the old key).
+void print_key_files_after_finish(const kube::Plan& done, const std::string& ca) {
+  std::string live, old_key;
+  for (const kube::PlannedFile& file : done.files) {
+    if (file.spec != ca + " key" || !file.node.empty()) continue;
+    if (file.path.ends_with("/old.key")) {
+      old_key = file.path;
+    } else if (file.path.ends_with(".key")) {
+      live = file.path;
+    }
+  }
+  if (live.empty() || old_key.empty()) return;  // a token key: the config names it
+  const std::string dir = std::filesystem::path(old_key).parent_path().string();
+  std::cerr << ca << " keys: the new key is " << live << " (and its copies on the control-plane "
+            << "nodes)\n";
+  if (file_exists(old_key)) {
+    std::cerr << "  the old key is kept at " << old_key
+              << ": destroy it (shred -u) once no component trusts the old CA\n";
+  }
+  if (file_exists(dir + "/new.key")) {
+    std::cerr << "  " << dir << "/new.key is a second copy of the new key (the one it was made "
+              << "as): back it up or destroy it (shred -u)\n";
+  }
+}
 
 void run_rotate(RotateArgs& args) {
   // The tree's Kubernetes version decides what the reissued leaves look like.
@@ -49,13 +78,10 @@ void run_rotate(RotateArgs& args) {
     shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
     finish_journal(*journal);
   }
-  if (args.format == "json") {
-    std::cout << kube::plan_json(shown, dry).dump(2) << "\n";
-    return;
-  }
-  if (dry) std::cout << "dry run: nothing is written\n";
-  std::cout << kube::render_plan_text(shown, dry) << (dry ? "plan: " : "")
-            << kube::render_plan_counts(shown.counts()) << "\n";
+  print_plan(shown, dry, args.format, dry);
+  if (!dry && args.options.phase == kube::RotationPhase::Finish)
+    print_key_files_after_finish(shown, args.ca);  // stderr, in every format
+  if (prints_document(args.format)) return;
   if (!dry) {
     std::cout << args.ca << " rotation: phase " << args.phase
               << " done; restart the components that read these files, one node at a time"
@@ -88,7 +114,7 @@ void add_ca_rotate_command(CLI::App& ca) {
                 "finish: remove the old CA key file instead of keeping it under OUT/rotation");
   cmd->add_option("--out-config", args->options.out_config,
                   "finish, token key: write the config with caKeys naming the new key here");
-  add_output_format_flag(*cmd, args->format);
+  add_plan_output_flag(*cmd, args->format);
   args->ca_key.add_to(*cmd, "ca-key-");
   args->ca_key.add_token_sessions_to(*cmd);
   args->ledger.add_to(*cmd, LedgerDefault::Tree);

@@ -7,6 +7,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
+#include "cli/machine_output.h"
+#include "cli/plan_printing.h"
 #include "cli/progress_line.h"
 #include "core/kubernetes/model/cert_specs.h"
 #include "core/kubernetes/plan/plan_output.h"
@@ -26,8 +28,8 @@ void run_check(const CheckArgs& args) {
   kube::ExpirationReport report = kube::check_expiration(args.dir);
   // Rounded up: a certificate issued for 8760h a moment ago has 364d left, as kubeadm shows it.
   auto now = std::chrono::ceil<std::chrono::seconds>(Clock::now());
-  if (args.format == "json") {
-    std::cout << kube::expiration_json(report, now).dump(2) << "\n";
+  if (prints_document(args.format)) {
+    print_document(kube::expiration_json(report, now), args.format);
   } else {
     std::cout << kube::render_expiration_text(report, now);
   }
@@ -64,10 +66,10 @@ void run_renew(const RenewArgs& args) {
   const LeafKeySource& keys = leaf_key_source();
   kube::Plan plan = kube::plan_renew(options, key_registry(), keys);
   if (args.dry_run) {
-    if (args.format == "json") {
-      std::cout << kube::plan_json(plan, true).dump(2) << "\n";
+    if (prints_document(args.format)) {
+      print_document(kube::plan_json(plan, true), args.format);
     } else {
-      std::cout << "dry run: nothing is written\n" << kube::render_plan_text(plan, true);
+      std::cout << "dry run: nothing is written\n" << render_plan_lines(plan, true, args.format);
     }
     return;
   }
@@ -82,8 +84,8 @@ void run_renew(const RenewArgs& args) {
     done = kube::apply_renew(plan, options, key_registry(), keys);
   }
   finish_journal(*journal);
-  if (args.format == "json") {
-    std::cout << kube::plan_json(done, false).dump(2) << "\n";
+  if (prints_document(args.format)) {
+    print_document(kube::plan_json(done, false), args.format);
     return;
   }
   std::cout << kube::render_renew_text(done) << done.counts().replaced
@@ -125,7 +127,7 @@ void add_certs_commands(CLI::App& app) {
                         "The config node the directory belongs to (default: the --dir basename)");
   renew_cmd->add_flag("--dry-run", renew->dry_run,
                       "Check every file and print the plan; write nothing");
-  add_output_format_flag(*renew_cmd, renew->format);
+  add_plan_output_flag(*renew_cmd, renew->format);
   add_kubernetes_version_flag(*renew_cmd, renew->kubernetes_version);
   renew->ca_key.add_to(*renew_cmd, "ca-key-");
   renew->ca_key.add_token_sessions_to(*renew_cmd);

@@ -3,12 +3,12 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
-#include <iostream>
 #include <optional>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
+#include "cli/machine_output.h"
 #include "core/fs/file_io.h"
 #include "core/issue/crl_builder.h"
 #include "core/ledger/ledger.h"
@@ -39,6 +39,7 @@ struct CrlArgs {
   std::string ca_cert, ca_key, out;
   std::string next_update = "7d";
   bool force = false;
+  std::string format;
   LedgerFlag ledger;
   KeyFlags ca_key_flags;
 };
@@ -69,9 +70,17 @@ void run_crl(const CrlArgs& args) {
   Crl crl = build_crl(ca, request, args.ca_cert);
   ledger::note_crl_published(*where.home, issuer, request.number);  // a gap, never a reuse
   write_file_atomic(args.out, crl.pem(), 0644, args.force ? Overwrite::Yes : Overwrite::No);
-  std::cerr << "wrote " << args.out << " (CRL number " << request.number << " of "
-            << printable(crl.issuer()) << ", " << request.revoked.size() << " revoked, next update "
-            << format_utc(request.next_update, kIsoUtc) << ")\n";
+  print_result(
+      args.format,
+      output_document("PublishedCrl", {{"path", args.out},
+                                       {"number", request.number},
+                                       {"issuer", crl.issuer()},
+                                       {"revoked", request.revoked.size()},
+                                       {"thisUpdate", format_utc(request.this_update, kIsoUtc)},
+                                       {"nextUpdate", format_utc(request.next_update, kIsoUtc)}}),
+      "wrote " + args.out + " (CRL number " + std::to_string(request.number) + " of " +
+          printable(crl.issuer()) + ", " + std::to_string(request.revoked.size()) +
+          " revoked, next update " + format_utc(request.next_update, kIsoUtc) + ")");
 }
 
 }  // namespace
@@ -93,6 +102,7 @@ void add_crl_command(CLI::App& app) {
                   "How long the CRL is valid (nextUpdate), e.g. 7d or 24h")
       ->capture_default_str();
   cmd->add_flag("--force", args->force, "Replace an existing --out file");
+  add_output_format_flag(*cmd, args->format);
   args->ledger.add_to(*cmd);
   args->ca_key_flags.add_to(*cmd, "ca-key-");
   cmd->callback([args] { run_crl(*args); });

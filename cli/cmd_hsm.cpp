@@ -10,6 +10,7 @@
 #include "backends/backends.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/machine_output.h"
 #include "core/keys/key_capabilities.h"
 
 namespace kpki::cli {
@@ -52,8 +53,8 @@ struct HsmOptions {
 
 std::string yes_no(const std::optional<bool>& v) { return v ? (*v ? "yes" : "no") : "-"; }
 
-nlohmann::json json_bool(const std::optional<bool>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+nlohmann::ordered_json json_bool(const std::optional<bool>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
 void run_tokens(const HsmOptions& o) {
@@ -61,11 +62,11 @@ void run_tokens(const HsmOptions& o) {
   key_options.pkcs11_module = o.module;
   auto slots =
       key_registry().capability<TokenLister>(kTokenScheme, "list tokens").list_tokens(key_options);
-  if (o.output == "json") {
-    nlohmann::json out = nlohmann::json::array();
+  if (prints_document(o.output)) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& s : slots) {
-      nlohmann::json j = {
-          {"slot", s.slot}, {"slot_description", s.slot_description}, {"token_present", s.present}};
+      nlohmann::ordered_json j = {
+          {"slot", s.slot}, {"slotDescription", s.slot_description}, {"tokenPresent", s.present}};
       if (s.present) {
         j["label"] = s.label;
         j["serial"] = s.serial;
@@ -76,7 +77,7 @@ void run_tokens(const HsmOptions& o) {
       }
       out.push_back(std::move(j));
     }
-    std::cout << out.dump(2) << '\n';
+    print_document(output_document("TokenList", {{"items", out}}), o.output);
     return;
   }
   Table rows = {{"SLOT", "LABEL", "SERIAL", "MANUFACTURER", "MODEL", "FLAGS"}};
@@ -96,8 +97,8 @@ void run_keys(const HsmOptions& o) {
   key_options.pkcs11_module = o.module;
   auto keys =
       key_registry().capability<KeyLister>(o.uri, "list keys").list_keys(o.uri, key_options);
-  if (o.output == "json") {
-    nlohmann::json out = nlohmann::json::array();
+  if (prints_document(o.output)) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& k : keys) {
       out.push_back({{"class", k.object_class},
                      {"label", k.label},
@@ -106,10 +107,10 @@ void run_keys(const HsmOptions& o) {
                      {"size", k.size},
                      {"sensitive", json_bool(k.sensitive)},
                      {"extractable", json_bool(k.extractable)},
-                     {"never_extractable", json_bool(k.never_extractable)},
+                     {"neverExtractable", json_bool(k.never_extractable)},
                      {"modifiable", json_bool(k.modifiable)}});
     }
-    std::cout << out.dump(2) << '\n';
+    print_document(output_document("TokenKeyList", {{"items", out}}), o.output);
     return;
   }
   Table rows = {{"CLASS", "LABEL", "ID", "TYPE", "SIZE", "SENSITIVE", "EXTRACTABLE"}};

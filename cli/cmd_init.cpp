@@ -1,18 +1,16 @@
 // kpki init: a whole cluster's kubeadm-layout PKI, one directory per node, from a cluster config.
 // The plan is computed first (nothing written); --dry-run prints it, otherwise it is applied and
 // what was done is printed in the same shape (-o json: docs/plan.md).
-#include <iostream>
-
 #include "backends/backends.h"
 #include "backends/leaf_key_sources.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/doc_path.h"
 #include "cli/ledger_flags.h"
+#include "cli/plan_printing.h"
 #include "cli/progress_line.h"
 #include "core/kubernetes/init/init.h"
 #include "core/kubernetes/model/cluster_config.h"
-#include "core/kubernetes/plan/plan_output.h"
 #include "core/util/error.h"
 #include "core/util/interruption.h"
 
@@ -29,18 +27,6 @@ struct InitArgs {
   LedgerFlag ledger;
   std::string kubernetes_version;
 };
-
-// A dry run's plan, a refused plan (mismatches: nothing written either) or a run's report.
-void print_plan(const kube::Plan& plan, bool dry_run, const std::string& format,
-                bool announce_dry_run = false) {
-  if (format == "json") {
-    std::cout << kube::plan_json(plan, dry_run).dump(2) << "\n";
-    return;
-  }
-  if (announce_dry_run) std::cout << "dry run: nothing is written\n";
-  std::cout << kube::render_plan_text(plan, dry_run) << (dry_run ? "plan: " : "")
-            << kube::render_plan_counts(plan.counts()) << "\n";
-}
 
 void run_init_command(InitArgs& args) {
   kube::ClusterConfig config =
@@ -102,7 +88,7 @@ void add_init_command(CLI::App& app) {
   cmd->add_flag("--adopt-keys", args->options.adopt_keys,
                 "Certify leaf keys found without their certificate even when the ledger has no "
                 "record of kpki issuing them (the plan lists each as adopted)");
-  add_output_format_flag(*cmd, args->format);
+  add_plan_output_flag(*cmd, args->format);
   add_kubernetes_version_flag(*cmd, args->kubernetes_version);
   cmd->add_option("--leaf-key-library", args->leaf_key_library,
                   "Library that generates leaf keys: auto (fastest: Botan for RSA), openssl, "

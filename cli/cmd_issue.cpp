@@ -1,12 +1,12 @@
 // kpki issue: a leaf certificate for a key at any URI (generated when absent), signed by a CA.
-#include <iostream>
-
 #include "backends/backends.h"
 #include "cli/cli_model.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/leaf_profile.h"
 #include "cli/ledger_flags.h"
+#include "cli/machine_output.h"
+#include "cli/result_documents.h"
 #include "cli/subject_flags.h"
 #include "core/fs/file_io.h"
 #include "core/issue/profiles.h"
@@ -25,6 +25,7 @@ struct IssueArgs {
   std::string algorithm = "ecdsa-p256";
   std::string validity = "8760h";
   bool force = false;
+  std::string format;
   SubjectFlags subject;
   KeyFlags ca_key_flags, key_flags;
   LedgerFlag ledger;
@@ -63,10 +64,12 @@ void run_issue(IssueArgs& args) {
   write_certificate(args.out, issued, args.force);
   rollback.commit();
   finish_journal(*journal);
-  std::cerr << (created ? "generated " : "used existing ") << algorithm_name(signer->algorithm())
-            << " key " << redact_key_uri(args.key_uri) << "\nwrote " << args.out << " ("
-            << profile_name(profile) << ", " << subject_to_string(request.subject) << ", serial "
-            << leaf.serial_hex() << ")\n";
+  const std::string profile_text(profile_name(profile));
+  print_message(key_message(args.key_uri, signer->algorithm(), created));
+  print_result(args.format,
+               issued_certificate_document(args.out, leaf, profile_text,
+                                           key_json(args.key_uri, signer->algorithm(), created)),
+               issued_certificate_line(args.out, leaf, profile_text));
 }
 
 }  // namespace
@@ -91,6 +94,7 @@ void add_issue_command(CLI::App& app) {
   cmd->add_option("--validity", args->validity, "Lifetime, e.g. 8760h or 90d")
       ->capture_default_str();
   cmd->add_flag("--force", args->force, "Replace an existing --out file");
+  add_output_format_flag(*cmd, args->format);
   args->subject.add_to(*cmd, true);
   args->ca_key_flags.add_to(*cmd, "ca-key-");
   args->key_flags.add_to(*cmd, "key-");

@@ -7,12 +7,14 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
+#include "cli/machine_output.h"
 #include "core/fs/file_io.h"
 #include "core/issue/file_group.h"
 #include "core/kubernetes/tree/kubeconfig.h"
 #include "core/kubernetes/tree/leaf_files.h"
 #include "core/util/display_text.h"
 #include "core/util/duration.h"
+#include "core/util/time_format.h"
 
 namespace kpki::cli {
 
@@ -25,7 +27,7 @@ struct UserArgs {
   std::string ca_cert, ca_key, server;
   std::string cluster_name = "kubernetes";
   std::string algorithm = "rsa-2048";
-  std::string out;
+  std::string out, format;
   bool force = false;
   KeyFlags ca_key_flags;
   LedgerFlag ledger;
@@ -37,6 +39,9 @@ void run_user(const UserArgs& args) {
   if (args.server.rfind("https://", 0) != 0)
     throw Error(ErrorCode::InvalidInput,
                 "--server '" + args.server + "': expected https://HOST:PORT");
+  if (args.out.empty() && prints_document(args.format))
+    throw Error(ErrorCode::InvalidInput,
+                "-o " + args.format + " needs --out: without it the kubeconfig is the output");
   auto validity = parse_duration(args.validity, "--validity");
   Algorithm algorithm = parse_algorithm(args.algorithm);
   auto journal = start_journal(args.ledger.for_ca_certificate(args.ca_cert));
@@ -66,7 +71,18 @@ void run_user(const UserArgs& args) {
   write_recorded_file(args.out, rendered.reveal(), 0600,
                       args.force ? Overwrite::Yes : Overwrite::No, issued.record);
   finish_journal(*journal);
-  std::cerr << "wrote " << args.out << " (user " << printable(args.client_name) << ")\n";
+  print_result(
+      args.format,
+      output_document("UserKubeconfig", {{"path", args.out},
+                                         {"user", args.client_name},
+                                         {"groups", args.orgs},
+                                         {"server", args.server},
+                                         {"cluster", args.cluster_name},
+                                         {"serial", cert.serial_hex()},
+                                         {"notAfter", format_utc(cert.not_after(), kIsoUtc)},
+                                         {"fingerprintSHA256", cert.fingerprint_sha256()}}),
+      "wrote " + args.out + " (user " + printable(args.client_name) + ", serial " +
+          cert.serial_hex() + ")");
 }
 
 }  // namespace
@@ -95,6 +111,7 @@ void add_kubeconfig_commands(CLI::App& app) {
   user->add_option("--out", args->out,
                    "Write the kubeconfig here, mode 0600 (default: standard output)");
   user->add_flag("--force", args->force, "Replace an existing --out file");
+  add_output_format_flag(*user, args->format);
   args->ca_key_flags.add_to(*user, "ca-key-");
   args->ledger.add_to(*user);
   user->callback([args] { run_user(*args); });

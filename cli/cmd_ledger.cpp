@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/ledger_output.h"
+#include "cli/machine_output.h"
 #include "core/ledger/reconcile.h"
 #include "core/util/duration.h"
 #include "core/util/error.h"
@@ -26,10 +27,8 @@ void run_list(const ListArgs& args) {
   if (!args.expiring.empty()) query.expiring_within = parse_duration(args.expiring, "--expiring");
   auto store = args.ledger.for_optional_ca(args.ca_cert).open(ledger::LedgerMustExist::Yes);
   std::vector<ledger::IssuanceRecord> records = store->list(query);
-  if (args.format == "json") {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : records) out.push_back(record_json(r, false));
-    std::cout << out.dump(2) << "\n";
+  if (prints_document(args.format)) {
+    print_document(records_document(records, false), args.format);
   } else if (args.format == "csv") {
     std::cout << render_records_csv(records);
   } else {
@@ -49,10 +48,11 @@ void run_show(const ShowArgs& args) {
   if (records.empty())
     throw Error(ErrorCode::NotFound,
                 "ledger '" + store->location() + "': no certificate with serial " + serial);
-  if (args.format == "json") {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : records) out.push_back(record_json(r, true));
-    std::cout << (records.size() == 1 ? out[0] : out).dump(2) << "\n";
+  if (prints_document(args.format)) {
+    // One record (the usual case) is an IssuanceRecord; a serial several CAs issued, a list.
+    print_document(
+        records.size() == 1 ? record_document(records[0], true) : records_document(records, true),
+        args.format);
     return;
   }
   for (size_t i = 0; i < records.size(); ++i)
@@ -61,14 +61,20 @@ void run_show(const ShowArgs& args) {
 
 struct ReconcileArgs {
   LedgerFlag ledger;
-  std::string ca_cert;
+  std::string ca_cert, format;
 };
 
 void run_reconcile(const ReconcileArgs& args) {
   auto store = args.ledger.for_optional_ca(args.ca_cert).open(ledger::LedgerMustExist::Yes);
   ledger::ReconcileCounts counts = ledger::reconcile(*store, false);
-  std::cout << "reconciled: " << counts.released << " released, " << counts.abandoned
-            << " abandoned, " << counts.skipped << " still being written\n";
+  print_result(args.format,
+               output_document("ReconcileResult", {{"ledger", store->location()},
+                                                   {"released", counts.released},
+                                                   {"abandoned", counts.abandoned},
+                                                   {"stillBeingWritten", counts.skipped}}),
+               "reconciled: " + std::to_string(counts.released) + " released, " +
+                   std::to_string(counts.abandoned) + " abandoned, " +
+                   std::to_string(counts.skipped) + " still being written");
 }
 
 // --ca-cert: the ledger is this CA's (docs/ledger.md "Where it is"); its records are not filtered.
@@ -107,6 +113,7 @@ void add_ledger_commands(CLI::App& app) {
       "reconcile", "Settle incomplete records against their files (released or abandoned)");
   add_ca_cert_flag(*reconcile_cmd, reconcile->ca_cert);
   reconcile->ledger.add_to(*reconcile_cmd, LedgerDefault::CaFlag);
+  add_output_format_flag(*reconcile_cmd, reconcile->format);
   reconcile_cmd->callback([reconcile] { run_reconcile(*reconcile); });
 
   add_ledger_rebuild_command(*group);

@@ -7,6 +7,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
+#include "cli/machine_output.h"
 #include "core/fs/file_io.h"
 #include "core/kubernetes/rebuild/ledger_rebuild.h"
 #include "core/util/display_text.h"
@@ -20,8 +21,37 @@ struct RebuildArgs {
   std::string dir;
   std::vector<std::string> crls;
   bool dry_run = false;
+  std::string format;
   LedgerFlag ledger;
 };
+
+// The LedgerRebuild document (docs/json.md): the plan, and after a run what was stored.
+nlohmann::ordered_json rebuild_document(const kube::RebuildPlan& plan, const RebuildArgs& args,
+                                        const std::string& shown, bool exists,
+                                        const kube::RebuildCounts* counts) {
+  nlohmann::ordered_json cas = nlohmann::ordered_json::array();
+  for (const kube::RebuildCa& ca : plan.cas)
+    cas.push_back({{"subject", ca.subject},
+                   {"keyId", ca.key_id},
+                   {"certificates", ca.certificates},
+                   {"crlNumber", ca.crl_number},
+                   {"revoked", ca.revoked},
+                   {"revokedNotOnDisk", ca.revoked_not_on_disk}});
+  nlohmann::ordered_json result = nullptr;
+  if (counts)
+    result = {{"recorded", counts->recorded},
+              {"alreadyRecorded", counts->already_recorded},
+              {"revoked", counts->revoked},
+              {"alreadyRevoked", counts->already_revoked}};
+  return output_document("LedgerRebuild", {{"dryRun", args.dry_run},
+                                           {"dir", args.dir},
+                                           {"ledger", shown},
+                                           {"ledgerExisted", exists},
+                                           {"certificateAuthorities", cas},
+                                           {"records", plan.records.size()},
+                                           {"revocations", plan.revocations.size()},
+                                           {"result", result}});
+}
 
 // The home `dir` is: a kpki tree (its state says so, or it has nodes/), else a CA's directory.
 ledger::LedgerHome home_of(const std::string& dir) {
@@ -63,8 +93,12 @@ void run_rebuild(const RebuildArgs& args) {
   if (plan.cas.empty())
     throw Error(ErrorCode::NotFound, "no CA certificate under '" + args.dir + "'");
   bool exists = spec.find("://") != std::string::npos || file_exists(spec);
+  const std::string shown = ledger::redact_ledger_spec(spec);
+  const bool document = prints_document(args.format);
+  if (args.dry_run && document)
+    return print_document(rebuild_document(plan, args, shown, exists, nullptr), args.format);
   if (args.dry_run) std::cout << "dry run: nothing is written\n";
-  print_plan(plan, args.dir, ledger::redact_ledger_spec(spec), exists);
+  if (!document) print_plan(plan, args.dir, shown, exists);
   if (args.dry_run) return;
 
   std::unique_ptr<ledger::Ledger> store = ledger::open_ledger(spec);
@@ -72,6 +106,8 @@ void run_rebuild(const RebuildArgs& args) {
   ledger::bind_ledger(home, spec, *store);
   for (const kube::RebuildCa& ca : plan.cas)
     if (ca.crl_number > 0) ledger::note_crl_published(home, ca.key_id, ca.crl_number);
+  if (document)
+    return print_document(rebuild_document(plan, args, shown, exists, &counts), args.format);
   std::cout << "rebuilt " << store->location() << ": " << counts.recorded << " recorded ("
             << counts.already_recorded << " already there), " << counts.revoked << " revoked ("
             << counts.already_revoked << " already); the CAs of " << args.dir
@@ -95,6 +131,7 @@ void add_ledger_rebuild_command(CLI::App& group) {
   cmd->add_option("--crl", args->crls, "The last CRL each CA published (PEM or DER); repeatable");
   cmd->add_flag("--dry-run", args->dry_run, "Print the plan; write nothing");
   args->ledger.add_to(*cmd, LedgerDefault::Tree);
+  add_output_format_flag(*cmd, args->format);
   cmd->callback([args] { run_rebuild(*args); });
 }
 

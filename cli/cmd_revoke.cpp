@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/ledger_flags.h"
 #include "cli/ledger_output.h"
+#include "cli/machine_output.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
 #include "core/util/time_format.h"
@@ -16,7 +17,7 @@ namespace kpki::cli {
 namespace {
 
 struct RevokeArgs {
-  std::string serial, reason = "unspecified", ca, ca_cert;
+  std::string serial, reason = "unspecified", ca, ca_cert, format;
   LedgerFlag ledger;
 };
 
@@ -40,9 +41,18 @@ void run_revoke(const RevokeArgs& args) {
                                              " CAs in the ledger; choose one with --ca");
   TimePoint now = now_seconds();
   store->revoke(found[0].key(), reason, now);
-  std::cerr << "revoked " << serial << " (" << printable(found[0].subject) << ", issuer "
-            << printable(found[0].issuer) << "): " << ledger::reason_name(reason) << " at "
-            << format_utc(now, kIsoUtc) << "\n";
+  const std::string when = format_utc(now, kIsoUtc);
+  print_result(args.format,
+               output_document("Revocation", {{"serial", serial},
+                                              {"subject", found[0].subject},
+                                              {"issuer", found[0].issuer},
+                                              {"issuerKeyId", found[0].issuer_key_id},
+                                              {"reason", std::string(ledger::reason_name(reason))},
+                                              {"time", when},
+                                              {"ledger", store->location()}}),
+               "revoked " + serial + " (" + printable(found[0].subject) + ", issuer " +
+                   printable(found[0].issuer) + "): " + std::string(ledger::reason_name(reason)) +
+                   " at " + when);
 }
 
 }  // namespace
@@ -62,6 +72,7 @@ void add_revoke_command(CLI::App& app) {
   cmd->add_option("--ca-cert", args->ca_cert,
                   "The issuing CA's certificate: revokes its certificate, in its ledger");
   args->ledger.add_to(*cmd, LedgerDefault::CaFlag);
+  add_output_format_flag(*cmd, args->format);
   cmd->callback([args] { run_revoke(*args); });
 }
 

@@ -9,6 +9,8 @@
 #include "cli/doc_path.h"
 #include "cli/leaf_profile.h"
 #include "cli/ledger_flags.h"
+#include "cli/machine_output.h"
+#include "cli/result_documents.h"
 #include "core/issue/csr.h"
 #include "core/issue/profiles.h"
 #include "core/policy/csr_name_policy.h"
@@ -27,6 +29,7 @@ struct SignArgs {
   std::string ca_cert, ca_key, csr, profile, out;
   std::string validity = "8760h";
   bool force = false;
+  std::string format;
   KeyFlags ca_key_flags;
   std::string policy_file;
   std::vector<std::string> allow_groups, deny_ips;
@@ -76,18 +79,6 @@ void enforce_policy(const policy::NamePolicy& p, const SigningRequest& csr,
   }
 }
 
-std::string sans_to_string(const SubjectAltNames& sans) {
-  std::string out;
-  auto add = [&](const char* kind, const std::vector<std::string>& values) {
-    for (const auto& v : values) out += std::string(out.empty() ? "" : ", ") + kind + v;
-  };
-  add("DNS:", sans.dns);
-  add("IP:", sans.ips);
-  add("URI:", sans.uris);
-  add("email:", sans.emails);
-  return out;
-}
-
 void run_sign(const SignArgs& args) {
   Profile profile = parse_leaf_profile(args.profile);
   if (profile == Profile::Ca)
@@ -115,10 +106,9 @@ void run_sign(const SignArgs& args) {
   const Certificate& leaf = issued.certificate;
   write_certificate(args.out, issued, args.force);
   finish_journal(*journal);
-  std::cerr << "wrote " << args.out << " (" << profile_name(profile) << ", "
-            << printable(subject_to_string(request.subject));
-  if (!request.sans.empty()) std::cerr << ", " << printable(sans_to_string(request.sans));
-  std::cerr << ", serial " << leaf.serial_hex() << ")\n";
+  const std::string profile_text(profile_name(profile));
+  print_result(args.format, issued_certificate_document(args.out, leaf, profile_text, nullptr),
+               issued_certificate_line(args.out, leaf, profile_text));
 }
 
 }  // namespace
@@ -139,6 +129,7 @@ void add_sign_command(CLI::App& app) {
   cmd->add_option("--validity", args->validity, "Lifetime, e.g. 8760h or 90d")
       ->capture_default_str();
   cmd->add_flag("--force", args->force, "Replace an existing --out file");
+  add_output_format_flag(*cmd, args->format);
   cmd->add_option(
       "--policy", args->policy_file,
       "Name policy (YAML: allow/deny per name type, " + doc_path("docs/policy.md") + ")");

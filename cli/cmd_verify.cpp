@@ -4,6 +4,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/machine_output.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
 #include "core/x509/chain_verifier.h"
@@ -12,7 +13,7 @@ namespace kpki::cli {
 
 void add_verify_command(CLI::App& app) {
   struct Args {
-    std::string ca, cert, purpose, host;
+    std::string ca, cert, purpose, host, format;
     std::vector<std::string> crls;
   };
   auto args = std::make_shared<Args>();
@@ -28,6 +29,7 @@ void add_verify_command(CLI::App& app) {
   cmd->add_option("--crl", args->crls,
                   "CRL of the certificate's CA (PEM or DER; repeatable): signature, time window "
                   "and revocation are checked");
+  add_output_format_flag(*cmd, args->format);
   cmd->callback([args] {
     auto cas = Certificate::load_bundle(args->ca);
     auto cert = Certificate::load(args->cert);
@@ -37,11 +39,19 @@ void add_verify_command(CLI::App& app) {
     std::vector<Crl> crls;
     for (const auto& path : args->crls) crls.push_back(Crl::load(path));
     VerifyResult result = verify_certificate(cas, cert, options, crls);
+    const std::string subject = subject_to_string(cert.subject());
+    auto document = output_document("VerificationResult", {{"path", args->cert},
+                                                           {"subject", subject},
+                                                           {"serial", cert.serial_hex()},
+                                                           {"verified", result.ok},
+                                                           {"reason", result.reason}});
     if (!result.ok) {
+      // The document on stdout for programs, the one-line error on stderr, exit 1 either way.
+      if (prints_document(args->format)) print_document(document, args->format);
       std::cerr << "kpki: " << args->cert << ": verification failed: " << result.reason << "\n";
       std::exit(1);
     }
-    std::cout << args->cert << ": OK (" << printable(subject_to_string(cert.subject())) << ")\n";
+    print_result(args->format, document, args->cert + ": OK (" + printable(subject) + ")");
   });
 }
 

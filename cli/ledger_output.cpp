@@ -1,8 +1,10 @@
 #include "cli/ledger_output.h"
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
+#include "cli/machine_output.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
 #include "core/util/time_format.h"
@@ -66,12 +68,39 @@ nlohmann::json record_json(const ledger::IssuanceRecord& r, bool with_pem) {
   return nlohmann::json::parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+nlohmann::ordered_json record_document(const ledger::IssuanceRecord& record, bool with_pem) {
+  nlohmann::ordered_json document = output_document("IssuanceRecord");
+  document.update(nlohmann::ordered_json(record_json(record, with_pem)));
+  return document;
+}
+
+nlohmann::ordered_json records_document(const std::vector<ledger::IssuanceRecord>& records,
+                                        bool with_pem) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (const auto& r : records) items.push_back(nlohmann::ordered_json(record_json(r, with_pem)));
+  return output_document("IssuanceRecordList", {{"items", items}});
+}
+
 std::string render_records_text(const std::vector<ledger::IssuanceRecord>& records) {
-  std::ostringstream out;
+  // A header, then columns padded to their widest cell (the last one, the issuer, is not).
+  std::vector<std::vector<std::string>> rows = {
+      {"SERIAL", "STATE", "REVOKED", "NOT AFTER", "PROFILE", "SUBJECT", "ISSUER"}};
   for (const auto& r : records) {
-    out << r.serial << "  " << ledger::state_name(r.state) << "  " << revocation_text(r)
-        << "  notAfter " << iso(r.not_after) << "  " << r.profile << "  " << printable(r.subject)
-        << "  (issuer " << printable(r.issuer) << ")\n";
+    rows.push_back({r.serial, std::string(ledger::state_name(r.state)),
+                    r.revocation ? iso(r.revocation->time) + " " +
+                                       std::string(ledger::reason_name(r.revocation->reason))
+                                 : "-",
+                    iso(r.not_after), r.profile, printable(r.subject), printable(r.issuer)});
+  }
+  std::vector<size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  std::ostringstream out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i)
+      line += i + 1 < row.size() ? row[i] + std::string(width[i] - row[i].size() + 2, ' ') : row[i];
+    out << line << "\n";
   }
   out << records.size() << " certificate(s)\n";
   return out.str();

@@ -12,6 +12,12 @@ namespace kpki::cli {
 // One record as JSON; `with_pem` adds the certificate itself ("pem").
 nlohmann::json record_json(const ledger::IssuanceRecord& record, bool with_pem);
 
+// The IssuanceRecord document of one record (docs/json.md), and the IssuanceRecordList of many
+// ("items"): `ledger list`, `ledger show`, `inspect` of a ledger.
+nlohmann::ordered_json record_document(const ledger::IssuanceRecord& record, bool with_pem);
+nlohmann::ordered_json records_document(const std::vector<ledger::IssuanceRecord>& records,
+                                        bool with_pem);
+
 // A table, one line per record: serial, state, revocation, notAfter, profile, subject, issuer.
 std::string render_records_text(const std::vector<ledger::IssuanceRecord>& records);
 // Every field of one record, one per line, then its PEM.

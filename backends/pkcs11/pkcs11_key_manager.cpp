@@ -1,3 +1,5 @@
+// Over 300 lines: the pkcs11 manager and its capabilities (lister, importer, partial-key recovery,
+// removal) share one anonymous-namespace URI resolver (Target, resolve).
 #include "backends/pkcs11/pkcs11_key_manager.h"
 
 #include <openssl/rand.h>
@@ -238,24 +240,27 @@ bool Pkcs11KeyManager::occupied(const std::string& uri, const KeyOptions& option
 }
 
 size_t Pkcs11KeyManager::remove_partial_key(const std::string& uri, const KeyOptions& options) {
-  Target t = resolve(uri, options, true);
-  if (!t.uri.object)
-    throw Error(ErrorCode::InvalidInput, "key URI '" + t.uri.display + "' needs object=LABEL");
   try {
     open(uri, options);
     return 0;  // a whole key: not ours to remove
   } catch (const Error& e) {
     if (e.code() != ErrorCode::NotFound) throw;
   }
+  return remove_key(uri, options);
+}
+
+size_t Pkcs11KeyManager::remove_key(const std::string& uri, const KeyOptions& options) {
+  Target t = resolve(uri, options, true);
+  if (!t.uri.object)
+    throw Error(ErrorCode::InvalidInput, "key URI '" + t.uri.display + "' needs object=LABEL");
   Pkcs11Session session = t.token->acquire();
   size_t removed = 0;
   for (CK_OBJECT_CLASS object_class : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY}) {
     for (CK_OBJECT_HANDLE object :
          find_objects(session, {Pkcs11Attr::ulong(CKA_CLASS, object_class),
                                 Pkcs11Attr::text(CKA_LABEL, *t.uri.object)})) {
-      check_ck(
-          session.fn()->C_DestroyObject(session.handle(), object),
-          "cannot remove half a key pair labelled '" + *t.uri.object + "' from " + t.token->name());
+      check_ck(session.fn()->C_DestroyObject(session.handle(), object),
+               "cannot remove the key labelled '" + *t.uri.object + "' from " + t.token->name());
       ++removed;
     }
   }

@@ -13,6 +13,7 @@
 #include "backends/pkcs11/pkcs11_token.h"
 #include "core/keys/key_capabilities.h"
 #include "core/keys/key_manager.h"
+#include "core/keys/key_removal.h"
 
 namespace kpki {
 
@@ -25,7 +26,8 @@ class Pkcs11KeyManager final : public KeyManager,
                                public TokenLister,
                                public KeyLister,
                                public KeyImporter,
-                               public PartialKeyRecovery {
+                               public PartialKeyRecovery,
+                               public KeyRemover {
  public:
   bool exists(const std::string& uri, const KeyOptions& options) override;
   std::unique_ptr<Signer> generate(const std::string& uri, Algorithm algorithm,
@@ -41,6 +43,7 @@ class Pkcs11KeyManager final : public KeyManager,
   // opens (private key plus public key object, or an RSA private key alone).
   bool occupied(const std::string& uri, const KeyOptions& options) override;
   size_t remove_partial_key(const std::string& uri, const KeyOptions& options) override;
+  size_t remove_key(const std::string& uri, const KeyOptions& options) override;
 
   // Every slot of options.pkcs11_module ("" = default resolution), with its token if present.
   std::vector<TokenInfo> list_tokens(const KeyOptions& options) override;

@@ -1,5 +1,6 @@
 #include "cli/bench/bench_runner.h"
 
+#include <iostream>
 #include <memory>
 #include <thread>
 
@@ -9,7 +10,9 @@
 #include "cli/bench/progress.h"
 #include "cli/bench/reference_loops.h"
 #include "core/issue/authority.h"
+#include "core/keys/key_removal.h"
 #include "core/util/error.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::bench {
 
@@ -34,6 +37,33 @@ void check_backends(const BenchOptions& options) {
   }
 }
 
+// The token keys this run generated, destroyed when the run ends (however it ends): a bench
+// leaves nothing on the token that was not there before (keys that were are left alone).
+class TokenKeysMade {
+ public:
+  explicit TokenKeysMade(std::string pkcs11_module) : module_(std::move(pkcs11_module)) {}
+  TokenKeysMade(const TokenKeysMade&) = delete;
+  TokenKeysMade& operator=(const TokenKeysMade&) = delete;
+  ~TokenKeysMade() {
+    KeyOptions options;
+    options.pkcs11_module = module_;
+    for (const auto& uri : uris_) {
+      try {
+        key_registry().capability<KeyRemover>(uri, "remove keys").remove_key(uri, options);
+        std::cerr << "removed the bench key " << redact_key_uri(uri) << " from its token\n";
+      } catch (const Error& e) {
+        std::cerr << "kpki: warning: could not remove the bench key " << redact_key_uri(uri) << ": "
+                  << e.message() << "\n";
+      }
+    }
+  }
+  void add(const std::string& uri) { uris_.push_back(uri); }
+
+ private:
+  std::string module_;
+  std::vector<std::string> uris_;
+};
+
 // Mean key generation time: repeated (overwriting) until `budget` is spent, at least once.
 double time_key_generation(const BenchKey& key, Algorithm algorithm, Seconds budget) {
   KeyOptions options;
@@ -51,7 +81,8 @@ double time_key_generation(const BenchKey& key, Algorithm algorithm, Seconds bud
 }
 
 BenchRow measure_cell(const std::string& backend, Algorithm algorithm, const BenchOptions& options,
-                      int threads, const BenchScratch& scratch, Progress& progress) {
+                      int threads, const BenchScratch& scratch, Progress& progress,
+                      TokenKeysMade& made) {
   BenchRow row;
   row.algorithm = algorithm;
   row.backend = backend;
@@ -64,12 +95,14 @@ BenchRow measure_cell(const std::string& backend, Algorithm algorithm, const Ben
   if (key.is_file) {
     row.keygen_ms = time_key_generation(key, algorithm, options.duration / 2);
   } else {
-    // Token keys are kept (tokens never overwrite): generated, and timed, on the first run only.
+    // Token keys: generated and timed unless a key with the label is there already (used as it
+    // is, left on the token); the ones made here are removed when the run ends.
     // libp11 rows use the pkcs11 rows' key (libp11 0.4.12 generates none), made by the raw driver.
     bool created = false;
     auto begin = std::chrono::steady_clock::now();
     key_registry().open_or_generate(key.token_uri, algorithm, key_options, &created);
     if (created) {
+      made.add(key.token_uri);
       row.keygen_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin)
               .count();
@@ -142,12 +175,13 @@ BenchReport run_bench(const BenchOptions& requested) {
     for (const auto& backend : options.backends) cells += measured(backend, algorithm) ? 1 : 0;
   }
   Progress progress(cells);
+  TokenKeysMade made(options.pkcs11_module);
   for (Algorithm algorithm : options.algorithms) {
     for (const auto& backend : options.backends) {
       if (!measured(backend, algorithm)) continue;
       progress.step(backend + " " + std::string(algorithm_name(algorithm)));
       report.rows.push_back(
-          measure_cell(backend, algorithm, options, options.threads, scratch, progress));
+          measure_cell(backend, algorithm, options, options.threads, scratch, progress, made));
     }
   }
   return report;

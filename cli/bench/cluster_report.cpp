@@ -7,6 +7,7 @@
 #include "cli/bench/bench_subjects.h"
 #include "cli/bench/plot.h"
 #include "core/util/key_uri_display.h"
+#include "core/util/output_document.h"
 
 namespace kpki::bench {
 
@@ -82,32 +83,34 @@ nlohmann::json cluster_report_json(const ClusterReport& report) {
     points.push_back({{"workers", p.workers},
                       {"tokenSessions", p.token_sessions},
                       {"certificates", p.certificates},
-                      {"best_seconds", p.best_seconds},
-                      {"median_seconds", p.median_seconds},
-                      {"cpu_seconds", p.cpu_seconds},
-                      {"ms_per_certificate", p.best_ms_per_certificate()},
-                      {"median_ms_per_certificate", p.median_ms_per_certificate()},
-                      {"cpu_ms_per_certificate", p.cpu_ms_per_certificate()},
-                      {"peak_rss_kb", p.peak_rss_kb},
-                      {"times_crypto", p.best_ms_per_certificate() / report.crypto.total_ms()},
-                      {"times_faster_than_cfssl", faster ? nlohmann::json(*faster) : nullptr}});
+                      {"bestSeconds", p.best_seconds},
+                      {"medianSeconds", p.median_seconds},
+                      {"cpuSeconds", p.cpu_seconds},
+                      {"msPerCertificate", p.best_ms_per_certificate()},
+                      {"medianMsPerCertificate", p.median_ms_per_certificate()},
+                      {"cpuMsPerCertificate", p.cpu_ms_per_certificate()},
+                      {"peakRssKb", p.peak_rss_kb},
+                      {"timesCrypto", p.best_ms_per_certificate() / report.crypto.total_ms()},
+                      {"timesFasterThanCfssl", faster ? nlohmann::json(*faster) : nullptr}});
   }
   nlohmann::json cfssl =
       report.cfssl ? nlohmann::json{{"certificates", report.cfssl->certificates},
-                                    {"ms_per_certificate", report.cfssl->ms_per_certificate},
+                                    {"msPerCertificate", report.cfssl->ms_per_certificate},
                                     {"version", report.cfssl->version}}
                    : nlohmann::json{{"note", report.cfssl_note}};
-  return {{"date", report.date},
+  return {{"apiVersion", kOutputApiVersion},
+          {"kind", "ClusterBenchReport"},
+          {"date", report.date},
           {"host", report.host},
           {"versions", report.versions},
           {"algorithm", algorithm_name(report.options.algorithm)},
           {"rounds", report.options.rounds},
           {"threads", report.threads},
           {"crypto",
-           {{"keygen_us", report.crypto.keygen_us},
-            {"sign_us", report.crypto.sign_us},
-            {"verify_us", report.crypto.verify_us},
-            {"ms_per_certificate", report.crypto.total_ms()}}},
+           {{"keygenUs", report.crypto.keygen_us},
+            {"signUs", report.crypto.sign_us},
+            {"verifyUs", report.crypto.verify_us},
+            {"msPerCertificate", report.crypto.total_ms()}}},
           {"points", points},
           {"cfssl", cfssl}};
 }

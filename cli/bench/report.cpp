@@ -1,4 +1,5 @@
 #include "cli/bench/report.h"
+#include "core/util/output_document.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -79,9 +80,9 @@ nlohmann::json report_json(const BenchReport& report) {
   auto rate_json = [](const RateResult& r) {
     return nlohmann::json{{"operations", r.operations},
                           {"seconds", r.seconds},
-                          {"per_second", r.per_second},
-                          {"p50_us", r.p50_us},
-                          {"p99_us", r.p99_us}};
+                          {"perSecond", r.per_second},
+                          {"p50Us", r.p50_us},
+                          {"p99Us", r.p99_us}};
   };
   auto optional_json = [](const std::optional<double>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
@@ -91,23 +92,25 @@ nlohmann::json report_json(const BenchReport& report) {
     rows.push_back(
         {{"algorithm", algorithm_name(row.algorithm)},
          {"backend", row.backend},
-         {"keygen_ms", optional_json(row.keygen_ms)},
-         {"sign_1_thread", rate_json(row.sign_1)},
-         {"sign_n_threads", rate_json(row.sign_n)},
+         {"keygenMs", optional_json(row.keygen_ms)},
+         {"sign1Thread", rate_json(row.sign_1)},
+         {"signNThreads", rate_json(row.sign_n)},
          {"threads", row.threads},
          {"reference", row.reference ? nlohmann::json{{"name", row.reference_name},
                                                       {"rate", rate_json(*row.reference)}}
                                      : nlohmann::json{{"note", row.reference_note}}},
-         {"sign_ratio", optional_json(row.sign_ratio())},
-         {"verify_per_second", row.verify_per_second},
+         {"signRatio", optional_json(row.sign_ratio())},
+         {"verifyPerSecond", row.verify_per_second},
          {"issue", rate_json(row.issue)},
-         {"issue_bound_per_second", optional_json(row.issue_bound())},
-         {"issue_ratio", optional_json(row.issue_ratio())}});
+         {"issueBoundPerSecond", optional_json(row.issue_bound())},
+         {"issueRatio", optional_json(row.issue_ratio())}});
   }
-  return {{"date", report.date},
+  return {{"apiVersion", kOutputApiVersion},
+          {"kind", "BenchReport"},
+          {"date", report.date},
           {"host", report.host},
           {"versions", report.versions},
-          {"duration_seconds", report.options.duration.count()},
+          {"durationSeconds", report.options.duration.count()},
           {"threads", report.options.threads},
           {"rows", rows}};
 }

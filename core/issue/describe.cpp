@@ -10,7 +10,9 @@
 #include "core/issue/csr.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
+#include "core/util/output_document.h"
 #include "core/x509/certificate.h"
+#include "core/x509/crl.h"
 #include "core/x509/pem.h"
 #include "core/x509/public_key.h"
 #include "core/x509/x509_names.h"
@@ -72,10 +74,16 @@ json key_usage_json(X509* x) {
   return out;
 }
 
+// A document: apiVersion and kind first, then the description's fields.
+json document(const char* kind, const json& body) {
+  json j = {{"apiVersion", kOutputApiVersion}, {"kind", kind}};
+  for (auto it = body.begin(); it != body.end(); ++it) j[it.key()] = *it;
+  return j;
+}
+
 json certificate_json(const Certificate& cert) {
   X509* x = cert.x509();
   json j;
-  j["kind"] = "certificate";
   j["subject"] = subject_json(cert.subject());
   j["issuer"] = subject_json(subject_from_x509_name(X509_get_issuer_name(x), "certificate", false));
   j["serial"] = cert.serial_hex();
@@ -98,9 +106,27 @@ json certificate_json(const Certificate& cert) {
   return j;
 }
 
+json crl_json(const Crl& crl) {
+  json revoked = json::array();
+  for (const RevokedEntry& entry : crl.revoked())
+    revoked.push_back({{"serial", entry.serial},
+                       {"revocationDate", format_utc(entry.time, kIsoUtc)},
+                       {"reason", std::string(reason_name(entry.reason))}});
+  std::optional<std::uint64_t> number = crl.number();
+  std::optional<TimePoint> next = crl.next_update();
+  json j = {{"issuer", printable(crl.issuer())},
+            {"number", number ? json(*number) : json(nullptr)},
+            {"thisUpdate", format_utc(crl.this_update(), kIsoUtc)},
+            {"nextUpdate", next ? json(format_utc(*next, kIsoUtc)) : json(nullptr)},
+            {"signatureAlgorithm", OBJ_nid2ln(X509_CRL_get_signature_nid(crl.x509_crl()))},
+            {"revokedCount", revoked.size()},
+            {"revoked", revoked}};
+  ERR_clear_error();
+  return j;
+}
+
 json csr_json(const SigningRequest& csr) {
-  return {{"kind", "certificate request"},
-          {"subject", subject_json(csr.subject)},
+  return {{"subject", subject_json(csr.subject)},
           {"subjectAltNames", sans_json(csr.sans)},
           {"publicKey", describe_public_key(csr.public_key_der)},
           {"signatureValid", true}};
@@ -109,6 +135,17 @@ json csr_json(const SigningRequest& csr) {
 void render(std::ostringstream& out, const json& j, const std::string& prefix) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string key = prefix + it.key();
+    if (key == "apiVersion") continue;  // for programs; people read the kind
+    if (it->is_array() && !it->empty() && it->front().is_object()) {
+      for (const auto& item : *it) {  // one line per entry: "revoked: SERIAL  DATE  REASON"
+        std::string values;
+        for (const auto& v : item)
+          values +=
+              (values.empty() ? "" : "  ") + (v.is_string() ? v.get<std::string>() : v.dump());
+        out << key << ": " << values << "\n";
+      }
+      continue;
+    }
     if (it->is_object()) {
       if (it->contains("text")) {
         out << key << ": " << (*it)["text"].get<std::string>() << "\n";
@@ -159,39 +196,46 @@ json describe_file_content(ByteView content, const std::string& origin) {
   if (!looks_like_pem(content)) {
     // DER: try certificate, then CSR, then public key.
     try {
-      return certificate_json(Certificate::from_der(content, origin));
+      return document("Certificate", certificate_json(Certificate::from_der(content, origin)));
     } catch (const Error&) {
     }
     try {
-      return csr_json(parse_csr(content, origin));
+      return document("CertificateRequest", csr_json(parse_csr(content, origin)));
     } catch (const Error&) {
     }
     try {
-      json j = {{"kind", "public key"}, {"publicKey", describe_public_key(content)}};
-      return j;
+      return document("CertificateRevocationList", crl_json(Crl::from_der(content, origin)));
+    } catch (const Error&) {
+    }
+    try {
+      return document("PublicKey", {{"publicKey", describe_public_key(content)}});
     } catch (const Error&) {
     }
     ERR_clear_error();
     throw Error(ErrorCode::InvalidInput,
-                origin + ": not a certificate, CSR or public key (PEM or DER)");
+                origin + ": not a certificate, CSR, CRL or public key (PEM or DER)");
   }
   auto blocks = decode_pem(content, origin);
   const PemBlock& first = blocks.front();
   if (first.label == "CERTIFICATE")
-    return certificate_json(Certificate::from_der(first.der, origin));
+    return document("Certificate", certificate_json(Certificate::from_der(first.der, origin)));
   if (first.label == "CERTIFICATE REQUEST" || first.label == "NEW CERTIFICATE REQUEST") {
-    return csr_json(parse_csr(content, origin));
+    return document("CertificateRequest", csr_json(parse_csr(content, origin)));
   }
+  if (first.label == "X509 CRL")
+    return document("CertificateRevocationList", crl_json(Crl::from_der(first.der, origin)));
   if (first.label == "PUBLIC KEY") {
-    return {{"kind", "public key"}, {"publicKey", describe_public_key(first.der)}};
+    return document("PublicKey", {{"publicKey", describe_public_key(first.der)}});
   }
   if (first.label.find("PRIVATE KEY") != std::string::npos) {
-    throw Error(
-        ErrorCode::InvalidInput,
-        origin + ": is a private key; kpki inspect shows certificates, CSRs and public keys");
+    // Opening a key is a backend's (cli/cmd_inspect.cpp shows its public part).
+    throw Error(ErrorCode::InvalidInput,
+                origin + ": is a private key; open it as a key to show its public part");
   }
   throw Error(ErrorCode::InvalidInput, origin + ": unsupported PEM block '" + first.label + "'");
 }
+
+json describe_certificate(const Certificate& certificate) { return certificate_json(certificate); }
 
 std::string render_description_text(const json& description) {
   std::ostringstream out;

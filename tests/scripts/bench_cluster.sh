@@ -2,7 +2,7 @@
 # `kpki bench --cluster`: the whole-tree benchmark runs `kpki init` for each size and reports the
 # cost per certificate, the crypto cost and cfssl's. Checks the report's shape (never timings):
 # every field present and positive, one point per size, the certificate count of the tree, the
-# table's columns, and the plot when gnuplot is installed.
+# table's columns, and the plot when gnuplot is installed. (camelCase keys, issue 23.)
 source "$(dirname "$0")/lib/common.sh"
 
 if "$KPKI" bench --cluster 10 --rounds 2 --output json >"$WORK/report.json" 2>"$WORK/err"; then
@@ -13,22 +13,23 @@ fi
 if out=$(python3 - "$WORK/report.json" 2>&1 <<'PY'
 import json, shutil, sys
 r = json.load(open(sys.argv[1]))
+assert r["apiVersion"] == "output.kpki.io/v1alpha1" and r["kind"] == "ClusterBenchReport", r
 for key in ("date", "host", "versions", "algorithm", "rounds", "threads", "crypto", "points", "cfssl"):
     assert key in r, f"no '{key}'"
 assert r["algorithm"] == "ecdsa-p256" and r["rounds"] == 2, (r["algorithm"], r["rounds"])
-for key in ("keygen_us", "sign_us", "verify_us", "ms_per_certificate"):
+for key in ("keygenUs", "signUs", "verifyUs", "msPerCertificate"):
     assert r["crypto"][key] > 0, f"crypto.{key} = {r['crypto'][key]}"
 assert len(r["points"]) == 1, r["points"]
 p = r["points"][0]
 # 3 CAs, 14 leaves on the control-plane node, 3 per worker (kubelet, kubelet.conf, kube-proxy.conf).
 assert p["workers"] == 10 and p["certificates"] == 3 + 14 + 3 * 10, p
-for key in ("best_seconds", "median_seconds", "cpu_seconds", "ms_per_certificate",
-            "median_ms_per_certificate", "cpu_ms_per_certificate", "peak_rss_kb", "times_crypto"):
+for key in ("bestSeconds", "medianSeconds", "cpuSeconds", "msPerCertificate",
+            "medianMsPerCertificate", "cpuMsPerCertificate", "peakRssKb", "timesCrypto"):
     assert p[key] > 0, f"points[0].{key} = {p[key]}"
-assert p["best_seconds"] <= p["median_seconds"], p
+assert p["bestSeconds"] <= p["medianSeconds"], p
 if shutil.which("cfssl"):
-    assert r["cfssl"]["certificates"] > 0 and r["cfssl"]["ms_per_certificate"] > 0, r["cfssl"]
-    assert p["times_faster_than_cfssl"] > 0, p
+    assert r["cfssl"]["certificates"] > 0 and r["cfssl"]["msPerCertificate"] > 0, r["cfssl"]
+    assert p["timesFasterThanCfssl"] > 0, p
 else:
     assert r["cfssl"]["note"], r["cfssl"]
 PY

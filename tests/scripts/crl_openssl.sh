@@ -122,7 +122,7 @@ if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help
   uri="pkcs11:token=kpki-crl;object=crl-ca?pin-source=file:$WORK/hsm/user-pin"
   d="$WORK/token"
   mkdir -p "$d"
-  expect_ok "token ca create" "$KPKI" ca create --key "$uri" --cn crl-token-ca --out "$d/ca.crt"
+  expect_ok "token ca create" "$KPKI" ca create --key "$uri" --generate --cn crl-token-ca --out "$d/ca.crt"
   check_ca "$d" "$uri" "token"
   find "$d" -name 'ca.key' | grep -q . && fail "a CA key file appeared for the token CA" || pass
 else

@@ -21,7 +21,7 @@ config ECDSA-P256 300 >ec.yaml
 states() {  # "released incomplete abandoned" counts of the ledger
   "$KPKI" ledger list --ledger "$1" -o json | python3 -c '
 import json, sys
-records = json.load(sys.stdin)
+records = json.load(sys.stdin)["items"]
 print(*[sum(r["state"] == s for r in records) for s in ("released", "incomplete", "abandoned")])'
 }
 

@@ -53,7 +53,7 @@ chmod 0777 planted
 expect_ok "issue under a writable parent" "$KPKI" issue --ca-cert planted/pki/ca.crt \
   --ca-key planted/pki/ca.key --profile client --cn p --key p.key --out p.crt
 check "planted parent ledger unused" "yes 1" "$(exists planted/pki/ledger.db) $(
-  "$KPKI" ledger list --ledger planted/ledger.db -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+  "$KPKI" ledger list --ledger planted/ledger.db -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
 chmod 0755 planted
 # pki/ under a plain directory (no tree state, no nodes/): beside the CA certificate.
 mkdir -p plain/pki && cp out/pki/ca.crt out/pki/ca.key plain/pki/

@@ -12,7 +12,7 @@ serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
 # json_count LEDGER [ARGS...]: number of records `ledger list -o json` prints.
 json_count() {
   local l=$1; shift
-  "$KPKI" ledger list --ledger "$l" -o json "$@" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+  "$KPKI" ledger list --ledger "$l" -o json "$@" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))'
 }
 # field LEDGER SERIAL KEY: one field of `ledger show -o json`.
 field() {
@@ -62,7 +62,7 @@ check "sign recorded" released "$(field $L "$(serial_of node.crt)" state)"
   --server https://10.0.0.1:6443 >bob.conf 2>/dev/null
 check "kubeconfig users recorded" 5 "$(json_count $L)"
 check "kubeconfig to stdout: destination" '["-"]' \
-  "$("$KPKI" ledger list --ledger $L --subject bob -o json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]["destinations"]))')"
+  "$("$KPKI" ledger list --ledger $L --subject bob -o json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["items"][0]["destinations"]))')"
 
 # KPKI_LEDGER, and --ledger over it.
 KPKI_LEDGER=$WORK/env.db "$KPKI" issue --ca-cert ca/ca.crt --ca-key ca/ca.key --profile client \
@@ -86,7 +86,7 @@ certs=$(find out/pki out/nodes -name '*.crt' ! -name 'ca.crt' ! -name 'front-pro
 confs=$(find out/nodes -name '*.conf' | wc -l)
 check "init records every certificate" $((certs + confs + 3)) "$(json_count out/ledger.db)"
 check "init: none incomplete" 0 \
-  "$("$KPKI" ledger list --ledger out/ledger.db -o json | python3 -c 'import json,sys; print(sum(r["state"]!="released" for r in json.load(sys.stdin)))')"
+  "$("$KPKI" ledger list --ledger out/ledger.db -o json | python3 -c 'import json,sys; print(sum(r["state"]!="released" for r in json.load(sys.stdin)["items"]))')"
 check "init --ca etcd-ca" 5 "$(json_count out/ledger.db --ca etcd-ca)"
 before=$(json_count out/ledger.db)
 "$KPKI" certs renew apiserver --dir out/nodes/cp1 --config cluster.yaml >/dev/null 2>&1
@@ -103,7 +103,10 @@ check "--subject" 1 "$(json_count $L --subject node-1)"
 check "--ca by CN" 6 "$(json_count $L --ca test-ca)"
 check "--ca other" 0 "$(json_count $L --ca etcd-ca)"
 text=$("$KPKI" ledger list --ledger $L)
-if grep -q "^$S  released  -  notAfter .*  server  CN=api  (issuer CN=test-ca)$" <<<"$text" &&
+# A header and aligned columns (issue 23): every row's SUBJECT starts where the header's does.
+if grep -qE "^SERIAL +STATE +REVOKED +NOT AFTER +PROFILE +SUBJECT +ISSUER$" <<<"$text" &&
+  grep -qE "^$S +released +- +[0-9-]+T[0-9:]+Z +server +CN=api +CN=test-ca$" <<<"$text" &&
+  [ "$(awk 'NR>1 && NF>5 {print index($0, "CN=")}' <<<"$text" | sort -u | wc -l)" = 1 ] &&
   grep -q "^6 certificate(s)$" <<<"$text"; then pass; else fail "text list: $text"; fi
 
 # CSV: a header and one row per record, a subject with a comma quoted (read back by Python's csv).
@@ -135,7 +138,7 @@ expect_error "serial not hex" "serial 'xyz': expected hexadecimal" "$KPKI" ledge
 expect_error "show unknown" "no certificate with serial 0BADBAD0" "$KPKI" ledger show 0BADBAD0 --ledger $L
 expect_error "no ledger named" "no ledger: give --ledger, set KPKI_LEDGER or name the CA with --ca-cert" "$KPKI" ledger list
 expect_error "bad --expiring" "--expiring" "$KPKI" ledger list --ledger $L --expiring soon
-expect_error "bad -o" "output" "$KPKI" ledger list --ledger $L -o yaml
+expect_error "bad -o" "output" "$KPKI" ledger list --ledger $L -o xml
 expect_error "ledger is a directory" "ledger" "$KPKI" ledger list --ledger ca/
 # A record that cannot be stored: no certificate is written.
 mkdir notafile.db

@@ -36,7 +36,7 @@ run_signers() {
   python3 - "$tag" $((WORKERS * ROUNDS)) <<'PY' && pass || fail "$tag: ledger and files disagree"
 import json, sys
 tag, expected = sys.argv[1], int(sys.argv[2])
-records = [r for r in json.load(open(tag + ".json")) if r["subject"].startswith("CN=" + tag + "-")]
+records = [r for r in json.load(open(tag + ".json"))["items"] if r["subject"].startswith("CN=" + tag + "-")]
 serials = [r["serial"] for r in records]
 files = open(tag + ".files").read().split()
 assert len(files) == expected, f"{len(files)} files, expected {expected}"

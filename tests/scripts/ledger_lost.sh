@@ -49,7 +49,7 @@ expect_ok "rebuild" "$KPKI" ledger rebuild --dir out --crl last-crl.pem
 tree_certs=$(find out -name '*.crt' | xargs -n1 openssl x509 -noout -fingerprint -in 2>/dev/null | sort -u | wc -l)
 confs=$(find out -name '*.conf' | xargs -n1 grep -h client-certificate-data | sort -u | wc -l)
 recovered=$("$KPKI" ledger list --ledger out/ledger.db -o json |
-  python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["sha256"]))')
+  python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin)["items"] if r["sha256"]))')
 check "every certificate on disk recovered" $((tree_certs + confs)) "$recovered"
 expect_ok "renew works again" "$KPKI" certs renew apiserver --dir out/nodes/cp1 --config cluster.yaml
 expect_ok "crl after rebuild" "$KPKI" crl --ca-cert out/pki/ca.crt --ca-key out/pki/ca.key \

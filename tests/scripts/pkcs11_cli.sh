@@ -46,7 +46,7 @@ issue_and_verify() {
 
 for alg in rsa-2048 rsa-3072 rsa-4096 ecdsa-p256 ecdsa-p384 ed25519; do
   d="$WORK/$alg"; mkdir -p "$d"
-  expect_ok "$alg ca create on token" "$KPKI" ca create --key "$(uri ca-$alg)" \
+  expect_ok "$alg ca create on token" "$KPKI" ca create --key "$(uri ca-$alg)" --generate \
     --algorithm "$alg" --cn "hsm-ca-$alg" --out "$d/ca.crt"
   [ -f "$d/ca.crt" ] || { fail "$alg: no CA certificate"; continue; }
   expect_ok "$alg ca self-verifies" openssl verify -x509_strict -CAfile "$d/ca.crt" "$d/ca.crt"
@@ -65,12 +65,12 @@ expect_ok "no file named after a URI" test -z "$(find "$WORK" -name 'pkcs11:*'; 
 # Attributes read back from the token: sensitive, not extractable.
 expect_ok "hsm keys json" sh -c "'$KPKI' hsm keys '$(uri x | sed 's/;object=x//')' -o json > '$WORK/keys.json'"
 expect_ok "keys sensitive" python3 -c "
-import json,sys; keys=json.load(open('$WORK/keys.json'))
+import json,sys; keys=json.load(open('$WORK/keys.json'))['items']
 priv=[k for k in keys if k['class']=='private']
 assert len(priv)==6, priv
-assert all(k['sensitive'] is True and k['extractable'] is False and k['never_extractable'] is True for k in priv), priv"
+assert all(k['sensitive'] is True and k['extractable'] is False and k['neverExtractable'] is True for k in priv), priv"
 expect_ok "hsm tokens json" sh -c "'$KPKI' hsm tokens -o json | python3 -c \"
-import json,sys; t=json.load(sys.stdin); assert any(s.get('label')=='$TOKEN' for s in t), t\""
+import json,sys; t=json.load(sys.stdin)['items']; assert any(s.get('label')=='$TOKEN' for s in t), t\""
 expect_ok "hsm tokens text" sh -c "'$KPKI' hsm tokens | grep -q '$TOKEN'"
 expect_ok "hsm keys text" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-source=$PIN' | grep -q 'ca-ed25519'"
 
@@ -119,7 +119,7 @@ if command -v p11-kit >/dev/null && [ -r "$CLIENT_MODULE" ]; then
     d="$WORK/remote"; mkdir -p "$d"
     remote() { env -u SOFTHSM2_CONF P11_KIT_SERVER_ADDRESS="$address" KPKI_PKCS11_MODULE="$CLIENT_MODULE" "$@"; }
     expect_ok "remote hsm tokens" sh -c "P11_KIT_SERVER_ADDRESS='$address' '$KPKI' hsm tokens --pkcs11-module '$CLIENT_MODULE' | grep -q '$TOKEN'"
-    expect_ok "remote ca create" remote "$KPKI" ca create --key "$(uri remote-ca)" --algorithm ecdsa-p384 \
+    expect_ok "remote ca create" remote "$KPKI" ca create --key "$(uri remote-ca)" --generate --algorithm ecdsa-p384 \
       --cn remote-ca --out "$d/ca.crt"
     issue_and_verify "$d" "$(uri remote-ca)" "remote"
     expect_ok "remote key is on the token" sh -c "'$KPKI' hsm keys 'pkcs11:token=$TOKEN?pin-source=$PIN' | grep -q remote-ca"

@@ -176,6 +176,6 @@ expect_error "token granting decrypt to a CA key" "made the CA key with CKA_DECR
   && fail "the weakened key was left on the token" || pass
 expect_ok "hsm keys json" sh -c "'$KPKI' hsm keys 'pkcs11:token=trust?pin-source=file:$PIN' -o json >keys.json"
 expect_ok "generated keys are not modifiable" python3 -c "
-import json; keys = json.load(open('keys.json'))
+import json; keys = json.load(open('keys.json'))['items']
 assert keys and all(k['modifiable'] is False for k in keys), keys"
 finish

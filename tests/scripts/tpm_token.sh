@@ -43,7 +43,7 @@ for alg in ecdsa-p256 rsa-2048; do
   d="$WORK/$alg"; mkdir -p "$d"
   export KPKI_LEDGER="$d/ledger.db"
   key=$(uri "ca-$alg")
-  expect_ok "$alg ca create" "$KPKI" ca create --key "$key" --algorithm $alg --cn "TPM CA $alg" --out "$d/ca.crt"
+  expect_ok "$alg ca create" "$KPKI" ca create --key "$key" --generate --algorithm $alg --cn "TPM CA $alg" --out "$d/ca.crt"
   expect_ok "$alg CA self-signature" openssl verify -x509_strict -CAfile "$d/ca.crt" "$d/ca.crt"
   attrs=$(private_key_attrs "ca-$alg" || true)
   grep -Eq "Usage: +sign$" <<<"$attrs" && pass || fail "$alg: private key is not sign-only: $attrs"

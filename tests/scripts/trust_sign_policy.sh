@@ -31,7 +31,7 @@ refused() {
 }
 signed() {  # signed NAME EXTRA...: must succeed and write NAME.crt
   local n=$1; shift
-  if sign "$n" "$@" 2>err.txt && [ -s "$n.crt" ]; then pass; else fail "$n $*: $(cat err.txt)"; fi
+  if sign "$n" "$@" >out.txt 2>err.txt && [ -s "$n.crt" ]; then pass; else fail "$n $*: $(cat err.txt)"; fi
 }
 
 # Item 4: groups. The attack: O=system:masters got a client certificate.
@@ -71,8 +71,8 @@ refused lan "IP '192.168.1.5' is denied by --deny-ip '192.168.0.0/16'" --deny-ip
 refused lan "--deny-ip: invalid CIDR '192.168.0.0/33'" --deny-ip 192.168.0.0/33
 signed lan
 # The result line names the SANs as well as the subject.
-grep -qF "CN=lan, DNS:lan.example.com, IP:192.168.1.5, serial" err.txt && pass ||
-  fail "result line without SANs: $(cat err.txt)"
+grep -qF "CN=lan, DNS:lan.example.com, IP:192.168.1.5, serial" out.txt && pass ||
+  fail "result line without SANs: $(cat out.txt)"
 
 # A policy file: allow entries lift the Kubernetes defaults for exactly those names; deny wins;
 # allow rules for DNS and IP refuse URIs (no allow rule for them).
@@ -168,7 +168,7 @@ done
 # Item 4: a CN with RFC 4514 specials is shown as one value, escaped, wherever it is shown.
 csr eve "/CN=eve, O=system:masters/O=dev"
 signed eve
-grep -qF 'CN=eve\, O=system:masters, O=dev' err.txt && pass || fail "sign line: $(cat err.txt)"
+grep -qF 'CN=eve\, O=system:masters, O=dev' out.txt && pass || fail "sign line: $(cat out.txt)"
 "$KPKI" inspect eve.crt >inspect.txt 2>&1
 grep -qF 'CN=eve\, O=system:masters, O=dev' inspect.txt && pass || fail "inspect: $(cat inspect.txt)"
 grep -qF 'CN=eve, O=system:masters' inspect.txt && fail "inspect shows two attributes" || pass

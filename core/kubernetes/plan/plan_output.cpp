@@ -3,6 +3,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/util/output_document.h"
+
 namespace kpki::kube {
 
 namespace {
@@ -21,11 +23,23 @@ std::string verb(PlanAction action, bool dry_run) {
 }
 
 // The .key beside a leaf's .crt.
-std::string adopted_key_path(const PlannedFile& file) {
+std::string leaf_key_path(const PlannedFile& file) {
   const std::string crt = ".crt";
   bool is_crt = file.path.size() > crt.size() &&
                 file.path.compare(file.path.size() - crt.size(), crt.size(), crt) == 0;
   return is_crt ? file.path.substr(0, file.path.size() - crt.size()) + ".key" : file.path;
+}
+
+// The key file a certificate leaf writes (or keeps) beside its .crt: {"path", "action"}; null for
+// every other entry (kubeconfigs embed their key; CA keys are in caKeys).
+nlohmann::json leaf_key_json(const PlannedFile& file) {
+  const std::string key = leaf_key_path(file);
+  if (file.kind != PlannedKind::Leaf || key == file.path) return nullptr;
+  const PlanAction action =
+      file.keep_key && (file.action == PlanAction::Create || file.action == PlanAction::Replace)
+          ? PlanAction::Keep
+          : file.action;
+  return {{"path", key}, {"action", plan_action_name(action)}};
 }
 
 void line(std::ostringstream& out, const std::string& verb, const std::string& path,
@@ -63,7 +77,7 @@ std::string render_plan_text(const Plan& plan, bool dry_run) {
   // such, before the file that certifies it.
   for (const PlannedFile& file : plan.files) {
     if (file.adopt_key)
-      line(out, dry_run ? "would adopt key" : "adopt key", under_root(plan, adopted_key_path(file)),
+      line(out, dry_run ? "would adopt key" : "adopt key", under_root(plan, leaf_key_path(file)),
            "certified by " + file.signer + " without a ledger record of it (--adopt-keys)");
     line(out, verb(file.action, dry_run), under_root(plan, file.path), file.reason);
   }
@@ -88,11 +102,14 @@ nlohmann::json plan_json(const Plan& plan, bool dry_run) {
                      {"spec", file.spec},
                      {"signer", file.signer},
                      {"node", file.node},
-                     {"adoptKey", file.adopt_key ? nlohmann::json(adopted_key_path(file))
-                                                 : nlohmann::json(nullptr)}});
+                     {"adoptKey", file.adopt_key ? nlohmann::json(leaf_key_path(file))
+                                                 : nlohmann::json(nullptr)},
+                     {"key", leaf_key_json(file)}});
   }
   PlanCounts c = plan.counts();
-  return {{"operation", plan.operation},
+  return {{"apiVersion", kOutputApiVersion},
+          {"kind", "Plan"},
+          {"operation", plan.operation},
           {"dryRun", dry_run},
           {"root", plan.root},
           {"kubernetesVersion", plan.kubernetes_version},

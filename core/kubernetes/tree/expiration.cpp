@@ -8,6 +8,7 @@
 #include "core/kubernetes/model/cert_specs.h"
 #include "core/kubernetes/tree/kubeconfig.h"
 #include "core/util/error.h"
+#include "core/util/output_document.h"
 #include "core/x509/certificate.h"
 
 namespace kpki::kube {
@@ -162,7 +163,7 @@ std::string render_expiration_text(const ExpirationReport& report, TimePoint now
 
 nlohmann::json expiration_json(const ExpirationReport& report, TimePoint now) {
   nlohmann::json j = {{"kind", "CertificateExpirationInfo"},
-                      {"apiVersion", "output.kpki.io/v1alpha1"},
+                      {"apiVersion", kOutputApiVersion},
                       {"certificates", nlohmann::json::array()},
                       {"certificateAuthorities", nlohmann::json::array()}};
   for (const auto& row : report.certificates) j["certificates"].push_back(row_json(row, now, true));

@@ -70,7 +70,7 @@ def records(kpki, d, ledger, env):
     r = run([kpki, "ledger", "list", "--ledger", ledger, "-o", "json"], d, env)
     if r.returncode != 0:
         raise RuntimeError("ledger list: " + r.stderr.strip())
-    return json.loads(r.stdout)
+    return json.loads(r.stdout)["items"]  # an IssuanceRecordList (docs/json.md)
 
 
 def holds(path, sha):

@@ -10,13 +10,15 @@ import re
 import sys
 
 TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
-KNOWN = {"$schema", "title", "type", "required", "properties", "additionalProperties", "items",
+KNOWN = {"$schema", "title", "description", "type", "required", "properties", "additionalProperties", "items",
          "enum", "pattern", "minLength", "minimum"}
 
 
 def type_ok(value, name):
     if name == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
+    if name == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, TYPES[name])
 
 
@@ -36,9 +38,9 @@ def validate(value, schema, where, problems):
             problems.append("%s: %r does not match %s" % (where, value, schema["pattern"]))
         if len(value) < schema.get("minLength", 0):
             problems.append("%s: %r is shorter than %d" % (where, value, schema["minLength"]))
-    if isinstance(value, int) and not isinstance(value, bool) and "minimum" in schema:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "minimum" in schema:
         if value < schema["minimum"]:
-            problems.append("%s: %d is below %d" % (where, value, schema["minimum"]))
+            problems.append("%s: %s is below %s" % (where, value, schema["minimum"]))
     if isinstance(value, dict):
         for key in schema.get("required", []):
             if key not in value:
