@@ -54,7 +54,7 @@ class RenewApply {
     // The identity is the table's (checked equal to the old file's when planning).
     Issued issued = ca.issue(leaf_request(spec, *key.signer, config().certificate_validity));
     CreatedFiles created;
-    write_leaf(dir(), spec, issued, key, ca.certificate(), config().cluster_name, Overwrite::Yes,
+    write_leaf(dir(), spec, issued, key, cas_.files(spec.ca), config().cluster_name, Overwrite::Yes,
                created);
     created.commit();
     return "serial " + existing.cert->serial_hex() + " -> " + issued.certificate.serial_hex();

@@ -69,6 +69,12 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
                               const KeyRegistry& registry) {
   RotationContext ctx;
   ctx.spec = &ca_named(options.ca);
+  // Under a rootCA the new CA is an intermediate it signs (begin), and the trust files carry the
+  // root after the CAs (ca_chain.h).
+  for (const Certificate& cert : read_root_ca(config)) {
+    ctx.above_pem += cert.pem();
+    if (!self_signed(cert)) ctx.above_chain_pem += cert.pem();
+  }
   std::optional<RotationState> saved = load_rotation_state(options.out_dir, options.ca);
   check_rotation_order(saved, options.ca, options.phase);
   bool fresh =
