@@ -39,7 +39,7 @@ struct CaCreateArgs {
 };
 
 Subject authority_subject(const CaCreateArgs& args) {
-  return Certificate::load(args.parent_cert).subject();
+  return kube::first_certificate(args.parent_cert).subject();
 }
 
 void run_ca_create(const CaCreateArgs& args) {

@@ -163,4 +163,33 @@ kubectl --kubeconfig "$W/old-admin.conf" get --raw /version | grep -q etcdserver
 kubectl --kubeconfig "$CP/admin.conf" get --raw /version | grep -q etcdserver ||
   fail "new admin.conf against a server still trusting the old ca.crt"
 pass "new intermediate under the same root: old trust files and kubeconfigs work both ways"
+
+# --- kpki ca rotate under the root: the root signs the new intermediate ------------------------
+cp "$CP/pki/etcd/ca.crt" "$W/old-etcd-ca.crt"
+rotate() { "$KPKI" ca rotate etcd-ca --dir "$W/out" --config "$W/cluster.yaml" --phase "$1" >"$W/rotate-$1.log" 2>&1 ||
+  { cat "$W/rotate-$1.log"; fail "ca rotate --phase $1"; }; }
+rotate begin
+[ "$(certs_in "$CP/pki/etcd/ca.crt")" = 3 ] || fail "begin: etcd/ca.crt should hold old, new and root"
+new=$(ls "$W"/out/rotation/etcd-ca/*/new.crt)
+openssl verify -x509_strict -CAfile "$W/offline/root.crt" "$new" >/dev/null || fail "the new etcd-ca is not the root's"
+"$KPKI" ledger list --ca-cert "$W/offline/root.crt" -o csv | grep -qi "$(openssl x509 -in "$new" -noout -serial | cut -d= -f2)" ||
+  fail "the new etcd-ca intermediate is not in the root's ledger"
+rotate reissue
+for c in etcd/server etcd/peer etcd/healthcheck-client apiserver-etcd-client; do
+  [ "$(certs_in "$CP/pki/$c.crt")" = 2 ] || fail "reissue: $c.crt lacks the new intermediate"
+  openssl verify -x509_strict -CAfile "$W/old-etcd-ca.crt" -untrusted "$CP/pki/$c.crt" "$CP/pki/$c.crt" >/dev/null ||
+    fail "the etcd/ca.crt from before the rotation does not verify the reissued $c.crt"
+done
+rotate finish
+[ "$(certs_in "$CP/pki/etcd/ca.crt")" = 2 ] || fail "finish: etcd/ca.crt should hold new and root"
+cmp -s <(openssl x509 -in "$CP/pki/etcd/ca.crt") <(openssl x509 -in "$new") || fail "finish: etcd/ca.crt is not the new CA first"
+"$KPKI" init --config "$W/cluster.yaml" --dir "$W/out" | grep -qE '(^| )0 created, 0 replaced' ||
+  fail "init after the rotation was not a no-op"
+pass "ca rotate etcd-ca under the root: new intermediate from the root; the old etcd/ca.crt verifies the reissued leaves"
+
+# --- check-expiration: root and intermediates --------------------------------------------------
+"$KPKI" certs check-expiration --dir "$CP" >"$W/exp.txt"
+[ "$(grep -c '^root (kpki offline root)' "$W/exp.txt")" = 1 ] || { cat "$W/exp.txt"; fail "check-expiration: root listed once"; }
+for ca in ca etcd-ca front-proxy-ca; do grep -q "^$ca " "$W/exp.txt" || fail "check-expiration: $ca"; done
+pass "check-expiration lists the three intermediates and the root once"
 echo "PASS"

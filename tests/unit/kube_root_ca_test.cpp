@@ -6,6 +6,7 @@
 
 #include "core/issue/profiles.h"
 #include "core/kubernetes/tree/ca_chain.h"
+#include "core/kubernetes/tree/leaf_files.h"
 #include "tests/support/cluster_config_errors.h"
 #include "tests/support/kube_init_fixture.h"
 
@@ -75,8 +76,8 @@ class RootCaTree : public KubeInit {
     auto key = testing::make_signer(Algorithm::EcdsaP256);
     root_key_ = dir_.file("root.key");
     // The root as a file key: made through the registry so init can open it by URI.
-    auto signer = key_registry().manager_for(root_key_).generate(root_key_, Algorithm::EcdsaP256,
-                                                                 {});
+    auto signer =
+        key_registry().manager_for(root_key_).generate(root_key_, Algorithm::EcdsaP256, {});
     Issued root = Authority::self_sign(ca_request(*signer, "offline root", std::nullopt), *signer);
     root_pem_ = root.certificate.pem();
     write_file_atomic(dir_.file("root.crt"), root_pem_, 0644, Overwrite::Yes);

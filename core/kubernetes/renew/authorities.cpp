@@ -48,7 +48,7 @@ const Authority& RenewAuthorities::get(CaId id) {
   std::shared_ptr<const Signer> signer =
       registry_.manager_for(uri).open(uri, options_.ca_key_options);
   slot = std::make_unique<Authority>(
-      Certificate::load(cert_path), signer,
+      first_certificate(cert_path), signer,
       cluster_ca_options(uri, options_.recorder, cert_path, registry_.scheme_of(uri)));
   return *slot;
 }

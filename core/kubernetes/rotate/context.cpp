@@ -43,7 +43,7 @@ RotationState start_rotation(const ClusterConfig& config, const RotateOptions& o
                                          spec.name +
                                          " does not exist: rotate a CA that kpki init has made");
   auto old_signer = old_manager.open(state.old_key_uri, options.ca_key_options);
-  Certificate old_cert = Certificate::load(cert_path);
+  Certificate old_cert = first_certificate(cert_path);
   if (!old_cert.is_ca() || old_cert.public_key_der() != old_signer->public_key_der())
     throw Error(ErrorCode::InvalidInput, "'" + cert_path + "' does not belong to CA key '" +
                                              redact_key_uri(state.old_key_uri) + "'");
@@ -101,7 +101,7 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
     ctx.new_cert = Certificate::from_pem(ctx.state.new_cert_pem,
                                          rotation_state_path(options.out_dir, options.ca));
   } else if (file_exists(ctx.new_cert_path)) {
-    ctx.new_cert = Certificate::load(ctx.new_cert_path);
+    ctx.new_cert = first_certificate(ctx.new_cert_path);
   }
   // A certificate from a run killed before its key was kept is made again.
   if (ctx.new_cert &&

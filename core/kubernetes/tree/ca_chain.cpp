@@ -1,7 +1,9 @@
 #include "core/kubernetes/tree/ca_chain.h"
 
+#include "core/fs/file_io.h"
 #include "core/kubernetes/tree/leaf_files.h"
 #include "core/util/error.h"
+#include "core/x509/pem.h"
 
 namespace kpki::kube {
 
@@ -44,6 +46,24 @@ std::vector<Certificate> chain_above(const Certificate& ca, const std::vector<Ce
     current = &chain.back();
   }
   return chain;
+}
+
+Certificate first_certificate(const std::string& path) {
+  Bytes content = read_file(path);
+  std::string text(content.begin(), content.end());
+  if (text.find("-----BEGIN ") == std::string::npos) return Certificate::load(path);  // DER: one
+  return first_certificate_of_pem(text, path);
+}
+
+Certificate first_certificate_of_pem(const std::string& pem, const std::string& origin) {
+  std::vector<PemBlock> blocks = decode_pem(as_bytes(pem), origin);
+  if (blocks.empty()) throw Error(ErrorCode::InvalidInput, origin + ": no CERTIFICATE block");
+  for (const PemBlock& block : blocks) {
+    if (block.label != "CERTIFICATE")
+      throw Error(ErrorCode::InvalidInput,
+                  origin + ": holds a " + block.label + " block among its certificates");
+  }
+  return Certificate::from_der(blocks.front().der, origin);
 }
 
 CaFiles ca_files_of_file(const std::string& path) {

@@ -116,7 +116,7 @@ std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::
     ca.key_file = copied_key_file(registry, ca.key_uri);
     KeyManager& manager = registry.manager_for(ca.key_uri);
     if (manager.exists(ca.key_uri, key_options)) ca.signer = manager.open(ca.key_uri, key_options);
-    if (file_exists(ca.cert_path)) ca.cert = Certificate::load(ca.cert_path);
+    if (file_exists(ca.cert_path)) ca.cert = first_certificate(ca.cert_path);
   }
   return found;
 }
@@ -220,7 +220,7 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
         cluster_ca_options(uri, recorder, entry.path, registry.scheme_of(uri));
     std::optional<Certificate> cert;
     if (entry.action == PlanAction::Keep) {
-      cert = Certificate::load(entry.path);
+      cert = first_certificate(entry.path);
     } else {
       Issued issued = root.empty() ? self_sign_ca(config, spec, *signer, options)
                                    : issue_intermediate_ca(config, spec, *signer, root_ca());

@@ -17,9 +17,9 @@ namespace kpki::kube {
 namespace {
 
 Certificate load_leaf_certificate(const std::string& path, LeafKind kind) {
-  if (kind == LeafKind::Certificate) return Certificate::load(path);
+  if (kind == LeafKind::Certificate) return first_certificate(path);
   Kubeconfig kc = parse_kubeconfig(read_text_file(path), path);
-  return Certificate::from_pem(kc.client_cert_pem, path + ": client-certificate-data");
+  return first_certificate_of_pem(kc.client_cert_pem, path + ": client-certificate-data");
 }
 
 void read_row(ExpirationRow& row, const std::string& full_path, LeafKind kind) {

@@ -65,8 +65,8 @@ ExistingLeaf read_leaf(const std::string& node_dir, const LeafSpec& spec,
       if (!(leaf.cert_present = file_exists(path))) return leaf;
       leaf.key_present = true;
       leaf.kubeconfig = parse_kubeconfig(read_text_file(path), path);
-      leaf.cert = Certificate::from_pem(leaf.kubeconfig->client_cert_pem,
-                                        path + ": client-certificate-data");
+      leaf.cert = first_certificate_of_pem(leaf.kubeconfig->client_cert_pem,
+                                           path + ": client-certificate-data");
       leaf.key = keys.from_pem(leaf.kubeconfig->client_key_pem, path + ": client-key-data");
     } else {
       std::string cert_path = join(node_dir, spec.cert_path());
@@ -77,7 +77,7 @@ ExistingLeaf read_leaf(const std::string& node_dir, const LeafSpec& spec,
         Secret pem(read_text_file(key_path));
         leaf.key = keys.from_pem(pem.reveal(), key_path);
       }
-      if (leaf.cert_present) leaf.cert = Certificate::load(cert_path);
+      if (leaf.cert_present) leaf.cert = first_certificate(cert_path);
     }
   } catch (const Error& e) {
     leaf.problem = e.message();
