@@ -99,7 +99,7 @@ TEST_F(RootCaTree, FilesCarryTheChainAndTheRootVerifiesEveryLeaf) {
     EXPECT_EQ(pathlen(ca[0]), 0) << rel;
     EXPECT_EQ(ca[1].der(), root().der()) << rel;
   }
-  Certificate inter = Certificate::load(cp1() + "/pki/ca.crt");
+  Certificate inter = first_certificate(cp1() + "/pki/ca.crt");
   std::vector<Certificate> api = Certificate::load_bundle(cp1() + "/pki/apiserver.crt");
   ASSERT_EQ(api.size(), 2u);
   EXPECT_TRUE(signed_by(api[0], inter));
@@ -132,7 +132,7 @@ TEST_F(RootCaTree, RenewKeepsTheChainAndCheckExpirationListsTheRootOnce) {
   EXPECT_NE(before, after);
   std::vector<Certificate> api = Certificate::load_bundle(cp1() + "/pki/apiserver.crt");
   ASSERT_EQ(api.size(), 2u);
-  EXPECT_EQ(api[1].der(), Certificate::load(cp1() + "/pki/ca.crt").der());
+  EXPECT_EQ(api[1].der(), first_certificate(cp1() + "/pki/ca.crt").der());
   Kubeconfig admin = parse_kubeconfig(read_text_file(cp1() + "/admin.conf"), "admin.conf");
   EXPECT_EQ(certs_of_pem(admin.client_cert_pem, "admin.conf").size(), 2u);
 
@@ -152,7 +152,7 @@ TEST_F(RootCaTree, SelfSignedTreeUnderANewRootIsAMismatch) {
   EXPECT_EQ(error_of([&] { init(rooted()); }).code(), ErrorCode::AlreadyExists);
   EXPECT_NE(last_log_.find("is not signed by rootCA"), std::string::npos) << last_log_;
   init(rooted(), /*force=*/true);
-  EXPECT_TRUE(signed_by(Certificate::load(cp1() + "/pki/ca.crt"), root()));
+  EXPECT_TRUE(signed_by(first_certificate(cp1() + "/pki/ca.crt"), root()));
 }
 
 }  // namespace

@@ -63,7 +63,16 @@ Certificate first_certificate_of_pem(const std::string& pem, const std::string& 
       throw Error(ErrorCode::InvalidInput,
                   origin + ": holds a " + block.label + " block among its certificates");
   }
-  return Certificate::from_der(blocks.front().der, origin);
+  std::vector<Certificate> certs;
+  for (const PemBlock& block : blocks) certs.push_back(Certificate::from_der(block.der, origin));
+  // What follows the first certificate must be its chain: a file of unrelated certificates
+  // (two CAs, a rotation bundle) is ambiguous about which one is meant.
+  if (certs.size() > 1 && chain_above(certs.front(), certs).size() != certs.size() - 1)
+    throw Error(ErrorCode::InvalidInput,
+                "'" + origin + "' holds " + std::to_string(certs.size()) +
+                    " PEM blocks; expected exactly one certificate, or one followed by the "
+                    "certificates that issued it");
+  return std::move(certs.front());
 }
 
 CaFiles ca_files_of_file(const std::string& path) {

@@ -41,7 +41,7 @@ CaFiles ca_files_of_file(const std::string& path);
 
 // The first certificate of a file that may carry a chain after it (a CA file, a leaf file; PEM
 // or DER), as kubeadm reads it (pkiutil.TryLoadCertFromDisk). Every PEM block must be a
-// certificate. Errors name the file.
+// certificate, and those after the first the chain above it. Errors name the file.
 Certificate first_certificate(const std::string& path);
 // The same from PEM text (a kubeconfig's client-certificate-data); errors name `origin`.
 Certificate first_certificate_of_pem(const std::string& pem, const std::string& origin);
