@@ -5,6 +5,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/issue/profiles.h"
+#include "core/kubernetes/model/ca_keys_config.h"
 #include "core/kubernetes/tree/ca_chain.h"
 #include "core/kubernetes/tree/leaf_files.h"
 #include "tests/support/cluster_config_errors.h"
@@ -153,6 +154,21 @@ TEST_F(RootCaTree, SelfSignedTreeUnderANewRootIsAMismatch) {
   EXPECT_NE(last_log_.find("is not signed by rootCA"), std::string::npos) << last_log_;
   init(rooted(), /*force=*/true);
   EXPECT_TRUE(signed_by(first_certificate(cp1() + "/pki/ca.crt"), root()));
+}
+
+// ca import writes a new config naming the token keys: rootCA goes with it, absolute.
+TEST_F(RootCaTree, ImportedConfigKeepsTheRoot) {
+  write_file_atomic(dir_.file("cluster.yaml"),
+                    cluster_yaml() + "rootCA: {cert: root.crt, key: root.key}\n", 0644,
+                    Overwrite::Yes);
+  ClusterConfig c = load_cluster_config(dir_.file("cluster.yaml"), key_registry());
+  fs::create_directories(dir_.file("elsewhere"));
+  std::string out_path = dir_.file("elsewhere/cluster-hsm.yaml");
+  std::string text =
+      config_with_ca_keys(c, {{"ca", dir_.file("new-ca.key")}}, out_path, key_registry());
+  ClusterConfig back = parse_cluster_config(text, out_path, dir_.file("elsewhere"), key_registry());
+  EXPECT_EQ(back.root_ca.cert, dir_.file("root.crt"));
+  EXPECT_EQ(back.root_ca.key_uri, dir_.file("root.key"));
 }
 
 }  // namespace
