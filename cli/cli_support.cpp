@@ -5,6 +5,7 @@
 #include "backends/backends.h"
 #include "core/fs/file_io.h"
 #include "core/issue/file_group.h"
+#include "core/kubernetes/tree/ca_chain.h"
 #include "core/kubernetes/tree/tree_version.h"
 #include "core/util/display_text.h"
 #include "core/util/error.h"
@@ -54,7 +55,8 @@ void add_output_format_flag(CLI::App& cmd, std::string& format,
 Authority load_authority(const std::string& ca_cert_path, const std::string& ca_key_uri,
                          const KeyOptions& key_options, IssuanceRecorder* recorder,
                          std::shared_ptr<const IssuancePolicy> policy) {
-  Certificate ca_cert = Certificate::load(ca_cert_path);
+  // A CA file may carry the chain above the CA after it (kpki ca create --parent-cert).
+  Certificate ca_cert = kube::first_certificate(ca_cert_path);
   KeyManager& manager = key_registry().manager_for(ca_key_uri);
   std::shared_ptr<const Signer> signer = manager.open(ca_key_uri, key_options);
   return Authority(std::move(ca_cert), std::move(signer),

@@ -75,8 +75,15 @@ void run_rotate(RotateArgs& args) {
     // The new CA certificate and every re-signed leaf are recorded like init's (OUT/ledger.db).
     auto journal = start_journal(where);
     args.options.recorder = journal.get();
+    // Under a rootCA the new intermediate is the root's issuance: recorded in the root's ledger.
+    std::unique_ptr<ledger::IssuanceJournal> root_journal;
+    if (config.root_ca.present() && args.options.phase == kube::RotationPhase::Begin) {
+      root_journal = start_journal(args.ledger.for_ca_certificate(config.root_ca.cert));
+      args.options.root_recorder = root_journal.get();
+    }
     shown = kube::apply_rotation(plan, config, args.options, key_registry(), keys);
     finish_journal(*journal);
+    if (root_journal) finish_journal(*root_journal);
   }
   print_plan(shown, dry, args.format, dry);
   if (!dry && args.options.phase == kube::RotationPhase::Finish)

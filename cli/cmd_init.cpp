@@ -49,6 +49,12 @@ void run_init_command(InitArgs& args) {
   }
   auto journal = start_journal(where);
   args.options.recorder = journal.get();
+  // The intermediates a rootCA signs are the root's issuance: recorded in the root's ledger.
+  std::unique_ptr<ledger::IssuanceJournal> root_journal;
+  if (config.root_ca.present()) {
+    root_journal = start_journal(args.ledger.for_ca_certificate(config.root_ca.cert));
+    args.options.root_recorder = root_journal.get();
+  }
   kube::Plan done;
   {
     // Ctrl-C, SIGTERM, SIGHUP: the run stops like an error (what it created is removed, the
@@ -66,6 +72,7 @@ void run_init_command(InitArgs& args) {
     }
   }
   finish_journal(*journal);
+  if (root_journal) finish_journal(*root_journal);
   print_plan(done, false, args.format);
 }
 

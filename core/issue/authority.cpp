@@ -87,8 +87,25 @@ Authority::Authority(Certificate ca_certificate, std::shared_ptr<const Signer> s
   signing_ = std::make_unique<SigningContext>(*signer_, public_key_.get());
 }
 
+// A CA certificate under this one must fit its pathLenConstraint (RFC 5280 4.2.1.9): none
+// under a CA with pathlen 0, and a smaller one under any other limited CA. Verifiers reject the
+// chain otherwise; refusing here keeps such a certificate from being signed at all.
+static void check_path_length(const Certificate& issuer, const CertificateRequest& request,
+                              const std::string& origin) {
+  long limit = X509_get_pathlen(issuer.x509());
+  if (!request.is_ca || limit < 0) return;
+  if (limit == 0)
+    throw Error(ErrorCode::InvalidInput,
+                origin + " has pathLenConstraint 0: it may not certify another CA");
+  if (!request.path_length || *request.path_length >= limit)
+    throw Error(ErrorCode::InvalidInput, origin + " has pathLenConstraint " +
+                                             std::to_string(limit) +
+                                             ": a CA under it needs a smaller one");
+}
+
 Issued Authority::issue(const CertificateRequest& request) const {
   options_.policy->check(request);
+  check_path_length(certificate_, request, options_.origin);
   CertificateRequest capped = request;
   // A certificate cannot outlive its issuer in any useful way; clients reject the chain then.
   if (capped.validity.not_after > certificate_.not_after())

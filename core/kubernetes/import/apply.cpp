@@ -11,6 +11,7 @@
 #include "core/keys/key_capabilities.h"
 #include "core/kubernetes/import/import.h"
 #include "core/kubernetes/import/moves.h"
+#include "core/kubernetes/tree/ca_chain.h"
 #include "core/util/error.h"
 #include "core/util/key_uri_display.h"
 #include "core/x509/certificate.h"
@@ -30,7 +31,7 @@ void prove_token_key(const KeyMove& k, const KeyRegistry& registry,
     throw_openssl_error(ErrorCode::CryptoError, "cannot make a test message");
   }
   Bytes signature = signer->sign(message);
-  Certificate cert = Certificate::load(k.cert_path);
+  Certificate cert = first_certificate(k.cert_path);
   EvpPkeyPtr key = public_key_from_der(cert.public_key_der());
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   bool ok = ctx &&

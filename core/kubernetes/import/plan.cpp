@@ -8,6 +8,7 @@
 #include "core/kubernetes/import/key_copies.h"
 #include "core/kubernetes/import/moves.h"
 #include "core/kubernetes/model/cert_specs.h"
+#include "core/kubernetes/tree/ca_chain.h"
 #include "core/util/error.h"
 #include "core/util/key_uri_display.h"
 #include "core/x509/certificate.h"
@@ -35,7 +36,7 @@ PlannedKey plan_key(const KeyMove& move, const KeyRegistry& registry,
   registry.capability<KeyImporter>(target, "import keys (the target must be a pkcs11: token)");
   registry.capability<PrivateKeyReader>(source, "hand over a private key for import");
   auto key = registry.manager_for(source).open(source, source_options);
-  Certificate cert = Certificate::load(move.cert_path);
+  Certificate cert = first_certificate(move.cert_path);
   if (!cert.is_ca() || cert.public_key_der() != key->public_key_der()) {
     throw Error(ErrorCode::InvalidInput, "key '" + redact_key_uri(source) +
                                              "' is not the key of CA certificate '" +
@@ -67,7 +68,7 @@ std::vector<PlannedFile> tree_key_removals(const TreeImportRequest& tree, const 
                                      [&](const CaSpec& s) { return s.name == move.ca; });
   const std::string source_path = source_key_file(move.source_uri, registry);
   std::vector<PlannedFile> files =
-      find_key_copies(tree.dir, Certificate::load(move.cert_path).public_key_der(),
+      find_key_copies(tree.dir, first_certificate(move.cert_path).public_key_der(),
                       spec.base_path + ".key", spec.name);
   bool listed = std::any_of(files.begin(), files.end(), [&](const PlannedFile& f) {
     return fs::equivalent(f.path, source_path);

@@ -78,9 +78,9 @@ class InitApply {
     throw_if_interrupted();
     make_directories(out + "/pki/etcd", 0700, &created_);
     cas_ = apply_cluster_cas(config_, plan_, out, registry_, options_.ca_key_options,
-                             options_.recorder, report_, created_);
+                             options_.recorder, options_.root_recorder, report_, created_);
     for (size_t i = 0; i < cas_.size(); ++i) {
-      sources_.ca_cert_pems[i] = cas_[i].authority->certificate().pem();
+      sources_.ca_cert_pems[i] = cas_[i].files.trust_pem;
       sources_.ca_key_is_file[i] = !cas_[i].key_file.empty();
       if (!cas_[i].key_file.empty()) sources_.ca_key_pems[i] = read_text_file(cas_[i].key_file);
     }
@@ -237,8 +237,8 @@ class InitApply {
     for (const IssuedLeaf& issued : group) {
       const PendingLeaf& leaf = *issued.leaf;
       add_leaf_files(batch_, leaf.node_dir, leaf.spec, issued.issued, leaf.key,
-                     cas_[static_cast<size_t>(leaf.spec.ca)].authority->certificate(),
-                     config_.cluster_name, leaf.replace ? Overwrite::Yes : Overwrite::No);
+                     cas_[static_cast<size_t>(leaf.spec.ca)].files, config_.cluster_name,
+                     leaf.replace ? Overwrite::Yes : Overwrite::No);
     }
   }
 

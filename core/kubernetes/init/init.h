@@ -27,6 +27,8 @@ struct InitOptions {
   KeyOptions ca_key_options;  // how CA key URIs are opened (PKCS#11 module, passphrase file)
   LeafKeyPoolOptions leaf_keys;          // threads for new leaf keys, progress of the run
   IssuanceRecorder* recorder = nullptr;  // where the CAs record what they sign (none: nowhere)
+  // Where the config's rootCA records the intermediate CAs it signs: the root's ledger.
+  IssuanceRecorder* root_recorder = nullptr;
   // A leaf key found on disk without its certificate is certified anew only when this ledger
   // (read only here; not owned) records a certificate with that public key for that file, or
   // when adopt_keys says so for this run (the plan shows each such key as adopted).

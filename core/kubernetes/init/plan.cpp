@@ -48,7 +48,7 @@ class InitPlanner {
     cas_ = plan_cluster_cas(config_, found, options_.force, plan_);
     for (size_t i = 0; i < cas_.size(); ++i) {
       sources_.ca_key_is_file[i] = !found[i].key_file.empty();
-      if (cas_[i].authority) sources_.ca_cert_pems[i] = cas_[i].authority->certificate().pem();
+      if (cas_[i].authority) sources_.ca_cert_pems[i] = cas_[i].files.trust_pem;
       // A file key that exists is copied as it is; one still to be generated is not known yet.
       if (found[i].signer && !found[i].key_file.empty())
         sources_.ca_key_pems[i] = read_text_file(found[i].key_file);
@@ -139,7 +139,8 @@ class InitPlanner {
     }
     bool present = existing.cert_present || (existing.key_present && !file.keep_key);
     if (present) {
-      std::string reason = leaf_mismatch(existing, spec, ca_cert, config_.cluster_name);
+      std::string reason =
+          leaf_mismatch(existing, spec, ca_cert, ca.files.trust_pem, config_.cluster_name);
       if (reason.empty()) {
         file.action = PlanAction::Keep;
         file.reason = spec.name;

@@ -53,6 +53,13 @@ std::string config_with_ca_keys(const ClusterConfig& config,
     keys[name] = resolve_key_uri(it->second, cwd, registry);
   }
   doc["caKeys"] = keys;
+  if (config.root_ca.present()) {  // already resolved against the old config's directory
+    refuse_pin_value(config.root_ca.key_uri, "rootCA.key", out_path);
+    YAML::Node root(YAML::NodeType::Map);
+    root["cert"] = fs::absolute(config.root_ca.cert).lexically_normal().string();
+    root["key"] = config.root_ca.key_uri;
+    doc["rootCA"] = root;
+  }
   if (doc["serviceAccountKey"]) {
     doc["serviceAccountKey"] = fs::absolute(config.service_account_key).lexically_normal().string();
   }

@@ -1,6 +1,6 @@
 #pragma once
 // The cluster config after kpki ca import: the same ClusterPKI document with caKeys naming the
-// token keys. File paths in it (caKeys, serviceAccountKey) are written absolute, so the new
+// token keys. File paths in it (caKeys, rootCA, serviceAccountKey) are written absolute, so the new
 // config works wherever it is saved. YAML comments are not carried over (yaml-cpp drops them).
 #include <map>
 #include <string>

@@ -44,7 +44,8 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
   top.reject_unknown({"apiVersion", "kind", "kubernetesVersion", "clusterName",
                       "controlPlaneEndpoint", "networking", "encryptionAlgorithm",
                       "certificateValidityPeriod", "caCertificateValidityPeriod", "apiServer",
-                      "etcd", "caKeys", "serviceAccountKey", "superAdminKubeconfig", "nodes"});
+                      "etcd", "caKeys", "rootCA", "serviceAccountKey", "superAdminKubeconfig",
+                      "nodes"});
   if (top.string("kind") != "ClusterPKI")
     top.fail("kind", "expected 'ClusterPKI', got '" + top.string("kind") + "'");
   ClusterConfig config;
@@ -80,6 +81,19 @@ ClusterConfig parse_kpki_config(const YAML::Node& doc, const std::string& origin
       config.ca_keys[name] = resolve_key_uri(uri, base_dir, registry);
     } catch (const Error& e) {
       ca_keys.fail(name, e.message());
+    }
+  }
+  if (top.has("rootCA")) {
+    YamlFields root = top.mapping("rootCA");
+    root.reject_unknown({"cert", "key"});
+    for (const char* field : {"cert", "key"}) {
+      if (root.string(field).empty()) root.fail(field, "is required (rootCA names both)");
+    }
+    config.root_ca.cert = resolve_path(root.string("cert"), base_dir);
+    try {
+      config.root_ca.key_uri = resolve_key_uri(root.string("key"), base_dir, registry);
+    } catch (const Error& e) {
+      root.fail("key", e.message());
     }
   }
   if (top.has("serviceAccountKey")) {

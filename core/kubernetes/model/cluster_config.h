@@ -61,6 +61,13 @@ struct ClusterConfig {
   // "ca", "etcd-ca", "front-proxy-ca" -> key URI, paths already resolved; absent = the default
   // file under OUT/pki.
   std::map<std::string, std::string> ca_keys;
+  // rootCA: an offline root over the cluster's CAs; ca, etcd-ca and front-proxy-ca are then
+  // intermediates it signs (docs/ca-lifecycle.md). Both empty: each CA is self-signed.
+  struct RootCa {
+    std::string cert;     // resolved path of its certificate (PEM, the root first)
+    std::string key_uri;  // resolved key URI, any scheme the registry knows
+    bool present() const { return !cert.empty(); }
+  } root_ca;
   std::string service_account_key;  // resolved path; "" = OUT/pki/sa.key
   std::vector<NodeConfig> nodes;
   // super-admin.conf (system:masters) on the first control-plane node; false: on none.

@@ -79,8 +79,8 @@ class RenewApply {
   // Replaces the leaf with its new key and certificate; returns "serial OLD -> NEW".
   std::string replace(const Renewal& r) {
     CreatedFiles created;
-    write_leaf(dir(), *r.spec, *r.issued, r.key, cas_.get(r.spec->ca).certificate(),
-               config().cluster_name, Overwrite::Yes, created);
+    write_leaf(dir(), *r.spec, *r.issued, r.key, cas_.files(r.spec->ca), config().cluster_name,
+               Overwrite::Yes, created);
     created.commit();
     return "serial " + r.old_serial + " -> " + r.issued->certificate.serial_hex() + r.changes;
   }

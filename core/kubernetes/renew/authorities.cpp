@@ -30,6 +30,10 @@ std::string RenewAuthorities::key_uri(const CaSpec& spec) const {
   return file_exists(in_tree) || !file_exists(own) ? in_tree : own;
 }
 
+CaFiles RenewAuthorities::files(CaId id) const {
+  return ca_files_of_file(options_.node_dir + "/" + ca_spec(id).base_path + ".crt");
+}
+
 const Authority& RenewAuthorities::get(CaId id) {
   auto& slot = authorities_[static_cast<size_t>(id)];
   if (slot) return *slot;
@@ -44,7 +48,7 @@ const Authority& RenewAuthorities::get(CaId id) {
   std::shared_ptr<const Signer> signer =
       registry_.manager_for(uri).open(uri, options_.ca_key_options);
   slot = std::make_unique<Authority>(
-      Certificate::load(cert_path), signer,
+      first_certificate(cert_path), signer,
       cluster_ca_options(uri, options_.recorder, cert_path, registry_.scheme_of(uri)));
   return *slot;
 }

@@ -8,6 +8,7 @@
 #include "core/issue/authority.h"
 #include "core/kubernetes/model/cert_specs.h"
 #include "core/kubernetes/renew/renew.h"
+#include "core/kubernetes/tree/ca_chain.h"
 
 namespace kpki::kube {
 
@@ -19,6 +20,9 @@ class RenewAuthorities {
   // Throws NotFound when the CA has no key (no caKeys entry and no key file).
   const Authority& get(CaId id);
   bool opened(CaId id) const { return authorities_[static_cast<size_t>(id)] != nullptr; }
+  // What the CA's leaves carry (ca_chain.h), from the node directory's CA certificate file: an
+  // intermediate's leaves keep the chain its ca.crt holds.
+  CaFiles files(CaId id) const;
 
   // The caKeys URI; else the tree's default key file (OUT/pki, docs/config.md) for a node
   // directory OUT/nodes/NAME (a worker has no CA key of its own); else the key file beside the CA

@@ -49,7 +49,7 @@ class RotationApply {
         // Keys first: the old key is saved before anything replaces it.
         std::vector<FileTarget> targets = finish_key_targets(config_, options_, ctx_, registry_);
         targets.push_back(finish_cert_target(options_, ctx_));
-        for (FileTarget& t : trust_targets(config_, options_, ctx_, ctx_.state.new_cert_pem, ""))
+        for (FileTarget& t : trust_targets(config_, options_, ctx_, ctx_.new_trust_pem(), ""))
           targets.push_back(std::move(t));
         write(targets);
         break;
@@ -152,7 +152,12 @@ class RotationApply {
       signer = manager.generate(s.new_key_uri, config_.algorithm, options_.ca_key_options);
     }
     if (!ctx_.new_cert) {
-      Issued issued = self_sign_ca(config_, *ctx_.spec, *signer, new_ca_options());
+      Issued issued =
+          config_.root_ca.present()
+              ? issue_intermediate_ca(config_, *ctx_.spec, *signer,
+                                      open_root_ca(config_, registry_, options_.ca_key_options,
+                                                   options_.root_recorder))
+              : self_sign_ca(config_, *ctx_.spec, *signer, new_ca_options());
       write_recorded_file(ctx_.new_cert_path, issued.certificate.pem(), 0644, Overwrite::Yes,
                           issued.record);
       ctx_.new_cert = std::move(issued.certificate);

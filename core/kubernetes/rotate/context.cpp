@@ -43,7 +43,7 @@ RotationState start_rotation(const ClusterConfig& config, const RotateOptions& o
                                          spec.name +
                                          " does not exist: rotate a CA that kpki init has made");
   auto old_signer = old_manager.open(state.old_key_uri, options.ca_key_options);
-  Certificate old_cert = Certificate::load(cert_path);
+  Certificate old_cert = first_certificate(cert_path);
   if (!old_cert.is_ca() || old_cert.public_key_der() != old_signer->public_key_der())
     throw Error(ErrorCode::InvalidInput, "'" + cert_path + "' does not belong to CA key '" +
                                              redact_key_uri(state.old_key_uri) + "'");
@@ -69,6 +69,12 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
                               const KeyRegistry& registry) {
   RotationContext ctx;
   ctx.spec = &ca_named(options.ca);
+  // Under a rootCA the new CA is an intermediate it signs (begin), and the trust files carry the
+  // root after the CAs (ca_chain.h).
+  for (const Certificate& cert : read_root_ca(config)) {
+    ctx.above_pem += cert.pem();
+    if (!self_signed(cert)) ctx.above_chain_pem += cert.pem();
+  }
   std::optional<RotationState> saved = load_rotation_state(options.out_dir, options.ca);
   check_rotation_order(saved, options.ca, options.phase);
   bool fresh =
@@ -95,7 +101,7 @@ RotationContext read_rotation(const ClusterConfig& config, const RotateOptions& 
     ctx.new_cert = Certificate::from_pem(ctx.state.new_cert_pem,
                                          rotation_state_path(options.out_dir, options.ca));
   } else if (file_exists(ctx.new_cert_path)) {
-    ctx.new_cert = Certificate::load(ctx.new_cert_path);
+    ctx.new_cert = first_certificate(ctx.new_cert_path);
   }
   // A certificate from a run killed before its key was kept is made again.
   if (ctx.new_cert &&

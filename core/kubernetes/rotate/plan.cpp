@@ -75,8 +75,9 @@ class RotationPlanner {
       cert.reason = spec.name + " (new)";
     } else {
       cert.action = file_exists(ctx_.new_cert_path) ? PlanAction::Replace : PlanAction::Create;
-      cert.reason = "new " + spec.name + " (" + subject_to_string(spec.subject) +
-                    ", self-signed, key " + redact_key_uri(ctx_.state.new_key_uri) + ")";
+      cert.reason = "new " + spec.name + " (" + subject_to_string(spec.subject) + ", " +
+                    (config_.root_ca.present() ? "signed by rootCA" : "self-signed") + ", key " +
+                    redact_key_uri(ctx_.state.new_key_uri) + ")";
     }
     plan_.files.push_back(cert);
     plan_trust(ctx_.new_cert ? ctx_.bundle_pem() : "", "trust: old + new " + spec.name);
@@ -111,7 +112,7 @@ class RotationPlanner {
                                                  spec.name + ": finish needs every leaf reissued")
             .with_rotation(spec.name, "reissue");
     }
-    const std::string new_pem = ctx_.state.new_cert_pem;
+    const std::string new_pem = ctx_.new_trust_pem();
     plan_trust(new_pem, "trust: new " + spec.name + " only");
     plan_.files.push_back(planned(finish_cert_target(options_, ctx_)));
     for (const FileTarget& t : finish_key_targets(config_, options_, ctx_, registry_))

@@ -9,8 +9,14 @@ namespace kpki::kube {
 
 namespace {
 
-// A CA kpki did not make (adopted from kubeadm under OUT/pki) has no record: its certificate is
-// then the one whose key the config names, self-signed, as begin checked it.
+bool signed_by_root_or_self(const ClusterConfig& config, const Certificate& cert) {
+  if (!config.root_ca.present()) return signed_by(cert, cert);
+  return signed_by(cert, read_root_ca(config).front());
+}
+
+// A CA kpki did not make (adopted from kubeadm under OUT/pki) has no record, and an intermediate
+// has its record in the root's ledger: its certificate is then the one whose key the config
+// names, self-signed or signed by the config's rootCA.
 bool belongs_to_config_key(const ClusterConfig& config, const RotateOptions& options,
                            const RotationContext& ctx, const KeyRegistry& registry,
                            const Certificate& old_cert) {
@@ -19,7 +25,15 @@ bool belongs_to_config_key(const ClusterConfig& config, const RotateOptions& opt
   if (!manager.exists(uri, options.ca_key_options)) return false;
   auto signer = manager.open(uri, options.ca_key_options);
   return old_cert.is_ca() && old_cert.public_key_der() == signer->public_key_der() &&
-         signed_by(old_cert, old_cert);
+         signed_by_root_or_self(config, old_cert);
+}
+
+// Under a rootCA, the new intermediate is recorded in the root's ledger: it is begin's when the
+// root signed it for the new key.
+bool new_cert_from_root(const ClusterConfig& config, const RotationContext& ctx) {
+  return config.root_ca.present() && ctx.new_cert && ctx.new_signer &&
+         ctx.new_cert->public_key_der() == ctx.new_signer->public_key_der() &&
+         signed_by(*ctx.new_cert, read_root_ca(config).front());
 }
 
 }  // namespace
@@ -38,7 +52,7 @@ void check_rotation_record(const ClusterConfig& config, const RotateOptions& opt
                 "'" + record + "': oldCertificate (serial " + old_cert.serial_hex() + ", " +
                     subject_to_string(old_cert.subject()) + ") is not the " + ctx.spec->name +
                     " certificate kpki recorded (" + issued.absent() + ")");
-  if (!ctx.new_cert || !issued.recorded(*ctx.new_cert))
+  if (!ctx.new_cert || !(issued.recorded(*ctx.new_cert) || new_cert_from_root(config, ctx)))
     throw Error(ErrorCode::InvalidInput, "'" + record + "': the new " + ctx.spec->name +
                                              " certificate is not the one begin recorded (" +
                                              issued.absent() + ")");

@@ -38,6 +38,8 @@ struct RotateOptions {
   std::string out_config;        // finish with a token key: the config naming the new key
   KeyOptions ca_key_options;
   IssuanceRecorder* recorder = nullptr;  // where the new CA records what it signs (none: nowhere)
+  // Under the config's rootCA: where the root records the new intermediate (the root's ledger).
+  IssuanceRecorder* root_recorder = nullptr;
   // The ledger kpki records this tree's certificates in (read only here; not owned). reissue
   // checks the rotation record and every leaf key against it (provenance.h): without
   // one, reissue certifies nothing.
@@ -52,7 +54,18 @@ struct RotationContext {
   std::shared_ptr<const Signer> new_signer;  // null: the new key is still to be made
   std::optional<Certificate> new_cert;       // null: still to be made
   std::string new_cert_path;                 // OUT/rotation/<ca>/<n>/new.crt
-  std::string bundle_pem() const { return state.old_cert_pem + state.new_cert_pem; }
+  // Under the config's rootCA (ca_chain.h): the certificates above the CA, and those of them a
+  // leaf carries after the new CA (the intermediates, not the root). Empty for a self-signed CA.
+  std::string above_pem;
+  std::string above_chain_pem;
+  // Trust files during the rotation: old + new (+ the root, under a rootCA: the old CA stays
+  // first, the CA kubeadm reads); after finish: new (+ the root).
+  std::string bundle_pem() const { return state.old_cert_pem + state.new_cert_pem + above_pem; }
+  std::string new_trust_pem() const { return state.new_cert_pem + above_pem; }
+  // What the new CA's leaves carry after their own certificate.
+  std::string new_leaf_chain_pem() const {
+    return above_pem.empty() ? "" : state.new_cert_pem + above_chain_pem;
+  }
   // The saved record says a begin was under way: a run of it was killed.
   bool resumed_begin() const { return state_saved && state.running == RotationPhase::Begin; }
 };

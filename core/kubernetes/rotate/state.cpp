@@ -6,6 +6,7 @@
 
 #include "core/fs/file_io.h"
 #include "core/kubernetes/model/cert_specs.h"
+#include "core/kubernetes/tree/ca_chain.h"
 #include "core/util/error.h"
 #include "core/util/key_uri_display.h"
 
@@ -147,11 +148,16 @@ void refuse_renew_during_rotation(const std::string& node_dir) {
   for (const char* rel : {"pki/ca.crt", "pki/etcd/ca.crt", "pki/front-proxy-ca.crt"}) {
     std::string path = node_dir + "/" + rel;
     if (!file_exists(path)) continue;
-    std::string text = read_text_file(path);
-    size_t count = 0;
-    for (size_t at = 0; (at = text.find("-----BEGIN CERTIFICATE-----", at)) != std::string::npos;
-         ++at)
-      ++count;
+    // Certificates beyond the CA's own chain (ca_chain.h: an intermediate, then its root) are a
+    // rotation bundle: old + new.
+    std::vector<Certificate> bundle;
+    try {
+      bundle = Certificate::load_bundle(path);
+    } catch (const Error&) {
+      continue;  // an unreadable CA file is reported where renew reads it
+    }
+    size_t count = bundle.size();
+    if (count > 1 && chain_above(bundle.front(), bundle).size() == count - 1) continue;
     if (count > 1)
       throw Error(ErrorCode::InvalidInput, "certs renew refused: '" + path + "' holds " +
                                                std::to_string(count) +

@@ -44,7 +44,7 @@ FileTarget finish_cert_target(const RotateOptions& options, const RotationContex
   return {{options.out_dir + "/" + spec.base_path + ".crt", PlanAction::Keep,
            spec.name + ": the new certificate", spec.name, spec.name, PlannedKind::CaCertificate,
            "", false},
-          ctx.state.new_cert_pem,
+          ctx.new_trust_pem(),
           0644,
           false};
 }
@@ -143,7 +143,7 @@ PlannedFile plan_reissued_leaf(const RotatedLeaf& leaf, const RotationContext& c
     throw Error(ErrorCode::InvalidInput,
                 shown + " is signed by neither the old nor the new " + ctx.spec->name);
   bool trust_ok = !kubeconfig || existing.kubeconfig->ca_pem == ctx.bundle_pem() ||
-                  existing.kubeconfig->ca_pem == ctx.state.new_cert_pem;
+                  existing.kubeconfig->ca_pem == ctx.new_trust_pem();
   if (by_new && trust_ok) {
     file.action = PlanAction::Keep;
     file.reason = "signed by the new " + ctx.spec->name;

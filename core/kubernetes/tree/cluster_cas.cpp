@@ -39,7 +39,49 @@ Issued self_sign_ca(const ClusterConfig& config, const CaSpec& spec, const Signe
   return Authority::self_sign(request, signer, options);
 }
 
+std::vector<Certificate> read_root_ca(const ClusterConfig& config) {
+  if (!config.root_ca.present()) return {};
+  std::vector<Certificate> certs = Certificate::load_bundle(config.root_ca.cert);
+  if (certs.empty() || !certs.front().is_ca())
+    throw Error(ErrorCode::InvalidInput, config.source + ": rootCA.cert '" + config.root_ca.cert +
+                                             "' is not a CA certificate");
+  return certs;
+}
+
+Authority open_root_ca(const ClusterConfig& config, const KeyRegistry& registry,
+                       const KeyOptions& key_options, IssuanceRecorder* recorder) {
+  std::vector<Certificate> root = read_root_ca(config);
+  if (root.empty()) throw Error(ErrorCode::InvalidInput, config.source + ": no rootCA");
+  const std::string& uri = config.root_ca.key_uri;
+  return Authority(Certificate::from_der(root.front().der(), config.root_ca.cert),
+                   registry.manager_for(uri).open(uri, key_options),
+                   AuthorityOptions{uri, certificate_table_policy(), recorder,
+                                    "rootCA certificate '" + config.root_ca.cert + "'",
+                                    registry.scheme_of(uri)});
+}
+
+Issued issue_intermediate_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer,
+                             const Authority& root) {
+  CertificateRequest request;
+  request.subject = spec.subject;
+  request.sans = spec.sans;
+  request.subject_public_key = signer.public_key_der();
+  apply_profile(Profile::Ca, key_type(signer.algorithm()), request);
+  request.path_length = 0;
+  request.validity = Validity::from_now(config.ca_certificate_validity);
+  return root.issue(request);
+}
+
 namespace {
+
+// Why an existing CA certificate does not sit where the config puts it; "" when it does.
+std::string placement_problem(const ClusterConfig& config, const Certificate& cert,
+                              const std::vector<Certificate>& root) {
+  if (root.empty())
+    return self_signed(cert) ? "" : "is not self-signed (the config names no rootCA)";
+  return signed_by(cert, root.front()) ? ""
+                                       : "is not signed by rootCA '" + config.root_ca.cert + "'";
+}
 
 const PlannedFile& planned_cert(const Plan& plan, const CaSpec& spec) {
   auto it = std::find_if(plan.files.begin(), plan.files.end(), [&](const PlannedFile& f) {
@@ -74,7 +116,7 @@ std::array<FoundCa, 3> read_cluster_cas(const ClusterConfig& config, const std::
     ca.key_file = copied_key_file(registry, ca.key_uri);
     KeyManager& manager = registry.manager_for(ca.key_uri);
     if (manager.exists(ca.key_uri, key_options)) ca.signer = manager.open(ca.key_uri, key_options);
-    if (file_exists(ca.cert_path)) ca.cert = Certificate::load(ca.cert_path);
+    if (file_exists(ca.cert_path)) ca.cert = first_certificate(ca.cert_path);
   }
   return found;
 }
@@ -83,14 +125,17 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
                                           const std::array<FoundCa, 3>& found, bool force,
                                           Plan& plan) {
   std::array<ClusterCa, 3> cas;
+  const std::vector<Certificate> root = read_root_ca(config);
+  const std::string signed_how =
+      root.empty() ? "self-signed" : "signed by " + subject_to_string(root.front().subject());
   for (const FoundCa& ca : found) {
     const CaSpec& spec = *ca.spec;
     const std::string key_shown = redact_key_uri(ca.key_uri);  // no pin-value in plans
     PlannedKey key{spec.name, key_shown, PlanAction::Keep, ""};
     PlannedFile cert{ca.cert_path, PlanAction::Create,         "", spec.name,
                      spec.name,    PlannedKind::CaCertificate, "", false};
-    const std::string what = spec.name + " (" + subject_to_string(spec.subject) +
-                             ", self-signed, key " + key_shown + ")";
+    const std::string what = spec.name + " (" + subject_to_string(spec.subject) + ", " +
+                             signed_how + ", key " + key_shown + ")";
     std::string problem;  // why the existing certificate cannot stay
     if (!ca.signer) {
       key.action = PlanAction::Create;
@@ -99,6 +144,8 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
     } else if (ca.cert &&
                !(ca.cert->is_ca() && ca.cert->public_key_der() == ca.signer->public_key_der())) {
       problem = "does not belong to CA key " + key_shown;
+    } else if (ca.cert) {
+      problem = placement_problem(config, *ca.cert, root);
     }
     if (!ca.cert) {
       cert.reason = what;
@@ -111,6 +158,7 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
       // Compared with, never signed with: apply_cluster_cas makes the authorities that sign.
       kept.authority.emplace(Certificate::from_der(ca.cert->der(), ca.cert_path), ca.signer,
                              cluster_ca_options(ca.key_uri, nullptr, ca.cert_path));
+      kept.files = ca_files(*ca.cert, chain_above(*ca.cert, root));
     } else if (force) {
       cert.action = PlanAction::Replace;
       cert.reason = what + "  (was: " + problem + ")";
@@ -140,9 +188,18 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
 std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Plan& plan,
                                            const std::string& out_dir, const KeyRegistry& registry,
                                            const KeyOptions& key_options,
-                                           IssuanceRecorder* recorder, Plan& report,
+                                           IssuanceRecorder* recorder,
+                                           IssuanceRecorder* root_recorder, Plan& report,
                                            CreatedFiles& created) {
   std::array<ClusterCa, 3> cas;
+  const std::vector<Certificate> root = read_root_ca(config);
+  std::optional<Authority> root_authority;  // opened when a CA certificate is to be signed
+  auto root_ca = [&]() -> const Authority& {
+    if (!root_authority)
+      root_authority.emplace(open_root_ca(config, registry, key_options, root_recorder));
+    return *root_authority;
+  };
+
   for (const CaSpec& spec : ca_specs()) {
     ClusterCa& ca = cas[static_cast<size_t>(spec.id)];
     ca.spec = &spec;
@@ -163,15 +220,18 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
         cluster_ca_options(uri, recorder, entry.path, registry.scheme_of(uri));
     std::optional<Certificate> cert;
     if (entry.action == PlanAction::Keep) {
-      cert = Certificate::load(entry.path);
+      cert = first_certificate(entry.path);
     } else {
-      Issued issued = self_sign_ca(config, spec, *signer, options);
+      Issued issued = root.empty() ? self_sign_ca(config, spec, *signer, options)
+                                   : issue_intermediate_ca(config, spec, *signer, root_ca());
       Overwrite overwrite = entry.action == PlanAction::Replace ? Overwrite::Yes : Overwrite::No;
-      write_new_or_replace(entry.path, issued.certificate.pem(), 0644, overwrite, created,
-                           issued.record);
+      write_new_or_replace(
+          entry.path, ca_files(issued.certificate, chain_above(issued.certificate, root)).trust_pem,
+          0644, overwrite, created, issued.record);
       cert = std::move(issued.certificate);
     }
     report.files.push_back(entry);
+    ca.files = ca_files(*cert, chain_above(*cert, root));
     ca.authority.emplace(std::move(*cert), signer, std::move(options));
   }
   return cas;

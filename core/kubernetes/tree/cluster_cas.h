@@ -1,7 +1,9 @@
 #pragma once
 // The three CAs of a cluster (ca, etcd-ca, front-proxy-ca) as `kpki init` needs them: the key at
 // its caKeys URI (generated when absent), the certificate under OUT/pki (reused when it exists and
-// belongs to the key), one Authority each, built once and shared by every node.
+// belongs to the key), one Authority each, built once and shared by every node. Each CA is
+// self-signed, or with the config's rootCA an intermediate (pathLenConstraint 0) that the root's
+// Authority signs and records in the root's ledger; its files then carry the chain (ca_chain.h).
 // Planning reads what is there (read_cluster_cas, plan_cluster_cas); applying builds them.
 #include <array>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "core/kubernetes/model/cert_specs.h"
 #include "core/kubernetes/model/cluster_config.h"
 #include "core/kubernetes/plan/plan.h"
+#include "core/kubernetes/tree/ca_chain.h"
 
 namespace kpki::kube {
 
@@ -32,7 +35,21 @@ struct ClusterCa {
   const CaSpec* spec = nullptr;
   std::string key_file;                // the key's path when it is a plain key file
   std::optional<Authority> authority;  // none only in a plan of a CA still to be made
+  CaFiles files;                       // what its certificate file and leaves carry
 };
+
+// The certificates of the config's rootCA file (the root first); empty without a rootCA.
+std::vector<Certificate> read_root_ca(const ClusterConfig& config);
+
+// The rootCA's Authority (its key opened with `key_options`), recording what it signs with
+// `recorder` (the root's ledger). Only for a config with a rootCA.
+Authority open_root_ca(const ClusterConfig& config, const KeyRegistry& registry,
+                       const KeyOptions& key_options, IssuanceRecorder* recorder);
+
+// An intermediate CA certificate for `spec`'s key (`signer`) signed by `root`:
+// pathLenConstraint 0, the config's CA validity (capped at the root's own).
+Issued issue_intermediate_ca(const ClusterConfig& config, const CaSpec& spec, const Signer& signer,
+                             const Authority& root);
 
 // The caKeys URI of `spec`, or the default key file under `dir` (OUT, or a node directory).
 std::string ca_key_uri(const ClusterConfig& config, const CaSpec& spec, const std::string& dir);
@@ -61,11 +78,13 @@ std::array<ClusterCa, 3> plan_cluster_cas(const ClusterConfig& config,
                                           Plan& plan);
 
 // Executes the CA part of `plan`: generates the keys and (re)writes the certificates it lists.
-// The authorities record what they sign with `recorder` (null: nowhere).
+// The authorities record what they sign with `recorder` (null: nowhere); the rootCA's Authority
+// records the intermediates it signs with `root_recorder` (the root's ledger).
 std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Plan& plan,
                                            const std::string& out_dir, const KeyRegistry& registry,
                                            const KeyOptions& key_options,
-                                           IssuanceRecorder* recorder, Plan& report,
+                                           IssuanceRecorder* recorder,
+                                           IssuanceRecorder* root_recorder, Plan& report,
                                            CreatedFiles& created);
 
 }  // namespace kpki::kube

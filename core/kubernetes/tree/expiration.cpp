@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <set>
 
 #include "core/fs/file_io.h"
 #include "core/kubernetes/model/cert_specs.h"
+#include "core/kubernetes/tree/ca_chain.h"
 #include "core/kubernetes/tree/kubeconfig.h"
 #include "core/util/error.h"
 #include "core/util/output_document.h"
@@ -16,9 +18,9 @@ namespace kpki::kube {
 namespace {
 
 Certificate load_leaf_certificate(const std::string& path, LeafKind kind) {
-  if (kind == LeafKind::Certificate) return Certificate::load(path);
+  if (kind == LeafKind::Certificate) return first_certificate(path);
   Kubeconfig kc = parse_kubeconfig(read_text_file(path), path);
-  return Certificate::from_pem(kc.client_cert_pem, path + ": client-certificate-data");
+  return first_certificate_of_pem(kc.client_cert_pem, path + ": client-certificate-data");
 }
 
 void read_row(ExpirationRow& row, const std::string& full_path, LeafKind kind) {
@@ -107,6 +109,7 @@ ExpirationReport check_expiration(const std::string& node_dir) {
     if (spec.control_plane_only && file_exists(node_dir + "/" + rel)) control_plane = true;
   }
   ExpirationReport report;
+  std::set<std::string> shown_above;  // fingerprints of the chain certificates listed
   for (const auto& spec : ca_specs()) {
     if (!control_plane && spec.id != CaId::Kubernetes) continue;
     ExpirationRow row;
@@ -126,10 +129,23 @@ ExpirationReport check_expiration(const std::string& node_dir) {
     // kubeadm's "external CA" mode: the certificate is here, its key is not.
     row.externally_managed = !row.missing && !file_exists(node_dir + "/" + spec.base_path + ".key");
     report.authorities.push_back(row);
+    // Under an offline root the file holds the chain above the CA too (ca_chain.h): each
+    // certificate of it is listed once, however many CA files carry it.
+    std::vector<Certificate> above;
+    if (!bundle.empty()) above = chain_above(bundle[0], bundle);
     for (size_t i = 1; i < bundle.size(); ++i) {
       ExpirationRow next = row;
-      next.name = spec.name + " (new)";
       next.expires = bundle[i].not_after();
+      bool in_chain = std::any_of(above.begin(), above.end(),
+                                  [&](const Certificate& c) { return c.der() == bundle[i].der(); });
+      if (!in_chain) {
+        next.name = spec.name + " (new)";
+      } else {
+        next.name = std::string(self_signed(bundle[i]) ? "root" : "intermediate") + " (" +
+                    bundle[i].subject().common_name + ")";
+        next.externally_managed = true;  // its key is never in the tree
+        if (!shown_above.insert(bundle[i].fingerprint_sha256()).second) continue;
+      }
       report.authorities.push_back(next);
     }
   }

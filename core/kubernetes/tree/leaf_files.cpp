@@ -65,8 +65,8 @@ ExistingLeaf read_leaf(const std::string& node_dir, const LeafSpec& spec,
       if (!(leaf.cert_present = file_exists(path))) return leaf;
       leaf.key_present = true;
       leaf.kubeconfig = parse_kubeconfig(read_text_file(path), path);
-      leaf.cert = Certificate::from_pem(leaf.kubeconfig->client_cert_pem,
-                                        path + ": client-certificate-data");
+      leaf.cert = first_certificate_of_pem(leaf.kubeconfig->client_cert_pem,
+                                           path + ": client-certificate-data");
       leaf.key = keys.from_pem(leaf.kubeconfig->client_key_pem, path + ": client-key-data");
     } else {
       std::string cert_path = join(node_dir, spec.cert_path());
@@ -77,7 +77,7 @@ ExistingLeaf read_leaf(const std::string& node_dir, const LeafSpec& spec,
         Secret pem(read_text_file(key_path));
         leaf.key = keys.from_pem(pem.reveal(), key_path);
       }
-      if (leaf.cert_present) leaf.cert = Certificate::load(cert_path);
+      if (leaf.cert_present) leaf.cert = first_certificate(cert_path);
     }
   } catch (const Error& e) {
     leaf.problem = e.message();
@@ -86,7 +86,7 @@ ExistingLeaf read_leaf(const std::string& node_dir, const LeafSpec& spec,
 }
 
 std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const Certificate* ca,
-                          const std::string& cluster_name) {
+                          const std::string& ca_trust_pem, const std::string& cluster_name) {
   if (!leaf.problem.empty()) return leaf.problem;
   if (!leaf.cert) return "certificate missing";
   if (!leaf.key) return "key missing";
@@ -103,7 +103,8 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
     if (kc.cluster_name != cluster_name)
       return "cluster is '" + kc.cluster_name + "', config wants '" + cluster_name + "'";
     if (kc.user != spec.subject.common_name) return "user is '" + kc.user + "'";
-    if (kc.ca_pem != ca->pem()) return "embedded CA certificate is not the current one";
+    if (kc.ca_pem != (ca_trust_pem.empty() ? ca->pem() : ca_trust_pem))
+      return "embedded CA certificate is not the current one";
   }
   return "";
 }
@@ -131,12 +132,13 @@ void write_new_or_replace(const std::string& path, const std::string& data, mode
 }
 
 void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
-                    const Issued& issued, const LeafKey& key, const Certificate& ca_cert,
+                    const Issued& issued, const LeafKey& key, const CaFiles& ca,
                     const std::string& cluster_name, Overwrite overwrite) {
   const Certificate& cert = issued.certificate;
+  const std::string cert_pem = cert.pem() + ca.chain_pem;
   if (spec.kind == LeafKind::Kubeconfig) {
-    Kubeconfig kc{cluster_name,  spec.server, spec.subject.common_name,
-                  ca_cert.pem(), cert.pem(),  key.pem.reveal()};
+    Kubeconfig kc{cluster_name, spec.server, spec.subject.common_name,
+                  ca.trust_pem, cert_pem,    key.pem.reveal()};
     Secret text(render_kubeconfig(kc));
     batch.add(join(node_dir, spec.path), text.reveal(), 0600, overwrite, issued.record);
     return;
@@ -148,14 +150,14 @@ void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpe
   // Key and certificate land together (added one after the other, renamed one after the
   // other): a kill between two separate writes left a new key beside the old certificate (found
   // by tests/scripts/hardening_crash_safety.sh, certs renew).
-  batch.add(join(node_dir, spec.cert_path()), cert.pem(), 0644, overwrite, issued.record);
+  batch.add(join(node_dir, spec.cert_path()), cert_pem, 0644, overwrite, issued.record);
 }
 
 void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Issued& issued,
-                const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
+                const LeafKey& key, const CaFiles& ca, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created) {
   FileBatch batch;
-  add_leaf_files(batch, node_dir, spec, issued, key, ca_cert, cluster_name, overwrite);
+  add_leaf_files(batch, node_dir, spec, issued, key, ca, cluster_name, overwrite);
   batch.write(&created);
 }
 

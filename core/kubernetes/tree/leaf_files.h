@@ -10,6 +10,7 @@
 #include "core/issue/file_group.h"
 #include "core/keys/leaf_key_source.h"
 #include "core/kubernetes/model/cert_specs.h"
+#include "core/kubernetes/tree/ca_chain.h"
 #include "core/kubernetes/tree/kubeconfig.h"
 #include "core/x509/certificate.h"
 
@@ -36,23 +37,24 @@ bool signed_by(const Certificate& cert, const Certificate& ca);
 
 // Why `leaf` does not match `spec` as issued by `ca` (ca may be null: a CA still to be made);
 // "" when it matches. Checks subject, SANs, EKU, issuer signature, expiry, key pair and, for
-// kubeconfigs, server, cluster, user and embedded CA.
+// kubeconfigs, server, cluster, user and embedded CA (`ca_trust_pem`, ca_chain.h).
 std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const Certificate* ca,
-                          const std::string& cluster_name);
+                          const std::string& ca_trust_pem, const std::string& cluster_name);
 
 CertificateRequest leaf_request(const LeafSpec& spec, const Signer& key,
                                 std::chrono::seconds validity);
 
 // Adds the leaf's files (key then certificate, or the kubeconfig) to `batch`; the file carrying
-// the certificate carries its record ticket.
+// the certificate carries its record ticket. The certificate is followed by `ca.chain_pem`, a
+// kubeconfig embeds `ca.trust_pem` (ca_chain.h).
 void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
-                    const Issued& issued, const LeafKey& key, const Certificate& ca_cert,
+                    const Issued& issued, const LeafKey& key, const CaFiles& ca,
                     const std::string& cluster_name, Overwrite overwrite);
 
 // Writes the leaf (key then certificate, or the kubeconfig) atomically; new files are recorded
 // in `created` for rollback.
 void write_leaf(const std::string& node_dir, const LeafSpec& spec, const Issued& issued,
-                const LeafKey& key, const Certificate& ca_cert, const std::string& cluster_name,
+                const LeafKey& key, const CaFiles& ca, const std::string& cluster_name,
                 Overwrite overwrite, CreatedFiles& created);
 
 // "DNS:a, DNS:b, IP:10.96.0.1"

@@ -1,4 +1,5 @@
 #include "core/kubernetes/tree/tree_certificates.h"
+#include "core/kubernetes/tree/ca_chain.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -27,7 +28,7 @@ std::vector<Certificate> certificates_in(const std::string& path) {
       for (const PemBlock& block : decode_pem(bytes, path))
         if (block.label == "CERTIFICATE") out.push_back(Certificate::from_der(block.der, path));
     } else if (std::string_view data = client_certificate_data_of(text); !data.empty()) {
-      out.push_back(Certificate::from_pem(base64_decode(std::string(data), path), path));
+      out.push_back(first_certificate_of_pem(base64_decode(std::string(data), path), path));
     }
   } catch (const Error&) {
     out.clear();  // not a certificate file after all (or a broken one): nothing to recover
