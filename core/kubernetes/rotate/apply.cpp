@@ -191,7 +191,7 @@ class RotationApply {
       r.issued = ca.issue(
           leaf_request(r.leaf.spec, *r.existing.key->signer, config_.certificate_validity));
     });
-    for (const Reissue& r : todo) write_reissued(r, ca);
+    for (const Reissue& r : todo) write_reissued(r);
   }
 
   struct Reissue {
@@ -202,20 +202,25 @@ class RotationApply {
     std::optional<Issued> issued;
   };
 
-  void write_reissued(const Reissue& r, const Authority& ca) {
+  void write_reissued(const Reissue& r) {
     const LeafSpec& spec = r.leaf.spec;
     const Certificate& cert = r.issued->certificate;
     PlannedFile done = *r.entry;
     done.reason = "serial " + r.existing.cert->serial_hex() + " -> " + cert.serial_hex();
     if (spec.kind == LeafKind::Kubeconfig) {
-      Kubeconfig kc{config_.cluster_name, spec.server, spec.subject.common_name,
-                    ctx_.bundle_pem(),    cert.pem(),  r.existing.key->pem.reveal()};
+      Kubeconfig kc{config_.cluster_name,
+                    spec.server,
+                    spec.subject.common_name,
+                    ctx_.bundle_pem(),
+                    cert.pem() + ctx_.new_leaf_chain_pem(),
+                    r.existing.key->pem.reveal()};
       Secret text(render_kubeconfig(kc));
       write_recorded_file(r.path, text.reveal(), 0600, Overwrite::Yes, r.issued->record);
     } else {
       CreatedFiles created;
-      write_leaf(r.leaf.node_dir, spec, *r.issued, *r.existing.key, ca.certificate(),
-                 config_.cluster_name, Overwrite::Yes, created);
+      write_leaf(r.leaf.node_dir, spec, *r.issued, *r.existing.key,
+                 CaFiles{ctx_.bundle_pem(), ctx_.new_leaf_chain_pem()}, config_.cluster_name,
+                 Overwrite::Yes, created);
       created.commit();
     }
     done_[r.path] = std::move(done);
