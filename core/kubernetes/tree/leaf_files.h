@@ -43,11 +43,16 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
 CertificateRequest leaf_request(const LeafSpec& spec, const Signer& key,
                                 std::chrono::seconds validity);
 
+// Where the leaf's key comes from: made in this run (never on disk, so always written), or
+// possibly kept from disk (written only when the key file holds another key).
+enum class LeafKeyOrigin { New, MaybeOnDisk };
+
 // Adds the leaf's files (key then certificate, or the kubeconfig) to `batch`; the file carrying
 // the certificate carries its record ticket.
 void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
                     const Issued& issued, const LeafKey& key, const Certificate& ca_cert,
-                    const std::string& cluster_name, Overwrite overwrite);
+                    const std::string& cluster_name, Overwrite overwrite,
+                    LeafKeyOrigin key_origin = LeafKeyOrigin::MaybeOnDisk);
 
 // Writes the leaf (key then certificate, or the kubeconfig) atomically; new files are recorded
 // in `created` for rollback.
