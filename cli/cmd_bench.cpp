@@ -59,6 +59,7 @@ struct BenchFlags {
   std::string cluster;  // "10,100,1000": the whole-tree benchmark instead
   int rounds = 3;
   bool no_cfssl = false;
+  bool no_kubeadm_way = false;
 };
 
 void run_cluster(const BenchFlags& flags) {
@@ -84,6 +85,7 @@ void run_cluster(const BenchFlags& flags) {
   if (!algorithms.empty()) options.algorithm = parse_algorithm(algorithms.front());
   options.rounds = flags.rounds;
   options.cfssl = !flags.no_cfssl;
+  options.kubeadm_way = !flags.no_kubeadm_way;
   bench::ClusterReport report = bench::run_cluster_bench(options);
   if (flags.output == "json") {
     std::cout << bench::cluster_report_json(report).dump(2) << "\n";
@@ -152,11 +154,14 @@ void add_bench_command(CLI::App& app) {
                   "the cost per certificate against N");
   cmd->add_option("--cluster", flags->cluster,
                   "Whole-tree benchmark instead: `kpki init` of 1 control-plane node + N workers "
-                  "for each N (e.g. 10,100,1000), against the crypto cost and cfssl");
+                  "for each N (e.g. 10,100,1000), against the crypto cost, cfssl and, when go is "
+                  "installed, the same tree made the kubeadm way (bench/kubeadm-way)");
   cmd->add_option("--rounds", flags->rounds, "With --cluster: init runs per size")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   cmd->add_flag("--no-cfssl", flags->no_cfssl, "With --cluster: do not measure cfssl");
+  cmd->add_flag("--no-kubeadm-way", flags->no_kubeadm_way,
+                "With --cluster: do not build and run bench/kubeadm-way (Go) beside kpki");
   cmd->callback([flags] { run(*flags); });
 }
 
