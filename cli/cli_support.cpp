@@ -25,6 +25,14 @@ void KeyFlags::add_to(CLI::App& cmd, const std::string& prefix) {
   }
 }
 
+void KeyFlags::add_token_sessions_to(CLI::App& cmd) {
+  cmd.add_option("--token-sessions", options.token_sessions,
+                 "Signatures in flight at once on a CA key's token, one session each (default: " +
+                     std::to_string(kDefaultTokenSessions) +
+                     "; fewer when the token allows fewer sessions)")
+      ->check(CLI::Range(1, 1024));
+}
+
 void add_output_format_flag(CLI::App& cmd, std::string& format, bool with_csv) {
   format = "text";
   auto* opt = cmd.add_option("-o,--output", format, "Output format");

@@ -17,6 +17,8 @@ namespace kpki::cli {
 struct KeyFlags {
   KeyOptions options;
   void add_to(CLI::App& cmd, const std::string& prefix);
+  // --token-sessions N, for the verbs that sign a tree's certificates (init, renew, rotate).
+  void add_token_sessions_to(CLI::App& cmd);
 };
 
 // Output format flag shared by inspect, hsm and certs: "text" (default) or "json".

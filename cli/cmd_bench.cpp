@@ -56,7 +56,8 @@ struct BenchFlags {
   std::string pkcs11_module;
   std::string output = "text";
   std::string plot;
-  std::string cluster;  // "10,100,1000": the whole-tree benchmark instead
+  std::string cluster;         // "10,100,1000": the whole-tree benchmark instead
+  std::string token_sessions;  // with --cluster and --pkcs11-uri: "1,2,8,16,32"
   int rounds = 3;
   bool no_cfssl = false;
   bool no_kubeadm_way = false;
@@ -86,6 +87,23 @@ void run_cluster(const BenchFlags& flags) {
   options.rounds = flags.rounds;
   options.cfssl = !flags.no_cfssl;
   options.kubeadm_way = !flags.no_kubeadm_way;
+  options.ca_token = flags.pkcs11_uri;
+  for (const auto& item : split_list(flags.token_sessions)) {
+    int n = 0;
+    try {
+      size_t used = 0;
+      n = std::stoi(item, &used);
+      if (used != item.size()) n = 0;
+    } catch (const std::exception&) {
+    }
+    if (n < 1 || n > 1024)
+      throw Error(ErrorCode::InvalidInput,
+                  "--token-sessions '" + item + "' is not a number of sessions (1 to 1024)");
+    options.token_sessions.push_back(n);
+  }
+  if (!options.token_sessions.empty() && options.ca_token.empty())
+    throw Error(ErrorCode::InvalidInput,
+                "--token-sessions needs --pkcs11-uri (the CA keys' token)");
   bench::ClusterReport report = bench::run_cluster_bench(options);
   if (flags.output == "json") {
     std::cout << bench::cluster_report_json(report).dump(2) << "\n";
@@ -146,7 +164,8 @@ void add_bench_command(CLI::App& app) {
       "Comma-separated: openssl,botan,pkcs11,libp11 (default: openssl,botan, plus pkcs11 "
       "with --pkcs11-uri)");
   cmd->add_option("--pkcs11-uri", flags->pkcs11_uri,
-                  "Token URI for the pkcs11 and libp11 rows; kpki adds ;object=kpki-bench-ALG");
+                  "Token URI for the pkcs11 and libp11 rows; kpki adds ;object=kpki-bench-ALG "
+                  "(with --cluster: the CA keys, ;object=kpki-bench-CA)");
   cmd->add_option("--pkcs11-module", flags->pkcs11_module, "PKCS#11 module for --pkcs11-uri");
   add_output_format_flag(*cmd, flags->output, /*with_csv=*/true);
   cmd->add_option("--plot", flags->plot,
@@ -162,6 +181,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--no-cfssl", flags->no_cfssl, "With --cluster: do not measure cfssl");
   cmd->add_flag("--no-kubeadm-way", flags->no_kubeadm_way,
                 "With --cluster: do not build and run bench/kubeadm-way (Go) beside kpki");
+  cmd->add_option("--token-sessions", flags->token_sessions,
+                  "With --cluster and --pkcs11-uri (the CA keys then on that token): each size "
+                  "once per comma-separated number of sessions, e.g. 1,2,8,16,32");
   cmd->callback([flags] { run(*flags); });
 }
 

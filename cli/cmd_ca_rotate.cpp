@@ -88,6 +88,7 @@ void add_ca_rotate_command(CLI::App& ca) {
                   "finish, token key: write the config with caKeys naming the new key here");
   add_output_format_flag(*cmd, args->format);
   args->ca_key.add_to(*cmd, "ca-key-");
+  args->ca_key.add_token_sessions_to(*cmd);
   args->ledger.add_to(*cmd, LedgerDefault::Tree);
   cmd->callback([args] { run_rotate(*args); });
 }

@@ -126,8 +126,10 @@ void add_certs_commands(CLI::App& app) {
                       "Check every file and print the plan; write nothing");
   add_output_format_flag(*renew_cmd, renew->format);
   renew->ca_key.add_to(*renew_cmd, "ca-key-");
+  renew->ca_key.add_token_sessions_to(*renew_cmd);
   renew->ledger.add_to(*renew_cmd);
   renew_cmd->callback([renew] { run_renew(*renew); });
+  add_certs_csr_commands(*certs);
 }
 
 }  // namespace kpki::cli

@@ -104,6 +104,7 @@ void add_init_command(CLI::App& app) {
                   "botan; the files are the same PKCS#8 PEM")
       ->check(CLI::IsMember({"auto", "openssl", "botan"}));
   args->ca_key.add_to(*cmd, "ca-key-");
+  args->ca_key.add_token_sessions_to(*cmd);
   args->ledger.add_to(*cmd, LedgerDefault::Tree);
   cmd->callback([args] { run_init_command(*args); });
 }

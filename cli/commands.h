@@ -15,6 +15,7 @@ void add_hsm_commands(CLI::App& app);              // hsm tokens|keys (PKCS#11)
 void add_bench_command(CLI::App& app);             // bench
 void add_init_command(CLI::App& app);              // init (a cluster's PKI)
 void add_certs_commands(CLI::App& app);            // certs check-expiration|renew
+void add_certs_csr_commands(CLI::App& certs);      // certs generate-csr|check (on `certs`)
 void add_kubeconfig_commands(CLI::App& app);       // kubeconfig user
 void add_ledger_commands(CLI::App& app);           // ledger list|show|reconcile|rebuild
 void add_ledger_rebuild_command(CLI::App& group);  // ledger rebuild (cmd_ledger_rebuild.cpp)

@@ -18,7 +18,7 @@ namespace kpki {
 
 namespace {
 
-// A URI resolved to its token, logged in.
+// A URI resolved to its token (lending --token-sessions sessions at once), logged in.
 struct Target {
   Pkcs11Uri uri;
   Pkcs11Token* token;
@@ -36,6 +36,7 @@ Target resolve(const std::string& text, const KeyOptions& options, bool need_obj
   }
   Pkcs11Module& module = Pkcs11Module::get(pkcs11_module_path(t.uri, options.pkcs11_module));
   t.token = &Pkcs11Token::find(module, t.uri);
+  t.token->limit_sessions(options.token_sessions ? options.token_sessions : kDefaultTokenSessions);
   t.token->login(t.uri);
   return t;
 }
@@ -101,8 +102,7 @@ Bytes new_key_id(const Target& t, const std::string& verb) {
   return id;
 }
 
-// Refuse rather than add a second object with the same label or id: later lookups would be
-// ambiguous, and tokens never overwrite.
+// Refuse a second object with the same label or id: lookups would be ambiguous.
 void refuse_existing(const Pkcs11Session& session, const Target& t, const Bytes& id) {
   if (!find_objects(session, {Pkcs11Attr::text(CKA_LABEL, *t.uri.object)}).empty()) {
     throw Error(ErrorCode::AlreadyExists, "an object labelled '" + *t.uri.object +

@@ -15,8 +15,7 @@ namespace {
 using EcdsaSigPtr = OsslPtr<ECDSA_SIG, ECDSA_SIG_free>;
 
 bool session_is_broken(CK_RV rv) {
-  return rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED || rv == CKR_DEVICE_REMOVED ||
-         rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_ERROR || rv == CKR_OPERATION_ACTIVE;
+  return is_session_lost(rv) || rv == CKR_DEVICE_ERROR || rv == CKR_OPERATION_ACTIVE;
 }
 
 }  // namespace
@@ -70,9 +69,9 @@ const Bytes& Pkcs11Signer::signature_algorithm() const {
 
 CK_OBJECT_HANDLE Pkcs11Signer::key_for(const Pkcs11Session& session) const {
   std::lock_guard lock(handle_mutex_);
-  if (key_generation_ == session.generation()) return key_;
-  // The module was re-initialised after fork(): handles from before mean nothing. Find the key
-  // again by the attributes it was opened with.
+  if (key_generation_ == session.generation() && key_epoch_ == session.epoch()) return key_;
+  // The module was re-initialised after fork(), or the token lost its sessions (recover): handles
+  // from before may mean nothing. Find the key again by the attributes it was opened with.
   std::vector<Pkcs11Attr> query = {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY)};
   if (label_) query.push_back(Pkcs11Attr::text(CKA_LABEL, *label_));
   if (!id_.empty()) query.push_back(Pkcs11Attr::bytes(CKA_ID, id_));
@@ -82,6 +81,7 @@ CK_OBJECT_HANDLE Pkcs11Signer::key_for(const Pkcs11Session& session) const {
   }
   key_ = found.front();
   key_generation_ = session.generation();
+  key_epoch_ = session.epoch();
   return key_;
 }
 
@@ -121,9 +121,23 @@ Bytes Pkcs11Signer::sign(ByteView message) const {
 }
 
 Bytes Pkcs11Signer::sign_locked(ByteView message) const {
+  Bytes raw;
+  CK_RV rv = sign_in_new_session(message, raw, [&](const Pkcs11Session& session, CK_RV lost) {
+    token_.recover(session, lost);  // throws when the token is gone or the login fails
+  });
+  // Once after a recovery: a second loss ends the run (recover refuses before any login).
+  if (rv == kRetry) rv = sign_in_new_session(message, raw, {});
+  if (rv != CKR_OK) {
+    throw_ck(rv, "signing with key '" + display_ + "' on " + token_.name() + " failed");
+  }
+  token_.note_signature();
+  return key_type(algorithm_) == KeyType::Ec ? ecdsa_raw_to_der(raw) : raw;
+}
+
+CK_RV Pkcs11Signer::sign_in_new_session(ByteView message, Bytes& raw,
+                                        const LostSession& on_lost) const {
   Pkcs11Session session = token_.acquire();
   CK_OBJECT_HANDLE key = key_for(session);
-  Bytes raw;
   CK_RV rv = CKR_OK;
   if (mechanism_ == CKM_RSA_PKCS && !module_checked_.exchange(true) &&
       is_tpm2_pkcs11(session.fn()) && token_.supports(CKM_SHA256_RSA_PKCS, CKF_SIGN)) {
@@ -136,11 +150,13 @@ Bytes Pkcs11Signer::sign_locked(ByteView message) const {
     if (needs_hash_on_token(rv)) hash_on_token_.store(true);
   }
   if (hash_on_token_.load()) rv = try_sign(session, key, CKM_SHA256_RSA_PKCS, message, raw);
-  if (rv != CKR_OK) {
-    if (session_is_broken(rv)) session.discard();  // do not lend it again
-    throw_ck(rv, "signing with key '" + display_ + "' on " + token_.name() + " failed");
+  if (rv == CKR_OK) return rv;
+  if (session_is_broken(rv)) session.discard();  // do not lend it again
+  if (is_session_lost(rv) && on_lost) {
+    on_lost(session, rv);
+    return kRetry;
   }
-  return key_type(algorithm_) == KeyType::Ec ? ecdsa_raw_to_der(raw) : raw;
+  return rv;
 }
 
 }  // namespace kpki

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,6 +32,11 @@ class Pkcs11Signer final : public Signer {
 
  private:
   Bytes sign_locked(ByteView message) const;
+  // One signature on a session of its own: CKR_OK with the token's raw signature in `raw`, the
+  // token's CK_RV, or kRetry once `on_lost` has run for a lost session (is_session_lost).
+  using LostSession = std::function<void(const Pkcs11Session&, CK_RV)>;
+  static constexpr CK_RV kRetry = CKR_VENDOR_DEFINED | 0x6b706b69;  // never a token's answer
+  CK_RV sign_in_new_session(ByteView message, Bytes& raw, const LostSession& on_lost) const;
   CK_OBJECT_HANDLE key_for(const Pkcs11Session& session) const;
   // C_SignInit + C_Sign with `mechanism`; the signature in `out` when CKR_OK.
   CK_RV try_sign(Pkcs11Session& session, CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism,
@@ -56,6 +62,7 @@ class Pkcs11Signer final : public Signer {
   mutable std::mutex handle_mutex_;
   mutable CK_OBJECT_HANDLE key_;
   mutable std::uint64_t key_generation_;
+  mutable std::uint64_t key_epoch_ = 0;  // the token's recoveries when key_ was found
 };
 
 // DER ECDSA-Sig-Value from the r||s the token returns.

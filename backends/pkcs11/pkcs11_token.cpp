@@ -1,17 +1,26 @@
 #include "backends/pkcs11/pkcs11_token.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "backends/pkcs11/ck_error.h"
 #include "backends/pkcs11/pkcs11_login.h"
+#include "backends/pkcs11/pkcs11_warning.h"
 
 namespace kpki {
 
 namespace {
 
-// Upper bound of pool sessions per token; real HSMs often allow few sessions per application.
-constexpr std::size_t kMaxPoolSessions = 16;
+// Pool sessions until limit_sessions() says otherwise.
+constexpr std::size_t kInitialPoolSessions = 16;
+
+// The sessions a token allows an application, from one of CK_TOKEN_INFO's counts: none stated
+// (CK_EFFECTIVELY_INFINITE, CK_UNAVAILABLE_INFORMATION) is no limit.
+std::size_t session_limit(CK_ULONG count) {
+  if (count == CK_EFFECTIVELY_INFINITE || count == CK_UNAVAILABLE_INFORMATION) return SIZE_MAX;
+  return static_cast<std::size_t>(count);
+}
 
 std::string trim_padded(const unsigned char* field, std::size_t size) {
   std::string s(reinterpret_cast<const char*>(field), size);
@@ -130,11 +139,11 @@ Pkcs11Token::Pkcs11Token(Pkcs11Module& module, const Pkcs11SlotInfo& info)
       slot_(info.slot_id),
       name_("token '" + info.label + "' (serial " + info.serial + ")") {
   CK_TOKEN_INFO ti = token_info(module.functions(), slot_, name_);
-  CK_ULONG limit = ti.ulMaxRwSessionCount;
-  max_sessions_ = kMaxPoolSessions;
-  if (limit != CK_EFFECTIVELY_INFINITE && limit != CK_UNAVAILABLE_INFORMATION && limit > 1) {
-    max_sessions_ = std::min<std::size_t>(max_sessions_, limit - 1);  // one is the anchor
-  }
+  // Every session kpki opens is R/W, so both counts bound it; one is the anchor (the login).
+  std::size_t limit =
+      std::min(session_limit(ti.ulMaxSessionCount), session_limit(ti.ulMaxRwSessionCount));
+  session_cap_ = limit == SIZE_MAX ? SIZE_MAX : std::max<std::size_t>(limit, 2) - 1;
+  max_sessions_ = std::min(kInitialPoolSessions, session_cap_);
   generation_ = module.generation();
 }
 
@@ -206,29 +215,45 @@ void Pkcs11Token::login_locked(const PinSource& pin) {
 Pkcs11Session Pkcs11Token::acquire() {
   std::unique_lock lock(mutex_);
   sync_generation_locked();
-  available_.wait(lock, [&] { return !idle_.empty() || open_ < max_sessions_; });
+  // Counted as lent, not open: a limit lowered later holds for the idle sessions too.
+  available_.wait(lock, [&] { return open_ - idle_.size() < max_sessions_; });
   if (!idle_.empty()) {
     CK_SESSION_HANDLE session = idle_.back();
     idle_.pop_back();
-    return Pkcs11Session(*this, module_.functions(), session, generation_);
+    return Pkcs11Session(*this, module_.functions(), session, generation_, epoch_);
   }
   CK_SESSION_HANDLE session = open_session_locked();
   ++open_;
-  return Pkcs11Session(*this, module_.functions(), session, generation_);
+  return Pkcs11Session(*this, module_.functions(), session, generation_, epoch_);
 }
 
-void Pkcs11Token::release(CK_SESSION_HANDLE handle, std::uint64_t generation, bool discard) {
+void Pkcs11Token::release(const Pkcs11Session& session, bool discard) {
   {
     std::lock_guard lock(mutex_);
-    if (generation != generation_) return;  // lent before a re-initialisation: already forgotten
-    if (discard) {
-      module_.functions()->C_CloseSession(handle);
+    // Lent before a re-initialisation: already forgotten.
+    if (session.generation() != generation_) return;
+    if (discard || session.epoch() != epoch_) {  // or opened before a recovery: gone with it
+      module_.functions()->C_CloseSession(session.handle());
       --open_;
     } else {
-      idle_.push_back(handle);
+      idle_.push_back(session.handle());
     }
   }
   available_.notify_one();
+}
+
+void Pkcs11Token::limit_sessions(std::size_t wanted) {
+  {
+    std::lock_guard lock(mutex_);
+    max_sessions_ = std::min(std::max<std::size_t>(wanted, 1), session_cap_);
+    if (wanted > session_cap_ && !cap_warned_) {
+      cap_warned_ = true;
+      pkcs11_warn(name_ + " allows " + std::to_string(session_cap_ + 1) +
+                  " sessions: signing with at most " + std::to_string(session_cap_) +
+                  " at once (one holds the login)");
+    }
+  }
+  available_.notify_all();
 }
 
 bool Pkcs11Token::supports(CK_MECHANISM_TYPE mechanism, CK_FLAGS flag) const {
@@ -252,6 +277,6 @@ void Pkcs11Token::context_login(const Pkcs11Session& session, const PinSource& p
   }
 }
 
-Pkcs11Session::~Pkcs11Session() { token_->release(handle_, generation_, discard_); }
+Pkcs11Session::~Pkcs11Session() { token_->release(*this, discard_); }
 
 }  // namespace kpki

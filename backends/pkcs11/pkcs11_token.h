@@ -33,6 +33,11 @@ std::vector<Pkcs11SlotInfo> list_slots(Pkcs11Module& module);
 // "token=kube-ca serial=8f3c..." for messages.
 std::string describe_token(const Pkcs11SlotInfo& info);
 
+// True for the answers of a token that lost the session or its login, which a new session and a
+// new login may cure: CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED, CKR_USER_NOT_LOGGED_IN,
+// CKR_DEVICE_REMOVED and CKR_TOKEN_NOT_PRESENT (the token may be back by then).
+bool is_session_lost(CK_RV rv);
+
 // Names of the flags set in a CK_TOKEN_INFO.flags ("login-required", "user-pin-locked", ...).
 std::vector<std::string> token_flag_names(CK_FLAGS flags);
 
@@ -43,8 +48,8 @@ class Pkcs11Token;
 class Pkcs11Session {
  public:
   Pkcs11Session(Pkcs11Token& token, CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE handle,
-                std::uint64_t generation)
-      : token_(&token), fn_(fn), handle_(handle), generation_(generation) {}
+                std::uint64_t generation, std::uint64_t epoch)
+      : token_(&token), fn_(fn), handle_(handle), generation_(generation), epoch_(epoch) {}
   Pkcs11Session(const Pkcs11Session&) = delete;
   Pkcs11Session& operator=(const Pkcs11Session&) = delete;
   ~Pkcs11Session();
@@ -54,6 +59,8 @@ class Pkcs11Session {
   CK_FUNCTION_LIST* fn() const { return fn_; }
   // The module generation this session (and handles found through it) belongs to.
   std::uint64_t generation() const { return generation_; }
+  // The token's recoveries before this session was opened (Pkcs11Token::recover).
+  std::uint64_t epoch() const { return epoch_; }
   void discard() { discard_ = true; }
 
  private:
@@ -61,6 +68,7 @@ class Pkcs11Session {
   CK_FUNCTION_LIST* fn_;
   CK_SESSION_HANDLE handle_;
   std::uint64_t generation_;
+  std::uint64_t epoch_;
   bool discard_ = false;
 };
 
@@ -85,6 +93,23 @@ class Pkcs11Token {
   // re-opens sessions and logs in again with the same PIN source.
   Pkcs11Session acquire();
 
+  // At most `wanted` sessions lent at once (kpki's --token-sessions), or fewer when the token
+  // allows fewer (ulMaxSessionCount, ulMaxRwSessionCount; one session holds the login): then a
+  // warning names the token and its limit, once. Takes effect for the next acquire().
+  void limit_sessions(std::size_t wanted);
+
+  // After an operation on `session` failed with `rv`, a loss of the session or the login
+  // (is_session_lost: a network HSM restarted, a card pulled and put back): closes every session
+  // opened before, finds the token again and logs in again with the same PIN source, once for
+  // all the threads that saw the same loss; a warning says so. The caller then retries once, on a
+  // new session. Throws, naming the token, when the token is gone or the login fails (a wrong or
+  // locked PIN is never tried again).
+  // A token that loses the session again before any signature succeeded on the new one is taken
+  // to be gone: recover throws then, without another login.
+  void recover(const Pkcs11Session& session, CK_RV rv);
+  // A signature succeeded: a later loss may be recovered from again.
+  void note_signature() { signed_since_recovery_.store(true, std::memory_order_relaxed); }
+
   // True when `mechanism` is offered with `flag` (CKF_SIGN, CKF_GENERATE_KEY_PAIR).
   bool supports(CK_MECHANISM_TYPE mechanism, CK_FLAGS flag) const;
 
@@ -105,17 +130,21 @@ class Pkcs11Token {
   void relocate_locked();
   void login_locked(const PinSource& pin);
   CK_SESSION_HANDLE open_session_locked();
-  void release(CK_SESSION_HANDLE handle, std::uint64_t generation, bool discard);
+  void release(const Pkcs11Session& session, bool discard);
 
   Pkcs11Module& module_;
   Pkcs11SlotInfo identity_;       // label, serial, manufacturer, model: how to find the slot again
   std::atomic<CK_SLOT_ID> slot_;  // changes only when a forked child re-initialises
   std::string name_;
-  std::size_t max_sessions_;
+  std::size_t session_cap_;   // what the token allows us, beside the anchor
+  std::size_t max_sessions_;  // guarded by mutex_
+  bool cap_warned_ = false;   // guarded by mutex_
 
   std::mutex mutex_;
   std::condition_variable available_;
   std::uint64_t generation_ = 0;  // module generation of the sessions below
+  std::uint64_t epoch_ = 0;       // recoveries so far: sessions of an earlier one are closed
+  std::atomic<bool> signed_since_recovery_{true};
   // Opened with the login and never lent out: PKCS#11 logins last while any session is open, so
   // this keeps the login independent of pool sessions being discarded.
   std::optional<CK_SESSION_HANDLE> anchor_;

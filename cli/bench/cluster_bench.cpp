@@ -63,7 +63,15 @@ ChildRun run_child(const std::vector<std::string>& argv, const std::string& out_
 }
 
 // 1 control-plane node + `workers` workers, kpki's own config format, file CAs.
-std::string cluster_yaml(int workers, Algorithm algorithm) {
+// The bench's CA key on `token` (ClusterBenchOptions::ca_token): the object label goes before any
+// query part (?pin-source=...).
+std::string token_key_uri(std::string token, const std::string& ca) {
+  std::string object = ";object=kpki-bench-" + ca;
+  auto query = token.find('?');
+  return query == std::string::npos ? token + object : token.insert(query, object);
+}
+
+std::string cluster_yaml(int workers, Algorithm algorithm, const std::string& ca_token) {
   std::string yaml = "apiVersion: kpki/v1alpha1\nkind: ClusterPKI\nclusterName: kubernetes\n";
   yaml += "encryptionAlgorithm: " + std::string(algorithm_name(algorithm)) + "\nnodes:\n";
   yaml += "  - {name: cp1, address: 10.0.0.1, role: control-plane}\n";
@@ -71,6 +79,11 @@ std::string cluster_yaml(int workers, Algorithm algorithm) {
     yaml += "  - {name: w" + std::to_string(i) + ", address: 10." + std::to_string(1 + i / 62500) +
             "." + std::to_string(i / 250 % 250) + "." + std::to_string(1 + i % 250) +
             ", role: worker}\n";
+  }
+  if (!ca_token.empty()) {
+    yaml += "caKeys:\n";
+    for (const char* ca : {"ca", "etcd-ca", "front-proxy-ca"})
+      yaml += "  " + std::string(ca) + ": \"" + token_key_uri(ca_token, ca) + "\"\n";
   }
   return yaml;
 }
@@ -222,22 +235,28 @@ RoundSummary summarise(std::vector<ChildRun> runs) {
   return out;
 }
 
-ClusterPoint measure_size(int workers, const ClusterBenchOptions& options,
+ClusterPoint measure_size(int workers, int token_sessions, const ClusterBenchOptions& options,
                           const BenchScratch& scratch, const std::string& kubeadm_way) {
-  std::string name = "w" + std::to_string(workers);
+  std::string name = "w" + std::to_string(workers) + "-s" + std::to_string(token_sessions);
   std::string config = scratch.file(name + ".yaml");
-  write_file_atomic(config, cluster_yaml(workers, options.algorithm), 0600, Overwrite::Yes);
+  write_file_atomic(config, cluster_yaml(workers, options.algorithm, options.ca_token), 0600,
+                    Overwrite::Yes);
   ClusterPoint point;
   point.workers = workers;
+  point.token_sessions = token_sessions;
   point.certificates = certificates_in(config);
   std::vector<ChildRun> runs, peer_runs;
   for (int r = 0; r < std::max(1, options.rounds); ++r) {
     // Trees are removed with the scratch directory at the end, not between rounds: on ext4
     // without a journal, inodes freed a moment ago make the next allocations scan past them.
     std::string round = std::to_string(r);
-    runs.push_back(run_child(
-        {"/proc/self/exe", "init", "--config", config, "--dir", scratch.file(name + "-" + round)},
-        scratch.file(name + ".log")));
+    std::vector<std::string> argv = {"/proc/self/exe", "init",  "--config",
+                                     config,           "--dir", scratch.file(name + "-" + round)};
+    if (token_sessions > 0) {
+      argv.push_back("--token-sessions");
+      argv.push_back(std::to_string(token_sessions));
+    }
+    runs.push_back(run_child(argv, scratch.file(name + ".log")));
     // The Go program right after, on the same machine state: rounds interleaved, not in blocks.
     if (!kubeadm_way.empty()) {
       peer_runs.push_back(run_child({kubeadm_way, "-workers", std::to_string(workers), "-algorithm",
@@ -279,8 +298,15 @@ ClusterReport run_cluster_bench(const ClusterBenchOptions& options) {
     report.kubeadm_way_note = "it makes ecdsa-p256 and rsa-2048 trees only";
   else
     kubeadm_way = build_kubeadm_way(scratch, report.kubeadm_way_note);
-  for (int workers : options.workers)
-    report.points.push_back(measure_size(workers, options, scratch, kubeadm_way));
+  std::vector<int> sessions = options.token_sessions;
+  if (sessions.empty()) sessions.push_back(0);
+  for (int workers : options.workers) {
+    for (int n : sessions) {
+      // The Go tree (file CAs) once per size, beside the first session count.
+      report.points.push_back(measure_size(workers, n, options, scratch,
+                                           n == sessions.front() ? kubeadm_way : std::string()));
+    }
+  }
   if (options.cfssl) report.cfssl = measure_cfssl(options, scratch, report.cfssl_note);
   return report;
 }

@@ -20,10 +20,16 @@ struct ClusterBenchOptions {
   bool cfssl = true;            // measure `cfssl gencert` when it is installed
   bool kubeadm_way = true;      // run bench/kubeadm-way (Go) beside kpki when `go` is installed
   int cfssl_certificates = 40;  // certificates cfssl issues for its figure
+  // The three CA keys on this token instead of in files: a pkcs11: URI selecting the token (with
+  // its pin-source and module-path); kpki adds ;object=kpki-bench-<ca>. Each size is measured
+  // once per entry of `token_sessions` (init --token-sessions N; none: kpki's default).
+  std::string ca_token;
+  std::vector<int> token_sessions;
 };
 
 struct ClusterPoint {
   int workers = 0;
+  int token_sessions = 0;     // --token-sessions of the runs (0: the default, or file CAs)
   long certificates = 0;      // certificates in the tree (leaves + CAs)
   double best_seconds = 0;    // wall time of the fastest round
   double median_seconds = 0;  // wall time, median of the rounds

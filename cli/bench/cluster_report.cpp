@@ -6,6 +6,7 @@
 
 #include "cli/bench/bench_subjects.h"
 #include "cli/bench/plot.h"
+#include "core/util/key_uri_display.h"
 
 namespace kpki::bench {
 
@@ -33,31 +34,38 @@ std::optional<double> versus_kubeadm_way(const ClusterPoint& point) {
 
 std::string render_cluster_table(const ClusterReport& report) {
   std::vector<std::vector<std::string>> table = {
-      {"workers", "certs", "best s", "median s", "ms/cert", "median ms/cert", "cpu ms/cert",
-       "x crypto", "x cfssl (per-process)", "peak RSS MB", "Go best s", "Go cpu ms/cert",
-       "Go RSS MB", "kpki/Go wall"}};
+      {"workers", "sessions", "certs", "best s", "median s", "ms/cert", "median ms/cert",
+       "cpu ms/cert", "x crypto", "x cfssl (per-process)", "peak RSS MB", "Go best s",
+       "Go cpu ms/cert", "Go RSS MB", "kpki/Go wall"}};
   double crypto_ms = report.crypto.total_ms();
   for (const auto& p : report.points) {
     auto faster = speedup(report, p);
     auto versus = versus_kubeadm_way(p);
     const auto& go = p.kubeadm_way;
     table.push_back(
-        {std::to_string(p.workers), std::to_string(p.certificates), fixed(p.best_seconds, 3),
-         fixed(p.median_seconds, 3), fixed(p.best_ms_per_certificate(), 3),
-         fixed(p.median_ms_per_certificate(), 3), fixed(p.cpu_ms_per_certificate(), 3),
-         fixed(p.best_ms_per_certificate() / crypto_ms, 1), faster ? fixed(*faster, 1) : "-",
-         fixed(p.peak_rss_kb / 1024.0, 1), go ? fixed(go->best_seconds, 3) : "-",
+        {std::to_string(p.workers), p.token_sessions ? std::to_string(p.token_sessions) : "-",
+         std::to_string(p.certificates), fixed(p.best_seconds, 3), fixed(p.median_seconds, 3),
+         fixed(p.best_ms_per_certificate(), 3), fixed(p.median_ms_per_certificate(), 3),
+         fixed(p.cpu_ms_per_certificate(), 3), fixed(p.best_ms_per_certificate() / crypto_ms, 1),
+         faster ? fixed(*faster, 1) : "-", fixed(p.peak_rss_kb / 1024.0, 1),
+         go ? fixed(go->best_seconds, 3) : "-",
          go ? fixed(1000 * go->cpu_seconds / p.certificates, 3) : "-",
          go ? fixed(go->peak_rss_kb / 1024.0, 1) : "-", versus ? fixed(*versus, 2) : "-"});
   }
+  // File CAs have no sessions: that column only with CA keys on a token.
+  if (report.options.ca_token.empty())
+    for (auto& row : table) row.erase(row.begin() + 1);
   std::vector<size_t> widths(table.front().size(), 0);
   for (const auto& row : table)
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
   std::ostringstream out;
   out << "kpki bench --cluster, " << report.date << ", " << report.host << "\n"
       << report.versions << "; " << algorithm_name(report.options.algorithm)
-      << ", file CAs, 1 control-plane node + N workers, " << report.options.rounds
-      << " round(s) per size, " << report.threads << " thread(s)\n\n";
+      << (report.options.ca_token.empty()
+              ? ", file CAs"
+              : ", CA keys on " + redact_key_uri(report.options.ca_token))
+      << ", 1 control-plane node + N workers, " << report.options.rounds << " round(s) per size, "
+      << report.threads << " thread(s)\n\n";
   for (const auto& row : table) {
     for (size_t i = 0; i < row.size(); ++i)
       out << std::string(widths[i] - row[i].size(), ' ') << row[i]
@@ -88,6 +96,7 @@ nlohmann::json cluster_report_json(const ClusterReport& report) {
   for (const auto& p : report.points) {
     auto faster = speedup(report, p);
     points.push_back({{"workers", p.workers},
+                      {"tokenSessions", p.token_sessions},
                       {"certificates", p.certificates},
                       {"best_seconds", p.best_seconds},
                       {"median_seconds", p.median_seconds},

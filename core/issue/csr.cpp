@@ -118,8 +118,45 @@ KeyType check_public_key_policy(ByteView spki_der, const std::string& origin) {
 
 SigningRequest load_csr(const std::string& path) { return parse_csr(read_file(path), path); }
 
-std::string make_csr_pem(const Subject& subject, const SubjectAltNames& sans,
-                         const Signer& signer) {
+namespace {
+
+void push_extension(STACK_OF(X509_EXTENSION) * stack, int nid, int critical, void* value,
+                    const char* what) {
+  X509ExtensionPtr ext(X509V3_EXT_i2d(nid, critical, value));
+  if (!ext || !sk_X509_EXTENSION_push(stack, ext.get()))
+    throw_openssl_error(ErrorCode::CryptoError, std::string("cannot add ") + what + " to CSR");
+  ext.release();  // the stack owns it now
+}
+
+void push_usages(STACK_OF(X509_EXTENSION) * stack, const CertificateRequest& request) {
+  OsslPtr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free> bc(BASIC_CONSTRAINTS_new());
+  if (!bc) throw_openssl_error(ErrorCode::CryptoError, "cannot build basicConstraints");
+  bc->ca = request.is_ca ? 0xff : 0;
+  push_extension(stack, NID_basic_constraints, 1, bc.get(), "basicConstraints");
+  if (request.key_usage != 0) {
+    OsslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free> bits(ASN1_BIT_STRING_new());
+    // Bit numbers from RFC 5280 4.2.1.3, as the certificate builder sets them.
+    const std::pair<unsigned, int> kBits[] = {
+        {kDigitalSignature, 0}, {kKeyEncipherment, 2}, {kKeyCertSign, 5}, {kCrlSign, 6}};
+    for (auto [flag, bit] : kBits) {
+      if ((request.key_usage & flag) && !ASN1_BIT_STRING_set_bit(bits.get(), bit, 1))
+        throw_openssl_error(ErrorCode::CryptoError, "cannot build keyUsage");
+    }
+    push_extension(stack, NID_key_usage, 1, bits.get(), "keyUsage");
+  }
+  if (!request.extended_key_usage.empty()) {
+    OsslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free> eku(sk_ASN1_OBJECT_new_null());
+    for (auto usage : request.extended_key_usage) {
+      int nid = usage == ExtendedKeyUsage::ServerAuth ? NID_server_auth : NID_client_auth;
+      if (!eku || sk_ASN1_OBJECT_push(eku.get(), OBJ_nid2obj(nid)) <= 0)
+        throw_openssl_error(ErrorCode::CryptoError, "cannot build extendedKeyUsage");
+    }
+    push_extension(stack, NID_ext_key_usage, 0, eku.get(), "extendedKeyUsage");
+  }
+}
+
+std::string sign_csr(const Subject& subject, const SubjectAltNames& sans,
+                     const CertificateRequest* usages, const Signer& signer) {
   X509ReqPtr req(X509_REQ_new());
   X509NamePtr name = make_x509_name(subject);
   EvpPkeyPtr key = public_key_from_der(signer.public_key_der());
@@ -128,15 +165,16 @@ std::string make_csr_pem(const Subject& subject, const SubjectAltNames& sans,
       !X509_REQ_set_pubkey(req.get(), key.get())) {
     throw_openssl_error(ErrorCode::CryptoError, "cannot build CSR");
   }
+  X509ExtensionStackPtr extensions(sk_X509_EXTENSION_new_null());
+  if (!extensions) throw_openssl_error(ErrorCode::CryptoError, "cannot build CSR");
   if (!sans.empty()) {
     GeneralNamesPtr names = make_general_names(sans);
-    X509ExtensionStackPtr extensions(sk_X509_EXTENSION_new_null());
-    X509ExtensionPtr ext(X509V3_EXT_i2d(NID_subject_alt_name, 0, names.get()));
-    bool pushed = extensions && ext && sk_X509_EXTENSION_push(extensions.get(), ext.get());
-    if (pushed) ext.release();  // the stack owns it now
-    if (!pushed || !X509_REQ_add_extensions(req.get(), extensions.get())) {
-      throw_openssl_error(ErrorCode::CryptoError, "cannot add subjectAltName to CSR");
-    }
+    push_extension(extensions.get(), NID_subject_alt_name, 0, names.get(), "subjectAltName");
+  }
+  if (usages) push_usages(extensions.get(), *usages);
+  if (sk_X509_EXTENSION_num(extensions.get()) > 0 &&
+      !X509_REQ_add_extensions(req.get(), extensions.get())) {
+    throw_openssl_error(ErrorCode::CryptoError, "cannot add extensions to CSR");
   }
   // The CSR's signature is over its CertificationRequestInfo, signed like a TBS.
   X509AlgorPtr algorithm;
@@ -165,6 +203,19 @@ std::string make_csr_pem(const Subject& subject, const SubjectAltNames& sans,
   if (der_len <= 0) throw_openssl_error(ErrorCode::CryptoError, "cannot encode CSR");
   OsslBytesPtr der_owner(der);
   return encode_pem("CERTIFICATE REQUEST", ByteView(der, static_cast<size_t>(der_len)));
+}
+
+}  // namespace
+
+std::string make_csr_pem(const Subject& subject, const SubjectAltNames& sans,
+                         const Signer& signer) {
+  return sign_csr(subject, sans, nullptr, signer);
+}
+
+std::string make_csr_pem(const CertificateRequest& request, const Signer& signer) {
+  if (request.subject_public_key != signer.public_key_der())
+    throw Error(ErrorCode::InvalidInput, "CSR: the request's public key is not the signer's");
+  return sign_csr(request.subject, request.sans, &request, signer);
 }
 
 }  // namespace kpki

@@ -29,4 +29,10 @@ KeyType check_public_key_policy(ByteView spki_der, const std::string& origin);
 class Signer;
 std::string make_csr_pem(const Subject& subject, const SubjectAltNames& sans, const Signer& signer);
 
+// The same, also asking for `request`'s usages: basicConstraints, keyUsage (critical) and
+// extendedKeyUsage in the extension request, so that a CA copying the CSR's extensions
+// (`openssl x509 -req -copy_extensions copy`) issues exactly what was asked for. The subject,
+// SANs and usages come from `request`; its public key must be `signer`'s.
+std::string make_csr_pem(const CertificateRequest& request, const Signer& signer);
+
 }  // namespace kpki

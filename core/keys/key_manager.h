@@ -2,6 +2,7 @@
 // What a backend offers for keys, in the manner of smallstep's KeyManager: make a key at a URI,
 // open an existing one as a Signer, tell whether one exists. Anything more (listing token objects,
 // for instance) is a separate capability the backend exposes on its own.
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -18,7 +19,15 @@ struct KeyOptions {
   // PKCS#11 module used when a pkcs11: URI has no module-path ("" = $KPKI_PKCS11_MODULE, then
   // the one module p11-kit registers, or softhsm2; docs/hsm.md).
   std::string pkcs11_module;
+  // Signatures a token computes at once (--token-sessions): the sessions kpki opens on it, and the
+  // certificates a tree signs at once. 0 = kDefaultTokenSessions. A token that allows fewer
+  // sessions (ulMaxSessionCount, ulMaxRwSessionCount) gets fewer.
+  std::size_t token_sessions = 0;
 };
+
+// Enough for a network HSM's round trips to overlap (16 x 10 ms signatures keep ~1,600 a second
+// coming), few enough for the session limits HSMs set per application.
+inline constexpr std::size_t kDefaultTokenSessions = 16;
 
 class KeyManager {
  public:

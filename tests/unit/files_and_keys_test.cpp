@@ -1,6 +1,7 @@
 // Atomic writes, key files in every form OpenSSL writes them, CSRs and verification.
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -154,6 +155,56 @@ TEST(Csr, RoundTripAndTamperDetection) {
       "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
   EXPECT_THROW(parse_csr(as_bytes(garbage), "g.csr"), Error);
   EXPECT_THROW(parse_csr(as_bytes(std::string("not pem at all")), "g.csr"), Error);
+}
+
+// certs generate-csr's CSRs ask for the table's usages, so that a CA copying the request's
+// extensions issues the certificate the table describes.
+TEST(Csr, CarriesTheRequestedUsages) {
+  auto signer = testing::make_signer(Algorithm::EcdsaP256);
+  CertificateRequest request;
+  request.subject.common_name = "cp1";
+  request.sans.dns = {"cp1", "localhost"};
+  request.sans.ips = {"127.0.0.1"};
+  request.subject_public_key = signer->public_key_der();
+  apply_profile(Profile::Peer, KeyType::Ec, request);
+  std::string pem = make_csr_pem(request, *signer);
+  SigningRequest parsed = parse_csr(as_bytes(pem), "peer.csr");
+  EXPECT_EQ(parsed.subject, request.subject);
+  EXPECT_EQ(parsed.sans, request.sans);
+
+  OsslPtr<BIO, BIO_free> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  X509ReqPtr req(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+  ASSERT_TRUE(req);
+  X509ExtensionStackPtr extensions(X509_REQ_get_extensions(req.get()));
+  ASSERT_TRUE(extensions);
+  int critical = -1;
+  OsslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free> ku(static_cast<ASN1_BIT_STRING*>(
+      X509V3_get_d2i(extensions.get(), NID_key_usage, &critical, nullptr)));
+  ASSERT_TRUE(ku);
+  EXPECT_EQ(critical, 1);
+  EXPECT_TRUE(ASN1_BIT_STRING_get_bit(ku.get(), 0));   // digitalSignature
+  EXPECT_FALSE(ASN1_BIT_STRING_get_bit(ku.get(), 2));  // no keyEncipherment on an EC key
+  EXPECT_FALSE(ASN1_BIT_STRING_get_bit(ku.get(), 5));  // no keyCertSign
+  OsslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free> eku(static_cast<EXTENDED_KEY_USAGE*>(
+      X509V3_get_d2i(extensions.get(), NID_ext_key_usage, nullptr, nullptr)));
+  ASSERT_TRUE(eku);
+  ASSERT_EQ(sk_ASN1_OBJECT_num(eku.get()), 2);
+  EXPECT_EQ(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku.get(), 0)), NID_server_auth);
+  EXPECT_EQ(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku.get(), 1)), NID_client_auth);
+  OsslPtr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free> bc(static_cast<BASIC_CONSTRAINTS*>(
+      X509V3_get_d2i(extensions.get(), NID_basic_constraints, &critical, nullptr)));
+  ASSERT_TRUE(bc);
+  EXPECT_FALSE(bc->ca);
+  EXPECT_EQ(critical, 1);
+
+  // The request's key must be the signer's: a CSR for one key signed by another is refused.
+  auto other = testing::make_signer(Algorithm::EcdsaP256);
+  try {
+    make_csr_pem(request, *other);
+    FAIL() << "a CSR signed by another key";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidInput);
+  }
 }
 
 TEST(Verify, ChainPurposeHostAndTime) {

@@ -1,12 +1,8 @@
 // apply_init: executes a plan_init plan -- CA keys and certificates, the service-account key,
 // then every node's copies and leaves -- and reports each file as it was handled.
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <filesystem>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "core/issue/file_group.h"
 #include "core/kubernetes/init/init.h"
@@ -20,6 +16,7 @@
 #include "core/kubernetes/tree/tree_links.h"
 #include "core/util/error.h"
 #include "core/util/interruption.h"
+#include "core/util/run_concurrently.h"
 #include "core/x509/public_key.h"
 
 namespace kpki::kube {
@@ -226,29 +223,13 @@ class InitApply {
     generate_group_keys();
     const size_t end = pending_.size();
     std::vector<std::optional<Issued>> certs(end);
-    std::atomic<size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-      for (size_t i; (i = next++) < end;) {
-        PendingLeaf& leaf = pending_[i];
-        try {
-          throw_if_interrupted();
-          const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
-          certs[i] = ca.authority->issue(
-              leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
-      }
-    };
-    size_t threads = std::clamp<size_t>(usable_cpus(), 1, 8);
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& thread : pool) thread.join();
-    if (failure) std::rethrow_exception(failure);
+    // Many at once: a token's signature may be a network round trip (signing_threads).
+    run_concurrently(end, signing_threads(options_.ca_key_options), [&](size_t i) {
+      PendingLeaf& leaf = pending_[i];
+      const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
+      certs[i] = ca.authority->issue(
+          leaf_request(leaf.spec, *leaf.key.signer, config_.certificate_validity));
+    });
     std::vector<IssuedLeaf> group;
     group.reserve(end);
     for (size_t i = 0; i < end; ++i) group.push_back({&pending_[i], std::move(*certs[i])});

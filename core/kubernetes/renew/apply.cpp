@@ -1,12 +1,14 @@
 // apply_renew: exactly the leaves a renew plan lists as Replace get a new key and certificate
 // (renew.h).
 #include <algorithm>
+#include <optional>
 
 #include "core/kubernetes/plan/plan_output.h"
 #include "core/kubernetes/renew/authorities.h"
 #include "core/kubernetes/renew/renew.h"
 #include "core/kubernetes/tree/leaf_files.h"
 #include "core/util/error.h"
+#include "core/util/run_concurrently.h"
 
 namespace kpki::kube {
 
@@ -21,43 +23,57 @@ class RenewApply {
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
     std::vector<LeafSpec> table = leaf_specs(config(), node);
     Plan report{plan.operation, plan.root, plan.ca_keys, {}};
-    size_t replaced = static_cast<size_t>(
-        std::count_if(plan.files.begin(), plan.files.end(),
-                      [](const PlannedFile& f) { return f.action == PlanAction::Replace; }));
-    // Every new key first, on every core; then each leaf is signed and replaced in plan order.
+    std::vector<Renewal> renewals;
+    for (const PlannedFile& file : plan.files) {
+      if (file.action != PlanAction::Replace) continue;
+      auto it = std::find_if(table.begin(), table.end(),
+                             [&](const LeafSpec& s) { return s.name == file.spec; });
+      if (it == table.end())
+        throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no leaf " + file.spec);
+      ExistingLeaf existing = read_leaf(dir(), *it, keys_);
+      if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + file.path + "': no certificate");
+      renewals.push_back({&*it, existing.cert->serial_hex(), {}, {}});
+      cas_.get(it->ca);  // opened here, once: the signing below runs on several threads
+    }
+    // Every new key first, on every core; then every certificate, many at once (a token's
+    // signature may be a network round trip); then each leaf is replaced in plan order, so a
+    // failure to sign leaves every file as it was.
     std::vector<LeafKey> keys = generate_leaf_keys(
-        keys_, std::vector<Algorithm>(replaced, config().algorithm), options_.leaf_keys);
-    size_t next_key = 0;
+        keys_, std::vector<Algorithm>(renewals.size(), config().algorithm), options_.leaf_keys);
+    run_concurrently(renewals.size(), signing_threads(options_.ca_key_options), [&](size_t i) {
+      Renewal& r = renewals[i];
+      r.key = std::move(keys[i]);
+      // The identity is the table's (checked equal to the old file's when planning).
+      r.issued = cas_.get(r.spec->ca)
+                     .issue(leaf_request(*r.spec, *r.key.signer, config().certificate_validity));
+    });
+    size_t next = 0;
     for (const PlannedFile& file : plan.files) {
       PlannedFile done = file;
-      if (file.action == PlanAction::Replace) {
-        auto it = std::find_if(table.begin(), table.end(),
-                               [&](const LeafSpec& s) { return s.name == file.spec; });
-        if (it == table.end())
-          throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no leaf " + file.spec);
-        done.reason = renew(*it, file.path, keys[next_key++]);
-      }
+      if (file.action == PlanAction::Replace) done.reason = replace(renewals[next++]);
       report.files.push_back(std::move(done));
     }
     return report;
   }
 
  private:
+  struct Renewal {
+    const LeafSpec* spec;
+    std::string old_serial;
+    LeafKey key;
+    std::optional<Issued> issued;
+  };
+
   const std::string& dir() const { return options_.node_dir; }
   const ClusterConfig& config() const { return options_.config; }
 
-  // Replaces the leaf with `key` and a new certificate; returns "serial OLD -> NEW".
-  std::string renew(const LeafSpec& spec, const std::string& path, const LeafKey& key) {
-    ExistingLeaf existing = read_leaf(dir(), spec, keys_);
-    if (!existing.cert) throw Error(ErrorCode::NotFound, "'" + path + "': no certificate");
-    const Authority& ca = cas_.get(spec.ca);
-    // The identity is the table's (checked equal to the old file's when planning).
-    Issued issued = ca.issue(leaf_request(spec, *key.signer, config().certificate_validity));
+  // Replaces the leaf with its new key and certificate; returns "serial OLD -> NEW".
+  std::string replace(const Renewal& r) {
     CreatedFiles created;
-    write_leaf(dir(), spec, issued, key, ca.certificate(), config().cluster_name, Overwrite::Yes,
-               created);
+    write_leaf(dir(), *r.spec, *r.issued, r.key, cas_.get(r.spec->ca).certificate(),
+               config().cluster_name, Overwrite::Yes, created);
     created.commit();
-    return "serial " + existing.cert->serial_hex() + " -> " + issued.certificate.serial_hex();
+    return "serial " + r.old_serial + " -> " + r.issued->certificate.serial_hex();
   }
 
   const RenewOptions& options_;

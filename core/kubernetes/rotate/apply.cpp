@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
@@ -15,7 +16,9 @@
 #include "core/kubernetes/tree/cluster_cas.h"
 #include "core/kubernetes/tree/kubeconfig.h"
 #include "core/kubernetes/tree/leaf_files.h"
+#include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/util/error.h"
+#include "core/util/run_concurrently.h"
 
 namespace kpki::kube {
 
@@ -163,6 +166,9 @@ class RotationApply {
     check_rotation_record(config_, options_, ctx_, registry_, issued_);
     Authority ca(Certificate::from_der(ctx_.new_cert->der(), ctx_.new_cert_path), ctx_.new_signer,
                  new_ca_options());
+    // Every leaf checked first, then every certificate signed, many at once (a token's signature
+    // may be a network round trip), then each written in order.
+    std::vector<Reissue> todo;
     for (const RotatedLeaf& leaf : rotated_leaves(config_, options_.out_dir, ctx_.spec->id)) {
       const LeafSpec& spec = leaf.spec;
       bool kubeconfig = spec.kind == LeafKind::Kubeconfig;
@@ -173,24 +179,41 @@ class RotationApply {
       if (!existing.cert || !existing.key)
         throw Error(ErrorCode::NotFound, "'" + path + "': certificate or key is gone");
       check_reissued_key(path, spec, existing.key->signer->public_key_der(), issued_);
-      Issued issued =
-          ca.issue(leaf_request(spec, *existing.key->signer, config_.certificate_validity));
-      const Certificate& cert = issued.certificate;
-      PlannedFile done = *entry;
-      done.reason = "serial " + existing.cert->serial_hex() + " -> " + cert.serial_hex();
-      if (kubeconfig) {
-        Kubeconfig kc{config_.cluster_name, spec.server, spec.subject.common_name,
-                      ctx_.bundle_pem(),    cert.pem(),  existing.key->pem.reveal()};
-        Secret text(render_kubeconfig(kc));
-        write_recorded_file(path, text.reveal(), 0600, Overwrite::Yes, issued.record);
-      } else {
-        CreatedFiles created;
-        write_leaf(leaf.node_dir, spec, issued, *existing.key, ca.certificate(),
-                   config_.cluster_name, Overwrite::Yes, created);
-        created.commit();
-      }
-      done_[path] = std::move(done);
+      todo.push_back({leaf, path, entry, std::move(existing), {}});
     }
+    run_concurrently(todo.size(), signing_threads(options_.ca_key_options), [&](size_t i) {
+      Reissue& r = todo[i];
+      r.issued = ca.issue(
+          leaf_request(r.leaf.spec, *r.existing.key->signer, config_.certificate_validity));
+    });
+    for (const Reissue& r : todo) write_reissued(r, ca);
+  }
+
+  struct Reissue {
+    RotatedLeaf leaf;
+    std::string path;
+    const PlannedFile* entry;
+    ExistingLeaf existing;
+    std::optional<Issued> issued;
+  };
+
+  void write_reissued(const Reissue& r, const Authority& ca) {
+    const LeafSpec& spec = r.leaf.spec;
+    const Certificate& cert = r.issued->certificate;
+    PlannedFile done = *r.entry;
+    done.reason = "serial " + r.existing.cert->serial_hex() + " -> " + cert.serial_hex();
+    if (spec.kind == LeafKind::Kubeconfig) {
+      Kubeconfig kc{config_.cluster_name, spec.server, spec.subject.common_name,
+                    ctx_.bundle_pem(),    cert.pem(),  r.existing.key->pem.reveal()};
+      Secret text(render_kubeconfig(kc));
+      write_recorded_file(r.path, text.reveal(), 0600, Overwrite::Yes, r.issued->record);
+    } else {
+      CreatedFiles created;
+      write_leaf(r.leaf.node_dir, spec, *r.issued, *r.existing.key, ca.certificate(),
+                 config_.cluster_name, Overwrite::Yes, created);
+      created.commit();
+    }
+    done_[r.path] = std::move(done);
   }
 
   // The new CA's authority: the table's policy, its key's URI, the run's recorder.

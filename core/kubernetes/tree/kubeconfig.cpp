@@ -127,9 +127,14 @@ std::string scalar(const YAML::Node& node, const std::string& key, const std::st
   return node[key].Scalar();
 }
 
-}  // namespace
+// A base64 data field; absent is "" when `optional`.
+std::string data_field(const YAML::Node& node, const std::string& key, const std::string& origin,
+                       bool optional) {
+  if (optional && node.IsMap() && !node[key]) return "";
+  return base64_decode(scalar(node, key, origin), origin + ": " + key);
+}
 
-Kubeconfig parse_kubeconfig(const std::string& text, const std::string& origin) {
+Kubeconfig read_kubeconfig(const std::string& text, const std::string& origin, bool partial) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -147,13 +152,20 @@ Kubeconfig parse_kubeconfig(const std::string& text, const std::string& origin) 
       find_named(root["clusters"], config.cluster_name, "cluster", origin)["cluster"];
   YAML::Node user = find_named(root["users"], config.user, "user", origin)["user"];
   config.server = scalar(cluster, "server", origin);
-  config.ca_pem = base64_decode(scalar(cluster, "certificate-authority-data", origin),
-                                origin + ": certificate-authority-data");
-  config.client_cert_pem = base64_decode(scalar(user, "client-certificate-data", origin),
-                                         origin + ": client-certificate-data");
-  config.client_key_pem =
-      base64_decode(scalar(user, "client-key-data", origin), origin + ": client-key-data");
+  config.ca_pem = data_field(cluster, "certificate-authority-data", origin, partial);
+  config.client_cert_pem = data_field(user, "client-certificate-data", origin, partial);
+  config.client_key_pem = data_field(user, "client-key-data", origin, partial);
   return config;
+}
+
+}  // namespace
+
+Kubeconfig parse_kubeconfig(const std::string& text, const std::string& origin) {
+  return read_kubeconfig(text, origin, false);
+}
+
+Kubeconfig parse_partial_kubeconfig(const std::string& text, const std::string& origin) {
+  return read_kubeconfig(text, origin, true);
 }
 
 }  // namespace kpki::kube

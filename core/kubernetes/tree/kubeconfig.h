@@ -21,6 +21,10 @@ std::string render_kubeconfig(const Kubeconfig& config);
 // Reads the current context's cluster and user. Throws InvalidInput naming `origin` when the
 // file is not a kubeconfig with embedded credentials.
 Kubeconfig parse_kubeconfig(const std::string& text, const std::string& origin);
+// The same for a kubeconfig still waiting for its certificates (`certs generate-csr`, kubeadm's
+// `certs generate-csr` omits the fields): an absent or empty certificate-authority-data,
+// client-certificate-data or client-key-data is read as "".
+Kubeconfig parse_partial_kubeconfig(const std::string& text, const std::string& origin);
 
 // The client-certificate-data value of a kubeconfig's text, quoted or not, found without parsing
 // (for matching a file against certificates); empty when there is none.

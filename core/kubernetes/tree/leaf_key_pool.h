@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/keys/key_manager.h"
 #include "core/keys/leaf_key_source.h"
 
 namespace kpki::kube {
@@ -26,5 +27,10 @@ std::vector<LeafKey> generate_leaf_keys(const LeafKeySource& source,
 
 // The CPUs this process may run on (its affinity mask; `taskset -c 0` makes it 1), at least 1.
 size_t usable_cpus();
+
+// The certificates a tree signs at once: enough to keep `ca_keys.token_sessions` signatures in
+// flight on a CA key's token (a network HSM answers in milliseconds, and serves many sessions),
+// and at least one per CPU (up to 8) for keys in software.
+size_t signing_threads(const KeyOptions& ca_keys);
 
 }  // namespace kpki::kube
