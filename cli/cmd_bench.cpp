@@ -61,6 +61,7 @@ struct BenchFlags {
   std::string token_sessions;  // with --cluster and --pkcs11-uri: "1,2,8,16,32"
   int rounds = 3;
   bool no_cfssl = false;
+  bool no_kubeadm_way = false;
 };
 
 void run_cluster(const BenchFlags& flags) {
@@ -86,6 +87,7 @@ void run_cluster(const BenchFlags& flags) {
   if (!algorithms.empty()) options.algorithm = parse_algorithm(algorithms.front());
   options.rounds = flags.rounds;
   options.cfssl = !flags.no_cfssl;
+  options.kubeadm_way = !flags.no_kubeadm_way;
   options.ca_token = flags.pkcs11_uri;
   for (const auto& item : split_list(flags.token_sessions)) {
     int n = 0;
@@ -173,11 +175,14 @@ void add_bench_command(CLI::App& app) {
                   "the cost per certificate against N");
   cmd->add_option("--cluster", flags->cluster,
                   "Whole-tree benchmark instead: `kpki init` of 1 control-plane node + N workers "
-                  "for each N (e.g. 10,100,1000), against the crypto cost and cfssl");
+                  "for each N (e.g. 10,100,1000), against the crypto cost, cfssl and, when go is "
+                  "installed, the same tree made the kubeadm way (bench/kubeadm-way)");
   cmd->add_option("--rounds", flags->rounds, "With --cluster: init runs per size")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   cmd->add_flag("--no-cfssl", flags->no_cfssl, "With --cluster: do not measure cfssl");
+  cmd->add_flag("--no-kubeadm-way", flags->no_kubeadm_way,
+                "With --cluster: do not build and run bench/kubeadm-way (Go) beside kpki");
   cmd->add_option("--token-sessions", flags->token_sessions,
                   "With --cluster and --pkcs11-uri (the CA keys then on that token): each size "
                   "once per comma-separated number of sessions, e.g. 1,2,8,16,32");

@@ -1,6 +1,8 @@
 #pragma once
 // A Signer over an OpenSSL EVP_PKEY that holds its private key in memory (a key file). Also the
 // reference signer other backends are compared with.
+#include <mutex>
+
 #include "core/keys/signer.h"
 #include "core/util/ossl_ptr.h"
 
@@ -17,8 +19,13 @@ class EvpSigner final : public Signer {
   Bytes sign(ByteView message) const override;
 
  private:
+  const EVP_MD_CTX* prepared() const;
+
   EvpPkeyPtr key_;
-  EvpMdCtxPtr prepared_;  // EVP_DigestSignInit done once; copied for each signature
+  // EVP_DigestSignInit done once, at the first signature (a leaf key of a tree never signs);
+  // copied for each signature.
+  mutable std::once_flag prepare_once_;
+  mutable EvpMdCtxPtr prepared_;
   size_t max_signature_size_ = 0;
   Algorithm algorithm_;
   Bytes public_key_der_;

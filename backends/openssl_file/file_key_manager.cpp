@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "backends/openssl_file/evp_signer.h"
+#include "backends/openssl_file/p256_leaf_key.h"
 #include "backends/schemes/path_key_scheme.h"
 #include "core/fs/file_io.h"
 #include "core/fs/file_permissions.h"
@@ -150,7 +151,8 @@ Bytes FileKeyManager::read_private_key(const std::string& uri, const KeyOptions&
 
 ExportableKey FileKeyManager::generate_exportable(Algorithm algorithm) {
   EvpPkeyPtr key = generate_evp_key(algorithm);
-  Secret pem(private_key_to_pem(key.get(), ""));
+  std::optional<std::string> p256 = p256_private_key_pem(key.get());
+  Secret pem(p256 ? std::move(*p256) : private_key_to_pem(key.get(), ""));
   return ExportableKey{std::make_shared<EvpSigner>(std::move(key)), std::move(pem)};
 }
 

@@ -66,7 +66,15 @@ func main() {
 	algorithm := flag.String("algorithm", "ecdsa-p256", "ecdsa-p256 or rsa-2048")
 	dir := flag.String("dir", "", "output directory (must not exist)")
 	config := flag.String("write-config", "", "also write kpki's cluster YAML for the same cluster to this file")
+	rate := flag.Duration("key-rate", 0, "instead: make -algorithm keys on one goroutine this long and print keys/s")
 	flag.Parse()
+	if *rate > 0 {
+		if err := keyRate(*algorithm, *rate); err != nil {
+			fmt.Fprintln(os.Stderr, "kubeadm-way:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*workers, *algorithm, *dir, *config); err != nil {
 		fmt.Fprintln(os.Stderr, "kubeadm-way:", err)
 		os.Exit(1)

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -181,8 +182,61 @@ std::optional<CfsslCost> measure_cfssl(const ClusterBenchOptions& options,
   return cost;
 }
 
+// Quoted for sh -c.
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Builds bench/kubeadm-way into the scratch directory; its path, or "" with `note` saying why not.
+std::string build_kubeadm_way(const BenchScratch& scratch, std::string& note) {
+  const char* env = std::getenv("KPKI_KUBEADM_WAY");
+  std::string source = env && *env ? env : KPKI_KUBEADM_WAY_SOURCE;
+  if (std::system("command -v go >/dev/null 2>&1") != 0) {
+    note = "go is not installed (Debian package golang-go)";
+    return "";
+  }
+  if (!file_exists(source + "/main.go")) {
+    note = "no kubeadm-way source at " + source + " (set KPKI_KUBEADM_WAY)";
+    return "";
+  }
+  std::string binary = scratch.file("kubeadm-way");
+  std::string log = scratch.file("kubeadm-way-build.log");
+  // Standard library only: no module download, whatever the environment says.
+  std::string command = "cd " + shell_quoted(source) +
+                        " && GOFLAGS=-mod=mod GOPROXY=off go build -o " + shell_quoted(binary) +
+                        " . >" + shell_quoted(log) + " 2>&1";
+  if (std::system(command.c_str()) != 0) {
+    std::string first = first_line_of("head -1 " + shell_quoted(log));
+    note = "go build of " + source + " failed" + (first.empty() ? "" : ": " + first);
+    return "";
+  }
+  note = first_line_of("go version 2>/dev/null");
+  return binary;
+}
+
+struct RoundSummary {
+  double best_seconds = 0, median_seconds = 0, cpu_seconds = 0;
+  long peak_rss_kb = 0;
+};
+
+// The fastest round (its wall and CPU time), the median wall time and the largest RSS.
+RoundSummary summarise(std::vector<ChildRun> runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const ChildRun& a, const ChildRun& b) { return a.wall_seconds < b.wall_seconds; });
+  RoundSummary out;
+  out.best_seconds = runs.front().wall_seconds;
+  out.cpu_seconds = runs.front().cpu_seconds;
+  size_t n = runs.size();
+  out.median_seconds = n % 2 ? runs[n / 2].wall_seconds
+                             : (runs[n / 2 - 1].wall_seconds + runs[n / 2].wall_seconds) / 2;
+  for (const auto& run : runs) out.peak_rss_kb = std::max(out.peak_rss_kb, run.max_rss_kb);
+  return out;
+}
+
 ClusterPoint measure_size(int workers, int token_sessions, const ClusterBenchOptions& options,
-                          const BenchScratch& scratch) {
+                          const BenchScratch& scratch, const std::string& kubeadm_way) {
   std::string name = "w" + std::to_string(workers) + "-s" + std::to_string(token_sessions);
   std::string config = scratch.file(name + ".yaml");
   write_file_atomic(config, cluster_yaml(workers, options.algorithm, options.ca_token), 0600,
@@ -191,27 +245,36 @@ ClusterPoint measure_size(int workers, int token_sessions, const ClusterBenchOpt
   point.workers = workers;
   point.token_sessions = token_sessions;
   point.certificates = certificates_in(config);
-  std::vector<ChildRun> runs;
+  std::vector<ChildRun> runs, peer_runs;
   for (int r = 0; r < std::max(1, options.rounds); ++r) {
     // Trees are removed with the scratch directory at the end, not between rounds: on ext4
     // without a journal, inodes freed a moment ago make the next allocations scan past them.
-    std::vector<std::string> argv = {
-        "/proc/self/exe", "init",  "--config",
-        config,           "--dir", scratch.file(name + "-" + std::to_string(r))};
+    std::string round = std::to_string(r);
+    std::vector<std::string> argv = {"/proc/self/exe", "init",  "--config",
+                                     config,           "--dir", scratch.file(name + "-" + round)};
     if (token_sessions > 0) {
       argv.push_back("--token-sessions");
       argv.push_back(std::to_string(token_sessions));
     }
     runs.push_back(run_child(argv, scratch.file(name + ".log")));
+    // The Go program right after, on the same machine state: rounds interleaved, not in blocks.
+    if (!kubeadm_way.empty()) {
+      peer_runs.push_back(run_child({kubeadm_way, "-workers", std::to_string(workers), "-algorithm",
+                                     std::string(algorithm_name(options.algorithm)), "-dir",
+                                     scratch.file(name + "-go-" + round)},
+                                    scratch.file(name + "-go.log")));
+    }
   }
-  std::sort(runs.begin(), runs.end(),
-            [](const ChildRun& a, const ChildRun& b) { return a.wall_seconds < b.wall_seconds; });
-  point.best_seconds = runs.front().wall_seconds;
-  point.cpu_seconds = runs.front().cpu_seconds;
-  size_t n = runs.size();
-  point.median_seconds = n % 2 ? runs[n / 2].wall_seconds
-                               : (runs[n / 2 - 1].wall_seconds + runs[n / 2].wall_seconds) / 2;
-  for (const auto& run : runs) point.peak_rss_kb = std::max(point.peak_rss_kb, run.max_rss_kb);
+  RoundSummary kpki = summarise(runs);
+  point.best_seconds = kpki.best_seconds;
+  point.median_seconds = kpki.median_seconds;
+  point.cpu_seconds = kpki.cpu_seconds;
+  point.peak_rss_kb = kpki.peak_rss_kb;
+  if (!peer_runs.empty()) {
+    RoundSummary go = summarise(peer_runs);
+    point.kubeadm_way =
+        ClusterPoint::Peer{go.best_seconds, go.median_seconds, go.cpu_seconds, go.peak_rss_kb};
+  }
   return point;
 }
 
@@ -228,10 +291,22 @@ ClusterReport run_cluster_bench(const ClusterBenchOptions& options) {
       static_cast<int>(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1, 8));
   BenchScratch scratch;
   report.crypto = measure_crypto(options.algorithm, scratch);
+  std::string kubeadm_way;
+  if (!options.kubeadm_way)
+    report.kubeadm_way_note = "not measured (--no-kubeadm-way)";
+  else if (options.algorithm != Algorithm::EcdsaP256 && options.algorithm != Algorithm::Rsa2048)
+    report.kubeadm_way_note = "it makes ecdsa-p256 and rsa-2048 trees only";
+  else
+    kubeadm_way = build_kubeadm_way(scratch, report.kubeadm_way_note);
   std::vector<int> sessions = options.token_sessions;
   if (sessions.empty()) sessions.push_back(0);
-  for (int workers : options.workers)
-    for (int n : sessions) report.points.push_back(measure_size(workers, n, options, scratch));
+  for (int workers : options.workers) {
+    for (int n : sessions) {
+      // The Go tree (file CAs) once per size, beside the first session count.
+      report.points.push_back(measure_size(workers, n, options, scratch,
+                                           n == sessions.front() ? kubeadm_way : std::string()));
+    }
+  }
   if (options.cfssl) report.cfssl = measure_cfssl(options, scratch, report.cfssl_note);
   return report;
 }

@@ -18,6 +18,7 @@ struct ClusterBenchOptions {
   Algorithm algorithm = Algorithm::EcdsaP256;
   int rounds = 3;               // init runs per size; the report keeps the fastest and the median
   bool cfssl = true;            // measure `cfssl gencert` when it is installed
+  bool kubeadm_way = true;      // run bench/kubeadm-way (Go) beside kpki when `go` is installed
   int cfssl_certificates = 40;  // certificates cfssl issues for its figure
   // The three CA keys on this token instead of in files: a pkcs11: URI selecting the token (with
   // its pin-source and module-path); kpki adds ;object=kpki-bench-<ca>. Each size is measured
@@ -34,6 +35,13 @@ struct ClusterPoint {
   double median_seconds = 0;  // wall time, median of the rounds
   double cpu_seconds = 0;     // user + system time of the fastest round
   long peak_rss_kb = 0;       // largest ru_maxrss of the rounds
+  // The kubeadm way (bench/kubeadm-way: Go's standard library, one process) making the same
+  // tree, its rounds interleaved with kpki's: the same four figures.
+  struct Peer {
+    double best_seconds = 0, median_seconds = 0, cpu_seconds = 0;
+    long peak_rss_kb = 0;
+  };
+  std::optional<Peer> kubeadm_way;
   double best_ms_per_certificate() const { return 1000 * best_seconds / certificates; }
   double median_ms_per_certificate() const { return 1000 * median_seconds / certificates; }
   double cpu_ms_per_certificate() const { return 1000 * cpu_seconds / certificates; }
@@ -59,7 +67,8 @@ struct ClusterReport {
   CryptoCost crypto;
   std::vector<ClusterPoint> points;
   std::optional<CfsslCost> cfssl;
-  std::string cfssl_note;  // why there is no cfssl figure
+  std::string cfssl_note;        // why there is no cfssl figure
+  std::string kubeadm_way_note;  // why there is no kubeadm-way figure, or the Go version
 };
 
 ClusterReport run_cluster_bench(const ClusterBenchOptions& options);

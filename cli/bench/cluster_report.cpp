@@ -25,21 +25,33 @@ std::optional<double> speedup(const ClusterReport& report, const ClusterPoint& p
   return report.cfssl->ms_per_certificate / point.best_ms_per_certificate();
 }
 
+// kpki's best wall time over the Go program's: below 1, kpki is faster.
+std::optional<double> versus_kubeadm_way(const ClusterPoint& point) {
+  if (!point.kubeadm_way || point.kubeadm_way->best_seconds <= 0) return std::nullopt;
+  return point.best_seconds / point.kubeadm_way->best_seconds;
+}
+
 }  // namespace
 
 std::string render_cluster_table(const ClusterReport& report) {
   std::vector<std::vector<std::string>> table = {
       {"workers", "sessions", "certs", "best s", "median s", "ms/cert", "median ms/cert",
-       "cpu ms/cert", "x crypto", "x faster than cfssl", "peak RSS MB"}};
+       "cpu ms/cert", "x crypto", "x cfssl (per-process)", "peak RSS MB", "Go best s",
+       "Go cpu ms/cert", "Go RSS MB", "kpki/Go wall"}};
   double crypto_ms = report.crypto.total_ms();
   for (const auto& p : report.points) {
     auto faster = speedup(report, p);
+    auto versus = versus_kubeadm_way(p);
+    const auto& go = p.kubeadm_way;
     table.push_back(
         {std::to_string(p.workers), p.token_sessions ? std::to_string(p.token_sessions) : "-",
          std::to_string(p.certificates), fixed(p.best_seconds, 3), fixed(p.median_seconds, 3),
          fixed(p.best_ms_per_certificate(), 3), fixed(p.median_ms_per_certificate(), 3),
          fixed(p.cpu_ms_per_certificate(), 3), fixed(p.best_ms_per_certificate() / crypto_ms, 1),
-         faster ? fixed(*faster, 1) : "-", fixed(p.peak_rss_kb / 1024.0, 1)});
+         faster ? fixed(*faster, 1) : "-", fixed(p.peak_rss_kb / 1024.0, 1),
+         go ? fixed(go->best_seconds, 3) : "-",
+         go ? fixed(1000 * go->cpu_seconds / p.certificates, 3) : "-",
+         go ? fixed(go->peak_rss_kb / 1024.0, 1) : "-", versus ? fixed(*versus, 2) : "-"});
   }
   // File CAs have no sessions: that column only with CA keys on a token.
   if (report.options.ca_token.empty())
@@ -71,8 +83,12 @@ std::string render_cluster_table(const ClusterReport& report) {
   } else if (!report.cfssl_note.empty()) {
     out << "cfssl: " << report.cfssl_note << "\n";
   }
+  out << "kubeadm-way (Go, bench/kubeadm-way, rounds interleaved with kpki's): "
+      << (report.kubeadm_way_note.empty() ? "-" : report.kubeadm_way_note) << "\n";
   out << "ms/cert: wall time of the fastest round / certificates; x crypto: that over the crypto "
-         "cost per certificate.\n";
+         "cost per certificate; x cfssl: cfssl's cost per certificate (one process each) over "
+         "kpki's; Go: the same tree made the kubeadm way, one process, its fastest round; "
+         "kpki/Go wall: kpki's best wall time over Go's.\n";
   return out.str();
 }
 
@@ -92,6 +108,13 @@ nlohmann::json cluster_report_json(const ClusterReport& report) {
                       {"peakRssKb", p.peak_rss_kb},
                       {"timesCrypto", p.best_ms_per_certificate() / report.crypto.total_ms()},
                       {"timesFasterThanCfssl", faster ? nlohmann::json(*faster) : nullptr}});
+    if (const auto& go = p.kubeadm_way) {
+      points.back()["kubeadmWay"] = {{"bestSeconds", go->best_seconds},
+                                     {"medianSeconds", go->median_seconds},
+                                     {"cpuSeconds", go->cpu_seconds},
+                                     {"peakRssKb", go->peak_rss_kb},
+                                     {"kpkiOverGoWall", *versus_kubeadm_way(p)}};
+    }
   }
   nlohmann::json cfssl =
       report.cfssl ? nlohmann::json{{"certificates", report.cfssl->certificates},
@@ -112,7 +135,8 @@ nlohmann::json cluster_report_json(const ClusterReport& report) {
             {"verifyUs", report.crypto.verify_us},
             {"msPerCertificate", report.crypto.total_ms()}}},
           {"points", points},
-          {"cfssl", cfssl}};
+          {"cfssl", cfssl},
+          {"kubeadmWay", {{"note", report.kubeadm_way_note}}}};
 }
 
 void plot_cluster_report(const ClusterReport& report, const std::string& path) {

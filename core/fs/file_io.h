@@ -27,8 +27,8 @@ bool file_exists(const std::string& path);
 // The pieces of write_file_atomic, for writers of several files (core/issue/file_group.h): a
 // temporary sibling of `path` written with `mode` and fsync'd (its name returned), then moved
 // onto `path` (no-clobber with Overwrite::No; the temp is removed on failure), then the
-// directory synced. With TempSync::Later the temp's write-back is only started, and the caller
-// makes it durable with the rest of its group (sync_file_systems).
+// directory synced. With TempSync::Later the temp is not synced: the caller makes it durable with
+// the rest of its group (sync_file_systems) before it installs it.
 enum class TempSync { Now, Later };
 std::string write_temp_file(const std::string& path, ByteView data, mode_t mode,
                             TempSync sync = TempSync::Now);

@@ -1,9 +1,13 @@
 #include "core/issue/file_group.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "core/util/error.h"
 
@@ -37,47 +41,116 @@ std::string parent_of(const std::string& path) {
   return parent.empty() ? "." : parent;
 }
 
+struct GroupDirectory {
+  std::string name;
+  dev_t device;
+};
+
+// The distinct directories of `files`, each with the device it lives on: from `known` when the
+// caller has met it before, else looked up once (and remembered there).
+std::vector<GroupDirectory> directories_of(const std::vector<FileWrite>& files,
+                                           std::unordered_map<std::string, dev_t>* known) {
+  std::vector<std::string> names;
+  names.reserve(files.size());
+  for (const auto& f : files) names.push_back(parent_of(f.path));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<GroupDirectory> out;
+  out.reserve(names.size());
+  for (auto& name : names) {
+    dev_t device = 0;
+    auto it = known ? known->find(name) : std::unordered_map<std::string, dev_t>::iterator{};
+    if (known && it != known->end()) {
+      device = it->second;
+    } else if (struct stat st{}; ::stat(name.c_str(), &st) == 0) {
+      device = st.st_dev;
+      if (known) known->emplace(name, device);
+    } else {
+      throw Error(ErrorCode::InvalidInput, "cannot write into '" + name + "'",
+                  std::strerror(errno));
+    }
+    out.push_back({std::move(name), device});
+  }
+  return out;
+}
+
+// syncfs() once per file system among `directories`.
+void sync_devices(const std::vector<GroupDirectory>& directories) {
+  std::vector<dev_t> synced;
+  for (const auto& dir : directories) {
+    if (std::find(synced.begin(), synced.end(), dir.device) != synced.end()) continue;
+    sync_file_systems({dir.name});
+    synced.push_back(dir.device);
+  }
+}
+
 }  // namespace
 
-void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* created) {
+// A group whose temporaries are written: what is left is to record the certificates its files
+// carry, make the temporaries durable, rename them into place and make the renames durable.
+struct FileBatch::Prepared {
+  std::vector<std::string> paths;
+  std::vector<Overwrite> overwrite;
+  std::vector<std::pair<size_t, RecordTicket>> records;  // file index, its ticket
+  std::vector<GroupDirectory> directories;
+  bool whole_file_system = false;
+  PendingTemps temps;
+
+  void install() {
+    // The certificates these files carry are recorded before any is installed.
+    if (!records.empty()) {
+      std::vector<CarriedCertificate> carried;
+      carried.reserve(records.size());
+      for (const auto& [i, ticket] : records) carried.push_back({paths[i], ticket});
+      record_before_install(carried);
+    }
+    if (whole_file_system) sync_devices(directories);
+    // Nothing slow between these renames: that is the whole point.
+    for (size_t i = 0; i < paths.size(); ++i) {
+      temps.mark_installed(i + 1);  // install_temp_file removes its own temp on failure
+      install_temp_file(temps[i], paths[i], overwrite[i]);
+    }
+    if (whole_file_system) {
+      sync_devices(directories);
+    } else {
+      for (const auto& dir : directories) sync_directory(dir.name);
+    }
+  }
+};
+
+namespace {
+
+std::unique_ptr<FileBatch::Prepared> prepare_group(
+    const std::vector<FileWrite>& files, CreatedFiles* created,
+    std::unordered_map<std::string, dev_t>* known_directories) {
   for (const auto& f : files) {
     bool exists = file_exists(f.path);
     if (f.overwrite == Overwrite::No && exists) throw file_already_exists(f.path);
     if (created && !exists) created->add(f.path);
   }
-  // The certificates these files carry are recorded before any is written.
-  if (std::any_of(files.begin(), files.end(), [](const FileWrite& f) { return bool(f.record); })) {
-    std::vector<CarriedCertificate> carried;
-    carried.reserve(files.size());
-    for (const auto& f : files)
-      if (f.record) carried.push_back({f.path, f.record});
-    record_before_install(carried);
-  }
-  std::vector<std::string> directories;
-  for (const auto& f : files) directories.push_back(parent_of(f.path));
-  std::sort(directories.begin(), directories.end());
-  directories.erase(std::unique(directories.begin(), directories.end()), directories.end());
+  auto group = std::make_unique<FileBatch::Prepared>();
+  group->directories = directories_of(files, known_directories);
   // A large group reaches the disk with one syncfs before the renames and one after: each fsync
   // flushes the disk's cache, and on this project's 2-core VM (ext4) a 1,000-node tree spent most
   // of its time in those flushes (docs/backends.md). A small one keeps its per-file fsyncs, so
   // renewing one certificate never waits for whatever else the file system has to write.
-  bool whole_file_system = files.size() >= kFilesPerFileSystemSync;
-  PendingTemps temps;
+  group->whole_file_system = files.size() >= kFilesPerFileSystemSync;
+  group->paths.reserve(files.size());
+  group->overwrite.reserve(files.size());
   for (const auto& f : files) {
-    temps.add(write_temp_file(f.path, f.data, f.mode,
-                              whole_file_system ? TempSync::Later : TempSync::Now));
+    if (f.record) group->records.emplace_back(group->paths.size(), f.record);
+    group->paths.push_back(f.path);
+    group->overwrite.push_back(f.overwrite);
+    group->temps.add(write_temp_file(f.path, f.data, f.mode,
+                                     group->whole_file_system ? TempSync::Later : TempSync::Now));
   }
-  if (whole_file_system) sync_file_systems(directories);
-  // Nothing slow between these renames: that is the whole point.
-  for (size_t i = 0; i < files.size(); ++i) {
-    temps.mark_installed(i + 1);  // install_temp_file removes its own temp on failure
-    install_temp_file(temps[i], files[i].path, files[i].overwrite);
-  }
-  if (whole_file_system) {
-    sync_file_systems(directories);
-  } else {
-    for (const auto& dir : directories) sync_directory(dir);
-  }
+  return group;
+}
+
+}  // namespace
+
+void write_files_together(const std::vector<FileWrite>& files, CreatedFiles* created) {
+  prepare_group(files, created, nullptr)->install();
 }
 
 void write_recorded_file(const std::string& path, std::string_view data, mode_t mode,
@@ -91,20 +164,53 @@ void FileBatch::add(std::string path, std::string_view data, mode_t mode, Overwr
   files_.push_back({std::move(path), Secret(std::string(data)), mode, overwrite, record});
 }
 
-void FileBatch::write(CreatedFiles* created) {
+std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(CreatedFiles* created) {
   std::vector<Pending> files = std::move(files_);
   files_.clear();
   std::vector<FileWrite> writes;
   writes.reserve(files.size());
   std::string last_dir;
   for (const auto& f : files) {
+    // Each directory is made (or found) once per batch's life, not once per file or group.
     if (std::string dir = parent_of(f.path); dir != last_dir) {
-      make_directories(dir, 0700);
+      if (!directories_.count(dir)) {
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+          make_directories(dir, 0700);
+          if (::stat(dir.c_str(), &st) != 0)
+            throw Error(ErrorCode::InvalidInput, "cannot write into '" + dir + "'",
+                        std::strerror(errno));
+        }
+        directories_.emplace(dir, st.st_dev);
+      }
       last_dir = std::move(dir);
     }
     writes.push_back({f.path, as_bytes(f.data.reveal()), f.mode, f.overwrite, f.record});
   }
-  write_files_together(writes, created);
+  return prepare_group(writes, created, &directories_);
+}
+
+void FileBatch::write(CreatedFiles* created) {
+  wait();
+  prepare(created)->install();
+}
+
+void FileBatch::write_behind(CreatedFiles* created) {
+  wait();  // one group in flight at a time: groups are installed in the order they were written
+  std::shared_ptr<Prepared> group = prepare(created);
+  installing_ = std::async(std::launch::async, [group] { group->install(); });
+}
+
+void FileBatch::wait() {
+  if (installing_.valid()) installing_.get();  // rethrows the install's failure
+}
+
+FileBatch::~FileBatch() {
+  try {
+    wait();
+  } catch (...) {
+    // Its failure was not asked for (the caller is unwinding already): its temporaries are gone.
+  }
 }
 
 }  // namespace kpki

@@ -9,8 +9,11 @@
 // The same shape makes many files cheap to write durably: the temporaries' write-back is started
 // for all of them before the first fsync, so one journal commit carries most of the group, and
 // each directory is fsync'd once per group rather than once per file.
+#include <future>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/fs/file_io.h"
@@ -46,13 +49,29 @@ void write_recorded_file(const std::string& path, std::string_view data, mode_t 
 // another, so a certificate added right after its key lands with it.
 class FileBatch {
  public:
+  FileBatch() = default;
+  FileBatch(const FileBatch&) = delete;
+  FileBatch& operator=(const FileBatch&) = delete;
+  ~FileBatch();  // waits for a write_behind still installing
   void add(std::string path, std::string_view data, mode_t mode, Overwrite overwrite,
            RecordTicket record = {});
   size_t size() const { return files_.size(); }
   // Writes the batch (parent directories made with mode 0700) and empties it.
   void write(CreatedFiles* created = nullptr);
+  // The same, in two halves: the temporaries are written now (existing targets refused, new ones
+  // added to `created`), and the rest -- records stored, temporaries synced, renamed into place,
+  // renames synced -- happens on a thread of its own while the caller goes on (making the next
+  // group's keys and certificates: most of an install is waiting for the disk). The next write,
+  // write_behind or wait() waits for it first and rethrows its failure, so groups are installed
+  // one at a time in order, each exactly as write() would. `created` must outlive that.
+  void write_behind(CreatedFiles* created = nullptr);
+  void wait();
+
+  struct Prepared;  // a group with its temporaries written (file_group.cpp)
 
  private:
+  std::unique_ptr<Prepared> prepare(CreatedFiles* created);
+
   struct Pending {
     std::string path;
     Secret data;
@@ -61,6 +80,10 @@ class FileBatch {
     RecordTicket record;
   };
   std::vector<Pending> files_;
+  // The directories this batch has written into, with their device (which file system to sync):
+  // looked up once however many groups write there.
+  std::unordered_map<std::string, dev_t> directories_;
+  std::future<void> installing_;  // the write_behind group being installed
 };
 
 }  // namespace kpki

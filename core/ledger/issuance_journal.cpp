@@ -34,11 +34,15 @@ std::string profile_of(const CertificateRequest& request) {
 
 // Destinations are kept absolute: reconcile may run from another directory. "-" (standard
 // output) stays as it is.
-std::string absolute_path(std::string_view path) {
+// `cwd` is the working directory, asked once for a whole group of files (getcwd is a system call).
+std::string absolute_path(std::string_view path, const std::filesystem::path& cwd) {
   if (path == "-") return std::string(path);
-  std::error_code ec;
-  std::filesystem::path p = std::filesystem::absolute(std::filesystem::path(path), ec);
-  return ec ? std::string(path) : p.lexically_normal().string();
+  std::filesystem::path p(path);
+  if (p.is_relative()) {
+    if (cwd.empty()) return std::string(path);  // no working directory to be had: as given
+    p = cwd / p;
+  }
+  return p.lexically_normal().string();
 }
 
 }  // namespace
@@ -140,12 +144,14 @@ std::vector<IssuanceRecord> IssuanceJournal::take_installed(
   // already stored by an earlier group (a CA certificate's later copies) is not recorded again.
   std::vector<std::uint64_t> taken;
   taken.reserve(files.size());
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
   for (const CarriedCertificate& f : files) {
     if (f.record.recorder != this) continue;
     auto it = pending_.find(f.record.id);
     if (it == pending_.end()) continue;
     if (it->second.destinations.empty()) taken.push_back(f.record.id);
-    it->second.destinations.push_back(absolute_path(f.path));
+    it->second.destinations.push_back(absolute_path(f.path, cwd));
   }
   std::vector<IssuanceRecord> ready;
   ready.reserve(taken.size());

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `kpki bench --cluster`: the whole-tree benchmark runs `kpki init` for each size and reports the
-# cost per certificate, the crypto cost and cfssl's. Checks the report's shape (never timings):
+# cost per certificate, the crypto cost, cfssl's and (when go is installed) the kubeadm-way Go
+# program's, run interleaved with kpki. Checks the report's shape (never timings):
 # every field present and positive, one point per size, the certificate count of the tree, the
 # table's columns, and the plot when gnuplot is installed. (camelCase keys, issue 23.)
 source "$(dirname "$0")/lib/common.sh"
@@ -38,15 +39,17 @@ PY
 # The table, without cfssl, and the plot.
 plot=()
 command -v gnuplot >/dev/null && plot=(--plot "$WORK/cluster.svg")
-if "$KPKI" bench --cluster 0,2 --rounds 1 --no-cfssl "${plot[@]}" >"$WORK/table.txt" 2>"$WORK/err"; then
+if "$KPKI" bench --cluster 0,2 --rounds 1 --no-cfssl --no-kubeadm-way "${plot[@]}" >"$WORK/table.txt" 2>"$WORK/err"; then
   pass
 else
-  fail "bench --cluster 0,2 --no-cfssl: $(cat "$WORK/err")"
+  fail "bench --cluster 0,2 --no-cfssl --no-kubeadm-way: $(cat "$WORK/err")"
 fi
 grep -q "workers  certs" "$WORK/table.txt" && pass || fail "no table header: $(cat "$WORK/table.txt")"
 [ "$(grep -cE '^ +[02] +[0-9]+ ' "$WORK/table.txt")" = 2 ] && pass || fail "expected rows for 0 and 2 workers: $(cat "$WORK/table.txt")"
 grep -q "^crypto per certificate" "$WORK/table.txt" && pass || fail "no crypto line"
 grep -q "^cfssl:" "$WORK/table.txt" && fail "cfssl measured despite --no-cfssl" || pass
+grep -q "kpki/Go wall" "$WORK/table.txt" && pass || fail "no kpki/Go column: $(cat "$WORK/table.txt")"
+grep -q "^kubeadm-way.*--no-kubeadm-way" "$WORK/table.txt" && pass || fail "kubeadm-way measured despite --no-kubeadm-way"
 if [ ${#plot[@]} -gt 0 ]; then
   grep -q "<svg" "$WORK/cluster.svg" && pass || fail "no SVG plot written"
 fi

@@ -28,7 +28,8 @@ struct PendingLeaf {
   std::string node_dir;
   LeafSpec spec;
   bool replace;
-  LeafKey key;  // kept from disk, or generated in issue_pending()
+  LeafKey key;            // kept from disk, or generated in issue_pending()
+  bool key_kept = false;  // the former
 };
 
 struct IssuedLeaf {
@@ -107,7 +108,7 @@ class InitApply {
       }
       report_.files.push_back(file);
     }
-    issue_pending();
+    issue_pending(true);
     throw_if_interrupted();  // the last moment the run can still be undone
     record_tree_kubernetes_version(out, config_.kubernetes_version);  // renew follows it
     created_.commit();
@@ -147,7 +148,7 @@ class InitApply {
     for (const CopiedFile& copy : copies_for(node_of(file), sources_)) {
       if (copy.rel != file.spec) continue;
       batch_.add(file.path, copy.content, copy.mode, overwrite_for(file.action));
-      if (batch_.size() >= kCopiesPerGroup) batch_.write(&created_);
+      if (batch_.size() >= kCopiesPerGroup) batch_.write_behind(&created_);
       return;
     }
     throw Error(ErrorCode::InvalidInput, "'" + file.path + "': no such copy for its node");
@@ -179,6 +180,7 @@ class InitApply {
         throw Error(ErrorCode::InvalidInput,
                     "'" + file.path + "': its key changed since the plan was made");
       pending.key = std::move(*existing.key);
+      pending.key_kept = true;
     }
     pending_.push_back(std::move(pending));
     if (pending_.size() >= kLeavesPerGroup) issue_pending();
@@ -188,10 +190,15 @@ class InitApply {
   // (key generation, RSA especially, dominates a run), then the group's files written in one
   // batch behind the copies planned before them (a batch renames in order, so a node's CA files
   // never trail its leaves), and the group dropped.
-  void issue_pending() {
+  // A group's files are installed behind the next group's keys and signatures (FileBatch::
+  // write_behind: the install mostly waits for the disk); the last one is waited for.
+  void issue_pending(bool last = false) {
     if (!pending_.empty()) add_group_files(issue_group());
-    batch_.write(&created_);
-    pending_.clear();
+    pending_.clear();  // before the next group is issued: the batch owns copies of its files
+    if (last)
+      batch_.write(&created_);
+    else
+      batch_.write_behind(&created_);
   }
 
   // The group's new keys, made on every core by the leaf key pool (which reports progress over
@@ -238,7 +245,8 @@ class InitApply {
       const PendingLeaf& leaf = *issued.leaf;
       add_leaf_files(batch_, leaf.node_dir, leaf.spec, issued.issued, leaf.key,
                      cas_[static_cast<size_t>(leaf.spec.ca)].files, config_.cluster_name,
-                     leaf.replace ? Overwrite::Yes : Overwrite::No);
+                     leaf.replace ? Overwrite::Yes : Overwrite::No,
+                     leaf.key_kept ? LeafKeyOrigin::MaybeOnDisk : LeafKeyOrigin::New);
     }
   }
 

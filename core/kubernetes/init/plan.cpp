@@ -97,7 +97,7 @@ class InitPlanner {
     PlannedFile file{node_dir + "/" + copy.rel, PlanAction::Create, copy.detail, copy.rel, "",
                      PlannedKind::Copy,         node.name,          false};
     links_.refuse(file.path);
-    bool exists = file_exists(file.path);
+    bool exists = !links_.absent(file.path) && file_exists(file.path);
     if (exists && !copy.content.empty() && read_text_file(file.path) == copy.content) {
       file.action = PlanAction::Keep;
     } else if (exists) {
@@ -113,7 +113,8 @@ class InitPlanner {
         node_dir + "/" + (spec.kind == LeafKind::Kubeconfig ? spec.path : spec.cert_path());
     links_.refuse(path);
     if (spec.kind == LeafKind::Certificate) links_.refuse(node_dir + "/" + spec.key_path());
-    ExistingLeaf existing = read_leaf(node_dir, spec, keys_);
+    // A node directory not there yet holds neither file (a fresh tree: no look at each).
+    ExistingLeaf existing = links_.absent(path) ? ExistingLeaf{} : read_leaf(node_dir, spec, keys_);
     std::string detail = subject_to_string(spec.subject) + "  SANs: " + sans_to_string(spec.sans) +
                          "  signer: " + ca.spec->name;
     PlannedFile file{path,          PlanAction::Create, detail,    spec.name,

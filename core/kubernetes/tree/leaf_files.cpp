@@ -133,7 +133,8 @@ void write_new_or_replace(const std::string& path, const std::string& data, mode
 
 void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
                     const Issued& issued, const LeafKey& key, const CaFiles& ca,
-                    const std::string& cluster_name, Overwrite overwrite) {
+                    const std::string& cluster_name, Overwrite overwrite,
+                    LeafKeyOrigin key_origin) {
   const Certificate& cert = issued.certificate;
   const std::string cert_pem = cert.pem() + ca.chain_pem;
   if (spec.kind == LeafKind::Kubeconfig) {
@@ -145,7 +146,8 @@ void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpe
   }
   std::string key_path = join(node_dir, spec.key_path());
   // A key kept from before (only its certificate was missing) is not rewritten.
-  if (!file_exists(key_path) || read_text_file(key_path) != key.pem.reveal())
+  if (key_origin == LeafKeyOrigin::New || !file_exists(key_path) ||
+      read_text_file(key_path) != key.pem.reveal())
     batch.add(key_path, key.pem.reveal(), 0600, overwrite);
   // Key and certificate land together (added one after the other, renamed one after the
   // other): a kill between two separate writes left a new key beside the old certificate (found

@@ -44,12 +44,17 @@ std::string leaf_mismatch(const ExistingLeaf& leaf, const LeafSpec& spec, const 
 CertificateRequest leaf_request(const LeafSpec& spec, const Signer& key,
                                 std::chrono::seconds validity);
 
+// Where the leaf's key comes from: made in this run (never on disk, so always written), or
+// possibly kept from disk (written only when the key file holds another key).
+enum class LeafKeyOrigin { New, MaybeOnDisk };
+
 // Adds the leaf's files (key then certificate, or the kubeconfig) to `batch`; the file carrying
 // the certificate carries its record ticket. The certificate is followed by `ca.chain_pem`, a
 // kubeconfig embeds `ca.trust_pem` (ca_chain.h).
 void add_leaf_files(FileBatch& batch, const std::string& node_dir, const LeafSpec& spec,
                     const Issued& issued, const LeafKey& key, const CaFiles& ca,
-                    const std::string& cluster_name, Overwrite overwrite);
+                    const std::string& cluster_name, Overwrite overwrite,
+                    LeafKeyOrigin key_origin = LeafKeyOrigin::MaybeOnDisk);
 
 // Writes the leaf (key then certificate, or the kubeconfig) atomically; new files are recorded
 // in `created` for rollback.

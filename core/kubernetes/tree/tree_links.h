@@ -18,9 +18,14 @@ class TreeLinks {
   // is the user's choice, not part of the tree).
   void refuse(const std::string& path);
 
+  // True when refuse() found a directory between the root and `path` missing: then nothing is
+  // there, and a fresh tree is planned without a system call per file. False says nothing.
+  bool absent(const std::string& path) const;
+
  private:
   std::string root_;
   std::set<std::string> checked_dirs_;
+  std::set<std::string> missing_dirs_;  // found missing by refuse()
 };
 
 }  // namespace kpki::kube

@@ -1,0 +1,169 @@
+// The fast write path of a tree (issue 24) keeps what the slow one guaranteed: P-256 leaf keys
+// encoded by hand are OpenSSL's own bytes, directories are made deepest first and rolled back,
+// a group installed behind the caller's back lands in order or fails at the next wait with
+// nothing of it left, and a plan skips looking for files under a directory it found missing.
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "backends/openssl_file/evp_signer.h"
+#include "backends/openssl_file/p256_leaf_key.h"
+#include "core/fs/file_io.h"
+#include "core/issue/file_group.h"
+#include "core/kubernetes/tree/tree_links.h"
+#include "core/util/error.h"
+#include "tests/support/error_of.h"
+#include "tests/support/test_keys.h"
+
+namespace kpki {
+namespace {
+
+using testing::error_of;
+using testing::TempDir;
+
+std::string openssl_pkcs8_pem(EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  EXPECT_EQ(PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr),
+            1);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+size_t files_in(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+    n += entry.is_regular_file();
+  return n;
+}
+
+TEST(P256LeafKey, PemIsOpenSslsOwnEncodingByteForByte) {
+  for (int i = 0; i < 50; ++i) {  // scalars with leading zero bytes come up among these
+    EvpPkeyPtr key = generate_p256_key();
+    std::optional<std::string> pem = p256_private_key_pem(key.get());
+    ASSERT_TRUE(pem);
+    EXPECT_EQ(*pem, openssl_pkcs8_pem(key.get()));
+  }
+}
+
+TEST(P256LeafKey, OtherKeysAreLeftToOpenSsl) {
+  EXPECT_FALSE(p256_private_key_pem(generate_evp_key(Algorithm::EcdsaP384).get()));
+  EXPECT_FALSE(p256_private_key_pem(generate_evp_key(Algorithm::Ed25519).get()));
+}
+
+TEST(MakeDirectories, MakesDeepestFirstAndRecordsWhatItMade) {
+  TempDir dir;
+  make_directories(dir.file("kept"), 0700);
+  {
+    CreatedFiles created;
+    make_directories(dir.file("kept/a/b/c"), 0700, &created);
+    make_directories(dir.file("kept/a/d"), 0700, &created);
+    make_directories(dir.file("kept/a/d/"), 0700, &created);  // there already
+    EXPECT_TRUE(std::filesystem::is_directory(dir.file("kept/a/b/c")));
+    EXPECT_TRUE(std::filesystem::is_directory(dir.file("kept/a/d")));
+  }  // not committed: what it made goes, what was there stays
+  EXPECT_TRUE(std::filesystem::is_directory(dir.file("kept")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("kept/a")));
+  std::ofstream(dir.file("file")) << "x";
+  EXPECT_EQ(error_of([&] { make_directories(dir.file("file/sub"), 0700); }).code(),
+            ErrorCode::InvalidInput);
+  EXPECT_EQ(error_of([&] { make_directories(dir.file("file"), 0700); }).code(),
+            ErrorCode::InvalidInput);
+}
+
+TEST(NoClobberInstall, RefusesAnExistingTargetAndLeavesNoTemporary) {
+  TempDir dir;
+  write_file_atomic(dir.file("f"), std::string("first"), 0600, Overwrite::No);
+  std::string temp = write_temp_file(dir.file("f"), as_bytes(std::string("second")), 0600);
+  EXPECT_EQ(error_of([&] { install_temp_file(temp, dir.file("f"), Overwrite::No); }).code(),
+            ErrorCode::AlreadyExists);
+  EXPECT_EQ(read_text_file(dir.file("f")), "first");
+  EXPECT_EQ(files_in(dir.path()), 1u);
+}
+
+// Stores nothing and fails when asked to: a ledger that cannot be written.
+class RefusingRecorder : public IssuanceRecorder {
+ public:
+  RecordTicket on_signed(const SignedCertificate&) override { return {this, ++issued_}; }
+  void before_install(std::span<const CarriedCertificate>) override {
+    throw Error(ErrorCode::DeviceError, "ledger full");
+  }
+  RecordTicket ticket() { return {this, ++issued_}; }
+
+ private:
+  std::uint64_t issued_ = 0;
+};
+
+TEST(FileBatchWriteBehind, InstallsGroupsInOrderEachWhole) {
+  TempDir dir;
+  CreatedFiles created;
+  FileBatch batch;
+  for (int group = 0; group < 3; ++group) {
+    for (int i = 0; i < 40; ++i)  // above the size synced with syncfs
+      batch.add(dir.file("n" + std::to_string(i % 5) + "/g" + std::to_string(group) + "-" +
+                         std::to_string(i)),
+                "group " + std::to_string(group), i % 2 ? 0644 : 0600, Overwrite::No);
+    batch.write_behind(&created);
+  }
+  batch.wait();
+  created.commit();
+  for (int group = 0; group < 3; ++group) {
+    std::string path = dir.file("n3/g" + std::to_string(group) + "-3");
+    EXPECT_EQ(read_text_file(path), "group " + std::to_string(group));
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0644u);
+  }
+  EXPECT_EQ(files_in(dir.path()), 3u * 40);  // no temporaries
+}
+
+TEST(FileBatchWriteBehind, AFailedInstallSurfacesAtTheNextWaitAndLeavesNothing) {
+  TempDir dir;
+  RefusingRecorder recorder;
+  {
+    CreatedFiles created;
+    FileBatch batch;
+    for (int i = 0; i < 20; ++i)
+      batch.add(dir.file("n/f" + std::to_string(i)), "x", 0644, Overwrite::No,
+                i == 7 ? recorder.ticket() : RecordTicket{});
+    batch.write_behind(&created);  // returns before the recorder refuses
+    Error e = error_of([&] { batch.wait(); });
+    EXPECT_EQ(e.code(), ErrorCode::DeviceError);
+    batch.wait();  // asked once: nothing more to report
+  }                // the command failed: no file of the group, no temporary
+  EXPECT_EQ(files_in(dir.path()), 0u);
+}
+
+TEST(FileBatchWriteBehind, AGroupLeftInstallingIsFinishedBeforeTheBatchGoes) {
+  TempDir dir;
+  {
+    FileBatch batch;
+    for (int i = 0; i < 20; ++i)
+      batch.add(dir.file("f" + std::to_string(i)), "x", 0600, Overwrite::No);
+    batch.write_behind();
+  }
+  EXPECT_EQ(files_in(dir.path()), 20u);
+  EXPECT_EQ(read_text_file(dir.file("f19")), "x");
+}
+
+TEST(TreeLinks, NothingIsLookedForBelowAMissingDirectory) {
+  TempDir dir;
+  make_directories(dir.file("out/nodes/a"), 0700);
+  kube::TreeLinks links(dir.file("out"));
+  links.refuse(dir.file("out/nodes/a/kubelet.conf"));
+  EXPECT_FALSE(links.absent(dir.file("out/nodes/a/kubelet.conf")));
+  links.refuse(dir.file("out/nodes/b/pki/ca.crt"));
+  EXPECT_TRUE(links.absent(dir.file("out/nodes/b/pki/ca.crt")));
+  EXPECT_TRUE(links.absent(dir.file("out/nodes/b/kubelet.conf")));
+  EXPECT_FALSE(links.absent(dir.file("out/nodes/a/pki/ca.crt")));
+  // A link is still refused where the directories are there.
+  std::filesystem::create_directory_symlink(dir.file("out/nodes/a"), dir.file("out/nodes/c"));
+  EXPECT_EQ(error_of([&] { links.refuse(dir.file("out/nodes/c/kubelet.conf")); }).code(),
+            ErrorCode::InvalidInput);
+}
+
+}  // namespace
+}  // namespace kpki
