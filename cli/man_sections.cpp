@@ -74,6 +74,10 @@ Set: the per\-user p11\-kit registry is ignored, as p11\-kit itself does.
 The directory messages and this page name for kpki's documentation (set by the build; default:
 the installed documentation).
 .TP
+.B KPKI_KUBEADM_WAY
+For \fBbench \-\-cluster\fR: the directory of the Go program (\fIbench/kubeadm\-way\fR) run beside
+kpki (default: the source tree's copy).
+.TP
 .B SOFTHSM2_CONF
 Read by the SoftHSM module, not by kpki: the token directory \fBhsm\-setup/make\-token.sh\fR made.
 )SH";

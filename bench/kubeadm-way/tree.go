@@ -181,7 +181,7 @@ func (b *builder) leaves(n node, first bool) []leaf {
 		out = append(out,
 			leaf{"pki/apiserver", b.kube, identity{"kube-apiserver", nil, apiDNS, apiIPs, serverAuth}, ""},
 			leaf{"pki/apiserver-etcd-client", b.etcd, identity{"kube-apiserver-etcd-client", nil, nil, nil, clientAuth}, ""},
-			leaf{"pki/apiserver-kubelet-client", b.kube, identity{"kube-apiserver-kubelet-client", []string{"kubeadm:cluster-admins"}, nil, nil, clientAuth}, ""},
+			leaf{"pki/apiserver-kubelet-client", b.kube, identity{"kube-apiserver-kubelet-client", nil, nil, nil, clientAuth}, ""},
 			leaf{"pki/etcd/healthcheck-client", b.etcd, identity{"kube-etcd-healthcheck-client", nil, nil, nil, clientAuth}, ""},
 			leaf{"pki/etcd/peer", b.etcd, identity{n.name, nil, etcdDNS, etcdIPs, peerAuth}, ""},
 			leaf{"pki/etcd/server", b.etcd, identity{n.name, nil, etcdDNS, etcdIPs, peerAuth}, ""},
@@ -189,9 +189,14 @@ func (b *builder) leaves(n node, first bool) []leaf {
 		)
 	}
 	nodeUser := "system:node:" + n.name
+	// ControlPlaneKubeletLocalMode (GA in 1.35): a control-plane kubelet talks to its own API server.
+	kubeletServer := endpoint
+	if n.controlPlane {
+		kubeletServer = "https://" + net.JoinHostPort(n.address.String(), "6443")
+	}
 	out = append(out,
 		leaf{"kubelet/kubelet", b.kube, identity{nodeUser, []string{"system:nodes"}, []string{n.name}, nodeIPs, serverAuth}, ""},
-		leaf{"kubelet.conf", b.kube, identity{nodeUser, []string{"system:nodes"}, nil, nil, clientAuth}, endpoint},
+		leaf{"kubelet.conf", b.kube, identity{nodeUser, []string{"system:nodes"}, nil, nil, clientAuth}, kubeletServer},
 		leaf{"kube-proxy.conf", b.kube, identity{"system:kube-proxy", []string{"system:node-proxier"}, nil, nil, clientAuth}, endpoint},
 	)
 	if n.controlPlane {

@@ -49,7 +49,8 @@ struct GroupDirectory {
 // The distinct directories of `files`, each with the device it lives on: from `known` when the
 // caller has met it before, else looked up once (and remembered there).
 std::vector<GroupDirectory> directories_of(const std::vector<FileWrite>& files,
-                                           std::unordered_map<std::string, dev_t>* known) {
+                                           std::unordered_map<std::string, dev_t>* known,
+                                           CreatedFiles* created) {
   std::vector<std::string> names;
   names.reserve(files.size());
   for (const auto& f : files) names.push_back(parent_of(f.path));
@@ -62,7 +63,10 @@ std::vector<GroupDirectory> directories_of(const std::vector<FileWrite>& files,
     auto it = known ? known->find(name) : std::unordered_map<std::string, dev_t>::iterator{};
     if (known && it != known->end()) {
       device = it->second;
-    } else if (struct stat st{}; ::stat(name.c_str(), &st) == 0) {
+    } else if (struct stat st{}; ::stat(name.c_str(), &st) == 0 ||
+                                 (errno == ENOENT && (make_directories(name, 0700, created),
+                                                      ::stat(name.c_str(), &st) == 0))) {
+      // A missing directory is made, as `--out out/ca.crt` expects (its ledger used to make it).
       device = st.st_dev;
       if (known) known->emplace(name, device);
     } else {
@@ -129,7 +133,7 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
     if (created && !exists) created->add(f.path);
   }
   auto group = std::make_unique<FileBatch::Prepared>();
-  group->directories = directories_of(files, known_directories);
+  group->directories = directories_of(files, known_directories, created);
   // A large group reaches the disk with one syncfs before the renames and one after: each fsync
   // flushes the disk's cache, and on this project's 2-core VM (ext4) a 1,000-node tree spent most
   // of its time in those flushes (docs/backends.md). A small one keeps its per-file fsyncs, so

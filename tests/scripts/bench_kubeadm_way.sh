@@ -86,9 +86,10 @@ check_tree() {
   expect_ok "kpki init ($algo)" "$KPKI" init --config "$WORK/$algo.yaml" --dir "$K"
 
   # The same files, but for kpki's ledger beside the tree (OUT/ledger.db and its state file, and
-  # SQLite's -wal/-shm should they outlive the run), which the Go program has no counterpart of.
+  # SQLite's -wal/-shm should they outlive the run) and its record of the tree's Kubernetes
+  # version (kpki-tree.json), which the Go program has no counterpart of.
   tree_files "$T" >"$WORK/go-$algo.list"
-  tree_files "$K" | grep -Ev '^ledger(\.db(-wal|-shm|-journal)?|-state\.json)$' >"$WORK/kpki-$algo.list" || true
+  tree_files "$K" | grep -Ev '^(ledger(\.db(-wal|-shm|-journal)?|-state\.json)|kpki-tree\.json)$' >"$WORK/kpki-$algo.list" || true
   if diff "$WORK/kpki-$algo.list" "$WORK/go-$algo.list" >"$WORK/diff" 2>&1; then pass; else fail "$algo: file lists differ (< kpki, > go): $(cat "$WORK/diff")"; fi
   # 1 + 3 nodes: 3 CAs + sa.key at the top, 31 files on cp1, 6 per worker.
   [ "$(wc -l <"$WORK/go-$algo.list")" -eq $((7 + 31 + 3 * 6)) ] && pass || fail "$algo: $(wc -l <"$WORK/go-$algo.list") files"

@@ -44,6 +44,7 @@ expect_clean() {
 cat >"$W/cluster.yaml" <<'YAML'
 apiVersion: kpki/v1alpha1
 kind: ClusterPKI
+kubernetesVersion: "1.32"
 controlPlaneEndpoint: 10.0.0.10:6443
 encryptionAlgorithm: ECDSA-P256
 apiServer:

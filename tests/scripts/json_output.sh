@@ -130,7 +130,8 @@ plan, out = json.load(open(sys.argv[1])), sys.argv[2]
 named = {f["path"] for f in plan["files"]} | {f["key"]["path"] for f in plan["files"] if f["key"]}
 named |= {k["uri"] for k in plan["caKeys"]}
 written = {os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs}
-ledger = {os.path.join(out, f) for f in ("ledger.db", "ledger-state.json", "ledger.db-wal", "ledger.db-shm")}
+ledger = {os.path.join(out, f) for f in ("ledger.db", "ledger-state.json", "ledger.db-wal", "ledger.db-shm",
+                                         "kpki-tree.json")}  # the tree's records, not its files
 missing = sorted(written - named - ledger)
 assert not missing and not (named - written), (missing, sorted(named - written))
 PY

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "backends/openssl_file/evp_signer.h"
 #include "backends/openssl_file/p256_leaf_key.h"
 #include "core/fs/file_io.h"
 #include "core/issue/file_group.h"
@@ -50,8 +49,10 @@ TEST(P256LeafKey, PemIsOpenSslsOwnEncodingByteForByte) {
 }
 
 TEST(P256LeafKey, OtherKeysAreLeftToOpenSsl) {
-  EXPECT_FALSE(p256_private_key_pem(generate_evp_key(Algorithm::EcdsaP384).get()));
-  EXPECT_FALSE(p256_private_key_pem(generate_evp_key(Algorithm::Ed25519).get()));
+  EXPECT_FALSE(
+      p256_private_key_pem(EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384")).get()));
+  EXPECT_FALSE(
+      p256_private_key_pem(EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")).get()));
 }
 
 TEST(MakeDirectories, MakesDeepestFirstAndRecordsWhatItMade) {

@@ -78,6 +78,9 @@ class InitApply {
     // A signal stops the run at the next of these checks, like an error: what it made goes.
     throw_if_interrupted();
     make_directories(out + "/pki/etcd", 0700, &created_);
+    // The version first: a run killed midway leaves files that a re-run reads as made for the
+    // same version (a tree without a record is taken for one made before versions were kept).
+    record_tree_kubernetes_version(out, config_.kubernetes_version, &created_);
     cas_ = apply_cluster_cas(config_, plan_, out, registry_, options_.ca_key_options,
                              options_.recorder, options_.root_recorder, report_, created_);
     for (size_t i = 0; i < cas_.size(); ++i) {
@@ -110,7 +113,6 @@ class InitApply {
     }
     issue_pending(true);
     throw_if_interrupted();  // the last moment the run can still be undone
-    record_tree_kubernetes_version(out, config_.kubernetes_version);  // renew follows it
     created_.commit();
     for (const std::string& path : stale_) {
       std::filesystem::remove(path);

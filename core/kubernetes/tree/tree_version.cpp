@@ -57,12 +57,15 @@ std::optional<KubernetesVersion> tree_kubernetes_version(const std::string& dir)
   }
 }
 
-void record_tree_kubernetes_version(const std::string& root, const KubernetesVersion& version) {
+void record_tree_kubernetes_version(const std::string& root, const KubernetesVersion& version,
+                                    CreatedFiles* created) {
   nlohmann::json j = {{"format", kFormat}, {"kubernetesVersion", version.text()}};
   std::string text = j.dump() + "\n", path = record_path(root);
+  const bool exists = file_exists(path);
   // A re-run that changes nothing leaves the tree as it was, the record included.
-  if (file_exists(path) && read_text_file(path) == text) return;
+  if (exists && read_text_file(path) == text) return;
   write_file_atomic(path, text, 0600, Overwrite::Yes);
+  if (!exists && created) created->add(path);
 }
 
 std::optional<KubernetesVersion> settle_kubernetes_version(ClusterConfig& config,

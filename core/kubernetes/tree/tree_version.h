@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/fs/file_io.h"
 #include "core/kubernetes/model/cluster_config.h"
 
 namespace kpki::kube {
@@ -19,8 +20,10 @@ std::optional<KubernetesVersion> tree_kubernetes_version(const std::string& dir)
 // for a tree that has none, what the ledger takes for the tree; nullopt for no tree.
 std::optional<std::string> tree_root(const std::string& dir);
 
-// Writes ROOT/kpki-tree.json.
-void record_tree_kubernetes_version(const std::string& root, const KubernetesVersion& version);
+// Writes ROOT/kpki-tree.json; a record this call creates is added to `created` (if given), so a
+// failed command removes it.
+void record_tree_kubernetes_version(const std::string& root, const KubernetesVersion& version,
+                                    CreatedFiles* created = nullptr);
 
 // Settles config.kubernetes_version for a run on the tree holding `dir`: the version the config
 // (or --kubernetes-version) names wins, then the tree's own, then the newest kpki knows. Returns
