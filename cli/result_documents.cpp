@@ -54,19 +54,6 @@ std::string key_message(const std::string& uri, Algorithm algorithm, bool genera
   return line + " (a new key file)";
 }
 
-std::string sha256_fingerprint(ByteView der) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(der.data(), der.size(), md, &len, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    char buf[4];
-    std::snprintf(buf, sizeof buf, i ? ":%02X" : "%02X", md[i]);
-    out += buf;
-  }
-  return out;
-}
-
 std::string sans_text(const SubjectAltNames& sans) {
   std::string out;
   auto add = [&](const char* kind, const std::vector<std::string>& values) {

@@ -29,9 +29,6 @@ nlohmann::ordered_json issued_certificate_document(const std::string& path,
 std::string issued_certificate_line(const std::string& path, const Certificate& certificate,
                                     const std::string& profile);
 
-// SHA-256 of `der` as "AB:CD:..." (a public key's: its SubjectPublicKeyInfo).
-std::string sha256_fingerprint(ByteView der);
-
 // "DNS:a, IP:1.2.3.4, ..." (escaped for the terminal).
 std::string sans_text(const SubjectAltNames& sans);
 

@@ -125,10 +125,10 @@ std::string Certificate::serial_hex() const {
 
 bool Certificate::is_ca() const { return X509_check_ca(x509()) == 1; }
 
-std::string Certificate::fingerprint_sha256() const {
+std::string sha256_fingerprint(ByteView der) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(der_.data(), der_.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_Digest(der.data(), der.size(), md, &len, EVP_sha256(), nullptr);
   std::string out;
   for (unsigned i = 0; i < len; ++i) {
     char buf[4];
@@ -137,6 +137,8 @@ std::string Certificate::fingerprint_sha256() const {
   }
   return out;
 }
+
+std::string Certificate::fingerprint_sha256() const { return sha256_fingerprint(der_); }
 
 std::string subject_to_string(const Subject& subject) {
   std::string out;

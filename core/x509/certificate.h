@@ -55,6 +55,9 @@ class Certificate {
 // Subject as one line in RFC 4514 form, each value escaped (escape_dn_value,
 // core/util/display_text.h): "CN=kube-apiserver, O=system:masters"; a CN "eve, O=x" shows as
 // "CN=eve\, O=x".
+// SHA-256 of any DER (a certificate, a public key), as colon-separated upper-case hex.
+std::string sha256_fingerprint(ByteView der);
+
 std::string subject_to_string(const Subject& subject);
 
 }  // namespace kpki
