@@ -54,7 +54,8 @@ CliOption describe_option(const CLI::Option& option) {
   out.default_value = option.get_default_str();
   out.required = option.get_required();
   out.repeatable = option.get_expected_max() > 1;
-  if (option.get_type_size_max() == 0) return out;  // a flag
+  // A flag: add_flag's type size is 0; set_version_flag's (add_flag_callback) expects 0 items.
+  if (option.get_type_size_max() == 0 || option.get_items_expected_max() == 0) return out;
   out.kind = ValueKind::File;
   std::string type = option.get_type_name();
   out.value_name = type.substr(0, type.find(':'));

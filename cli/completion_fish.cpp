@@ -14,7 +14,7 @@ std::string value_spec(const CliOption& option) {
     case ValueKind::Choice:
       return " -x -a " + single_quoted(joined_words(option.choices), true);
     case ValueKind::Dir:
-      return " -x -a '(__fish_complete_directories (commandline -ct))'";
+      return " -x -a '(__kpki_dirs)'";
     case ValueKind::File:
       return " -r -F";
   }
@@ -46,6 +46,12 @@ function __kpki_at
     test "$at" = "$argv[1]"
 end
 
+# __kpki_dirs: the directories the word being completed may name. In `--dir=ou` only `ou` is the
+# directory's start: fish puts the `--dir=` back before each candidate itself.
+function __kpki_dirs
+    __fish_complete_directories (commandline -ct | string replace -r -- '^-[^=]*=' '')
+end
+
 )SH";
 
 }  // namespace
@@ -66,13 +72,12 @@ std::string fish_completion(const CliCommand& kpki) {
               joined_words(sub_names) + "\n";
     for (const auto& option : command.options) {
       if (option.positional) {
-        lines += "complete -c kpki" + guard +
-                 (option.kind == ValueKind::Choice
-                      ? " -a " + single_quoted(joined_words(option.choices), true)
-                      : std::string(option.kind == ValueKind::Dir
-                                        ? " -a '(__fish_complete_directories (commandline -ct))'"
-                                        : " -F")) +
-                 "\n";
+        lines +=
+            "complete -c kpki" + guard +
+            (option.kind == ValueKind::Choice
+                 ? " -a " + single_quoted(joined_words(option.choices), true)
+                 : std::string(option.kind == ValueKind::Dir ? " -a '(__kpki_dirs)'" : " -F")) +
+            "\n";
         continue;
       }
       std::string spec;

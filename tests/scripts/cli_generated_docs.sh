@@ -2,7 +2,8 @@
 # The man page and the bash, zsh and fish completions are generated from kpki's own command
 # definitions (issue 23): every verb and flag `--help` shows is in each of them; a real bash
 # completes verbs, sub-verbs, flags, enum values and file/directory arguments (the script sourced,
-# COMP_WORDS/COMP_CWORD set, _kpki called, COMPREPLY read); zsh and fish do too when installed.
+# COMP_WORDS/COMP_CWORD set, _kpki called, COMPREPLY read); zsh and fish do too when installed
+# (cli_completion_shells drives zsh's whole completion system and fish's as a user's shell does).
 # The man page names every environment variable the sources read and every exit code of
 # cli/exit_codes.h, and renders without groff warnings. The build's packaging/ files are exactly
 # what the binary prints.
@@ -90,6 +91,7 @@ done < <(tr '\t' '|' < flags.txt)
 # Values: enums, files, directories, --flag=value.
 ask "bash zsh fish" "ledger revoke crl completion init" "man" kpki ""
 ask "bash zsh fish" "create import rotate" "" kpki ca ""
+ask "bash zsh fish" "ca init" "some-file.crt" kpki --version ""  # --version takes no value
 ask "bash zsh fish" "server client peer" "ca" kpki issue --profile ""
 ask "bash" "server" "client" kpki issue --profile se
 ask "bash" "server" "" kpki issue --profile = se         # bash splits --profile=se at '='
