@@ -11,14 +11,10 @@
 # token keys, a pin-value token URI is refused rather than written into it, and
 # `kpki certs renew all` on every node signs through the token.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-for tool in softhsm2-util pkcs11-tool openssl; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm pkcs11-tool openssl
 
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label imp-single --kpki "$KPKI" 2>/dev/null)"
+make_token imp-single
 "$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label tree-ca --kpki "$KPKI" >/dev/null 2>&1
 PIN="$WORK/hsm/user-pin"
 S="$WORK/single" && mkdir -p "$S"

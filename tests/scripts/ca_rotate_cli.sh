@@ -7,8 +7,8 @@
 # renew are refused mid-rotation and work after finish (init keeps every file); kill -9 at random
 # moments in each phase leaves valid files and a re-run completes it.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/softhsm.sh"
 CHECK="python3 $KPKI_SOURCE_DIR/tests/scripts/lib/rotation_check.py"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
 
 tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
 leaf_sum() {  # leaf certificates and keys, and kubeconfigs' client credentials (not their trust)
@@ -138,10 +138,9 @@ for scenario in rotate-begin rotate-reissue rotate-finish; do
 done
 
 # --- CA keys on a SoftHSM token -----------------------------------------------------------
-if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help >/dev/null 2>&1; then
+if softhsm_available; then
   TOKEN=kpki-rotate
-  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label $TOKEN --kpki "$KPKI" 2>/dev/null)"
-  PIN="$WORK/hsm/user-pin"
+  make_token $TOKEN
   token_objects() { "$KPKI" hsm keys "pkcs11:token=$TOKEN?pin-source=file:$PIN" 2>&1 | sort; }
   write_config "$WORK/token.yaml" "caKeys:
   ca: pkcs11:token=$TOKEN;object=kubernetes-ca?pin-source=file:$PIN
@@ -161,10 +160,9 @@ if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help
   # the pair, destroys one half and exits 137, as a kill between the token's two object writes
   # leaves it. The re-run removes that half and makes the key again. A half pair someone else left
   # under the next free label is skipped, never removed.
-  FWD=$(realpath "${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}/libkpki_test_forward.so" 2>/dev/null || true)
-  [ -f "$FWD" ] || fail "test module libkpki_test_forward.so not built"
+  FWD=$(test_module forward)
   HTOKEN=kpki-halfpair
-  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label $HTOKEN --kpki "$KPKI" 2>/dev/null)"
+  make_token $HTOKEN
   half_uri() { echo "pkcs11:token=$HTOKEN;object=$1?pin-source=file:$PIN"; }
   labelled() {  # labelled LABEL: "private public" classes of the objects with that label, sorted
     "$KPKI" hsm keys "pkcs11:token=$HTOKEN?pin-source=file:$PIN" | awk -v l="$1" '$2 == l { print $1 }' | sort | tr '\n' ' '

@@ -7,6 +7,7 @@
 # a missing ledger, an existing --out, a nextUpdate past 9999 and a CA without cRLSign are
 # one-line errors.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/softhsm.sh"
 command -v certtool >/dev/null || { echo "SKIP: certtool not installed (gnutls-bin)"; exit 77; }
 
 serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
@@ -116,9 +117,8 @@ expect_error "CA without cRLSign" "ca.crt may not sign CRLs \(keyUsage lacks cRL
   --ledger "$d/ledger.db" --out "$WORK/x.pem"
 
 # A CA whose key is on a SoftHSM token signs its CRLs on the token.
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-if command -v softhsm2-util >/dev/null && [ -r "$MODULE" ] && "$KPKI" hsm --help >/dev/null 2>&1; then
-  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label kpki-crl --kpki "$KPKI" 2>/dev/null)"
+if softhsm_available; then
+  make_token kpki-crl
   uri="pkcs11:token=kpki-crl;object=crl-ca?pin-source=file:$WORK/hsm/user-pin"
   d="$WORK/token"
   mkdir -p "$d"

@@ -3,6 +3,7 @@
 # up in kpki's output, its error text, its own or any child's command line or environment; and
 # private keys are created 0600 even under umask 000.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/softhsm.sh"
 cd "$WORK"
 MARK="kpki-secret-$RANDOM$RANDOM-marker"
 
@@ -72,11 +73,9 @@ expect_error "wrong passphrase" "cannot decrypt key file 'enc.key'" \
 no_secret "wrong-passphrase error" out2.txt err2.txt
 
 # PIN for a PKCS#11 key (pin-source=file:), when the backend and a SoftHSM token are available.
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-if "$KPKI" hsm --help >/dev/null 2>&1 && command -v softhsm2-util >/dev/null && [ -r "$MODULE" ]; then
-  export SOFTHSM2_CONF=$WORK/softhsm2.conf
-  mkdir -p tokens && echo "directories.tokendir = $WORK/tokens" >"$SOFTHSM2_CONF"
-  softhsm2-util --init-token --free --label kpki-secrets --so-pin "so-$MARK" --pin "$MARK" >/dev/null
+if softhsm_available; then
+  softhsm_conf "$WORK"
+  init_token kpki-secrets "so-$MARK" "$MARK"
   module=$MODULE
   : >out.txt; : >err.txt; : >procs.txt
   run_with_fifo pin.fifo "$KPKI" key generate \

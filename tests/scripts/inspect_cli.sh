@@ -4,6 +4,7 @@
 # key's public part), private keys (file, encrypted file, token URI: the public part only, never
 # private material), public keys and the ledger (its records); text and JSON agree with openssl.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/softhsm.sh"
 cd "$WORK"
 "$KPKI" ca create --key ca.key --cn test-ca --out ca.crt >/dev/null 2>&1
 "$KPKI" issue --ca-cert ca.crt --ca-key ca.key --profile server --cn api --dns api.local --key api.key --out api.crt >/dev/null 2>&1
@@ -63,8 +64,8 @@ expect_ok "ledger text: the header" sh -c "'$KPKI' inspect ledger.db | head -1 |
 expect_ok "ledger text: the revoked one" sh -c "'$KPKI' inspect ledger.db | grep -q '^$GONE  *released  *[0-9T:-]*Z keyCompromise'"
 
 # A key on a token, by its URI.
-if [ -r /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null && "$KPKI" hsm --help >/dev/null 2>&1; then
-  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label inspect --kpki "$KPKI" 2>/dev/null)"
+if softhsm_available; then
+  make_token inspect
   U="pkcs11:token=inspect;object=k?pin-source=file:$WORK/hsm/user-pin"
   "$KPKI" key generate "$U" --algorithm ecdsa-p256 >/dev/null
   expect_ok "token key URI: its public part" test "$(J "$U" | val publicKey.type) $(J "$U" | val kind)" = "EC PrivateKey"

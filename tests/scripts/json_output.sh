@@ -5,6 +5,7 @@
 # its kind (docs/json/*.schema.json, docs/plan.schema.json). In text mode the result line (path,
 # serial) is on stdout and messages on stderr. The plan names every file init writes, keys included.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/softhsm.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 CHECK="python3 $KPKI_SOURCE_DIR/tests/scripts/lib/json_schema_check.py $KPKI_SOURCE_DIR/docs/json $KPKI_SOURCE_DIR/docs/plan.schema.json"
 HAVE_YAML=0; python3 -c 'import yaml' 2>/dev/null && HAVE_YAML=1
@@ -73,8 +74,8 @@ READ_ONLY=1 doc renew-dry-run "$KPKI" certs renew all --dir out/nodes/cp1 --conf
 READ_ONLY=1 doc rotate-dry-run "$KPKI" ca rotate front-proxy-ca --dir out --config c.yaml --phase begin --dry-run
 doc bench "$KPKI" bench --algorithms ecdsa-p256 --backends openssl --duration 0.02s --threads 1
 doc bench-cluster "$KPKI" bench --cluster 0 --rounds 1 --no-cfssl
-if [ -r /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null && "$KPKI" hsm --help >/dev/null 2>&1; then
-  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label json-out --kpki "$KPKI" 2>/dev/null)"
+if softhsm_available; then
+  make_token json-out
   "$KPKI" key generate "pkcs11:token=json-out;object=k?pin-source=file:$WORK/hsm/user-pin" >/dev/null 2>&1
   READ_ONLY=1 doc hsm-tokens "$KPKI" hsm tokens
   READ_ONLY=1 doc hsm-keys "$KPKI" hsm keys "pkcs11:token=json-out?pin-source=file:$WORK/hsm/user-pin"

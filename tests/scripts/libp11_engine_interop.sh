@@ -9,14 +9,10 @@
 # The token holds no Ed25519 key: the engine crashes on such a token (docs/hsm.md). PINs reach
 # openssl through the key URI's pin-source=file:, pkcs11-tool through env:, never argv.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
+source "$(dirname "$0")/lib/softhsm.sh"
 ENGINE=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
-for tool in softhsm2-util pkcs11-tool openssl; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
 [ -r "$ENGINE" ] || { echo "SKIP: libengine-pkcs11-openssl not installed (hsm-setup/install-deps.sh)"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+require_softhsm pkcs11-tool openssl
 
 TOKEN=kpki-engine
 eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label $TOKEN --keys \

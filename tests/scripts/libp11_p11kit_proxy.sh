@@ -5,22 +5,13 @@
 # sees only a private registry: a user config (as nobody when run as root, since p11-kit ignores
 # user configs for root) registering SoftHSM and disabling the system's other modules in the proxy.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
+source "$(dirname "$0")/lib/softhsm.sh"
 PROXY=$(pkg-config --variable=proxy_module p11-kit-1 2>/dev/null || true)
 [ -n "$PROXY" ] || PROXY=/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so
-command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
 [ -r "$PROXY" ] || { echo "SKIP: p11-kit proxy not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+require_softhsm
 
-U=$WORK/user
-if [ "$(id -u)" = 0 ]; then
-  chmod 0711 "$WORK" && mkdir -m 0700 "$U" && chown 65534:65534 "$U"
-  as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$U/home" "$@"; }
-else
-  mkdir -m 0700 "$U"
-  as_user() { env HOME="$U/home" "$@"; }
-fi
+other_user "$WORK/user"
 # The proxy's registry: SoftHSM, and every module the system registers switched off in the proxy
 # (a user config with the same file name overrides the system's).
 as_user sh -c "mkdir -p '$U/tokens' '$U/home/.config/pkcs11/modules' && echo 'directories.tokendir = $U/tokens' >'$U/softhsm2.conf' &&

@@ -5,13 +5,10 @@
 # on the token only what was there before; a file CA's rotation `finish` says where the old and new
 # keys are and what to destroy.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm
 cd "$WORK"
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label quiet --kpki "$KPKI" 2>/dev/null)"
-PIN="$WORK/hsm/user-pin"
+make_token quiet
 uri() { echo "pkcs11:token=quiet;object=$1?pin-source=file:$PIN"; }
 labels() { "$KPKI" hsm keys "pkcs11:token=quiet?pin-source=file:$PIN" -o json |
   python3 -c 'import json,sys; print(" ".join(sorted({k["label"] for k in json.load(sys.stdin)["items"]})))'; }

@@ -6,19 +6,12 @@
 # costs one C_Login and ends the run with one line; the PIN flags are checked before each context
 # login; libp11: refuses such keys with the reason.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-TEST_LIBS=${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}
-FWD=$(realpath "$TEST_LIBS/libkpki_test_forward.so" 2>/dev/null || true)
-for tool in softhsm2-util pkcs11-tool; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
-[ -f "$FWD" ] || { echo "FAIL: test module not built in $TEST_LIBS"; exit 1; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm pkcs11-tool
+FWD=$(test_module forward)
 cd "$WORK"
 
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label aa --kpki "$KPKI" 2>/dev/null)"
-PIN=$WORK/hsm/user-pin
+make_token aa
 export KPKI_TEST_FORWARD_MODULE=$MODULE KPKI_TEST_LOGIN_LOG=$WORK/logins
 uri() { echo "pkcs11:token=aa;object=$1?pin-source=file:${2:-$PIN}&module-path=$FWD"; }
 count() { [ -f "$KPKI_TEST_LOGIN_LOG" ] || { echo 0; return; }; grep -c "^$1\$" "$KPKI_TEST_LOGIN_LOG" || true; }

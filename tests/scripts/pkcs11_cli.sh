@@ -4,16 +4,12 @@
 # verify the results; no CA private key file appears; token failures are one-line errors; the
 # hsm verbs work; and the same through p11-kit's remote module (p11-kit server + client).
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
+source "$(dirname "$0")/lib/softhsm.sh"
 CLIENT_MODULE=/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so
-for tool in softhsm2-util pkcs11-tool certtool; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+require_softhsm pkcs11-tool certtool
 
 TOKEN=kpki-cli
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label $TOKEN --kpki "$KPKI" 2>/dev/null)"
+make_token $TOKEN
 [[ "$SOFTHSM2_CONF" == "$WORK/hsm/softhsm2.conf" ]] || { echo "make-token did not set SOFTHSM2_CONF"; exit 1; }
 PIN="$WORK/hsm/user-pin"
 expect_ok "user-pin is 0600" test "$(stat -c %a "$PIN")" = 600

@@ -12,16 +12,12 @@
 #              ledger record left incomplete, and the same command without the fault completes
 # A wrong PIN at the new login stops there (no second C_Login). The matrix is printed.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-TEST_LIBS=${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}
-FWD=$(realpath "$TEST_LIBS/libkpki_test_forward.so" 2>/dev/null || true)
-command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
-[ -f "$FWD" ] || { echo "FAIL: test module not built in $TEST_LIBS"; exit 1; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm
+FWD=$(test_module forward)
 cd "$WORK"
 
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label fault --kpki "$KPKI" 2>/dev/null)"
+make_token fault
 export KPKI_TEST_FORWARD_MODULE=$MODULE KPKI_TEST_LOGIN_LOG=$WORK/calls
 uri() { echo "pkcs11:token=fault;object=$1?pin-source=file:$WORK/hsm/user-pin&module-path=$FWD"; }
 cat >cluster.yaml <<YAML

@@ -7,18 +7,13 @@
 # sets: C_Login is not called on a final try or a locked PIN, a low count warns), and generated
 # keys (read-only; a key the token made weaker than asked is deleted).
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-TEST_LIBS=${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}
-FWD=$(realpath "$TEST_LIBS/libkpki_test_forward.so" 2>/dev/null || true)
-MARKER_LIB=$(realpath "$TEST_LIBS/libkpki_test_marker.so" 2>/dev/null || true)
-command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
-[ -f "$FWD" ] && [ -f "$MARKER_LIB" ] || { echo "FAIL: test modules not built in $TEST_LIBS"; exit 1; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm
+FWD=$(test_module forward)
+MARKER_LIB=$(test_module marker)
 cd "$WORK"
 
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label trust --kpki "$KPKI" 2>/dev/null)"
-PIN=$WORK/hsm/user-pin
+make_token trust
 expect_ok "make-token writes the PIN file 0600" test "$(stat -c %a "$PIN")" = 600
 uri() { echo "pkcs11:token=trust;object=$1?pin-source=file:$PIN${2:+&$2}"; }
 expect_ok "key generate" "$KPKI" key generate "$(uri ca)" --algorithm ecdsa-p256
@@ -83,14 +78,7 @@ expect_ok "no library was loaded through the symlinks" test ! -e "$KPKI_TEST_MAR
 # stderr. p11_kit_modules_load() and the p11-kit proxy would load it on every PKCS#11 command.
 # p11-kit (and kpki, following it) ignores user configs for root, so as root this part runs as
 # nobody, with its own token.
-U=$WORK/user
-if [ "$(id -u)" = 0 ]; then
-  chmod 0711 "$WORK" && mkdir -m 0700 "$U" && chown 65534:65534 "$U"
-  as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$U/home" "$@"; }
-else
-  mkdir -m 0700 "$U"
-  as_user() { env HOME="$U/home" "$@"; }
-fi
+other_user "$WORK/user"
 as_user env SOFTHSM2_CONF="$U/softhsm2.conf" sh -c "mkdir -p '$U/tokens' '$U/home' '$U/xdg/pkcs11/modules' && cp '$MARKER_LIB' '$U/xdg/evil.so' && chmod 0755 '$U/xdg/evil.so' &&
   echo 'directories.tokendir = $U/tokens' >'$U/softhsm2.conf' && echo 'module: $U/xdg/evil.so' >'$U/xdg/pkcs11/modules/evil.module' &&
   softhsm2-util --init-token --free --label reg --so-pin 5678 --pin 1234 >/dev/null && echo 1234 >'$U/pin' && chmod 600 '$U/pin'" \

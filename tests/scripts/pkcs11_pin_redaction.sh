@@ -6,16 +6,14 @@
 # percent-encoded; nor any part of a hostile PIN (quotes, a space, then '#', %-encoded, given
 # twice), in the ledger's caKeyUri and command too.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm
 cd "$WORK"
 
 PIN="pin$RANDOM$RANDOM-leak-marker"
-export SOFTHSM2_CONF=$WORK/softhsm2.conf KPKI_PKCS11_MODULE=$MODULE
-mkdir -p tokens && echo "directories.tokendir = $WORK/tokens" >"$SOFTHSM2_CONF"
-softhsm2-util --init-token --free --label redact --so-pin "so-$PIN" --pin "$PIN" >/dev/null
+export KPKI_PKCS11_MODULE=$MODULE
+softhsm_conf "$WORK"
+init_token redact "so-$PIN" "$PIN"
 uri() { echo "pkcs11:token=redact;object=$1?pin-value=$PIN"; }
 mkdir -p out && : >stdout.txt && : >stderr.txt
 
@@ -97,7 +95,7 @@ run_failing "init with a bad URI" "$KPKI" init --config bad.yaml --dir out/bad -
 HOSTILE="s3cr'et tail\"end-$RANDOM$RANDOM"
 TAIL=${HOSTILE#*\'}  # what a redaction stopping at the quote would show
 ENCODED=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$HOSTILE")
-softhsm2-util --init-token --free --label hostile --so-pin "so-$RANDOM" --pin "$HOSTILE" >/dev/null
+init_token hostile "so-$RANDOM" "$HOSTILE"
 huri() { echo "pkcs11:token=hostile;object=$1?pin-value=$HOSTILE"; }
 mkdir -p out/hostile
 run "hostile PIN: key generate" "$KPKI" key generate "$(huri hca)" --algorithm ecdsa-p256

@@ -7,22 +7,10 @@
 # keys, ca create, issue, init, certs renew, ca rotate, crl and bench. Controls: the same noise
 # reaches stderr when kpki is asked for that module, so its absence is kpki's doing.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-TEST_LIBS=${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}
-MARKER_LIB=$(realpath "$TEST_LIBS/libkpki_test_marker.so" 2>/dev/null || true)
-command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
-[ -f "$MARKER_LIB" ] || { echo "FAIL: test modules not built in $TEST_LIBS"; exit 1; }
-# p11-kit reads user configs only for users other than root: as root the user part runs as nobody.
-U=$WORK/u
-if [ "$(id -u)" = 0 ]; then
-  chmod 0711 "$WORK" && mkdir -m 0700 "$U" && chown 65534:65534 "$U"
-  as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$U/home" "$@"; }
-else
-  mkdir -m 0700 "$U"
-  as_user() { env HOME="$U/home" "$@"; }
-fi
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm
+MARKER_LIB=$(test_module marker)
+other_user "$WORK/u"  # as root, the user part runs as nobody (p11-kit reads no root user config)
 as_user sh -c "mkdir -p '$U/home' '$U/xdg/pkcs11/modules' && cp '$MARKER_LIB' '$U/xdg/noisy.so' &&
   chmod 0755 '$U/xdg/noisy.so' && echo 'module: $U/xdg/noisy.so' >'$U/xdg/pkcs11/modules/noisy.module'" ||
   { fail "setup as $(as_user id -un)"; finish; }

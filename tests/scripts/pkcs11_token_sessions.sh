@@ -6,16 +6,12 @@
 # gives exactly 1; a token that allows fewer sessions (ulMaxSessionCount) caps N, with a warning
 # naming the token and its limit, and the run never asks it for more. No timing is asserted.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-TEST_LIBS=${KPKI_TEST_LIBS:-$(dirname "$KPKI")/../tests/pkcs11_module}
-FWD=$(realpath "$TEST_LIBS/libkpki_test_forward.so" 2>/dev/null || true)
-command -v softhsm2-util >/dev/null || { echo "SKIP: softhsm2-util not installed"; exit 77; }
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
-[ -f "$FWD" ] || { echo "FAIL: test module not built in $TEST_LIBS"; exit 1; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm
+FWD=$(test_module forward)
 cd "$WORK"
 
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label sess --kpki "$KPKI" 2>/dev/null)"
+make_token sess
 export KPKI_TEST_FORWARD_MODULE=$MODULE KPKI_TEST_SIGN_DELAY_MS=30 KPKI_TEST_INFLIGHT_LOG=$WORK/inflight
 uri() { echo "pkcs11:token=sess;object=$1?pin-source=file:$WORK/hsm/user-pin&module-path=$FWD"; }
 cat >cluster.yaml <<YAML

@@ -6,12 +6,8 @@
 # validate against the one schema file, which docs/plan.md shows verbatim; each summary counts
 # its files. A document with a field missing or added fails the same check.
 source "$(dirname "$0")/lib/common.sh"
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-for tool in softhsm2-util python3; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-[ -r "$MODULE" ] || { echo "SKIP: SoftHSM2 module not installed"; exit 77; }
-"$KPKI" hsm --help >/dev/null 2>&1 || { echo "SKIP: kpki built without PKCS#11"; exit 77; }
+source "$(dirname "$0")/lib/softhsm.sh"
+require_softhsm python3
 CHECK="python3 $KPKI_SOURCE_DIR/tests/scripts/lib/plan_schema_check.py $KPKI_SOURCE_DIR/docs/plan.schema.json $KPKI_SOURCE_DIR/docs/plan.md"
 J="$WORK/json" && mkdir -p "$J"
 C="$WORK/cluster.yaml" && cp "$KPKI_SOURCE_DIR/tests/data/cluster_3cp_1w.yaml" "$C"
@@ -26,8 +22,7 @@ expect_ok "certs renew all --dry-run -o json" sh -c "'$KPKI' certs renew all --d
 expect_ok "ca rotate begin --dry-run -o json" sh -c "'$KPKI' ca rotate etcd-ca --dir '$T' --config '$C' --phase begin --dry-run -o json >'$J/rotate-begin.json'"
 
 # --- ca import ---------------------------------------------------------------------------------
-eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label plan-json --kpki "$KPKI" 2>/dev/null)"
-PIN="$WORK/hsm/user-pin"
+make_token plan-json
 S="$WORK/single" && mkdir -p "$S"
 "$KPKI" ca create --key "$S/ca.key" --cn kubernetes --out "$S/ca.crt" 2>/dev/null
 expect_ok "ca import (one key) --dry-run -o json" sh -c "'$KPKI' ca import --key '$S/ca.key' --cert '$S/ca.crt' --to 'pkcs11:token=plan-json;object=single?pin-source=file:$PIN' --remove-source --dry-run -o json >'$J/import-single.json'"

@@ -8,6 +8,7 @@
 #  - kubeconfig user --out writes 0600 even under umask 000;
 #  - a PIN prompt interrupted with Ctrl-C gives the terminal its echo back.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/softhsm.sh"
 cd "$WORK"
 umask 077
 
@@ -74,8 +75,8 @@ expect_error "kubeconfig user --out exists" "already exists" "$KPKI" kubeconfig 
   --out jane.conf
 
 # Ctrl-C at the PIN prompt: echo is back afterwards (needs a token, so the PKCS#11 backend).
-if "$KPKI" hsm --help >/dev/null 2>&1 && [ -r /usr/lib/softhsm/libsofthsm2.so ]; then
-  eval "$("$KPKI_SOURCE_DIR/hsm-setup/make-token.sh" --dir "$WORK/hsm" --label kpki-prompt --kpki "$KPKI" 2>/dev/null)"
+if softhsm_available; then
+  make_token kpki-prompt
   chmod 0644 "$WORK/hsm/user-pin"
   expect_error "PIN file 0644" "PIN file '.*user-pin' is mode 0644, open to group and others" \
     "$KPKI" hsm keys "pkcs11:token=kpki-prompt?pin-source=file:$WORK/hsm/user-pin"
