@@ -2,9 +2,13 @@
 // of the algorithm planned at its index, no two alike, a failure rethrown, progress reported.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
+#include "backends/backends.h"
 #include "backends/leaf_key_sources.h"
+#include "core/keys/key_registry.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "core/kubernetes/tree/leaf_key_pool.h"
 #include "core/util/error.h"
 
@@ -92,6 +96,28 @@ TEST(LeafKeyPool, ProgressCountsEveryKeyUpToTheTotal) {
   ASSERT_EQ(reported.size(), 10u);
   for (size_t i = 0; i < reported.size(); ++i) EXPECT_EQ(reported[i], i + 1);
   EXPECT_EQ(totals_seen, 10u);
+}
+
+// Signing threads beyond the CPUs help only while signatures wait on a token: CA key files get
+// one per CPU, whatever --token-sessions says (it used to be 16 on any machine).
+TEST(LeafKeyPool, SigningThreadsFollowWhereTheCaKeysAre) {
+  const KeyRegistry& registry = key_registry();
+  const size_t cpus = usable_cpus();
+  KeyOptions options;    // --token-sessions not given
+  ClusterConfig config;  // no caKeys: the default key files under OUT/pki
+  EXPECT_EQ(signing_threads(config, registry, options), cpus);
+  config.ca_keys = {{"ca", "/srv/pki/ca.key"}, {"etcd-ca", "file:/srv/pki/etcd-ca.key"}};
+  EXPECT_EQ(signing_threads(config, registry, options), cpus);
+  options.token_sessions = 32;
+  EXPECT_EQ(signing_threads(config, registry, options), cpus);
+
+  // One CA key on a token: its sessions are kept busy.
+  config.ca_keys["front-proxy-ca"] = "pkcs11:token=t;object=front-proxy-ca";
+  const size_t at_least = std::min<size_t>(cpus, 8);
+  EXPECT_EQ(signing_threads(config, registry, options), std::max<size_t>(at_least, 32));
+  options.token_sessions = 0;
+  EXPECT_EQ(signing_threads(config, registry, options),
+            std::max<size_t>(at_least, kDefaultTokenSessions));
 }
 
 TEST(LeafKeyPool, NoKeysIsNoWork) {

@@ -227,7 +227,8 @@ class InitApply {
     const size_t end = pending_.size();
     std::vector<std::optional<Issued>> certs(end);
     // Many at once: a token's signature may be a network round trip (signing_threads).
-    run_concurrently(end, signing_threads(options_.ca_key_options), [&](size_t i) {
+    const size_t threads = signing_threads(config_, registry_, options_.ca_key_options);
+    run_concurrently(end, threads, [&](size_t i) {
       PendingLeaf& leaf = pending_[i];
       const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
       certs[i] = ca.authority->issue(

@@ -18,7 +18,7 @@ namespace {
 class RenewApply {
  public:
   RenewApply(const RenewOptions& options, const KeyRegistry& registry, const LeafKeySource& keys)
-      : options_(options), keys_(keys), cas_(options, registry) {}
+      : options_(options), registry_(registry), keys_(keys), cas_(options, registry) {}
 
   Plan apply(const Plan& plan) {
     const NodeConfig& node = renew_node(config(), dir(), options_.node_name);
@@ -44,7 +44,8 @@ class RenewApply {
     // planning).
     std::vector<LeafKey> keys = generate_leaf_keys(
         keys_, std::vector<Algorithm>(renewals.size(), config().algorithm), options_.leaf_keys);
-    run_concurrently(renewals.size(), signing_threads(options_.ca_key_options), [&](size_t i) {
+    const size_t threads = signing_threads(config(), registry_, options_.ca_key_options);
+    run_concurrently(renewals.size(), threads, [&](size_t i) {
       Renewal& r = renewals[i];
       r.key = std::move(keys[i]);
       r.issued = cas_.get(r.spec->ca)
@@ -86,6 +87,7 @@ class RenewApply {
   }
 
   const RenewOptions& options_;
+  const KeyRegistry& registry_;
   const LeafKeySource& keys_;
   RenewAuthorities cas_;
 };

@@ -186,7 +186,8 @@ class RotationApply {
       check_reissued_key(path, spec, existing.key->signer->public_key_der(), issued_);
       todo.push_back({leaf, path, entry, std::move(existing), {}});
     }
-    run_concurrently(todo.size(), signing_threads(options_.ca_key_options), [&](size_t i) {
+    const size_t threads = signing_threads(config_, registry_, options_.ca_key_options);
+    run_concurrently(todo.size(), threads, [&](size_t i) {
       Reissue& r = todo[i];
       r.issued = ca.issue(
           leaf_request(r.leaf.spec, *r.existing.key->signer, config_.certificate_validity));

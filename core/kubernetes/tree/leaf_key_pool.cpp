@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/keys/key_registry.h"
+#include "core/kubernetes/model/cluster_config.h"
 #include "core/util/run_concurrently.h"
 
 namespace kpki::kube {
@@ -17,7 +19,13 @@ size_t usable_cpus() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-size_t signing_threads(const KeyOptions& ca_keys) {
+size_t signing_threads(const ClusterConfig& config, const KeyRegistry& registry,
+                       const KeyOptions& ca_keys) {
+  // A CA key absent from caKeys is the default file under OUT/pki: software.
+  bool on_token = std::any_of(config.ca_keys.begin(), config.ca_keys.end(), [&](const auto& key) {
+    return registry.scheme_for(key.second).is_token();
+  });
+  if (!on_token) return usable_cpus();
   size_t sessions = ca_keys.token_sessions ? ca_keys.token_sessions : kDefaultTokenSessions;
   return std::max(std::clamp<size_t>(usable_cpus(), 1, 8), sessions);
 }

@@ -8,7 +8,13 @@
 #include "core/keys/key_manager.h"
 #include "core/keys/leaf_key_source.h"
 
+namespace kpki {
+class KeyRegistry;
+}
+
 namespace kpki::kube {
+
+struct ClusterConfig;
 
 // Called with (done, total) as work finishes; calls never overlap. Core reports, the CLI draws.
 using ProgressCallback = std::function<void(size_t done, size_t total)>;
@@ -28,9 +34,11 @@ std::vector<LeafKey> generate_leaf_keys(const LeafKeySource& source,
 // The CPUs this process may run on (its affinity mask; `taskset -c 0` makes it 1), at least 1.
 size_t usable_cpus();
 
-// The certificates a tree signs at once: enough to keep `ca_keys.token_sessions` signatures in
-// flight on a CA key's token (a network HSM answers in milliseconds, and serves many sessions),
-// and at least one per CPU (up to 8) for keys in software.
-size_t signing_threads(const KeyOptions& ca_keys);
+// The certificates a tree of `config` signs at once. With a CA key on a token (its scheme says
+// so, KeyScheme::is_token): enough to keep `ca_keys.token_sessions` signatures in flight there (a
+// network HSM answers in milliseconds, and serves many sessions), and at least one per CPU (up to
+// 8). With every CA key in software: one per CPU, as more threads would only contend for them.
+size_t signing_threads(const ClusterConfig& config, const KeyRegistry& registry,
+                       const KeyOptions& ca_keys);
 
 }  // namespace kpki::kube
