@@ -30,26 +30,11 @@ std::string sha256_hex(ByteView der) {
   return hex_of(ByteView(md, len));
 }
 
-namespace {
-
-// Which storage holds a ledger, by how its location starts (in any case); a location that starts
-// with none of these is a path, for SQLite (docs/ledger.md).
-struct Storage {
-  std::string_view prefix;
-  std::unique_ptr<Ledger> (*open)(const std::string& spec);
-};
-constexpr Storage kStorages[] = {
-    {"postgresql://", open_postgresql_ledger},
-    {"postgres://", open_postgresql_ledger},
-};
-
-}  // namespace
-
 std::unique_ptr<Ledger> open_ledger(const std::string& spec) {
   if (spec.empty()) throw Error(ErrorCode::InvalidInput, "--ledger: empty ledger location");
-  for (const Storage& storage : kStorages)
-    if (starts_with_ignoring_case(spec, storage.prefix)) return storage.open(spec);
-  return open_sqlite_ledger(spec);
+  // A PostgreSQL URL (is_postgresql_spec, which also decides what is redacted) is a server; any
+  // other location is a path, for SQLite (docs/ledger.md).
+  return is_postgresql_spec(spec) ? open_postgresql_ledger(spec) : open_sqlite_ledger(spec);
 }
 
 }  // namespace kpki::ledger

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/ledger/ledger.h"
+#include "core/ledger/ledger_records.h"
 #include "core/ledger/storage/storage.h"
 #include "core/util/error.h"
 #include "tests/support/error_of.h"
@@ -296,6 +297,24 @@ TEST(PostgresqlModule, LoadsFromTheBuildTreeAndReportsAServerItCannotReachOnOneL
 #else
   EXPECT_EQ(e.code(), ErrorCode::Unsupported) << e.what();
 #endif
+}
+
+// open_ledger and the redaction read one rule (is_postgresql_spec): every spelling it accepts
+// goes to the server, never to a SQLite file of that name.
+TEST(PostgresqlModule, EveryPostgresqlSpellingOpensTheServer) {
+  TempDir dir;
+  for (std::string scheme : {"postgresql", "postgres", "PostgreSQL", "POSTGRES"}) {
+    std::string spec = scheme + ":///kpki?host=" + dir.file("no-server");
+    ASSERT_TRUE(is_postgresql_spec(spec)) << spec;
+    Error e = kpki::testing::error_of([&] { open_ledger(spec); });
+#ifdef KPKI_WITH_POSTGRESQL
+    EXPECT_EQ(e.code(), ErrorCode::DeviceError) << spec << ": " << e.what();
+#else
+    EXPECT_EQ(e.code(), ErrorCode::Unsupported) << spec << ": " << e.what();
+#endif
+  }
+  EXPECT_FALSE(is_postgresql_spec(dir.file("ledger.db")));
+  EXPECT_FALSE(is_postgresql_spec("postgresql:ledger.db"));  // no "//": a file name
 }
 
 }  // namespace
