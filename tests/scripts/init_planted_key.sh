@@ -8,15 +8,7 @@ source "$(dirname "$0")/lib/common.sh"
 command -v openssl >/dev/null || { echo "openssl not found"; exit 77; }
 cd "$WORK"
 
-cat >cfg.yaml <<'YAML'
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-  - {name: w1, address: 10.0.0.21, role: worker}
-YAML
+cluster_yaml >cfg.yaml
 init() { "$KPKI" init --config cfg.yaml --dir out "$@"; }
 tree_sum() { (cd out && find . -path ./ledger.db -prune -o -type f -print0 | sort -z |
   xargs -0 sha256sum) | sha256sum; }

@@ -20,19 +20,7 @@ cd "$WORK"
 make_token fault
 export KPKI_TEST_FORWARD_MODULE=$MODULE KPKI_TEST_LOGIN_LOG=$WORK/calls
 uri() { echo "pkcs11:token=fault;object=$1?pin-source=file:$WORK/hsm/user-pin&module-path=$FWD"; }
-cat >cluster.yaml <<YAML
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-  - {name: w1, address: 10.0.0.21, role: worker}
-caKeys:
-  ca: "$(uri kubernetes-ca)"
-  etcd-ca: "$(uri etcd-ca)"
-  front-proxy-ca: "$(uri front-proxy-ca)"
-YAML
+cluster_yaml 1 uri >cluster.yaml
 tree_sum() { [ -d "$1" ] || { echo absent; return; }; (cd "$1" && find . -type f ! -name 'ledger*' -print0 | sort -z | xargs -0 -r sha256sum | sha256sum); }
 # Records not released and not abandoned: a run must leave none behind.
 incomplete() {

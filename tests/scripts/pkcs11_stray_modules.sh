@@ -31,19 +31,8 @@ quiet() {
   if [ $rc -ne 0 ]; then fail "$what (exit $rc): $err"; elif [ -n "$err" ]; then fail "$what printed: $err"; else pass; fi
 }
 uri() { echo "pkcs11:token=quiet;object=$1?pin-source=file:$PIN${2:+&$2}"; }
-cat >"$WORK/cluster.yaml" <<YAML
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-  - {name: w1, address: 10.0.0.21, role: worker}
-caKeys:
-  ca: "$(uri kubernetes-ca)"
-  etcd-ca: "$(uri etcd-ca module-name=softhsm2)"
-  front-proxy-ca: "$(uri front-proxy-ca)"
-YAML
+ca_key() { if [ "$1" = etcd-ca ]; then uri "$1" module-name=softhsm2; else uri "$1"; fi; }
+cluster_yaml 1 ca_key >"$WORK/cluster.yaml"
 chmod 0644 "$WORK/cluster.yaml"
 
 quiet "hsm tokens (the default module)" "$KPKI" hsm tokens

@@ -14,19 +14,7 @@ cd "$WORK"
 make_token sess
 export KPKI_TEST_FORWARD_MODULE=$MODULE KPKI_TEST_SIGN_DELAY_MS=30 KPKI_TEST_INFLIGHT_LOG=$WORK/inflight
 uri() { echo "pkcs11:token=sess;object=$1?pin-source=file:$WORK/hsm/user-pin&module-path=$FWD"; }
-cat >cluster.yaml <<YAML
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-$(for i in 1 2 3 4 5 6; do echo "  - {name: w$i, address: 10.0.0.$i, role: worker}"; done)
-caKeys:
-  ca: "$(uri kubernetes-ca)"
-  etcd-ca: "$(uri etcd-ca)"
-  front-proxy-ca: "$(uri front-proxy-ca)"
-YAML
+cluster_yaml 6 uri >cluster.yaml
 most() { cat "$WORK/inflight"; }
 # in_flight WHAT LOW HIGH CMD...: CMD succeeds; the most signatures at once is in [LOW, HIGH].
 in_flight() {

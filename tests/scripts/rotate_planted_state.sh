@@ -9,15 +9,7 @@ source "$(dirname "$0")/lib/common.sh"
 command -v openssl >/dev/null || { echo "openssl not found"; exit 77; }
 cd "$WORK"
 
-cat >cfg.yaml <<'YAML'
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-  - {name: w1, address: 10.0.0.21, role: worker}
-YAML
+cluster_yaml >cfg.yaml
 rotate() { "$KPKI" ca rotate ca --dir out --config cfg.yaml "$@"; }
 expect_ok "init" "$KPKI" init --config cfg.yaml --dir out
 expect_ok "begin" rotate --phase begin

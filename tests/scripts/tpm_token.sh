@@ -81,20 +81,7 @@ done
 unset KPKI_LEDGER
 
 # init: 1 control plane + 2 workers, the three CA keys generated in the TPM.
-cat >"$WORK/cluster.yaml" <<YAML
-apiVersion: kpki/v1alpha1
-kind: ClusterPKI
-controlPlaneEndpoint: 127.0.0.1:6443
-encryptionAlgorithm: ECDSA-P256
-nodes:
-  - {name: cp1, address: 127.0.0.1, role: control-plane}
-  - {name: w1, address: 10.0.0.21, role: worker}
-  - {name: w2, address: 10.0.0.22, role: worker}
-caKeys:
-  ca: $(uri kubernetes-ca)
-  etcd-ca: $(uri etcd-ca)
-  front-proxy-ca: $(uri front-proxy-ca)
-YAML
+cluster_yaml 2 uri >"$WORK/cluster.yaml"
 T="$WORK/tree"
 expect_ok "init (CA keys in the TPM)" "$KPKI" init --config "$WORK/cluster.yaml" --dir "$T"
 expect_ok "init: no CA key file in the tree" test -z "$(find "$T" -name 'ca.key' -o -name 'front-proxy-ca.key')"

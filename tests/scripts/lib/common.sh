@@ -31,6 +31,20 @@ expect_error() {
   pass
 }
 
+# cluster_yaml [WORKERS [KEY_URI]]: a ClusterPKI config on stdout: ECDSA-P256, control plane cp1
+# at 127.0.0.1, workers w1..wWORKERS (default 1) at 10.0.0.21 on. With KEY_URI, a command that
+# prints the key URI of an object (kubernetes-ca, etcd-ca, front-proxy-ca), caKeys for the three
+# CAs.
+cluster_yaml() {
+  local workers=${1:-1} key=${2:-} i
+  printf '%s\n' "apiVersion: kpki/v1alpha1" "kind: ClusterPKI" "controlPlaneEndpoint: 127.0.0.1:6443" \
+    "encryptionAlgorithm: ECDSA-P256" "nodes:" "  - {name: cp1, address: 127.0.0.1, role: control-plane}"
+  for ((i = 1; i <= workers; i++)); do echo "  - {name: w$i, address: 10.0.0.$((20 + i)), role: worker}"; done
+  [ -n "$key" ] || return 0
+  printf 'caKeys:\n  ca: "%s"\n  etcd-ca: "%s"\n  front-proxy-ca: "%s"\n' \
+    "$($key kubernetes-ca)" "$($key etcd-ca)" "$($key front-proxy-ca)"
+}
+
 # finish: prints the plain summary line ctest shows and sets the exit status.
 finish() {
   echo "$PASSED passed, $FAILED failed"
