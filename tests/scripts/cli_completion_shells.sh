@@ -62,7 +62,7 @@ if [ $have_zsh = 1 ]; then
     "autoload -U compinit; compinit -u -d ${WORK@Q}/zdump2; source <(kpki completion zsh)")
   for i in 0 1; do
     while IFS='|' read -r line want not; do
-      if got=$(timeout 30 zsh -f "$ZSH_COMPLETE" "${setups[$i]}" "$line" 2> zsh.err); then
+      if got=$(timeout 60 zsh -f "$ZSH_COMPLETE" "${setups[$i]}" "$line" 2> zsh.err); then
         check "zsh (setup $i)" "$line" "$want" "$not" "$got"
       else
         fail "zsh (setup $i): '$line<TAB>' got no answer: $(cat zsh.err)"

@@ -42,7 +42,7 @@ CAPTURE
 zpty -w kpki_zsh "source ${(q)capture}"
 # Wait for the shell to be set up, then press TAB after the line.
 ready=0
-repeat 50; do
+repeat 300; do  # up to 30 s: compinit on a loaded machine, kpki under ASan
   zpty -rt kpki_zsh out '*<<kpki-ready>>*' && { ready=1; break; }
   sleep 0.1
 done
@@ -51,7 +51,7 @@ zpty -w -n kpki_zsh "$line"$'\t'
 
 # Read until the second marker (or the shell's exit): what lies between is the completion's.
 output=""
-repeat 100; do
+repeat 400; do
   while zpty -rt kpki_zsh chunk 2>/dev/null; do output+=$chunk; done
   [[ $output == *'<<kpki-capture>>'*'<<kpki-capture>>'* ]] && break
   sleep 0.05
