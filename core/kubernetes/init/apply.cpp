@@ -223,12 +223,20 @@ class InitApply {
     keys_made_ += fresh.size();
   }
 
+  // Many at once when a CA key is on a token: its signature may be a network round trip
+  // (signing_threads). Keys in files sign on the CPUs, and more threads than those only cost
+  // their creation, once a group (16 of them in every group of a 1,000-node tree).
+  size_t group_signing_threads() const {
+    bool all_in_files = std::all_of(cas_.begin(), cas_.end(),
+                                    [](const ClusterCa& ca) { return !ca.key_file.empty(); });
+    return all_in_files ? usable_cpus() : signing_threads(options_.ca_key_options);
+  }
+
   std::vector<IssuedLeaf> issue_group() {
     generate_group_keys();
     const size_t end = pending_.size();
     std::vector<std::optional<Issued>> certs(end);
-    // Many at once: a token's signature may be a network round trip (signing_threads).
-    run_concurrently(end, signing_threads(options_.ca_key_options), [&](size_t i) {
+    run_concurrently(end, group_signing_threads(), [&](size_t i) {
       PendingLeaf& leaf = pending_[i];
       const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
       certs[i] = ca.authority->issue(
