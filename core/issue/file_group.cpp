@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/util/error.h"
+#include "core/util/run_concurrently.h"
 
 namespace kpki {
 
@@ -22,9 +23,13 @@ class PendingTemps {
   PendingTemps(const PendingTemps&) = delete;
   PendingTemps& operator=(const PendingTemps&) = delete;
   ~PendingTemps() {
-    for (size_t i = installed_; i < temps_.size(); ++i) ::unlink(temps_[i].c_str());
+    for (size_t i = installed_; i < temps_.size(); ++i)
+      if (!temps_[i].empty()) ::unlink(temps_[i].c_str());  // empty: never written
   }
   void add(std::string temp) { temps_.push_back(std::move(temp)); }
+  // Room for `count` temporaries set by index, from several threads (each its own index).
+  void resize(size_t count) { temps_.resize(count); }
+  void set(size_t i, std::string temp) { temps_[i] = std::move(temp); }
   const std::string& operator[](size_t i) const { return temps_[i]; }
   void mark_installed(size_t count) { installed_ = count; }
 
@@ -35,6 +40,11 @@ class PendingTemps {
 
 // From this many files on, a group is synced with syncfs rather than file by file.
 constexpr size_t kFilesPerFileSystemSync = 16;
+
+// Threads that write a large group's temporaries (and store its records) at once: creating a
+// file is system time that runs in parallel on other directories (a tree's nodes), and in a
+// 1,000-node tree it was the longest stage of the pipeline (docs/backends.md).
+constexpr size_t kGroupWriters = 2;
 
 std::string parent_of(const std::string& path) {
   std::string parent = std::filesystem::path(path).parent_path().string();
@@ -98,16 +108,21 @@ struct FileBatch::Prepared {
   std::vector<std::pair<size_t, RecordTicket>> records;  // file index, its ticket
   std::vector<GroupDirectory> directories;
   bool whole_file_system = false;
+  bool recorded = false;  // the records are stored already (beside the temporaries' writes)
   PendingTemps temps;
 
+  // The certificates these files carry, recorded: before any is installed.
+  void record() {
+    if (records.empty() || recorded) return;
+    std::vector<CarriedCertificate> carried;
+    carried.reserve(records.size());
+    for (const auto& [i, ticket] : records) carried.push_back({paths[i], ticket});
+    record_before_install(carried);
+    recorded = true;
+  }
+
   void install() {
-    // The certificates these files carry are recorded before any is installed.
-    if (!records.empty()) {
-      std::vector<CarriedCertificate> carried;
-      carried.reserve(records.size());
-      for (const auto& [i, ticket] : records) carried.push_back({paths[i], ticket});
-      record_before_install(carried);
-    }
+    record();
     if (whole_file_system) sync_devices(directories);
     // Nothing slow between these renames: that is the whole point.
     for (size_t i = 0; i < paths.size(); ++i) {
@@ -145,9 +160,22 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
     if (f.record) group->records.emplace_back(group->paths.size(), f.record);
     group->paths.push_back(f.path);
     group->overwrite.push_back(f.overwrite);
-    group->temps.add(write_temp_file(f.path, f.data, f.mode,
-                                     group->whole_file_system ? TempSync::Later : TempSync::Now));
   }
+  if (!group->whole_file_system) {
+    for (const auto& f : files) group->temps.add(write_temp_file(f.path, f.data, f.mode));
+    return group;
+  }
+  // A large group: its temporaries written on a few threads, and its records stored beside
+  // them (item 0, taken first); both done before install() renames anything, as before.
+  // Records stored for temporaries that then fail are settled by the recorder like any failed
+  // run's.
+  group->temps.resize(files.size());
+  FileBatch::Prepared& g = *group;
+  run_concurrently(files.size() + 1, kGroupWriters, [&](size_t item) {
+    if (item == 0) return g.record();
+    const FileWrite& f = files[item - 1];
+    g.temps.set(item - 1, write_temp_file(f.path, f.data, f.mode, TempSync::Later));
+  });
   return group;
 }
 
@@ -168,9 +196,8 @@ void FileBatch::add(std::string path, std::string_view data, mode_t mode, Overwr
   files_.push_back({std::move(path), Secret(std::string(data)), mode, overwrite, record});
 }
 
-std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(CreatedFiles* created) {
-  std::vector<Pending> files = std::move(files_);
-  files_.clear();
+std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(const std::vector<Pending>& files,
+                                                        CreatedFiles* created) {
   std::vector<FileWrite> writes;
   writes.reserve(files.size());
   std::string last_dir;
@@ -180,7 +207,7 @@ std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(CreatedFiles* created) {
       if (!directories_.count(dir)) {
         struct stat st {};
         if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-          make_directories(dir, 0700);
+          make_directories(dir, 0700, created);
           if (::stat(dir.c_str(), &st) != 0)
             throw Error(ErrorCode::InvalidInput, "cannot write into '" + dir + "'",
                         std::strerror(errno));
@@ -196,13 +223,21 @@ std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(CreatedFiles* created) {
 
 void FileBatch::write(CreatedFiles* created) {
   wait();
-  prepare(created)->install();
+  std::vector<Pending> files = std::move(files_);
+  files_.clear();
+  prepare(files, created)->install();
 }
 
 void FileBatch::write_behind(CreatedFiles* created) {
   wait();  // one group in flight at a time: groups are installed in the order they were written
-  std::shared_ptr<Prepared> group = prepare(created);
-  installing_ = std::async(std::launch::async, [group] { group->install(); });
+  // The whole write -- directories, temporaries, records, syncs, renames -- leaves the caller's
+  // thread: it is system time the caller would otherwise spend while the cores that make keys
+  // and signatures wait for it (docs/backends.md, "Where the time goes"). Until wait(), only
+  // that thread touches directories_ and `created`.
+  auto files = std::make_shared<std::vector<Pending>>(std::move(files_));
+  files_.clear();
+  installing_ = std::async(std::launch::async,
+                           [this, files, created] { prepare(*files, created)->install(); });
 }
 
 void FileBatch::wait() {

@@ -58,20 +58,18 @@ class FileBatch {
   size_t size() const { return files_.size(); }
   // Writes the batch (parent directories made with mode 0700) and empties it.
   void write(CreatedFiles* created = nullptr);
-  // The same, in two halves: the temporaries are written now (existing targets refused, new ones
-  // added to `created`), and the rest -- records stored, temporaries synced, renamed into place,
-  // renames synced -- happens on a thread of its own while the caller goes on (making the next
-  // group's keys and certificates: most of an install is waiting for the disk). The next write,
-  // write_behind or wait() waits for it first and rethrows its failure, so groups are installed
-  // one at a time in order, each exactly as write() would. `created` must outlive that.
+  // The same on a thread of its own while the caller goes on (making the next group's keys and
+  // certificates): existing targets refused, new files and directories added to `created`,
+  // temporaries written, records stored, temporaries synced, renamed into place, renames synced.
+  // The next write, write_behind or wait() waits for it first and rethrows its failure (an
+  // existing target among them), so groups are installed one at a time in order, each exactly as
+  // write() would. `created` must outlive that, and the caller leaves it alone until then.
   void write_behind(CreatedFiles* created = nullptr);
   void wait();
 
   struct Prepared;  // a group with its temporaries written (file_group.cpp)
 
  private:
-  std::unique_ptr<Prepared> prepare(CreatedFiles* created);
-
   struct Pending {
     std::string path;
     Secret data;
@@ -79,6 +77,7 @@ class FileBatch {
     Overwrite overwrite;
     RecordTicket record;
   };
+  std::unique_ptr<Prepared> prepare(const std::vector<Pending>& files, CreatedFiles* created);
   std::vector<Pending> files_;
   // The directories this batch has written into, with their device (which file system to sync):
   // looked up once however many groups write there.

@@ -150,6 +150,41 @@ TEST(FileBatchWriteBehind, AGroupLeftInstallingIsFinishedBeforeTheBatchGoes) {
   EXPECT_EQ(read_text_file(dir.file("f19")), "x");
 }
 
+// The whole write of a group -- existence checks, directories, temporaries -- runs off the
+// caller's thread (it was the longest stage of a large tree): what it refuses and what it made
+// are reported and rolled back as the caller's own.
+TEST(FileBatchWriteBehind, AnExistingTargetSurfacesAtTheNextWaitAndChangesNothing) {
+  TempDir dir;
+  make_directories(dir.file("n"), 0700);
+  { std::ofstream(dir.file("n/f3")) << "before"; }
+  {
+    CreatedFiles created;
+    FileBatch batch;
+    for (int i = 0; i < 20; ++i)
+      batch.add(dir.file("n/f" + std::to_string(i)), "x", 0644, Overwrite::No);
+    batch.write_behind(&created);  // returns at once: the check runs with the write
+    Error e = error_of([&] { batch.wait(); });
+    EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);
+  }
+  EXPECT_EQ(files_in(dir.path()), 1u);  // no file of the group, no temporary
+  EXPECT_EQ(read_text_file(dir.file("n/f3")), "before");
+}
+
+TEST(FileBatchWriteBehind, DirectoriesTheBatchMadeGoWithAFailedRun) {
+  TempDir dir;
+  {
+    CreatedFiles created;  // never committed: the run failed
+    FileBatch batch;
+    for (int i = 0; i < 20; ++i)
+      batch.add(dir.file("nodes/w" + std::to_string(i % 4) + "/pki/f" + std::to_string(i)), "x",
+                0600, Overwrite::No);
+    batch.write_behind(&created);
+    batch.wait();
+    EXPECT_EQ(files_in(dir.path()), 20u);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("nodes")));
+}
+
 TEST(TreeLinks, NothingIsLookedForBelowAMissingDirectory) {
   TempDir dir;
   make_directories(dir.file("out/nodes/a"), 0700);
