@@ -13,12 +13,16 @@ option(KPKI_UNITY_BUILD "Compile each library's files a few at a time in one uni
 
 # kpki_unity_build(<target> [<files per unit>]): without a size, ~10 files per unit and an even
 # number of units (at least two).
+# The sanitizer trees (KPKI_SANITIZE, KPKI_TSAN, KPKI_FUZZ) keep compiling the libraries file by
+# file, as they were checked: they are for finding bugs, not for a fast first build.
 function(kpki_unity_build target)
   if(NOT KPKI_UNITY_BUILD)
     return()
   endif()
   if(ARGC GREATER 1)
     set(batch ${ARGV1})
+  elseif(KPKI_SANITIZE OR KPKI_TSAN OR KPKI_FUZZ)
+    return()
   else()
     get_target_property(sources ${target} SOURCES)
     list(FILTER sources INCLUDE REGEX "\\.cpp$")
