@@ -32,7 +32,7 @@ bool known_layout(PKCS11_CTX* ctx) {
   return known;
 }
 
-bool matches(const std::optional<std::string>& want, const char* have) {
+bool field_matches(const std::optional<std::string>& want, const char* have) {
   return !want || (have && *want == have);
 }
 
@@ -106,8 +106,8 @@ PKCS11_SLOT* Libp11Context::scan_slots(const Pkcs11Uri& uri) {
   for (unsigned int i = 0; i < nslots_; ++i) {
     PKCS11_TOKEN* t = slots_[i].token;
     if (!t || !t->initialized) continue;
-    if (!matches(uri.token, t->label) || !matches(uri.serial, t->serialnr) ||
-        !matches(uri.manufacturer, t->manufacturer) || !matches(uri.model, t->model)) {
+    if (!field_matches(uri.token, t->label) || !field_matches(uri.serial, t->serialnr) ||
+        !field_matches(uri.manufacturer, t->manufacturer) || !field_matches(uri.model, t->model)) {
       continue;
     }
     if (found) {

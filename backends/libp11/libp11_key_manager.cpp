@@ -16,14 +16,14 @@ namespace kpki {
 
 namespace {
 
-constexpr std::string_view kScheme = "libp11:";
+constexpr std::string_view kLibp11Scheme = "libp11:";
 
 // The URI parsed as the pkcs11: URI it mirrors, displayed with its own scheme.
 Pkcs11Uri parse_libp11_uri(const std::string& text) {
-  if (text.compare(0, kScheme.size(), kScheme) != 0) {
+  if (text.compare(0, kLibp11Scheme.size(), kLibp11Scheme) != 0) {
     throw Error(ErrorCode::InvalidInput, "key URI does not start with 'libp11:'");
   }
-  Pkcs11Uri uri = parse_pkcs11_uri("pkcs11:" + text.substr(kScheme.size()));
+  Pkcs11Uri uri = parse_pkcs11_uri("pkcs11:" + text.substr(kLibp11Scheme.size()));
   uri.display = "libp11:" + uri.display.substr(std::string_view("pkcs11:").size());
   if (!uri.has_object_selector()) {
     throw Error(ErrorCode::InvalidInput,
@@ -36,7 +36,7 @@ Pkcs11Uri parse_libp11_uri(const std::string& text) {
   return uri;
 }
 
-struct Target {
+struct Libp11Target {
   Pkcs11Uri uri;
   Pkcs11Token* token;
   Libp11Context* context;
@@ -44,8 +44,8 @@ struct Target {
 
 // Module checked and loaded, token found and logged in by the shared raw-driver code; then the
 // libp11 context on the same module.
-Target resolve(const std::string& text, const KeyOptions& options) {
-  Target t{parse_libp11_uri(text), nullptr, nullptr};
+Libp11Target resolve_libp11(const std::string& text, const KeyOptions& options) {
+  Libp11Target t{parse_libp11_uri(text), nullptr, nullptr};
   Pkcs11Module& module = Pkcs11Module::get(pkcs11_module_path(t.uri, options.pkcs11_module));
   t.token = &Pkcs11Token::find(module, t.uri);
   t.token->login(t.uri);
@@ -65,7 +65,7 @@ bool key_matches(const PKCS11_KEY& key, const Pkcs11Uri& uri) {
 
 // The private key libp11 finds for the URI, or null. Holds the context's lock: libp11 caches the
 // key list per slot and PKCS11_KEY pointers die with the next enumeration.
-EvpPkeyPtr find_key(Target& t, Bytes* spki) {
+EvpPkeyPtr find_key(Libp11Target& t, Bytes* spki) {
   std::lock_guard lock(t.context->mutex());
   KPKI_IGNORE_MODULE_LEAKS();
   PKCS11_SLOT* slot = t.context->find_slot(t.uri);
@@ -107,7 +107,7 @@ EvpPkeyPtr find_key(Target& t, Bytes* spki) {
 }
 
 // Why libp11 found nothing: a key it cannot use (Ed25519) gets Unsupported, else NotFound.
-[[noreturn]] void throw_not_found(Target& t) {
+[[noreturn]] void throw_not_found(Libp11Target& t) {
   Pkcs11Session session = t.token->acquire();
   std::vector<Pkcs11Attr> q = {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY)};
   if (t.uri.object) q.push_back(Pkcs11Attr::text(CKA_LABEL, *t.uri.object));
@@ -127,7 +127,7 @@ EvpPkeyPtr find_key(Target& t, Bytes* spki) {
 // libp11 0.4.12 would log in for each signature itself, with a PIN asked through an OpenSSL UI
 // callback shared by the whole context: outside kpki's PIN flag checks and its stop after one
 // wrong PIN. The pkcs11: driver does it (Pkcs11Token::context_login).
-void refuse_always_authenticate(Target& t) {
+void refuse_always_authenticate(Libp11Target& t) {
   Pkcs11Session session = t.token->acquire();
   std::vector<Pkcs11Attr> q = {Pkcs11Attr::ulong(CKA_CLASS, CKO_PRIVATE_KEY)};
   if (t.uri.object) q.push_back(Pkcs11Attr::text(CKA_LABEL, *t.uri.object));
@@ -146,7 +146,7 @@ void refuse_always_authenticate(Target& t) {
 }  // namespace
 
 bool Libp11KeyManager::exists(const std::string& uri, const KeyOptions& options) {
-  Target t = resolve(uri, options);
+  Libp11Target t = resolve_libp11(uri, options);
   return find_key(t, nullptr) != nullptr;
 }
 
@@ -165,13 +165,13 @@ std::unique_ptr<Signer> Libp11KeyManager::generate(const std::string& uri, Algor
 }
 
 std::unique_ptr<Signer> Libp11KeyManager::open(const std::string& uri, const KeyOptions& options) {
-  Target t = resolve(uri, options);
+  Libp11Target t = resolve_libp11(uri, options);
   Bytes spki;
   EvpPkeyPtr key = find_key(t, &spki);
   if (!key) throw_not_found(t);
   refuse_always_authenticate(t);
   Libp11Signer::Reopen reopen = [uri, options](Bytes* spki) {
-    Target again = resolve(uri, options);
+    Libp11Target again = resolve_libp11(uri, options);
     return find_key(again, spki);
   };
   return std::make_unique<Libp11Signer>(*t.token, std::move(key), std::move(spki), t.uri.display,
