@@ -230,9 +230,7 @@ class InitApply {
     generate_group_keys();
     const size_t end = pending_.size();
     std::vector<std::optional<Issued>> certs(end);
-    // Many at once: a token's signature may be a network round trip (signing_threads).
-    const size_t threads = signing_threads(config_, registry_, options_.ca_key_options);
-    run_concurrently(end, threads, [&](size_t i) {
+    run_concurrently(end, signing_threads_, [&](size_t i) {
       PendingLeaf& leaf = pending_[i];
       const ClusterCa& ca = cas_[static_cast<size_t>(leaf.spec.ca)];
       certs[i] = ca.authority->issue(
@@ -274,6 +272,8 @@ class InitApply {
   FileBatch batch_;                   // files written together: copies, then a group's leaves
   size_t keys_to_make_ = 0;           // new leaf keys in the whole run, for progress
   size_t keys_made_ = 0;
+  // Where the CA keys are does not change during a run: decided once, not per group.
+  const size_t signing_threads_ = signing_threads(config_, registry_, options_.ca_key_options);
   std::vector<std::string> stale_;  // removed once the run has succeeded
 };
 
