@@ -3,6 +3,7 @@
 // the same directory, is fsync'd, renamed over the target and the directory fsync'd, so a crash
 // leaves either the old file or the new one, never a torn one.
 #include <sys/types.h>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,14 +55,23 @@ class CreatedFiles {
   CreatedFiles(const CreatedFiles&) = delete;
   CreatedFiles& operator=(const CreatedFiles&) = delete;
   ~CreatedFiles();
-  void add(std::string path) { paths_.push_back(std::move(path)); }
-  void add_directory(std::string path) { directories_.push_back(std::move(path)); }
+  // From any thread: the CAs of a tree and its groups' installs are made side by side.
+  void add(std::string path) {
+    std::lock_guard lock(mutex_);
+    paths_.push_back(std::move(path));
+  }
+  void add_directory(std::string path) {
+    std::lock_guard lock(mutex_);
+    directories_.push_back(std::move(path));
+  }
   void commit() {
+    std::lock_guard lock(mutex_);
     paths_.clear();
     directories_.clear();
   }
 
  private:
+  std::mutex mutex_;
   std::vector<std::string> paths_;
   std::vector<std::string> directories_;
 };

@@ -163,6 +163,7 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
   }
   if (!group->whole_file_system) {
     for (const auto& f : files) group->temps.add(write_temp_file(f.path, f.data, f.mode));
+    group->record();  // here, not in install(): a batch's records are stored one group at a time
     return group;
   }
   // A large group: its temporaries written on a few threads, and its records stored beside
@@ -228,20 +229,64 @@ void FileBatch::write(CreatedFiles* created) {
   prepare(files, created)->install();
 }
 
+// Two groups in flight: the next group's temporaries and records are written while the one
+// before syncs and renames, so neither the cores nor the disk wait for the other
+// (docs/backends.md). Prepared in order, installed in order, none after one that failed.
+constexpr size_t kGroupsInFlight = 2;
+
 void FileBatch::write_behind(CreatedFiles* created) {
-  wait();  // one group in flight at a time: groups are installed in the order they were written
+  settle(kGroupsInFlight - 1);
   // The whole write -- directories, temporaries, records, syncs, renames -- leaves the caller's
-  // thread: it is system time the caller would otherwise spend while the cores that make keys
-  // and signatures wait for it (docs/backends.md, "Where the time goes"). Until wait(), only
-  // that thread touches directories_ and `created`.
+  // thread: system time the cores that make keys and signatures would otherwise wait for. Until
+  // wait(), only those threads touch directories_ and `created`, one group at a time.
   auto files = std::make_shared<std::vector<Pending>>(std::move(files_));
   files_.clear();
-  installing_ = std::async(std::launch::async,
-                           [this, files, created] { prepare(*files, created)->install(); });
+  auto prepared = std::make_shared<std::promise<void>>();
+  InFlight before = installing_.empty() ? InFlight{} : installing_.back();
+  InFlight group;
+  group.prepared = prepared->get_future().share();
+  // The future keeps the task's state: what the task holds is dropped when it ends, or every
+  // group's files would stay in memory, chained through `before`, until the batch is gone.
+  group.installed = std::async(std::launch::async, [this, files = std::move(files), created,
+                                                    before = std::move(before),
+                                                    prepared = std::move(prepared)]() mutable {
+                      auto own_files = std::move(files);
+                      InFlight own_before = std::move(before);
+                      auto own_prepared = std::move(prepared);
+                      install_in_turn(*own_files, created, own_before, *own_prepared);
+                    }).share();
+  installing_.push_back(std::move(group));
 }
 
-void FileBatch::wait() {
-  if (installing_.valid()) installing_.get();  // rethrows the install's failure
+void FileBatch::install_in_turn(const std::vector<Pending>& files, CreatedFiles* created,
+                                const InFlight& before, std::promise<void>& prepared) {
+  std::unique_ptr<Prepared> group;
+  try {
+    if (before.prepared.valid()) before.prepared.wait();
+    group = prepare(files, created);
+  } catch (...) {
+    prepared.set_value();  // the next group prepares, then fails with this one
+    throw;
+  }
+  prepared.set_value();
+  if (before.installed.valid()) before.installed.get();  // its failure is this group's too
+  group->install();
+}
+
+void FileBatch::wait() { settle(0); }
+
+void FileBatch::settle(size_t keep) {
+  std::exception_ptr failure;
+  while (installing_.size() > keep || (failure && !installing_.empty())) {
+    std::shared_future<void> oldest = std::move(installing_.front().installed);
+    installing_.pop_front();
+    try {
+      oldest.get();
+    } catch (...) {
+      if (!failure) failure = std::current_exception();  // a later group fails with it
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 FileBatch::~FileBatch() {

@@ -9,6 +9,7 @@
 // The same shape makes many files cheap to write durably: the temporaries' write-back is started
 // for all of them before the first fsync, so one journal commit carries most of the group, and
 // each directory is fsync'd once per group rather than once per file.
+#include <deque>
 #include <future>
 #include <memory>
 #include <string>
@@ -61,9 +62,10 @@ class FileBatch {
   // The same on a thread of its own while the caller goes on (making the next group's keys and
   // certificates): existing targets refused, new files and directories added to `created`,
   // temporaries written, records stored, temporaries synced, renamed into place, renames synced.
-  // The next write, write_behind or wait() waits for it first and rethrows its failure (an
-  // existing target among them), so groups are installed one at a time in order, each exactly as
-  // write() would. `created` must outlive that, and the caller leaves it alone until then.
+  // Two groups may be in flight, the second preparing while the first installs; a third
+  // write_behind waits for the first. Groups are installed in order, each exactly as write()
+  // would, none after one that failed; the failure (an existing target among them) is rethrown
+  // by the write_behind, write or wait() that waits for that group. `created` must outlive that.
   void write_behind(CreatedFiles* created = nullptr);
   void wait();
 
@@ -77,12 +79,24 @@ class FileBatch {
     Overwrite overwrite;
     RecordTicket record;
   };
+  // A write_behind group: its preparation (temporaries, records) and its install, each done or
+  // failed when ready.
+  struct InFlight {
+    std::shared_future<void> prepared;
+    std::shared_future<void> installed;
+  };
   std::unique_ptr<Prepared> prepare(const std::vector<Pending>& files, CreatedFiles* created);
+  // Prepares `files` once the group `before` is prepared, installs them once it is installed.
+  void install_in_turn(const std::vector<Pending>& files, CreatedFiles* created,
+                       const InFlight& before, std::promise<void>& prepared);
+  // Waits until at most `keep` groups are still installing; a failure among those waited for is
+  // rethrown once all of them are done.
+  void settle(size_t keep);
   std::vector<Pending> files_;
   // The directories this batch has written into, with their device (which file system to sync):
   // looked up once however many groups write there.
   std::unordered_map<std::string, dev_t> directories_;
-  std::future<void> installing_;  // the write_behind group being installed
+  std::deque<InFlight> installing_;  // write_behind groups, oldest first
 };
 
 }  // namespace kpki

@@ -176,7 +176,11 @@ void IssuanceJournal::store(std::vector<IssuanceRecord> records) {
   if (records.empty()) return;
   TimePoint now = now_seconds();
   for (IssuanceRecord& r : records) r.issued_at = now;
-  ledger().record(records);  // throws: the caller does not install its files
+  {
+    // One connection serves one thread at a time, and groups (or CAs) may be stored from several.
+    std::lock_guard<std::mutex> lock(ledger_mutex_);
+    ledger().record(records);  // throws: the caller does not install its files
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   for (IssuanceRecord& r : records) stored_.push_back({r.key(), std::move(r.destinations)});
 }

@@ -76,6 +76,7 @@ class IssuanceJournal final : public IssuanceRecorder {
   JournalContext context_;
   ReconcileCounts reconciled_;
   std::mutex mutex_;
+  std::mutex ledger_mutex_;  // store() from several threads: opening the ledger, its writes
   std::uint64_t next_ticket_ = 1;
   std::unordered_map<std::uint64_t, IssuanceRecord> pending_;  // signed, not yet recorded
   std::vector<Stored> stored_;                                 // recorded (incomplete) by this run

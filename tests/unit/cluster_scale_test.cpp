@@ -13,6 +13,7 @@
 #include "core/issue/authority.h"
 #include "core/issue/file_group.h"
 #include "core/issue/profiles.h"
+#include "core/kubernetes/init/group_sizes.h"
 #include "core/kubernetes/tree/kubeconfig.h"
 #include "core/x509/public_key.h"
 #include "tests/support/error_of.h"
@@ -187,6 +188,39 @@ TEST(ClusterScale, ClientCertificateDataIsFoundQuotedOrPlain) {
   EXPECT_EQ(kube::client_certificate_data_of("client-certificate-data: 'QUJD'"), "QUJD");
   EXPECT_EQ(kube::client_certificate_data_of("certificate-authority-data: QUJD\n"), "");
   EXPECT_EQ(kube::client_certificate_data_of("client-certificate-data:"), "");
+}
+
+// The groups init cuts a tree's leaves into (core/kubernetes/init/group_sizes.h), as apply_init
+// takes them: each group as large as group_size says, or what is left.
+std::vector<size_t> groups_of(size_t leaves) {
+  std::vector<size_t> groups;
+  for (size_t left = leaves; left > 0;) {
+    size_t size = std::min(left, kube::group_size(groups.size(), left));
+    EXPECT_GT(size, 0u);
+    if (size == 0) break;
+    groups.push_back(size);
+    left -= size;
+  }
+  return groups;
+}
+
+TEST(InitGroups, StartAndEndSmallAndCoverEveryLeaf) {
+  std::vector<size_t> groups = groups_of(3017);  // a 1,000-worker tree
+  ASSERT_GE(groups.size(), 6u);
+  EXPECT_EQ(groups[0], 64u);
+  EXPECT_EQ(groups[1], 128u);
+  EXPECT_EQ(groups[2], kube::kLeavesPerGroup);
+  size_t sum = 0;
+  for (size_t g : groups) {
+    sum += g;
+    EXPECT_LE(g, kube::kLeavesPerGroup);
+    EXPECT_GE(g, 32u);  // no straggler group of a few leaves
+  }
+  EXPECT_EQ(sum, 3017u);
+  EXPECT_LE(groups.back(), 64u);  // the install nothing overlaps is a small one
+  EXPECT_LE(groups[groups.size() - 2], 64u);
+  EXPECT_EQ(groups_of(10), std::vector<size_t>{10});  // a small tree: one group
+  EXPECT_EQ(groups_of(100), (std::vector<size_t>{50, 50}));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "backends/backends.h"
 #include "backends/leaf_key_sources.h"
@@ -154,6 +155,30 @@ TEST_F(LedgerJournal, NextRunReconcilesWhatADeadProcessLeftIncomplete) {
   EXPECT_EQ(journal->reconciled_on_start().abandoned, 1);
   EXPECT_EQ(journal->reconciled_on_start().skipped, 1);  // its process is still running
   EXPECT_EQ(open_ledger(spec())->find_serial(live.serial_hex())[0].state, RecordState::Incomplete);
+}
+
+// A tree's CAs and its groups' installs store records from threads of their own: the journal
+// hands its one connection to one of them at a time.
+TEST_F(LedgerJournal, RecordsStoredFromSeveralThreadsAreAllKept) {
+  auto journal = start();
+  Authority ca = authority(*journal);
+  constexpr int kThreads = 4, kEach = 12;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string name = "n" + std::to_string(t) + "-" + std::to_string(i);
+        Issued issued = leaf(ca, name);
+        write_recorded_file(dir_.file(name + ".crt"), issued.certificate.pem(), 0644, Overwrite::No,
+                            issued.record);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  journal->finish();
+  auto records = all();
+  ASSERT_EQ(records.size(), static_cast<size_t>(kThreads * kEach));
+  for (const IssuanceRecord& r : records) EXPECT_EQ(r.state, RecordState::Released) << r.subject;
 }
 
 TEST_F(LedgerJournal, InitRecordsEveryCertificateItWrites) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "backends/openssl_file/p256_leaf_key.h"
 #include "core/fs/file_io.h"
@@ -37,6 +38,13 @@ size_t files_in(const std::string& dir) {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
     n += entry.is_regular_file();
   return n;
+}
+
+// `count` files PREFIX0, PREFIX1, ... under `dir`, each holding `content`, added to `batch`.
+void add_files(FileBatch& batch, const TempDir& dir, const std::string& prefix, int count,
+               const std::string& content) {
+  for (int i = 0; i < count; ++i)
+    batch.add(dir.file(prefix + std::to_string(i)), content, 0644, Overwrite::No);
 }
 
 TEST(P256LeafKey, PemIsOpenSslsOwnEncodingByteForByte) {
@@ -138,6 +146,49 @@ TEST(FileBatchWriteBehind, AFailedInstallSurfacesAtTheNextWaitAndLeavesNothing) 
   EXPECT_EQ(files_in(dir.path()), 0u);
 }
 
+// Two groups in flight: the second is handed over while the first still installs, and when the
+// first fails the second is not installed at all (its temporaries go too); the failure is
+// reported once.
+TEST(FileBatchWriteBehind, AGroupBehindAFailedOneIsNotInstalled) {
+  TempDir dir;
+  make_directories(dir.file("a"), 0700);
+  { std::ofstream(dir.file("a/f3")) << "before"; }
+  {
+    CreatedFiles created;
+    FileBatch batch;
+    add_files(batch, dir, "a/f", 20, "x");
+    batch.write_behind(&created);
+    add_files(batch, dir, "b/f", 20, "y");
+    batch.write_behind(&created);  // returns at once: the first group's failure comes later
+    EXPECT_EQ(error_of([&] { batch.wait(); }).code(), ErrorCode::AlreadyExists);
+    batch.wait();  // reported once
+  }
+  EXPECT_EQ(files_in(dir.path()), 1u);
+  EXPECT_EQ(read_text_file(dir.file("a/f3")), "before");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("b")));
+}
+
+// The groups of a batch and a tree's CAs record what they create from threads of their own.
+TEST(CreatedFilesFromThreads, EveryFileAddedGoesWithAFailedRun) {
+  TempDir dir;
+  {
+    CreatedFiles created;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 200; ++i) {
+          std::string path = dir.file("t" + std::to_string(t) + "-" + std::to_string(i));
+          std::ofstream(path) << "x";
+          created.add(path);
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(files_in(dir.path()), 800u);
+  }  // never committed
+  EXPECT_EQ(files_in(dir.path()), 0u);
+}
+
 TEST(FileBatchWriteBehind, AGroupLeftInstallingIsFinishedBeforeTheBatchGoes) {
   TempDir dir;
   {
@@ -160,8 +211,7 @@ TEST(FileBatchWriteBehind, AnExistingTargetSurfacesAtTheNextWaitAndChangesNothin
   {
     CreatedFiles created;
     FileBatch batch;
-    for (int i = 0; i < 20; ++i)
-      batch.add(dir.file("n/f" + std::to_string(i)), "x", 0644, Overwrite::No);
+    add_files(batch, dir, "n/f", 20, "x");
     batch.write_behind(&created);  // returns at once: the check runs with the write
     Error e = error_of([&] { batch.wait(); });
     EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);

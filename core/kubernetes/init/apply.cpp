@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/issue/file_group.h"
+#include "core/kubernetes/init/group_sizes.h"
 #include "core/kubernetes/init/init.h"
 #include "core/kubernetes/model/cert_specs.h"
 #include "core/kubernetes/plan/plan_output.h"
@@ -37,12 +38,6 @@ struct IssuedLeaf {
   Issued issued;
 };
 
-// Leaves issued, then written, per group as the plan reaches them: the group's files reach the
-// disk together (core/issue/file_group.h) and memory stays bounded by a group (plus the plan
-// itself) whatever the size of the cluster.
-constexpr size_t kLeavesPerGroup = 256;
-constexpr size_t kCopiesPerGroup = 512;
-
 bool writes(PlanAction action) {
   return action == PlanAction::Create || action == PlanAction::Replace;
 }
@@ -73,6 +68,10 @@ class InitApply {
     keys_to_make_ = static_cast<size_t>(
         std::count_if(plan_.files.begin(), plan_.files.end(), [](const PlannedFile& file) {
           return file.kind == PlannedKind::Leaf && writes(file.action) && !file.keep_key;
+        }));
+    leaves_left_ = static_cast<size_t>(
+        std::count_if(plan_.files.begin(), plan_.files.end(), [](const PlannedFile& file) {
+          return file.kind == PlannedKind::Leaf && writes(file.action);
         }));
     const std::string& out = options_.out_dir;
     // A signal stops the run at the next of these checks, like an error: what it made goes.
@@ -186,7 +185,7 @@ class InitApply {
       pending.key_kept = true;
     }
     pending_.push_back(std::move(pending));
-    if (pending_.size() >= kLeavesPerGroup) issue_pending();
+    if (pending_.size() >= group_size(groups_issued_, leaves_left_)) issue_pending();
   }
 
   // The pending leaves as one group: keys made and certificates issued on every core at once
@@ -196,7 +195,11 @@ class InitApply {
   // A group's files are installed behind the next group's keys and signatures (FileBatch::
   // write_behind: the install mostly waits for the disk); the last one is waited for.
   void issue_pending(bool last = false) {
-    if (!pending_.empty()) add_group_files(issue_group());
+    if (!pending_.empty()) {
+      leaves_left_ -= std::min(leaves_left_, pending_.size());
+      ++groups_issued_;
+      add_group_files(issue_group());
+    }
     pending_.clear();  // before the next group is issued: the batch owns copies of its files
     if (last)
       batch_.write(&created_);
@@ -272,6 +275,8 @@ class InitApply {
   FileBatch batch_;                   // files written together: copies, then a group's leaves
   size_t keys_to_make_ = 0;           // new leaf keys in the whole run, for progress
   size_t keys_made_ = 0;
+  size_t leaves_left_ = 0;  // leaves to issue in the whole run, before the pending group
+  size_t groups_issued_ = 0;
   // Where the CA keys are does not change during a run: decided once, not per group.
   const size_t signing_threads_ = signing_threads(config_, registry_, options_.ca_key_options);
   std::vector<std::string> stale_;  // removed once the run has succeeded

@@ -7,6 +7,7 @@
 #include "core/kubernetes/tree/leaf_files.h"
 #include "core/util/error.h"
 #include "core/util/key_uri_display.h"
+#include "core/util/run_concurrently.h"
 
 namespace kpki::kube {
 
@@ -200,7 +201,11 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
     return *root_authority;
   };
 
-  for (const CaSpec& spec : ca_specs()) {
+  const std::vector<CaSpec>& specs = ca_specs();
+  std::vector<PlannedKey> keys_done(specs.size());
+  std::vector<PlannedFile> files_done(specs.size());
+  auto make_ca = [&](size_t i) {
+    const CaSpec& spec = specs[i];
     ClusterCa& ca = cas[static_cast<size_t>(spec.id)];
     ca.spec = &spec;
     const std::string uri = ca_key_uri(config, spec, out_dir);
@@ -214,7 +219,7 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
     } else {
       signer = manager.open(uri, key_options);
     }
-    report.ca_keys.push_back(key);
+    keys_done[i] = key;
     const PlannedFile& entry = planned_cert(plan, spec);
     AuthorityOptions options =
         cluster_ca_options(uri, recorder, entry.path, registry.scheme_of(uri));
@@ -230,10 +235,20 @@ std::array<ClusterCa, 3> apply_cluster_cas(const ClusterConfig& config, const Pl
           0644, overwrite, created, issued.record);
       cert = std::move(issued.certificate);
     }
-    report.files.push_back(entry);
+    files_done[i] = entry;
     ca.files = ca_files(*cert, chain_above(*cert, root));
     ca.authority.emplace(std::move(*cert), signer, std::move(options));
-  }
+  };
+  // Three CAs whose keys are files, self-signed, are made side by side: each is a few durable
+  // writes (key, ledger record, certificate), and their syncs overlap. A token's keys and a root's
+  // signatures are made one at a time, as a token or its driver may expect.
+  bool side_by_side =
+      root.empty() && std::all_of(specs.begin(), specs.end(), [&](const CaSpec& spec) {
+        return !copied_key_file(registry, ca_key_uri(config, spec, out_dir)).empty();
+      });
+  run_concurrently(specs.size(), side_by_side ? specs.size() : 1, make_ca);
+  report.ca_keys.insert(report.ca_keys.end(), keys_done.begin(), keys_done.end());
+  report.files.insert(report.files.end(), files_done.begin(), files_done.end());
   return cas;
 }
 
