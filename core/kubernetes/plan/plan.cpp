@@ -32,30 +32,32 @@ bool Plan::has_mismatch() const {
                      [](const PlannedFile& f) { return f.action == PlanAction::Mismatch; });
 }
 
+void PlanCounts::add(PlanAction action) {
+  switch (action) {
+    case PlanAction::Create:
+      ++created;
+      break;
+    case PlanAction::Keep:
+      ++kept;
+      break;
+    case PlanAction::Replace:
+      ++replaced;
+      break;
+    case PlanAction::Mismatch:
+      ++mismatched;
+      break;
+    case PlanAction::Remove:
+      ++removed;
+      break;
+    case PlanAction::Skip:
+      ++skipped;
+      break;
+  }
+}
+
 PlanCounts Plan::counts() const {
   PlanCounts c;
-  for (const PlannedFile& f : files) {
-    switch (f.action) {
-      case PlanAction::Create:
-        ++c.created;
-        break;
-      case PlanAction::Keep:
-        ++c.kept;
-        break;
-      case PlanAction::Replace:
-        ++c.replaced;
-        break;
-      case PlanAction::Mismatch:
-        ++c.mismatched;
-        break;
-      case PlanAction::Remove:
-        ++c.removed;
-        break;
-      case PlanAction::Skip:
-        ++c.skipped;
-        break;
-    }
-  }
+  for (const PlannedFile& f : files) c.add(f.action);
   return c;
 }
 

@@ -60,6 +60,7 @@ struct PlanCounts {
   int mismatched = 0;
   int removed = 0;
   int skipped = 0;
+  void add(PlanAction action);  // one more file with that action
 };
 
 struct Plan {

@@ -1,8 +1,9 @@
 // The summary of a big plan (issue 23): per-node counts, nodes with the same counts on one line,
 // and the first problems, instead of one line per file (docs/plan.md "Big trees").
-#include <map>
-#include <set>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/kubernetes/plan/plan_output.h"
@@ -31,22 +32,24 @@ std::string group_label(const NodeGroup& group) {
 }  // namespace
 
 std::size_t plan_node_count(const Plan& plan) {
-  std::set<std::string> nodes;
+  std::unordered_set<std::string_view> nodes;
+  std::string_view last;  // a node's files come together: most are not looked up
   for (const PlannedFile& file : plan.files)
-    if (!file.node.empty()) nodes.insert(file.node);
+    if (!file.node.empty() && file.node != last) nodes.insert(last = file.node);
   return nodes.size();
 }
 
 std::string render_plan_summary(const Plan& plan, bool dry_run, std::size_t max_problems) {
   // Counts per node in the plan's order; "" holds the cluster-wide files.
+  // Counted, not copied: a 5,000-node tree's report has 30,000 files.
   std::vector<std::string> order;
-  std::map<std::string, Plan> per_node;
+  std::unordered_map<std::string, PlanCounts> per_node;
   std::vector<const PlannedFile*> problems;
   std::size_t problem_count = 0;
   for (const PlannedFile& file : plan.files) {
     auto [it, added] = per_node.try_emplace(file.node);
     if (added) order.push_back(file.node);
-    it->second.files.push_back(file);
+    it->second.add(file.action);
     if (file.action == PlanAction::Mismatch || file.adopt_key) {
       ++problem_count;
       if (problems.size() < max_problems) problems.push_back(&file);
@@ -56,7 +59,7 @@ std::string render_plan_summary(const Plan& plan, bool dry_run, std::size_t max_
   std::ostringstream out;
   out << render_plan_text(Plan{plan.operation, plan.root, plan.ca_keys, {}}, dry_run);
   for (const std::string& node : order) {
-    std::string counts = render_plan_counts(per_node[node].counts());
+    std::string counts = render_plan_counts(per_node[node]);
     if (node.empty()) {
       out << "cluster-wide files: " << counts << "\n";
       continue;
@@ -79,7 +82,7 @@ std::string render_plan_summary(const Plan& plan, bool dry_run, std::size_t max_
         << " problem(s) (mismatching files, adopted keys):\n"
         << render_plan_text(shown, dry_run);
   }
-  out << "(a summary of " << plan_node_count(plan) << " nodes and " << plan.files.size()
+  out << "(a summary of " << order.size() - per_node.count("") << " nodes and " << plan.files.size()
       << " files; -o wide lists every file, -o json every file and key)\n";
   return out.str();
 }
