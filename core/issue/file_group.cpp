@@ -108,21 +108,19 @@ struct FileBatch::Prepared {
   std::vector<std::pair<size_t, RecordTicket>> records;  // file index, its ticket
   std::vector<GroupDirectory> directories;
   bool whole_file_system = false;
-  bool recorded = false;  // the records are stored already (beside the temporaries' writes)
   PendingTemps temps;
 
-  // The certificates these files carry, recorded: before any is installed.
+  // The certificates these files carry, recorded (by prepare_group, beside or after the
+  // temporaries' writes): before any is installed.
   void record() {
-    if (records.empty() || recorded) return;
+    if (records.empty()) return;
     std::vector<CarriedCertificate> carried;
     carried.reserve(records.size());
     for (const auto& [i, ticket] : records) carried.push_back({paths[i], ticket});
     record_before_install(carried);
-    recorded = true;
   }
 
   void install() {
-    record();
     if (whole_file_system) sync_devices(directories);
     // Nothing slow between these renames: that is the whole point.
     for (size_t i = 0; i < paths.size(); ++i) {
@@ -163,7 +161,7 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
   }
   if (!group->whole_file_system) {
     for (const auto& f : files) group->temps.add(write_temp_file(f.path, f.data, f.mode));
-    group->record();  // here, not in install(): a batch's records are stored one group at a time
+    group->record();  // in prepare, as a large group: a batch stores one group at a time
     return group;
   }
   // A large group: its temporaries written on a few threads, and its records stored beside
@@ -247,28 +245,26 @@ void FileBatch::write_behind(CreatedFiles* created) {
   group.prepared = prepared->get_future().share();
   // The future keeps the task's state: what the task holds is dropped when it ends, or every
   // group's files would stay in memory, chained through `before`, until the batch is gone.
-  group.installed = std::async(std::launch::async, [this, files = std::move(files), created,
-                                                    before = std::move(before),
-                                                    prepared = std::move(prepared)]() mutable {
-                      auto own_files = std::move(files);
-                      InFlight own_before = std::move(before);
-                      auto own_prepared = std::move(prepared);
-                      install_in_turn(*own_files, created, own_before, *own_prepared);
-                    }).share();
+  group.installed =
+      std::async(std::launch::async, [this, files = std::move(files), created,
+                                      before = std::move(before),
+                                      prepared = std::move(prepared)]() mutable {
+        install_in_turn(std::move(files), created, std::move(before), std::move(prepared));
+      }).share();
   installing_.push_back(std::move(group));
 }
 
-void FileBatch::install_in_turn(const std::vector<Pending>& files, CreatedFiles* created,
-                                const InFlight& before, std::promise<void>& prepared) {
+void FileBatch::install_in_turn(std::shared_ptr<std::vector<Pending>> files, CreatedFiles* created,
+                                InFlight before, std::shared_ptr<std::promise<void>> prepared) {
   std::unique_ptr<Prepared> group;
   try {
     if (before.prepared.valid()) before.prepared.wait();
-    group = prepare(files, created);
+    group = prepare(*files, created);
   } catch (...) {
-    prepared.set_value();  // the next group prepares, then fails with this one
+    prepared->set_value();  // the next group prepares, then fails with this one
     throw;
   }
-  prepared.set_value();
+  prepared->set_value();
   if (before.installed.valid()) before.installed.get();  // its failure is this group's too
   group->install();
 }

@@ -87,8 +87,9 @@ class FileBatch {
   };
   std::unique_ptr<Prepared> prepare(const std::vector<Pending>& files, CreatedFiles* created);
   // Prepares `files` once the group `before` is prepared, installs them once it is installed.
-  void install_in_turn(const std::vector<Pending>& files, CreatedFiles* created,
-                       const InFlight& before, std::promise<void>& prepared);
+  // Takes what it needs by value: it is dropped when the task ends (the future keeps the task).
+  void install_in_turn(std::shared_ptr<std::vector<Pending>> files, CreatedFiles* created,
+                       InFlight before, std::shared_ptr<std::promise<void>> prepared);
   // Waits until at most `keep` groups are still installing; a failure among those waited for is
   // rethrown once all of them are done.
   void settle(size_t keep);
