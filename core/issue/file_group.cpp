@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/issue/batch_syncs.h"
 #include "core/util/error.h"
 #include "core/util/run_concurrently.h"
 
@@ -51,11 +52,6 @@ std::string parent_of(const std::string& path) {
   return parent.empty() ? "." : parent;
 }
 
-struct GroupDirectory {
-  std::string name;
-  dev_t device;
-};
-
 // The distinct directories of `files`, each with the device it lives on: from `known` when the
 // caller has met it before, else looked up once (and remembered there).
 std::vector<GroupDirectory> directories_of(const std::vector<FileWrite>& files,
@@ -88,16 +84,6 @@ std::vector<GroupDirectory> directories_of(const std::vector<FileWrite>& files,
   return out;
 }
 
-// syncfs() once per file system among `directories`.
-void sync_devices(const std::vector<GroupDirectory>& directories) {
-  std::vector<dev_t> synced;
-  for (const auto& dir : directories) {
-    if (std::find(synced.begin(), synced.end(), dir.device) != synced.end()) continue;
-    sync_file_systems({dir.name});
-    synced.push_back(dir.device);
-  }
-}
-
 }  // namespace
 
 // A group whose temporaries are written: what is left is to record the certificates its files
@@ -120,15 +106,19 @@ struct FileBatch::Prepared {
     record_before_install(carried);
   }
 
-  void install() {
-    if (whole_file_system) sync_devices(directories);
+  // `syncs`: the batch's (none: a group on its own, synced after its renames too).
+  void install(BatchSyncs* syncs = nullptr) {
+    if (whole_file_system)
+      syncs ? syncs->before_renames(directories) : sync_devices(directories);
+    else if (syncs)
+      syncs->finish();  // a large group before it renamed: on disk before this one's renames
     // Nothing slow between these renames: that is the whole point.
     for (size_t i = 0; i < paths.size(); ++i) {
       temps.mark_installed(i + 1);  // install_temp_file removes its own temp on failure
       install_temp_file(temps[i], paths[i], overwrite[i]);
     }
     if (whole_file_system) {
-      sync_devices(directories);
+      syncs ? syncs->renamed(directories) : sync_devices(directories);
     } else {
       for (const auto& dir : directories) sync_directory(dir.name);
     }
@@ -221,10 +211,14 @@ std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(const std::vector<Pendin
 }
 
 void FileBatch::write(CreatedFiles* created) {
-  wait();
+  if (!installing_.empty()) {  // prepared while the group before installs, as any other
+    write_behind(created);
+    return wait();
+  }
   std::vector<Pending> files = std::move(files_);
   files_.clear();
-  prepare(files, created)->install();
+  prepare(files, created)->install(&syncs_);
+  syncs_.finish();
 }
 
 // Two groups in flight: the next group's temporaries and records are written while the one
@@ -266,10 +260,13 @@ void FileBatch::install_in_turn(std::shared_ptr<std::vector<Pending>> files, Cre
   }
   prepared->set_value();
   if (before.installed.valid()) before.installed.get();  // its failure is this group's too
-  group->install();
+  group->install(&syncs_);
 }
 
-void FileBatch::wait() { settle(0); }
+void FileBatch::wait() {
+  settle(0);
+  syncs_.finish();  // the last group's renames (each earlier one's: the next group's syncfs)
+}
 
 void FileBatch::settle(size_t keep) {
   std::exception_ptr failure;

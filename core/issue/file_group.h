@@ -19,6 +19,7 @@
 
 #include "core/fs/file_io.h"
 #include "core/fs/secret.h"
+#include "core/issue/batch_syncs.h"
 #include "core/issue/issuance_recorder.h"
 #include "core/util/bytes.h"
 
@@ -98,6 +99,7 @@ class FileBatch {
   // looked up once however many groups write there.
   std::unordered_map<std::string, dev_t> directories_;
   std::deque<InFlight> installing_;  // write_behind groups, oldest first
+  BatchSyncs syncs_;  // a group's renames are made durable by the next group's syncfs
 };
 
 }  // namespace kpki

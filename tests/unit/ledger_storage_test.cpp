@@ -168,7 +168,8 @@ TEST_P(LedgerStorage, IdentityIsKeptAcrossOpensAndNewForALedgerMadeAnew) {
   std::string first = open()->identity();
   EXPECT_EQ(first.size(), 32u);
   EXPECT_EQ(open()->identity(), first);
-  std::string drop = "DROP TABLE certificates, crl_numbers, ledger_identity, schema_version";
+  std::string drop =
+      "DROP TABLE releases, certificates, crl_numbers, ledger_identity, schema_version";
   if (GetParam() == "sqlite") {
     std::filesystem::remove(spec_);
   } else {
@@ -230,8 +231,37 @@ TEST_P(LedgerStorage, ReconcileStatesAreStored) {
             ErrorCode::NotFound);
 }
 
+// A ledger of schema version 2 (a release set `state`) keeps what it says when version 3 moves
+// releases to a table of their own: released stays released, incomplete can still be released
+// or settled.
+TEST_P(LedgerStorage, RecordsReleasedBeforeSchemaThreeKeepTheirState) {
+  {
+    auto ledger = open();
+    std::vector<IssuanceRecord> records = {sample("aa", "01"), sample("aa", "02", "node-2")};
+    ledger->record(records);
+  }
+  std::string sql =
+      "DROP TABLE releases; DELETE FROM schema_version WHERE version = 3; "
+      "UPDATE certificates SET state = 'released' WHERE serial = '01'";
+  auto r = GetParam() == "sqlite" ? run_command("sqlite3 '" + spec_ + "' \"" + sql + "\"")
+                                  : run_command("psql -q '" + spec_ + "' -c \"" + sql + "\"");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto ledger = open();  // migrates to version 3 again
+  EXPECT_EQ(ledger->find_serial("01")[0].state, RecordState::Released);
+  EXPECT_FALSE(ledger->settle({"aa", "01"}, RecordState::Abandoned));
+  ASSERT_EQ(ledger->incomplete().size(), 1u);
+  EXPECT_EQ(ledger->incomplete()[0].serial, "02");
+  std::vector<RecordKey> keys = {{"aa", "01"}, {"aa", "02"}};
+  ledger->mark_released(keys);
+  ledger->mark_released(keys);  // twice is once
+  EXPECT_EQ(ledger->find_serial("02")[0].state, RecordState::Released);
+  EXPECT_TRUE(ledger->incomplete().empty());
+  EXPECT_FALSE(ledger->settle({"aa", "02"}, RecordState::Abandoned));  // released is final
+  EXPECT_EQ(ledger->list({}).size(), 2u);
+}
+
 TEST_P(LedgerStorage, SchemaFromANewerKpkiIsRefused) {
-  open();  // creates schema version 1
+  open();  // creates the schema
   std::string sql = "INSERT INTO schema_version (version) VALUES (99)";
   auto r = GetParam() == "sqlite" ? run_command("sqlite3 '" + spec_ + "' '" + sql + "'")
                                   : run_command("psql -q '" + spec_ + "' -c '" + sql + "'");

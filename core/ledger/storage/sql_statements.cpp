@@ -46,22 +46,32 @@ constexpr const char* kMigrations[] = {
     // 2: the ledger's identity (Ledger::identity), drawn once when the ledger is created.
     R"(CREATE TABLE ledger_identity (id TEXT NOT NULL);
        INSERT INTO ledger_identity (id) VALUES ({random_id});)",
+    // 3: a release is a row of its own. Setting `state` rewrote every record of a run (DER and
+    // all): releasing a 1,000-node tree's records wrote its whole ledger again. A record is
+    // released when `releases` holds its id, or (released before version 3) when its state says so.
+    R"(CREATE TABLE releases (
+         certificate_id {int64} PRIMARY KEY REFERENCES certificates (id));)",
 };
 
-#define KPKI_LEDGER_COLUMNS                                                                     \
-  "serial, subject, sans, issuer, issuer_key_id, not_before, not_after, profile, sha256, der, " \
-  "ca_key_uri, backend, issued_at, host, user_name, command, pid, destinations, state, "        \
-  "revoked_at, revocation_reason"
-constexpr const char* kInsert = "INSERT INTO certificates (" KPKI_LEDGER_COLUMNS
-                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                                "$13, $14, $15, $16, $17, $18, 'incomplete', NULL, NULL)";
+constexpr const char* kInsert =
+    "INSERT INTO certificates (serial, subject, sans, issuer, issuer_key_id, not_before, "
+    "not_after, profile, sha256, der, ca_key_uri, backend, issued_at, host, user_name, command, "
+    "pid, destinations, state, revoked_at, revocation_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'incomplete', NULL, NULL)";
+// A record as read_record reads it, its state the one `releases` gives (migration 3).
+#define KPKI_LEDGER_RECORDS                                                                    \
+  "SELECT c.serial, c.subject, c.sans, c.issuer, c.issuer_key_id, c.not_before, c.not_after, " \
+  "c.profile, c.sha256, c.der, c.ca_key_uri, c.backend, c.issued_at, c.host, c.user_name, "    \
+  "c.command, c.pid, c.destinations, "                                                         \
+  "CASE WHEN r.certificate_id IS NULL THEN c.state ELSE 'released' END, c.revoked_at, "        \
+  "c.revocation_reason FROM certificates c LEFT JOIN releases r ON r.certificate_id = c.id "
 constexpr const char* kList =
-    "SELECT " KPKI_LEDGER_COLUMNS " FROM certificates WHERE not_after <= $1 ORDER BY issued_at, id";
+    KPKI_LEDGER_RECORDS "WHERE c.not_after <= $1 ORDER BY c.issued_at, c.id";
 constexpr const char* kBySerial =
-    "SELECT " KPKI_LEDGER_COLUMNS " FROM certificates WHERE serial = $1 ORDER BY issued_at, id";
+    KPKI_LEDGER_RECORDS "WHERE c.serial = $1 ORDER BY c.issued_at, c.id";
 constexpr const char* kIncomplete =
-    "SELECT " KPKI_LEDGER_COLUMNS " FROM certificates WHERE state = 'incomplete' ORDER BY id";
-#undef KPKI_LEDGER_COLUMNS
+    KPKI_LEDGER_RECORDS "WHERE c.state = 'incomplete' AND r.certificate_id IS NULL ORDER BY c.id";
+#undef KPKI_LEDGER_RECORDS
 
 // {name} -> its spelling in `dialect`; text without braces is kept as it is.
 std::string spell(std::string_view sql, const SqlDialect& dialect) {
@@ -99,12 +109,15 @@ SqlStatements sql_statements(const SqlDialect& d) {
   s.version = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
   s.set_version = "INSERT INTO schema_version (version) VALUES ($1)";
   s.insert = kInsert;
+  // One small row: the record itself is not written again.
   s.release =
-      "UPDATE certificates SET state = 'released' WHERE issuer_key_id = $1 AND serial = $2 "
-      "AND state <> 'released'";
+      "INSERT INTO releases (certificate_id) SELECT id FROM certificates "
+      "WHERE issuer_key_id = $1 AND serial = $2 AND state <> 'released' "
+      "ON CONFLICT (certificate_id) DO NOTHING";
   s.settle =
       "UPDATE certificates SET state = $1 WHERE issuer_key_id = $2 AND serial = $3 "
-      "AND state = 'incomplete'";
+      "AND state = 'incomplete' "
+      "AND NOT EXISTS (SELECT 1 FROM releases WHERE certificate_id = certificates.id)";
   s.exists = "SELECT 1 FROM certificates WHERE issuer_key_id = $1 AND serial = $2";
   s.list = kList;
   s.by_serial = kBySerial;

@@ -33,9 +33,10 @@ const SqlDialect kDialect{.id_column = "INTEGER PRIMARY KEY",  // the rowid
                           .backoff = 10ms,
                           .jitter = 90ms};
 
-// A small page cache: the ledger is appended to and read in scans, and init runs in < 30 MB.
+// 2 MiB of page cache: a run's records go to random places of the serial indexes, and with 256 KiB
+// a 1,000-node init read 8,600 pages back from the WAL and the database (2,400 with 2 MiB).
 constexpr const char* kPragmas =
-    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -256;";
+    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -2048;";
 constexpr const char* kWal = "PRAGMA journal_mode = WAL";
 constexpr int kBusyTimeoutMs = 10000;
 
