@@ -1,5 +1,6 @@
 // Leaf keys made on several threads ahead of signing (kpki init, certs renew): each key valid and
-// of the algorithm planned at its index, no two alike, a failure rethrown, progress reported.
+// of the algorithm planned at its index, no two alike, a failure rethrown, progress reported; and
+// init's keys made on a thread of their own before its groups need them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -118,6 +119,47 @@ TEST(LeafKeyPool, SigningThreadsFollowWhereTheCaKeysAre) {
   options.token_sessions = 0;
   EXPECT_EQ(signing_threads(config, registry, options),
             std::max<size_t>(at_least, kDefaultTokenSessions));
+}
+
+// Keys begun ahead are handed out first, then the rest made: every key valid, none twice, and
+// progress counted over each call's keys.
+TEST(LeafKeysAhead, KeysMadeAheadAndTheRestAreAllDistinctAndValid) {
+  const LeafKeySource& source = leaf_key_source(LeafKeyLibrary::OpenSsl);
+  LeafKeysAhead ahead(source, Algorithm::EcdsaP256);
+  ahead.start(12);
+  std::set<Bytes> seen;
+  for (size_t count : {5u, 20u, 3u}) {
+    std::vector<size_t> reported;
+    LeafKeyPoolOptions options{2, [&](size_t done, size_t total) {
+                                 EXPECT_EQ(total, count);
+                                 reported.push_back(done);
+                               }};
+    std::vector<LeafKey> keys = ahead.make(count, options);
+    ASSERT_EQ(keys.size(), count);
+    ASSERT_FALSE(reported.empty());
+    EXPECT_TRUE(std::is_sorted(reported.begin(), reported.end()));
+    EXPECT_EQ(reported.back(), count);
+    for (const LeafKey& key : keys) {
+      ASSERT_TRUE(key.signer);
+      EXPECT_EQ(algorithm_of_public_key(key.signer->public_key_der()), Algorithm::EcdsaP256);
+      LeafKey reopened = source.from_pem(key.pem.reveal(), "key");
+      EXPECT_EQ(reopened.signer->public_key_der(), key.signer->public_key_der());
+      EXPECT_TRUE(seen.insert(key.signer->public_key_der()).second) << "a key twice";
+    }
+  }
+}
+
+// A source that fails ahead leaves the failure to the groups' own keys; never started, or
+// dropped while making, it makes what it is asked and stops.
+TEST(LeafKeysAhead, AFailureAheadSurfacesWhereTheKeysAreAskedFor) {
+  RefusingSource refusing({Algorithm::EcdsaP384});
+  LeafKeysAhead failing(refusing, Algorithm::EcdsaP384);
+  failing.start(8);
+  EXPECT_THROW(failing.make(2, {1, {}}), Error);
+  LeafKeysAhead never_started(leaf_key_source(LeafKeyLibrary::OpenSsl), Algorithm::Ed25519);
+  EXPECT_EQ(never_started.make(3, {}).size(), 3u);
+  LeafKeysAhead dropped(leaf_key_source(LeafKeyLibrary::OpenSsl), Algorithm::Rsa2048);
+  dropped.start(1000);  // its destructor stops it after the key it is making
 }
 
 TEST(LeafKeyPool, NoKeysIsNoWork) {

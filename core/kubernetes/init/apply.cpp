@@ -73,6 +73,7 @@ class InitApply {
         std::count_if(plan_.files.begin(), plan_.files.end(), [](const PlannedFile& file) {
           return file.kind == PlannedKind::Leaf && writes(file.action);
         }));
+    if (usable_cpus() > 1) keys_ahead_.start(keys_to_make_);  // beside the CAs and the ledger
     const std::string& out = options_.out_dir;
     // A signal stops the run at the next of these checks, like an error: what it made goes.
     throw_if_interrupted();
@@ -207,8 +208,7 @@ class InitApply {
       batch_.write_behind(&created_);
   }
 
-  // The group's new keys, made on every core by the leaf key pool (which reports progress over
-  // the whole run, not per group).
+  // The group's new keys: made ahead, else on every core (progress over the whole run).
   void generate_group_keys() {
     std::vector<size_t> fresh;  // the leaves without a key kept from disk
     for (size_t i = 0; i < pending_.size(); ++i)
@@ -220,8 +220,7 @@ class InitApply {
         options_.leaf_keys.progress(keys_made_ + done, keys_to_make_);
       };
     }
-    std::vector<LeafKey> made =
-        generate_leaf_keys(keys_, std::vector<Algorithm>(fresh.size(), config_.algorithm), pool);
+    std::vector<LeafKey> made = keys_ahead_.make(fresh.size(), pool);
     for (size_t j = 0; j < fresh.size(); ++j) pending_[fresh[j]].key = std::move(made[j]);
     keys_made_ += fresh.size();
   }
@@ -273,7 +272,8 @@ class InitApply {
   std::vector<LeafSpec> specs_;
   std::vector<PendingLeaf> pending_;  // at most one group
   FileBatch batch_;                   // files written together: copies, then a group's leaves
-  size_t keys_to_make_ = 0;           // new leaf keys in the whole run, for progress
+  LeafKeysAhead keys_ahead_{keys_, config_.algorithm};
+  size_t keys_to_make_ = 0;  // new leaf keys in the whole run, for progress
   size_t keys_made_ = 0;
   size_t leaves_left_ = 0;  // leaves to issue in the whole run, before the pending group
   size_t groups_issued_ = 0;

@@ -47,3 +47,44 @@ std::vector<LeafKey> generate_leaf_keys(const LeafKeySource& source,
 }
 
 }  // namespace kpki::kube
+
+namespace kpki::kube {
+
+void LeafKeysAhead::start(size_t count) {
+  if (thread_.joinable() || count == 0) return;
+  made_.reserve(count);
+  thread_ = std::thread([this, count] {
+    try {
+      while (!stopping_ && made_.size() < count) made_.push_back(source_.generate(algorithm_));
+    } catch (...) {
+      // Made no further: the groups make their own keys, and meet the failure there.
+    }
+  });
+}
+
+void LeafKeysAhead::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<LeafKey> LeafKeysAhead::make(size_t count, const LeafKeyPoolOptions& options) {
+  stop();
+  std::vector<LeafKey> keys;
+  keys.reserve(count);
+  while (keys.size() < count && !made_.empty()) {
+    keys.push_back(std::move(made_.back()));
+    made_.pop_back();
+  }
+  const size_t ahead = keys.size();
+  if (ahead && options.progress) options.progress(ahead, count);
+  if (ahead == count) return keys;
+  LeafKeyPoolOptions rest = options;
+  if (options.progress)
+    rest.progress = [&](size_t done, size_t) { options.progress(ahead + done, count); };
+  for (LeafKey& key :
+       generate_leaf_keys(source_, std::vector<Algorithm>(count - ahead, algorithm_), rest))
+    keys.push_back(std::move(key));
+  return keys;
+}
+
+}  // namespace kpki::kube
