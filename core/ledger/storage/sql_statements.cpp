@@ -49,8 +49,9 @@ constexpr const char* kMigrations[] = {
     // 3: a release is a row of its own. Setting `state` rewrote every record of a run (DER and
     // all): releasing a 1,000-node tree's records wrote its whole ledger again. A record is
     // released when `releases` holds its id, or (released before version 3) when its state says so.
-    R"(CREATE TABLE releases (
-         certificate_id {int64} PRIMARY KEY REFERENCES certificates (id));)",
+    // No REFERENCES: the only insert takes the id from `certificates` itself, and checking the key
+    // read every record of the run back (SQLite looks the parent row up).
+    R"(CREATE TABLE releases (certificate_id {int64} PRIMARY KEY);)",
 };
 
 constexpr const char* kInsert =
@@ -109,11 +110,11 @@ SqlStatements sql_statements(const SqlDialect& d) {
   s.version = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
   s.set_version = "INSERT INTO schema_version (version) VALUES ($1)";
   s.insert = kInsert;
-  // One small row: the record itself is not written again.
+  // One small row, found in the (issuer_key_id, serial) index alone: the record itself is neither
+  // read nor written again (a record released before version 3 gets the row too, to no effect).
   s.release =
       "INSERT INTO releases (certificate_id) SELECT id FROM certificates "
-      "WHERE issuer_key_id = $1 AND serial = $2 AND state <> 'released' "
-      "ON CONFLICT (certificate_id) DO NOTHING";
+      "WHERE issuer_key_id = $1 AND serial = $2 ON CONFLICT (certificate_id) DO NOTHING";
   s.settle =
       "UPDATE certificates SET state = $1 WHERE issuer_key_id = $2 AND serial = $3 "
       "AND state = 'incomplete' "
