@@ -154,8 +154,7 @@ ClusterConfig parse_cluster_config(const std::string& text, const std::string& o
                                    const std::string& base_dir, const KeyRegistry& registry) {
   std::vector<YAML::Node> docs;
   try {
-    require_few_yaml_documents(text, origin);  // before LoadAll, which can loop forever
-    docs = YAML::LoadAll(text);
+    docs = load_few_yaml_documents(text, origin);  // LoadAll can loop forever
   } catch (const YAML::Exception& e) {
     throw Error(ErrorCode::InvalidInput, origin + ":" + std::to_string(e.mark.line + 1) + ":" +
                                              std::to_string(e.mark.column + 1) +
