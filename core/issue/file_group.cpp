@@ -137,10 +137,11 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
   }
   auto group = std::make_unique<FileBatch::Prepared>();
   group->directories = directories_of(files, known_directories, created);
-  // A large group reaches the disk with one syncfs before the renames and one after: each fsync
-  // flushes the disk's cache, and on this project's 2-core VM (ext4) a 1,000-node tree spent most
-  // of its time in those flushes (docs/backends.md). A small one keeps its per-file fsyncs, so
-  // renewing one certificate never waits for whatever else the file system has to write.
+  // A large group reaches the disk with one syncfs before the renames and one after (in a batch,
+  // the next group's: batch_syncs.h): each fsync flushes the disk's cache, and on this project's
+  // 2-core VM (ext4) a 1,000-node tree spent most of its time in those flushes (docs/backends.md).
+  // A small one keeps its per-file fsyncs, so renewing one certificate never waits for whatever
+  // else the file system has to write.
   group->whole_file_system = files.size() >= kFilesPerFileSystemSync;
   group->paths.reserve(files.size());
   group->overwrite.reserve(files.size());

@@ -5,7 +5,10 @@
 # file). Every input is also fed to `kpki inspect`, which may accept it but must not crash.
 source "$(dirname "$0")/lib/common.sh"
 BAD=$KPKI_SOURCE_DIR/tests/data/bad
-FIX=$BAD/fixtures
+# A copy: the CA's ledger sits beside its certificate, and a kpki opening it would migrate (and
+# so change) the committed file.
+cp -r "$BAD/fixtures" "$WORK/fixtures"
+FIX=$WORK/fixtures
 RUN=$WORK/run
 mkdir -p "$RUN"
 # Fixture keys are committed world-readable; copy them so their mode is what a CA key's would be.

@@ -49,8 +49,8 @@ constexpr const char* kMigrations[] = {
     // 3: a release is a row of its own. Setting `state` rewrote every record of a run (DER and
     // all): releasing a 1,000-node tree's records wrote its whole ledger again. A record is
     // released when `releases` holds its id, or (released before version 3) when its state says so.
-    // No REFERENCES: the only insert takes the id from `certificates` itself, and checking the key
-    // read every record of the run back (SQLite looks the parent row up).
+    // No REFERENCES: the only insert takes the id from `certificates` itself, no record is ever
+    // deleted, and checking the key read every record of the run back (SQLite reads the parent).
     R"(CREATE TABLE releases (certificate_id {int64} PRIMARY KEY);)",
 };
 
