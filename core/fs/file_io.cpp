@@ -125,8 +125,16 @@ void write_file_atomic(const std::string& path, const std::string& data, mode_t 
   write_file_atomic(path, as_bytes(data), mode, overwrite);
 }
 
+std::string temporary_name(const std::string& path) { return temp_name_for(path); }
+
 std::string write_temp_file(const std::string& path, ByteView data, mode_t mode, TempSync sync) {
   std::string temp = temp_name_for(path);
+  write_new_file(temp, path, data, mode, sync);
+  return temp;
+}
+
+void write_new_file(const std::string& temp, const std::string& path, ByteView data, mode_t mode,
+                    TempSync sync) {
   // O_EXCL + fchmod: the mode holds whatever the umask, and nobody can pre-create the temp name.
   FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0)
@@ -151,7 +159,6 @@ std::string write_temp_file(const std::string& path, ByteView data, mode_t mode,
   // device request per file, a third of a 1,000-worker tree's system time (docs/backends.md).
   if (sync == TempSync::Now && ::fsync(fd.get()) != 0) fail("cannot sync");
   if (fd.close() != 0) fail("cannot close");
-  return temp;
 }
 
 void install_temp_file(const std::string& temp, const std::string& path, Overwrite overwrite) {

@@ -33,6 +33,12 @@ bool file_exists(const std::string& path);
 enum class TempSync { Now, Later };
 std::string write_temp_file(const std::string& path, ByteView data, mode_t mode,
                             TempSync sync = TempSync::Now);
+// The same write to a name chosen by the caller (`temp`: a file in a directory only the caller
+// knows, core/issue/staged_directories.h); errors name `path`, the file it will become.
+void write_new_file(const std::string& temp, const std::string& path, ByteView data, mode_t mode,
+                    TempSync sync);
+// A hidden sibling name of `path` that nobody else uses: ".NAME.<random>.tmp".
+std::string temporary_name(const std::string& path);
 void install_temp_file(const std::string& temp, const std::string& path, Overwrite overwrite);
 void sync_parent_directory(const std::string& path);
 void sync_directory(const std::string& directory);

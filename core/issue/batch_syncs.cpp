@@ -1,8 +1,13 @@
 #include "core/issue/batch_syncs.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "core/fs/file_io.h"
+#include "core/util/error.h"
 
 namespace kpki {
 
@@ -21,6 +26,32 @@ std::vector<GroupDirectory> one_per_device(const std::vector<GroupDirectory>& di
 
 void sync_devices(const std::vector<GroupDirectory>& directories) {
   for (const auto& dir : one_per_device(directories)) sync_file_systems({dir.name});
+}
+
+std::vector<GroupDirectory> directories_of(std::vector<std::string> names,
+                                           std::unordered_map<std::string, dev_t>* known,
+                                           CreatedFiles* created) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<GroupDirectory> out;
+  out.reserve(names.size());
+  for (auto& name : names) {
+    dev_t device = 0;
+    auto it = known ? known->find(name) : std::unordered_map<std::string, dev_t>::iterator{};
+    if (known && it != known->end()) {
+      device = it->second;
+    } else if (struct stat st{}; ::stat(name.c_str(), &st) == 0 ||
+                                 (errno == ENOENT && (make_directories(name, 0700, created),
+                                                      ::stat(name.c_str(), &st) == 0))) {
+      device = st.st_dev;
+      if (known) known->emplace(name, device);
+    } else {
+      throw Error(ErrorCode::InvalidInput, "cannot write into '" + name + "'",
+                  std::strerror(errno));
+    }
+    out.push_back({std::move(name), device});
+  }
+  return out;
 }
 
 BatchSyncs::BatchSyncs()

@@ -22,6 +22,15 @@ struct GroupDirectory {
 // syncfs() once per file system among `directories`.
 void sync_devices(const std::vector<GroupDirectory>& directories);
 
+class CreatedFiles;
+
+// The distinct directories among `names`, each with the device it lives on: from `known` when the
+// caller has met it before, else looked up once (and remembered there). A missing one is made
+// (added to `created`), as `--out out/ca.crt` expects.
+std::vector<GroupDirectory> directories_of(std::vector<std::string> names,
+                                           std::unordered_map<std::string, dev_t>* known,
+                                           CreatedFiles* created);
+
 class BatchSyncs {
  public:
   // How one file system is synced, given a directory on it: sync_file_systems unless a test

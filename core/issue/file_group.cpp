@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/issue/batch_syncs.h"
+#include "core/issue/staged_directories.h"
 #include "core/util/error.h"
 #include "core/util/run_concurrently.h"
 
@@ -52,38 +53,6 @@ std::string parent_of(const std::string& path) {
   return parent.empty() ? "." : parent;
 }
 
-// The distinct directories of `files`, each with the device it lives on: from `known` when the
-// caller has met it before, else looked up once (and remembered there).
-std::vector<GroupDirectory> directories_of(const std::vector<FileWrite>& files,
-                                           std::unordered_map<std::string, dev_t>* known,
-                                           CreatedFiles* created) {
-  std::vector<std::string> names;
-  names.reserve(files.size());
-  for (const auto& f : files) names.push_back(parent_of(f.path));
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::vector<GroupDirectory> out;
-  out.reserve(names.size());
-  for (auto& name : names) {
-    dev_t device = 0;
-    auto it = known ? known->find(name) : std::unordered_map<std::string, dev_t>::iterator{};
-    if (known && it != known->end()) {
-      device = it->second;
-    } else if (struct stat st{}; ::stat(name.c_str(), &st) == 0 ||
-                                 (errno == ENOENT && (make_directories(name, 0700, created),
-                                                      ::stat(name.c_str(), &st) == 0))) {
-      // A missing directory is made, as `--out out/ca.crt` expects (its ledger used to make it).
-      device = st.st_dev;
-      if (known) known->emplace(name, device);
-    } else {
-      throw Error(ErrorCode::InvalidInput, "cannot write into '" + name + "'",
-                  std::strerror(errno));
-    }
-    out.push_back({std::move(name), device});
-  }
-  return out;
-}
-
 }  // namespace
 
 // A group whose temporaries are written: what is left is to record the certificates its files
@@ -95,6 +64,8 @@ struct FileBatch::Prepared {
   std::vector<GroupDirectory> directories;
   bool whole_file_system = false;
   PendingTemps temps;
+  std::vector<std::string> roots;  // per file: the new directory it is staged under, or ""
+  StagedDirectories staged;
 
   // The certificates these files carry, recorded (by prepare_group, beside or after the
   // temporaries' writes): before any is installed.
@@ -114,6 +85,10 @@ struct FileBatch::Prepared {
       syncs->finish();  // a large group before it renamed: on disk before this one's renames
     // Nothing slow between these renames: that is the whole point.
     for (size_t i = 0; i < paths.size(); ++i) {
+      if (!roots.empty() && !roots[i].empty()) {
+        staged.install(roots[i]);  // its directory, with all of its files, at its first file
+        continue;
+      }
       temps.mark_installed(i + 1);  // install_temp_file removes its own temp on failure
       install_temp_file(temps[i], paths[i], overwrite[i]);
     }
@@ -127,16 +102,23 @@ struct FileBatch::Prepared {
 
 namespace {
 
+// `roots`: none, or per file the new directory to stage it under ("": written beside its target).
 std::unique_ptr<FileBatch::Prepared> prepare_group(
     const std::vector<FileWrite>& files, CreatedFiles* created,
-    std::unordered_map<std::string, dev_t>* known_directories) {
-  for (const auto& f : files) {
+    std::unordered_map<std::string, dev_t>* known_directories,
+    std::vector<std::string> roots = {}) {
+  auto staged = [&](size_t i) { return !roots.empty() && !roots[i].empty(); };
+  std::vector<std::string> directories;  // those the group writes into, or stages beside
+  for (size_t i = 0; i < files.size(); ++i) {
+    const FileWrite& f = files[i];
+    directories.push_back(parent_of(staged(i) ? roots[i] : f.path));
+    if (staged(i)) continue;  // under a directory that is not there: nor is the file
     bool exists = file_exists(f.path);
     if (f.overwrite == Overwrite::No && exists) throw file_already_exists(f.path);
     if (created && !exists) created->add(f.path);
   }
   auto group = std::make_unique<FileBatch::Prepared>();
-  group->directories = directories_of(files, known_directories, created);
+  group->directories = directories_of(std::move(directories), known_directories, created);
   // A large group reaches the disk with one syncfs before the renames and one after (in a batch,
   // the next group's: batch_syncs.h): each fsync flushes the disk's cache, and on this project's
   // 2-core VM (ext4) a 1,000-node tree spent most of its time in those flushes (docs/backends.md).
@@ -161,10 +143,17 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
   // run's.
   group->temps.resize(files.size());
   FileBatch::Prepared& g = *group;
+  std::vector<std::string> staged_names(roots.empty() ? 0 : files.size());
+  for (size_t i = 0; i < staged_names.size(); ++i)
+    if (staged(i)) staged_names[i] = g.staged.stage(roots[i], files[i].path, created);
+  g.roots = std::move(roots);
   run_concurrently(files.size() + 1, kGroupWriters, [&](size_t item) {
     if (item == 0) return g.record();
     const FileWrite& f = files[item - 1];
-    g.temps.set(item - 1, write_temp_file(f.path, f.data, f.mode, TempSync::Later));
+    if (!g.roots.empty() && !g.roots[item - 1].empty())
+      write_new_file(staged_names[item - 1], f.path, f.data, f.mode, TempSync::Later);
+    else
+      g.temps.set(item - 1, write_temp_file(f.path, f.data, f.mode, TempSync::Later));
   });
   return group;
 }
@@ -187,14 +176,27 @@ void FileBatch::add(std::string path, std::string_view data, mode_t mode, Overwr
 }
 
 std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(const std::vector<Pending>& files,
-                                                        CreatedFiles* created) {
+                                                        CreatedFiles* created,
+                                                        const InFlight* before) {
+  // A large group stages the new directories it writes into (staged_directories.h).
+  const bool stage = files.size() >= kFilesPerFileSystemSync;
+  std::vector<std::string> roots(stage ? files.size() : 0);
+  std::unordered_map<std::string, std::string> missing;  // directory -> root to stage, or ""
   std::vector<FileWrite> writes;
   writes.reserve(files.size());
-  std::string last_dir;
-  for (const auto& f : files) {
+  std::string last_dir, last_root;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const Pending& f = files[i];
     // Each directory is made (or found) once per batch's life, not once per file or group.
     if (std::string dir = parent_of(f.path); dir != last_dir) {
-      if (!directories_.count(dir)) {
+      last_root = stage && !directories_.count(dir) ? missing_root(dir, missing) : "";
+      if (!last_root.empty() && staged_roots_.count(last_root) && before &&
+          before->installed.valid()) {
+        before->installed.wait();  // the group before stages it: there once that is installed
+        missing.clear();
+        last_root = missing_root(dir, missing);
+      }
+      if (last_root.empty() && !directories_.count(dir)) {
         struct stat st {};
         if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
           make_directories(dir, 0700, created);
@@ -206,9 +208,12 @@ std::unique_ptr<FileBatch::Prepared> FileBatch::prepare(const std::vector<Pendin
       }
       last_dir = std::move(dir);
     }
+    if (!last_root.empty()) roots[i] = last_root;
     writes.push_back({f.path, as_bytes(f.data.reveal()), f.mode, f.overwrite, f.record});
   }
-  return prepare_group(writes, created, &directories_);
+  for (const std::string& root : roots)
+    if (!root.empty()) staged_roots_.insert(root);  // for the groups after this one
+  return prepare_group(writes, created, &directories_, std::move(roots));
 }
 
 void FileBatch::write(CreatedFiles* created) {
@@ -254,7 +259,7 @@ void FileBatch::install_in_turn(std::shared_ptr<std::vector<Pending>> files, Cre
   std::unique_ptr<Prepared> group;
   try {
     if (before.prepared.valid()) before.prepared.wait();
-    group = prepare(*files, created);
+    group = prepare(*files, created, &before);
   } catch (...) {
     prepared->set_value();  // the next group prepares, then fails with this one
     throw;

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/fs/file_io.h"
@@ -86,7 +87,9 @@ class FileBatch {
     std::shared_future<void> prepared;
     std::shared_future<void> installed;
   };
-  std::unique_ptr<Prepared> prepare(const std::vector<Pending>& files, CreatedFiles* created);
+  // `before`: the group in flight ahead of this one, if any.
+  std::unique_ptr<Prepared> prepare(const std::vector<Pending>& files, CreatedFiles* created,
+                                    const InFlight* before = nullptr);
   // Prepares `files` once the group `before` is prepared, installs them once it is installed.
   // Takes what it needs by value: it is dropped when the task ends (the future keeps the task).
   void install_in_turn(std::shared_ptr<std::vector<Pending>> files, CreatedFiles* created,
@@ -100,6 +103,9 @@ class FileBatch {
   std::unordered_map<std::string, dev_t> directories_;
   std::deque<InFlight> installing_;  // write_behind groups, oldest first
   BatchSyncs syncs_;  // a group's renames are made durable by the next group's syncfs
+  // New directories staged by a group (staged_directories.h): prepare() alone uses it, one group
+  // at a time. A later group writing there waits for the one before it to be installed.
+  std::unordered_set<std::string> staged_roots_;
 };
 
 }  // namespace kpki

@@ -4,8 +4,8 @@
 Certificates (*.crt) parse and chain to a CA certificate present in DIR (roots verify their own
 signature); a certificate with a sibling key (X.crt + X.key) certifies exactly that key; keys
 (*.key) and public keys (*.pub) parse; kubeconfigs (*.conf) are YAML whose embedded client
-certificate matches its embedded key and chains to the embedded CA. Hidden *.tmp files are the
-remains of an interrupted atomic write: counted, never a target name. --expect names files that
+certificate matches its embedded key and chains to the embedded CA. Hidden *.tmp files and
+directories are the remains of an interrupted atomic write: counted, never a target name. --expect names files that
 must exist (the tree is complete). Prints one line per problem; exit 1 if there is any.
 """
 import base64
@@ -98,7 +98,12 @@ def check(root, expect=()):
     """Problems found in the tree at `root` (empty when it is whole), and the leftover temp count."""
     del problems[:]
     certs, keys, temps, pending = {}, {}, 0, 0
-    for dirpath, _, files in os.walk(root):
+    for dirpath, dirs, files in os.walk(root):
+        # A new directory is written under a hidden temporary name and renamed into place whole
+        # (core/issue/staged_directories.h): a kill leaves it, as it leaves a temporary file.
+        staged = [d for d in dirs if d.startswith(".") and d.endswith(".tmp")]
+        temps += len(staged)
+        dirs[:] = [d for d in dirs if d not in staged]
         for name in files:
             path = os.path.join(dirpath, name)
             rel = os.path.relpath(path, root)

@@ -43,7 +43,8 @@ def build_killed_after(script, cwd, env, delay):
 def listing(root):
     """Every non-temporary file under `root`, relative."""
     out = []
-    for dirpath, _, files in os.walk(root):
+    for dirpath, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not (d.startswith(".") and d.endswith(".tmp"))]
         out += [os.path.relpath(os.path.join(dirpath, f), root) for f in files
                 if not (f.startswith(".") and f.endswith(".tmp"))]
     return sorted(out)
