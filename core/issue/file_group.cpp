@@ -66,6 +66,7 @@ struct FileBatch::Prepared {
   PendingTemps temps;
   std::vector<std::string> roots;  // per file: the new directory it is staged under, or ""
   StagedDirectories staged;
+  CreatedFiles* created = nullptr;  // where staged files go once they are in place
 
   // The certificates these files carry, recorded (by prepare_group, beside or after the
   // temporaries' writes): before any is installed.
@@ -86,17 +87,16 @@ struct FileBatch::Prepared {
     // Nothing slow between these renames: that is the whole point.
     for (size_t i = 0; i < paths.size(); ++i) {
       if (!roots.empty() && !roots[i].empty()) {
-        staged.install(roots[i]);  // its directory, with all of its files, at its first file
+        staged.install(roots[i], created);  // its directory, all its files, at its first
         continue;
       }
       temps.mark_installed(i + 1);  // install_temp_file removes its own temp on failure
       install_temp_file(temps[i], paths[i], overwrite[i]);
     }
-    if (whole_file_system) {
+    if (whole_file_system)
       syncs ? syncs->renamed(directories) : sync_devices(directories);
-    } else {
+    else
       for (const auto& dir : directories) sync_directory(dir.name);
-    }
   }
 };
 
@@ -145,8 +145,9 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
   FileBatch::Prepared& g = *group;
   std::vector<std::string> staged_names(roots.empty() ? 0 : files.size());
   for (size_t i = 0; i < staged_names.size(); ++i)
-    if (staged(i)) staged_names[i] = g.staged.stage(roots[i], files[i].path, created);
+    if (staged(i)) staged_names[i] = g.staged.stage(roots[i], files[i].path);
   g.roots = std::move(roots);
+  g.created = created;
   run_concurrently(files.size() + 1, kGroupWriters, [&](size_t item) {
     if (item == 0) return g.record();
     const FileWrite& f = files[item - 1];

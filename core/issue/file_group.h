@@ -8,7 +8,9 @@
 //
 // The same shape makes many files cheap to write durably: the temporaries' write-back is started
 // for all of them before the first fsync, so one journal commit carries most of the group, and
-// each directory is fsync'd once per group rather than once per file.
+// each directory is fsync'd once per group rather than once per file. A batch's large group goes
+// further where it makes a directory (a new node's): its files are written into a hidden stand-in
+// and the directory is renamed into place once (staged_directories.h), so they appear together.
 #include <deque>
 #include <future>
 #include <memory>

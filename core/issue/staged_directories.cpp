@@ -41,8 +41,7 @@ StagedDirectories::~StagedDirectories() {
   }
 }
 
-std::string StagedDirectories::stage(const std::string& root, const std::string& path,
-                                     CreatedFiles* created) {
+std::string StagedDirectories::stage(const std::string& root, const std::string& path) {
   auto [it, first] = roots_.try_emplace(root);
   Root& staged = it->second;
   if (first) {
@@ -51,7 +50,6 @@ std::string StagedDirectories::stage(const std::string& root, const std::string&
       roots_.erase(it);
       throw cannot_make(root);
     }
-    if (created) created->add_directory(root);
   }
   const std::filesystem::path relative = std::filesystem::path(path).lexically_relative(root);
   // The directories between the root and the file, parents first.
@@ -62,15 +60,15 @@ std::string StagedDirectories::stage(const std::string& root, const std::string&
     std::string made = staged.staging + "/" + between.string();
     if (::mkdir(made.c_str(), 0700) != 0) throw cannot_make(root + "/" + between.string());
     staged.directories.push_back(made);
-    if (created) created->add_directory(root + "/" + between.string());
+    staged.final_directories.push_back(root + "/" + between.string());
   }
   std::string file = staged.staging + "/" + relative.string();
   staged.files.push_back(file);
-  if (created) created->add(path);
+  staged.targets.push_back(path);
   return file;
 }
 
-void StagedDirectories::install(const std::string& root) {
+void StagedDirectories::install(const std::string& root, CreatedFiles* created) {
   Root& staged = roots_.at(root);
   if (staged.installed) return;
   if (!rename_directory(staged.staging, root)) {
@@ -78,6 +76,10 @@ void StagedDirectories::install(const std::string& root) {
     throw Error(ErrorCode::InvalidInput, "cannot write '" + root + "'", std::strerror(errno));
   }
   staged.installed = true;
+  if (!created) return;
+  created->add_directory(root);  // parents first: a failed run removes them deepest first
+  for (const std::string& directory : staged.final_directories) created->add_directory(directory);
+  for (const std::string& file : staged.targets) created->add(file);
 }
 
 std::string missing_root(const std::string& directory,

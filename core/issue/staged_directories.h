@@ -23,18 +23,21 @@ class StagedDirectories {
 
   // Where to write `path`, which lies under `root` (a directory that does not exist, its parent
   // does). The hidden directory and those between it and the file are made (0700) when first
-  // needed; with `created`, the final directories and `path` are added there.
-  std::string stage(const std::string& root, const std::string& path, CreatedFiles* created);
-  // Renames the hidden directory of `root` into place, unless done already. Throws AlreadyExists
-  // naming `root` when it has appeared meanwhile.
-  void install(const std::string& root);
+  // needed.
+  std::string stage(const std::string& root, const std::string& path);
+  // Renames the hidden directory of `root` into place, unless done already, and adds its
+  // directories and files to `created`: only then, as until then they may be someone else's.
+  // Throws AlreadyExists naming `root` when it has appeared meanwhile.
+  void install(const std::string& root, CreatedFiles* created);
 
  private:
   struct Root {
-    std::string staging;                       // the hidden directory
-    std::vector<std::string> files;            // written there
-    std::vector<std::string> directories;      // made there, parents first
-    std::unordered_set<std::string> relative;  // those directories, relative to the root
+    std::string staging;                         // the hidden directory
+    std::vector<std::string> files;              // written there
+    std::vector<std::string> targets;            // their final paths
+    std::vector<std::string> directories;        // made there, parents first
+    std::vector<std::string> final_directories;  // the same, under the root
+    std::unordered_set<std::string> relative;    // those directories, relative to the root
     bool installed = false;
   };
   std::unordered_map<std::string, Root> roots_;

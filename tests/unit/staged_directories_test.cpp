@@ -36,13 +36,13 @@ TEST(StagedDirectories, FilesAppearWithTheirDirectoryAndNothingElseIsLeft) {
   CreatedFiles created;
   {
     StagedDirectories staged;
-    write(staged.stage(root, root + "/kubelet.conf", &created), "conf");
-    write(staged.stage(root, root + "/pki/ca.crt", &created), "ca");
-    write(staged.stage(root, root + "/kubelet/kubelet.crt", &created), "crt");
+    write(staged.stage(root, root + "/kubelet.conf"), "conf");
+    write(staged.stage(root, root + "/pki/ca.crt"), "ca");
+    write(staged.stage(root, root + "/kubelet/kubelet.crt"), "crt");
     EXPECT_FALSE(std::filesystem::exists(root));   // nothing under the final name yet
     EXPECT_EQ(entries_in(dir.file("nodes")), 1u);  // the hidden stand-in
-    staged.install(root);
-    staged.install(root);  // once is enough
+    staged.install(root, &created);
+    staged.install(root, &created);  // once is enough
   }
   EXPECT_EQ(read_text_file(root + "/pki/ca.crt"), "ca");
   EXPECT_EQ(read_text_file(root + "/kubelet/kubelet.crt"), "crt");
@@ -58,27 +58,29 @@ TEST(StagedDirectories, ACreatedListRemovesAnInstalledDirectoryWhole) {
   {
     CreatedFiles created;
     StagedDirectories staged;
-    write(staged.stage(root, root + "/pki/etcd/ca.crt", &created), "x");
-    staged.install(root);
+    write(staged.stage(root, root + "/pki/etcd/ca.crt"), "x");
+    staged.install(root, &created);
     EXPECT_TRUE(std::filesystem::exists(root + "/pki/etcd/ca.crt"));
   }  // not committed
   EXPECT_FALSE(std::filesystem::exists(root));
   EXPECT_EQ(entries_in(dir.path()), 0u);
 }
 
-TEST(StagedDirectories, ADirectoryThatAppearedMeanwhileIsNotReplaced) {
+// Someone else's directory, even an empty one, is neither replaced nor taken for the run's own:
+// a failed run's rollback leaves it.
+TEST(StagedDirectories, ADirectoryThatAppearedMeanwhileIsNotReplacedNorRemoved) {
   TempDir dir;
   const std::string root = dir.file("w3");
   {
+    CreatedFiles created;  // not committed: the run fails
     StagedDirectories staged;
-    write(staged.stage(root, root + "/a.crt", nullptr), "mine");
+    write(staged.stage(root, root + "/a.crt"), "mine");
     std::filesystem::create_directories(root);
-    write(root + "/theirs", "theirs");
-    Error e = testing::error_of([&] { staged.install(root); });
+    Error e = testing::error_of([&] { staged.install(root, &created); });
     EXPECT_EQ(e.code(), ErrorCode::AlreadyExists);
     EXPECT_NE(e.message().find(root), std::string::npos) << e.message();
   }
-  EXPECT_EQ(read_text_file(root + "/theirs"), "theirs");
+  EXPECT_TRUE(std::filesystem::is_directory(root));
   EXPECT_FALSE(std::filesystem::exists(root + "/a.crt"));
   EXPECT_EQ(entries_in(dir.path()), 1u);  // the stand-in is gone
 }
