@@ -13,23 +13,6 @@ namespace kpki::kube {
 
 namespace {
 
-// The events themselves do not matter; only how many documents the parser walks through.
-class IgnoreEvents : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
 // Builds each document's nodes as yaml-cpp's own (internal) NodeBuilder does, through the
 // public Node API: a collection joins its parent when it starts and is filled in place.
 class BuildNodes : public YAML::EventHandler {
@@ -125,17 +108,6 @@ std::vector<YAML::Node> load_few_yaml_documents(const std::string& text, const s
     documents.push_back(builder.root());
   }
   return documents;
-}
-
-void require_few_yaml_documents(const std::string& text, const std::string& origin,
-                                std::size_t max_documents) {
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
-  IgnoreEvents events;
-  std::size_t documents = 0;
-  while (parser.HandleNextDocument(events)) {
-    if (++documents > max_documents) throw too_many_documents(origin, max_documents);
-  }
 }
 
 }  // namespace kpki::kube

@@ -95,8 +95,8 @@ void validate_rule(const std::string& type, const std::string& pattern, const st
 NamePolicy parse_policy_file(const std::string& text, const std::string& origin) {
   YAML::Node root;
   try {
-    kube::require_few_yaml_documents(text, origin, 1);
-    root = YAML::Load(text);
+    std::vector<YAML::Node> docs = kube::load_few_yaml_documents(text, origin, 1);
+    if (!docs.empty()) root.reset(docs.front());  // as YAML::Load: the first, if any
   } catch (const YAML::Exception& e) {
     throw Error(ErrorCode::InvalidInput, origin + ":" + std::to_string(e.mark.line + 1) + ":" +
                                              std::to_string(e.mark.column + 1) +

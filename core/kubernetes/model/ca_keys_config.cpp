@@ -33,8 +33,8 @@ std::string config_with_ca_keys(const ClusterConfig& config,
   const std::string text = read_text_file(config.source);
   YAML::Node doc;
   try {
-    require_few_yaml_documents(text, config.source, 1);
-    doc = YAML::Load(text);
+    std::vector<YAML::Node> docs = load_few_yaml_documents(text, config.source, 1);
+    if (!docs.empty()) doc.reset(docs.front());  // as YAML::Load: the first, if any
   } catch (const YAML::Exception& e) {
     throw Error(ErrorCode::InvalidInput, config.source + ": " + e.what());
   }
