@@ -64,9 +64,10 @@ struct FileBatch::Prepared {
   std::vector<GroupDirectory> directories;
   bool whole_file_system = false;
   PendingTemps temps;
-  std::vector<std::string> roots;  // per file: the new directory it is staged under, or ""
+  std::vector<std::string> roots;  // none, or per file the new directory it is staged under
   StagedDirectories staged;
   CreatedFiles* created = nullptr;  // where staged files go once they are in place
+  bool staged_at(size_t i) const { return !roots.empty() && !roots[i].empty(); }
 
   // The certificates these files carry, recorded (by prepare_group, beside or after the
   // temporaries' writes): before any is installed.
@@ -86,7 +87,7 @@ struct FileBatch::Prepared {
       syncs->finish();  // a large group before it renamed: on disk before this one's renames
     // Nothing slow between these renames: that is the whole point.
     for (size_t i = 0; i < paths.size(); ++i) {
-      if (!roots.empty() && !roots[i].empty()) {
+      if (staged_at(i)) {
         staged.install(roots[i], created);  // its directory, all its files, at its first
         continue;
       }
@@ -107,17 +108,19 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
     const std::vector<FileWrite>& files, CreatedFiles* created,
     std::unordered_map<std::string, dev_t>* known_directories,
     std::vector<std::string> roots = {}) {
-  auto staged = [&](size_t i) { return !roots.empty() && !roots[i].empty(); };
+  auto group = std::make_unique<FileBatch::Prepared>();
+  FileBatch::Prepared& g = *group;
+  g.roots = std::move(roots);
+  g.created = created;
   std::vector<std::string> directories;  // those the group writes into, or stages beside
   for (size_t i = 0; i < files.size(); ++i) {
     const FileWrite& f = files[i];
-    directories.push_back(parent_of(staged(i) ? roots[i] : f.path));
-    if (staged(i)) continue;  // under a directory that is not there: nor is the file
+    directories.push_back(parent_of(g.staged_at(i) ? g.roots[i] : f.path));
+    if (g.staged_at(i)) continue;  // under a directory that is not there: nor is the file
     bool exists = file_exists(f.path);
     if (f.overwrite == Overwrite::No && exists) throw file_already_exists(f.path);
     if (created && !exists) created->add(f.path);
   }
-  auto group = std::make_unique<FileBatch::Prepared>();
   group->directories = directories_of(std::move(directories), known_directories, created);
   // A large group reaches the disk with one syncfs before the renames and one after (in a batch,
   // the next group's: batch_syncs.h): each fsync flushes the disk's cache, and on this project's
@@ -142,16 +145,13 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
   // Records stored for temporaries that then fail are settled by the recorder like any failed
   // run's.
   group->temps.resize(files.size());
-  FileBatch::Prepared& g = *group;
-  std::vector<std::string> staged_names(roots.empty() ? 0 : files.size());
+  std::vector<std::string> staged_names(g.roots.size());  // made one by one: stage() is not shared
   for (size_t i = 0; i < staged_names.size(); ++i)
-    if (staged(i)) staged_names[i] = g.staged.stage(roots[i], files[i].path);
-  g.roots = std::move(roots);
-  g.created = created;
+    if (g.staged_at(i)) staged_names[i] = g.staged.stage(g.roots[i], files[i].path);
   run_concurrently(files.size() + 1, kGroupWriters, [&](size_t item) {
     if (item == 0) return g.record();
     const FileWrite& f = files[item - 1];
-    if (!g.roots.empty() && !g.roots[item - 1].empty())
+    if (g.staged_at(item - 1))
       write_new_file(staged_names[item - 1], f.path, f.data, f.mode, TempSync::Later);
     else
       g.temps.set(item - 1, write_temp_file(f.path, f.data, f.mode, TempSync::Later));

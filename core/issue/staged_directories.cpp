@@ -34,9 +34,9 @@ bool rename_directory(const std::string& from, const std::string& to) {
 StagedDirectories::~StagedDirectories() {
   for (const auto& [root, staged] : roots_) {
     if (staged.installed) continue;
-    for (const std::string& file : staged.files) ::unlink(file.c_str());
+    for (const std::string& file : staged.files) ::unlink((staged.staging + "/" + file).c_str());
     for (auto it = staged.directories.rbegin(); it != staged.directories.rend(); ++it)
-      ::rmdir(it->c_str());
+      ::rmdir((staged.staging + "/" + *it).c_str());
     ::rmdir(staged.staging.c_str());
   }
 }
@@ -56,16 +56,13 @@ std::string StagedDirectories::stage(const std::string& root, const std::string&
   std::filesystem::path between;
   for (auto part = relative.begin(); std::next(part) != relative.end(); ++part) {
     between /= *part;
-    if (!staged.relative.insert(between.string()).second) continue;
-    std::string made = staged.staging + "/" + between.string();
-    if (::mkdir(made.c_str(), 0700) != 0) throw cannot_make(root + "/" + between.string());
-    staged.directories.push_back(made);
-    staged.final_directories.push_back(root + "/" + between.string());
+    if (!staged.made.insert(between.string()).second) continue;
+    if (::mkdir((staged.staging + "/" + between.string()).c_str(), 0700) != 0)
+      throw cannot_make(root + "/" + between.string());
+    staged.directories.push_back(between.string());
   }
-  std::string file = staged.staging + "/" + relative.string();
-  staged.files.push_back(file);
-  staged.targets.push_back(path);
-  return file;
+  staged.files.push_back(relative.string());
+  return staged.staging + "/" + relative.string();
 }
 
 void StagedDirectories::install(const std::string& root, CreatedFiles* created) {
@@ -78,8 +75,9 @@ void StagedDirectories::install(const std::string& root, CreatedFiles* created) 
   staged.installed = true;
   if (!created) return;
   created->add_directory(root);  // parents first: a failed run removes them deepest first
-  for (const std::string& directory : staged.final_directories) created->add_directory(directory);
-  for (const std::string& file : staged.targets) created->add(file);
+  for (const std::string& directory : staged.directories)
+    created->add_directory(root + "/" + directory);
+  for (const std::string& file : staged.files) created->add(root + "/" + file);
 }
 
 std::string missing_root(const std::string& directory,

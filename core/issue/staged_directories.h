@@ -32,12 +32,10 @@ class StagedDirectories {
 
  private:
   struct Root {
-    std::string staging;                         // the hidden directory
-    std::vector<std::string> files;              // written there
-    std::vector<std::string> targets;            // their final paths
-    std::vector<std::string> directories;        // made there, parents first
-    std::vector<std::string> final_directories;  // the same, under the root
-    std::unordered_set<std::string> relative;    // those directories, relative to the root
+    std::string staging;                   // the hidden directory
+    std::vector<std::string> files;        // relative to it (and to the root)
+    std::vector<std::string> directories;  // the same, made there, parents first
+    std::unordered_set<std::string> made;  // those directories, to make each once
     bool installed = false;
   };
   std::unordered_map<std::string, Root> roots_;
