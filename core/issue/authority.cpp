@@ -25,6 +25,15 @@ Bytes subject_key_identifier_of(const Certificate& ca) {
   return sha1_key_identifier(ca.public_key_der());  // a foreign CA without SKI
 }
 
+// The CA's subject as its certificate encodes it: the issuer name of everything it signs.
+Bytes name_der_of(const X509_NAME* name) {
+  const unsigned char* der = nullptr;
+  size_t length = 0;
+  if (X509_NAME_get0_der(const_cast<X509_NAME*>(name), &der, &length) != 1)
+    throw_openssl_error(ErrorCode::CryptoError, "cannot encode the CA's subject");
+  return Bytes(der, der + length);
+}
+
 RecordTicket record(const AuthorityOptions& options, const SignedCertificate& signed_certificate) {
   return options.recorder ? options.recorder->on_signed(signed_certificate) : RecordTicket{};
 }
@@ -84,6 +93,7 @@ Authority::Authority(Certificate ca_certificate, std::shared_ptr<const Signer> s
                 ca_origin + " does not match the CA key (different public keys)");
   }
   key_identifier_ = subject_key_identifier_of(certificate_);
+  name_der_ = name_der_of(X509_get_subject_name(ca));
   signing_ = std::make_unique<SigningContext>(*signer_, public_key_.get());
 }
 
@@ -110,10 +120,10 @@ Issued Authority::issue(const CertificateRequest& request) const {
   // A certificate cannot outlive its issuer in any useful way; clients reject the chain then.
   if (capped.validity.not_after > certificate_.not_after())
     capped.validity.not_after = certificate_.not_after();
-  IssuerIdentity issuer{X509_get_subject_name(certificate_.x509()), key_identifier_};
+  IssuerIdentity issuer{name_der_, key_identifier_};
   if (!capped.serial) capped.serial = random_serial();  // known to the ledger without a parse
-  X509Ptr unsigned_cert = build_unsigned_certificate(capped, issuer);
-  Certificate cert = signing_->sign(unsigned_cert.get());  // verified, or it throws
+  Bytes tbs = build_tbs_certificate(capped, issuer, signing_->signature_algorithm());
+  Certificate cert = signing_->sign(tbs);  // verified, or it throws
   RecordTicket ticket =
       record(options_, {cert, capped, &certificate_, key_identifier_, shown_key_uri_, backend_});
   return {std::move(cert), ticket};
@@ -129,9 +139,10 @@ Issued Authority::self_sign(CertificateRequest request, const Signer& signer,
   }
   options.policy->check(request);
   if (!request.serial) request.serial = random_serial();
-  X509Ptr unsigned_cert = build_unsigned_certificate(request, IssuerIdentity{});
   EvpPkeyPtr key = public_key_from_der(signer.public_key_der());
-  Certificate cert = SigningContext(signer, key.get()).sign(unsigned_cert.get());
+  SigningContext signing(signer, key.get());
+  Certificate cert =
+      signing.sign(build_tbs_certificate(request, IssuerIdentity{}, signing.signature_algorithm()));
   std::string shown_key_uri = redact_key_uri(options.key_uri);
   std::string backend =
       options.backend.empty() ? key_backend_name(options.key_uri) : options.backend;
@@ -140,9 +151,10 @@ Issued Authority::self_sign(CertificateRequest request, const Signer& signer,
 }
 
 Crl Authority::issue_crl(const CrlRequest& request, const std::string& ca_origin) const {
-  Bytes tbs = build_crl_tbs(certificate_, key_identifier_, signer_->signature_algorithm(), request,
-                            ca_origin);
-  return Crl::from_der(TbsSigner(*signer_, public_key_.get()).sign(tbs, "CRL"), "issued CRL");
+  TbsSigner signing(*signer_, public_key_.get());
+  Bytes tbs =
+      build_crl_tbs(certificate_, key_identifier_, signing.algorithm_der(), request, ca_origin);
+  return Crl::from_der(signing.sign(tbs, "CRL"), "issued CRL");
 }
 
 }  // namespace kpki

@@ -76,6 +76,7 @@ class Authority {
   std::string backend_;        // its scheme, once
   EvpPkeyPtr public_key_;      // parsed once, for verification
   Bytes key_identifier_;
+  Bytes name_der_;  // the CA's subject DER, every issued certificate's issuer
   std::unique_ptr<SigningContext> signing_;  // prepared once for every certificate it issues
 };
 

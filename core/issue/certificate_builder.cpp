@@ -1,6 +1,7 @@
 #include "core/issue/certificate_builder.h"
 
 #include "core/util/error.h"
+#include "core/x509/der_writer.h"
 #include "core/x509/public_key.h"
 #include "core/x509/serial.h"
 #include "core/x509/spki.h"
@@ -10,126 +11,143 @@ namespace kpki {
 
 namespace {
 
-void check(bool ok, const char* what) {
-  if (!ok) throw_openssl_error(ErrorCode::CryptoError, std::string("cannot set ") + what);
+// Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }; the
+// value's DER is what `write_value` appends inside the OCTET STRING.
+template <class WriteValue>
+void append_extension(Bytes& out, int nid, bool critical, WriteValue write_value) {
+  size_t extension = der::begin(out, der::kSequence);
+  der::append_oid(out, nid);
+  if (critical) der::append_true(out);
+  size_t value = der::begin(out, der::kOctetString);
+  write_value(out);
+  der::end(out, value);
+  der::end(out, extension);
 }
 
-template <class T, auto FreeFn>
-void add_extension(X509* x, int nid, const OsslPtr<T, FreeFn>& value, bool critical,
-                   const char* what) {
-  check(X509_add1_ext_i2d(x, nid, value.get(), critical ? 1 : 0, X509V3_ADD_DEFAULT) == 1, what);
-}
-
-void set_serial(X509* x, const std::optional<Bytes>& requested) {
+void append_serial(Bytes& out, const std::optional<Bytes>& requested) {
   Bytes serial = requested ? *requested : random_serial();
   if (serial.empty() || serial.size() > 20) {
     throw Error(ErrorCode::InvalidInput, "serial must be 1 to 20 octets");
   }
-  BignumPtr bn(BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr));
-  if (!bn || BN_is_zero(bn.get())) throw Error(ErrorCode::InvalidInput, "serial must be positive");
-  Asn1IntegerPtr integer(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-  check(integer && X509_set_serialNumber(x, integer.get()), "serial");
+  bool zero = true;
+  for (uint8_t octet : serial) zero = zero && octet == 0;
+  if (zero) throw Error(ErrorCode::InvalidInput, "serial must be positive");
+  der::append_unsigned_integer(out, serial);
 }
 
-void set_validity(X509* x, const Validity& validity) {
+void append_validity(Bytes& out, const Validity& validity) {
   if (validity.not_after <= validity.not_before) {
     throw Error(ErrorCode::InvalidInput, "validity: NotAfter must be later than NotBefore");
   }
   if (validity.not_after > kLastX509Time) {
     throw Error(ErrorCode::InvalidInput, "validity: NotAfter is past 9999-12-31");
   }
-  auto seconds = [](TimePoint t) { return static_cast<std::time_t>(t.time_since_epoch().count()); };
-  check(ASN1_TIME_set(X509_getm_notBefore(x), seconds(validity.not_before)) != nullptr,
-        "NotBefore");
-  check(ASN1_TIME_set(X509_getm_notAfter(x), seconds(validity.not_after)) != nullptr, "NotAfter");
+  size_t sequence = der::begin(out, der::kSequence);
+  der::append_time(out, validity.not_before);
+  der::append_time(out, validity.not_after);
+  der::end(out, sequence);
 }
 
-void add_basic_constraints(X509* x, const CertificateRequest& request) {
-  OsslPtr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free> bc(BASIC_CONSTRAINTS_new());
-  check(bc != nullptr, "basicConstraints");
-  bc->ca = request.is_ca ? 0xff : 0;
-  if (request.is_ca && request.path_length) {
-    if (*request.path_length < 0)
-      throw Error(ErrorCode::InvalidInput, "path length must not be negative");
-    bc->pathlen = ASN1_INTEGER_new();
-    check(bc->pathlen && ASN1_INTEGER_set(bc->pathlen, *request.path_length), "pathLenConstraint");
-  }
-  add_extension(x, NID_basic_constraints, bc, true, "basicConstraints");
+void append_basic_constraints(Bytes& out, const CertificateRequest& request) {
+  if (request.is_ca && request.path_length && *request.path_length < 0)
+    throw Error(ErrorCode::InvalidInput, "path length must not be negative");
+  append_extension(out, NID_basic_constraints, true, [&](Bytes& value) {
+    size_t sequence = der::begin(value, der::kSequence);
+    if (request.is_ca) {
+      der::append_true(value);
+      if (request.path_length)
+        der::append_small_integer(value, static_cast<unsigned>(*request.path_length));
+    }
+    der::end(value, sequence);
+  });
 }
 
-void add_key_usage(X509* x, unsigned usage) {
-  if (usage == 0) return;
-  OsslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free> bits(ASN1_BIT_STRING_new());
-  check(bits != nullptr, "keyUsage");
-  // Bit numbers from RFC 5280 4.2.1.3.
+void append_key_usage(Bytes& out, unsigned usage) {
+  // Bit numbers from RFC 5280 4.2.1.3, all in the first octet.
   const std::pair<unsigned, int> kBits[] = {
       {kDigitalSignature, 0}, {kKeyEncipherment, 2}, {kKeyCertSign, 5}, {kCrlSign, 6}};
+  uint8_t bits = 0;
   for (auto [flag, bit] : kBits) {
-    if (usage & flag) check(ASN1_BIT_STRING_set_bit(bits.get(), bit, 1), "keyUsage");
+    if (usage & flag) bits |= static_cast<uint8_t>(0x80 >> bit);
   }
-  add_extension(x, NID_key_usage, bits, true, "keyUsage");
+  if (bits == 0) return;
+  uint8_t unused = 0;  // DER: the trailing zero bits are not counted
+  while (!(bits & (1u << unused))) ++unused;
+  append_extension(out, NID_key_usage, true, [&](Bytes& value) {
+    const uint8_t content[] = {unused, bits};
+    der::append(value, der::kBitString, ByteView(content));
+  });
 }
 
-void add_extended_key_usage(X509* x, const std::vector<ExtendedKeyUsage>& usages) {
+void append_extended_key_usage(Bytes& out, const std::vector<ExtendedKeyUsage>& usages) {
   if (usages.empty()) return;
-  OsslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free> eku(sk_ASN1_OBJECT_new_null());
-  check(eku != nullptr, "extendedKeyUsage");
-  for (auto usage : usages) {
-    int nid = usage == ExtendedKeyUsage::ServerAuth ? NID_server_auth : NID_client_auth;
-    check(sk_ASN1_OBJECT_push(eku.get(), OBJ_nid2obj(nid)) > 0, "extendedKeyUsage");
-  }
-  add_extension(x, NID_ext_key_usage, eku, false, "extendedKeyUsage");
+  append_extension(out, NID_ext_key_usage, false, [&](Bytes& value) {
+    size_t sequence = der::begin(value, der::kSequence);
+    for (auto usage : usages)
+      der::append_oid(value,
+                      usage == ExtendedKeyUsage::ServerAuth ? NID_server_auth : NID_client_auth);
+    der::end(value, sequence);
+  });
 }
 
-void add_key_identifiers(X509* x, const CertificateRequest& request, const IssuerIdentity& issuer) {
+void append_key_identifiers(Bytes& out, const CertificateRequest& request,
+                            const IssuerIdentity& issuer) {
   if (request.is_ca) {
     Bytes ski = sha1_key_identifier(request.subject_public_key);
-    Asn1OctetStringPtr os(ASN1_OCTET_STRING_new());
-    check(os && ASN1_OCTET_STRING_set(os.get(), ski.data(), static_cast<int>(ski.size())), "SKI");
-    add_extension(x, NID_subject_key_identifier, os, false, "subjectKeyIdentifier");
+    append_extension(out, NID_subject_key_identifier, false,
+                     [&](Bytes& value) { der::append(value, der::kOctetString, ski); });
   }
-  if (issuer.name != nullptr && !issuer.key_identifier.empty()) {
-    OsslPtr<AUTHORITY_KEYID, AUTHORITY_KEYID_free> akid(AUTHORITY_KEYID_new());
-    check(akid != nullptr, "AKI");
-    akid->keyid = ASN1_OCTET_STRING_new();
-    check(akid->keyid && ASN1_OCTET_STRING_set(akid->keyid, issuer.key_identifier.data(),
-                                               static_cast<int>(issuer.key_identifier.size())),
-          "AKI");
-    add_extension(x, NID_authority_key_identifier, akid, false, "authorityKeyIdentifier");
+  if (!issuer.name.empty() && !issuer.key_identifier.empty()) {
+    append_extension(out, NID_authority_key_identifier, false, [&](Bytes& value) {
+      size_t sequence = der::begin(value, der::kSequence);
+      der::append(value, der::context(0), issuer.key_identifier);  // [0] IMPLICIT keyIdentifier
+      der::end(value, sequence);
+    });
   }
 }
 
 }  // namespace
 
-X509Ptr build_unsigned_certificate(const CertificateRequest& request,
-                                   const IssuerIdentity& issuer) {
+Bytes build_tbs_certificate(const CertificateRequest& request, const IssuerIdentity& issuer,
+                            ByteView signature_algorithm) {
   if (request.subject.common_name.empty() && request.sans.empty()) {
     throw Error(ErrorCode::InvalidInput, "a certificate needs a common name or a subjectAltName");
   }
   if (request.subject_public_key.empty())
     throw Error(ErrorCode::InvalidInput, "no public key to certify");
-  X509Ptr x(X509_new());
-  check(x && X509_set_version(x.get(), X509_VERSION_3), "version");
-  set_serial(x.get(), request.serial);
-  set_validity(x.get(), request.validity);
+  Bytes out;
+  out.reserve(1024);
+  size_t tbs = der::begin(out, der::kSequence);
+  size_t version = der::begin(out, der::context_constructed(0));
+  der::append_small_integer(out, 2);  // v3
+  der::end(out, version);
+  append_serial(out, request.serial);
+  out.insert(out.end(), signature_algorithm.begin(), signature_algorithm.end());
 
-  X509_NAME* subject = X509_get_subject_name(x.get());
-  fill_x509_name(subject, request.subject);
-  check(X509_set_issuer_name(x.get(), issuer.name ? issuer.name : subject), "issuer");
+  Bytes subject;
+  append_x509_name(subject, request.subject);
+  ByteView issuer_name = issuer.name.empty() ? ByteView(subject) : issuer.name;
+  out.insert(out.end(), issuer_name.begin(), issuer_name.end());
+  append_validity(out, request.validity);
+  out.insert(out.end(), subject.begin(), subject.end());
+  append_subject_public_key_info(out, request.subject_public_key);
 
-  set_subject_public_key_info(x.get(), request.subject_public_key);
-
-  add_basic_constraints(x.get(), request);
-  add_key_usage(x.get(), request.key_usage);
-  add_extended_key_usage(x.get(), request.extended_key_usage);
+  size_t explicit_extensions = der::begin(out, der::context_constructed(3));
+  size_t extensions = der::begin(out, der::kSequence);
+  append_basic_constraints(out, request);
+  append_key_usage(out, request.key_usage);
+  append_extended_key_usage(out, request.extended_key_usage);
   if (!request.sans.empty()) {
-    GeneralNamesPtr names = make_general_names(request.sans);
-    // RFC 5280 4.2.1.6: critical when the subject is empty.
-    add_extension(x.get(), NID_subject_alt_name, names, X509_NAME_entry_count(subject) == 0,
-                  "subjectAltName");
+    // RFC 5280 4.2.1.6: critical when the subject is empty (a Name with no attribute: 30 00).
+    bool empty_subject = subject.size() == 2;
+    append_extension(out, NID_subject_alt_name, empty_subject,
+                     [&](Bytes& value) { append_general_names(value, request.sans); });
   }
-  add_key_identifiers(x.get(), request, issuer);
-  return x;
+  append_key_identifiers(out, request, issuer);
+  der::end(out, extensions);
+  der::end(out, explicit_extensions);
+  der::end(out, tbs);
+  return out;
 }
 
 }  // namespace kpki

@@ -1,20 +1,22 @@
 #pragma once
 // Builds the unsigned certificate (every TBSCertificate field and extension) from a
-// CertificateRequest with OpenSSL's X509 structures. Signing is someone else's job.
+// CertificateRequest, written as DER directly (core/x509/der_writer.h). Signing is someone else's
+// job.
 #include "core/util/bytes.h"
-#include "core/util/ossl_ptr.h"
 #include "core/x509/certificate_request.h"
 
 namespace kpki {
 
 struct IssuerIdentity {
-  const X509_NAME* name = nullptr;  // nullptr: self-signed, the issuer is the subject
-  Bytes key_identifier;             // the issuer's SKI, for the leaf's AKI
+  ByteView name;            // DER Name; empty: self-signed, the issuer is the subject
+  ByteView key_identifier;  // the issuer's SKI, for the leaf's AKI
 };
 
 // Validates the request (subject or SANs present, SANs well-formed, serial positive and at most
-// 20 octets, NotBefore < NotAfter, a public key) and builds it. Throws InvalidInput naming the
+// 20 octets, NotBefore < NotAfter, a public key) and returns its TBSCertificate DER, carrying
+// `signature_algorithm` (the signer's AlgorithmIdentifier DER). Throws InvalidInput naming the
 // field.
-X509Ptr build_unsigned_certificate(const CertificateRequest& request, const IssuerIdentity& issuer);
+Bytes build_tbs_certificate(const CertificateRequest& request, const IssuerIdentity& issuer,
+                            ByteView signature_algorithm);
 
 }  // namespace kpki

@@ -6,6 +6,7 @@
 #include "core/keys/signed_der.h"
 #include "core/util/error.h"
 #include "core/x509/certificate_request.h"
+#include "core/x509/der_writer.h"
 #include "core/x509/serial.h"
 
 namespace kpki {
@@ -27,7 +28,7 @@ void append_encoded(Bytes& out, const T* value, Encode encode, const char* field
 }
 
 void append_wrapped(Bytes& out, uint8_t tag, const Bytes& content) {
-  append_der_header(out, tag, content.size());
+  der::append_header(out, tag, content.size());
   out.insert(out.end(), content.begin(), content.end());
 }
 

@@ -1,8 +1,8 @@
 #pragma once
-// Turns an unsigned certificate into a signed one with any Signer: the signer's
-// AlgorithmIdentifier goes into the TBS and outside it, the TBS DER is signed, the signature set,
-// the signature verified over exactly those TBS bytes, and the certificate DER assembled around
-// them. A certificate whose signature does not verify is never returned.
+// Turns an unsigned certificate into a signed one with any Signer: the TBS DER (which carries the
+// signer's AlgorithmIdentifier inside) is signed, the signature verified over exactly those bytes,
+// and the certificate DER assembled around them. A certificate whose signature does not verify is
+// never returned.
 #include "core/keys/signed_der.h"
 #include "core/keys/signer.h"
 #include "core/util/ossl_ptr.h"
@@ -18,8 +18,13 @@ namespace kpki {
 class SigningContext {
  public:
   SigningContext(const Signer& signer, EVP_PKEY* verify_key);
-  // Throws CryptoError when the signature does not verify: such a certificate is never returned.
-  Certificate sign(X509* unsigned_certificate) const;
+
+  // The signer's AlgorithmIdentifier (DER), which the TBSCertificate must carry.
+  const Bytes& signature_algorithm() const { return tbs_signer_.algorithm_der(); }
+
+  // Signs a TBSCertificate carrying signature_algorithm(). Throws CryptoError when the signature
+  // does not verify: such a certificate is never returned.
+  Certificate sign(ByteView tbs) const;
 
  private:
   TbsSigner tbs_signer_;

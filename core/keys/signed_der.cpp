@@ -3,6 +3,7 @@
 #include <openssl/objects.h>
 
 #include "core/util/error.h"
+#include "core/x509/der_writer.h"
 
 namespace kpki {
 
@@ -26,17 +27,17 @@ EVP_MD* fetch_digest_of(const X509_ALGOR* algorithm) {
 // were signed and verified.
 Bytes assemble(ByteView tbs, ByteView algorithm, ByteView signature) {
   Bytes bit_string;
-  append_der_header(bit_string, V_ASN1_BIT_STRING, signature.size() + 1);
+  der::append_header(bit_string, V_ASN1_BIT_STRING, signature.size() + 1);
   bit_string.push_back(0);  // no unused bits
   bit_string.insert(bit_string.end(), signature.begin(), signature.end());
-  Bytes der;
-  der.reserve(tbs.size() + algorithm.size() + bit_string.size() + 8);
-  append_der_header(der, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED,
-                    tbs.size() + algorithm.size() + bit_string.size());
-  der.insert(der.end(), tbs.begin(), tbs.end());
-  der.insert(der.end(), algorithm.begin(), algorithm.end());
-  der.insert(der.end(), bit_string.begin(), bit_string.end());
-  return der;
+  Bytes out;
+  out.reserve(tbs.size() + algorithm.size() + bit_string.size() + 8);
+  der::append_header(out, V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED,
+                     tbs.size() + algorithm.size() + bit_string.size());
+  out.insert(out.end(), tbs.begin(), tbs.end());
+  out.insert(out.end(), algorithm.begin(), algorithm.end());
+  out.insert(out.end(), bit_string.begin(), bit_string.end());
+  return out;
 }
 
 }  // namespace
@@ -49,21 +50,15 @@ X509AlgorPtr decode_signature_algorithm(const Bytes& der) {
   return algor;
 }
 
-void append_der_header(Bytes& out, uint8_t tag, size_t length) {
-  out.push_back(tag);
-  if (length < 0x80) {
-    out.push_back(static_cast<uint8_t>(length));
-    return;
-  }
-  uint8_t octets = 0;
-  for (size_t l = length; l; l >>= 8) ++octets;
-  out.push_back(static_cast<uint8_t>(0x80 | octets));
-  for (int i = octets - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(length >> (8 * i)));
-}
-
 TbsSigner::TbsSigner(const Signer& signer, EVP_PKEY* verify_key)
     : signer_(signer), algorithm_(decode_signature_algorithm(signer.signature_algorithm())) {
   digest_.reset(fetch_digest_of(algorithm_.get()));
+  unsigned char* encoded = nullptr;
+  int encoded_length = i2d_X509_ALGOR(algorithm_.get(), &encoded);
+  if (encoded_length <= 0)
+    throw_openssl_error(ErrorCode::CryptoError, "cannot encode the signer's AlgorithmIdentifier");
+  OsslBytesPtr owner(encoded);
+  algorithm_der_.assign(encoded, encoded + encoded_length);
   verify_prepared_.reset(EVP_MD_CTX_new());
   if (!verify_prepared_ || EVP_DigestVerifyInit(verify_prepared_.get(), nullptr, digest_.get(),
                                                 nullptr, verify_key) != 1) {
@@ -83,7 +78,7 @@ Bytes TbsSigner::sign(ByteView tbs, const std::string& what) const {
                         "the signer's signature does not verify with the issuer's public key; " +
                             what + " discarded");
   }
-  return assemble(tbs, signer_.signature_algorithm(), value);
+  return assemble(tbs, algorithm_der_, value);
 }
 
 }  // namespace kpki

@@ -15,9 +15,6 @@ namespace kpki {
 // The signer's AlgorithmIdentifier, decoded (CryptoError when malformed).
 X509AlgorPtr decode_signature_algorithm(const Bytes& der);
 
-// Appends a DER tag and definite length.
-void append_der_header(Bytes& out, uint8_t tag, size_t length);
-
 // What signing does not change from one object to the next, prepared once: the signer's
 // AlgorithmIdentifier decoded, its digest fetched, and a verification context initialised with
 // the issuer's key that each signature copies. A fresh EVP_DigestVerifyInit per certificate
@@ -35,10 +32,14 @@ class TbsSigner {
 
   const Signer& signer() const { return signer_; }
   const X509_ALGOR* algorithm() const { return algorithm_.get(); }
+  // The signer's AlgorithmIdentifier in DER, re-encoded from its decoded form: the bytes a TBS
+  // must carry inside, which sign() also writes outside it (RFC 5280 4.1.1.2: the two match).
+  const Bytes& algorithm_der() const { return algorithm_der_; }
 
  private:
   const Signer& signer_;
   X509AlgorPtr algorithm_;
+  Bytes algorithm_der_;
   OsslPtr<EVP_MD, EVP_MD_free> digest_;  // null for pure EdDSA
   EvpMdCtxPtr verify_prepared_;
 };

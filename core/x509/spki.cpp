@@ -8,6 +8,7 @@
 
 #include "core/util/error.h"
 #include "core/util/ossl_ptr.h"
+#include "core/x509/der_writer.h"
 
 namespace kpki {
 
@@ -93,6 +94,25 @@ void set_subject_public_key_info(X509* certificate, ByteView spki_der) {
                               key_copy, key_length)) {
     throw_openssl_error(ErrorCode::CryptoError, "cannot set the certificate's public key");
   }
+}
+
+void append_subject_public_key_info(Bytes& out, ByteView spki_der) {
+  SpkiParts parts = split(spki_der);
+  check_key_algorithm(parts.algorithm.get());
+  unsigned char* algorithm = nullptr;
+  int algorithm_length = i2d_X509_ALGOR(parts.algorithm.get(), &algorithm);
+  if (algorithm_length <= 0)
+    throw_openssl_error(ErrorCode::CryptoError, "cannot encode a public key");
+  OsslBytesPtr owner(algorithm);
+  // What X509_PUBKEY_set0_param writes: the key octets with no unused bits.
+  ByteView key(ASN1_STRING_get0_data(parts.key.get()),
+               static_cast<size_t>(ASN1_STRING_length(parts.key.get())));
+  size_t sequence = der::begin(out, der::kSequence);
+  out.insert(out.end(), algorithm, algorithm + algorithm_length);
+  der::append_header(out, der::kBitString, key.size() + 1);
+  out.push_back(0);
+  out.insert(out.end(), key.begin(), key.end());
+  der::end(out, sequence);
 }
 
 SpkiAlgorithm spki_algorithm(ByteView spki_der) {

@@ -15,6 +15,10 @@ namespace kpki {
 // manager or a CSR whose signature has been checked.
 void set_subject_public_key_info(X509* certificate, ByteView spki_der);
 
+// The same checks, and `spki_der` appended in its DER form (re-encoded from its parts, so a BER
+// input never reaches a certificate).
+void append_subject_public_key_info(Bytes& out, ByteView spki_der);
+
 // The key algorithm's NID and, for an EC key, its named curve's (NID_undef otherwise), read from
 // the structure alone. Throws InvalidInput when the DER is not a SubjectPublicKeyInfo.
 struct SpkiAlgorithm {

@@ -8,24 +8,24 @@
 
 #include "core/util/display_text.h"
 #include "core/util/error.h"
+#include "core/x509/der_writer.h"
 #include "core/x509/subject_alt_names.h"
 
 namespace kpki {
 
 namespace {
 
-void add_entry(X509_NAME* name, int nid, const std::string& value, const char* field) {
-  if (value.empty()) return;
-  // Every subject kpki writes passes here (flags, configs, CSRs): a name with control, bidi or
-  // zero-width characters would show as something it is not.
+// The checks every subject attribute kpki writes passes (flags, configs, CSRs); false for an
+// empty value, which is left out.
+bool check_attribute(int nid, const std::string& value, const char* field) {
+  if (value.empty()) return false;
+  // A name with control, bidi or zero-width characters would show as something it is not.
   if (!is_printable_utf8(value)) {
     throw Error(
         ErrorCode::InvalidInput,
         std::string(field) + " '" + printable(value) +
             "' is not valid text (control, bidi or zero-width characters, or bad encoding)");
   }
-  // ASN1 UTF8String for free text, PrintableString for country, as RFC 5280 asks.
-  int type = nid == NID_countryName ? V_ASN1_PRINTABLESTRING : MBSTRING_UTF8;
   if (nid == NID_countryName && value.size() != 2) {
     throw Error(ErrorCode::InvalidInput,
                 std::string(field) + " '" + value + "' must be a two-letter code");
@@ -34,12 +34,48 @@ void add_entry(X509_NAME* name, int nid, const std::string& value, const char* f
     throw Error(ErrorCode::InvalidInput,
                 std::string(field) + " '" + value + "' is longer than 64 characters");
   }
+  return true;
+}
+
+// ASN1 UTF8String for free text, PrintableString for country, as RFC 5280 asks.
+uint8_t string_type_of(int nid) {
+  return nid == NID_countryName ? der::kPrintableString : der::kUtf8String;
+}
+
+void add_entry(X509_NAME* name, int nid, const std::string& value, const char* field) {
+  if (!check_attribute(nid, value, field)) return;
+  // MBSTRING_UTF8 checks the text and picks UTF8String (OpenSSL's default "utf8only" mask).
+  int type = nid == NID_countryName ? V_ASN1_PRINTABLESTRING : MBSTRING_UTF8;
   if (!X509_NAME_add_entry_by_NID(name, nid, type,
                                   reinterpret_cast<const unsigned char*>(value.data()),
                                   static_cast<int>(value.size()), -1, 0)) {
     throw_openssl_error(ErrorCode::InvalidInput,
                         std::string(field) + " '" + value + "' cannot be encoded");
   }
+}
+
+// RelativeDistinguishedName ::= SET { SEQUENCE { type, value } }: one attribute a set, as
+// add_entry makes them.
+void append_attribute(Bytes& out, int nid, const std::string& value, const char* field) {
+  if (!check_attribute(nid, value, field)) return;
+  size_t set = der::begin(out, der::kSet);
+  size_t attribute = der::begin(out, der::kSequence);
+  der::append_oid(out, nid);
+  der::append(out, string_type_of(nid), std::string_view(value));
+  der::end(out, attribute);
+  der::end(out, set);
+}
+
+// Every attribute of `subject` in the order of Go's crypto/x509: C, ST, L, O, OU, CN.
+template <class Add>
+void for_each_attribute(const Subject& subject, Add add) {
+  add(NID_countryName, subject.country, "country");
+  add(NID_stateOrProvinceName, subject.state, "state");
+  add(NID_localityName, subject.locality, "locality");
+  for (const auto& o : subject.organizations) add(NID_organizationName, o, "organization");
+  for (const auto& ou : subject.organizational_units)
+    add(NID_organizationalUnitName, ou, "organizational unit");
+  add(NID_commonName, subject.common_name, "common name");
 }
 
 // The entry as UTF-8; nullopt when its bytes do not convert (e.g. a UTF8String that is not UTF-8).
@@ -101,16 +137,17 @@ X509NamePtr make_x509_name(const Subject& subject) {
 }
 
 void fill_x509_name(X509_NAME* name, const Subject& subject) {
-  add_entry(name, NID_countryName, subject.country, "country");
-  add_entry(name, NID_stateOrProvinceName, subject.state, "state");
-  add_entry(name, NID_localityName, subject.locality, "locality");
-  for (const auto& o : subject.organizations) {
-    add_entry(name, NID_organizationName, o, "organization");
-  }
-  for (const auto& ou : subject.organizational_units) {
-    add_entry(name, NID_organizationalUnitName, ou, "organizational unit");
-  }
-  add_entry(name, NID_commonName, subject.common_name, "common name");
+  for_each_attribute(subject, [name](int nid, const std::string& value, const char* field) {
+    add_entry(name, nid, value, field);
+  });
+}
+
+void append_x509_name(Bytes& out, const Subject& subject) {
+  size_t name = der::begin(out, der::kSequence);
+  for_each_attribute(subject, [&out](int nid, const std::string& value, const char* field) {
+    append_attribute(out, nid, value, field);
+  });
+  der::end(out, name);
 }
 
 Subject subject_from_x509_name(const X509_NAME* name, const std::string& origin, bool strict) {
@@ -178,6 +215,19 @@ GeneralNamesPtr make_general_names(const SubjectAltNames& sans) {
   for (const auto& e : sans.emails) ok = ok && add_general_name(names.get(), GEN_EMAIL, ia5(e));
   if (!ok) throw_openssl_error(ErrorCode::CryptoError, "cannot encode subjectAltName");
   return names;
+}
+
+void append_general_names(Bytes& out, const SubjectAltNames& sans) {
+  validate_subject_alt_names(sans);
+  // GeneralName CHOICE tags (RFC 5280 4.2.1.6), IMPLICIT on IA5String and OCTET STRING.
+  constexpr uint8_t kEmail = der::context(1), kDns = der::context(2), kUri = der::context(6),
+                    kIp = der::context(7);
+  size_t names = der::begin(out, der::kSequence);
+  for (const auto& d : sans.dns) der::append(out, kDns, std::string_view(d));
+  for (const auto& ip : sans.ips) der::append(out, kIp, ByteView(parse_ip_address(ip)));
+  for (const auto& u : sans.uris) der::append(out, kUri, std::string_view(u));
+  for (const auto& e : sans.emails) der::append(out, kEmail, std::string_view(e));
+  der::end(out, names);
 }
 
 SubjectAltNames sans_from_general_names(const GENERAL_NAMES* names, const std::string& origin,

@@ -12,6 +12,7 @@
 #include "core/util/display_text.h"
 #include "core/x509/certificate.h"
 #include "core/x509/public_key.h"
+#include "tests/support/edited_certificate.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {
@@ -38,7 +39,7 @@ TEST(Printable, InspectOfHostileNamesIsEscapedInTextAndJson) {
   apply_profile(Profile::Server, KeyType::Ec, request);
   request.subject_public_key = signer->public_key_der();
   request.validity = Validity::from_now(std::chrono::hours(1));
-  X509Ptr x = build_unsigned_certificate(request, IssuerIdentity{});
+  X509Ptr x = testing::editable_self_signed(request, *signer);
   // Hostile bytes go in below the builder, which would refuse them.
   X509_NAME* name = X509_get_subject_name(x.get());
   X509_NAME_ENTRY_free(X509_NAME_delete_entry(name, 0));
@@ -52,8 +53,7 @@ TEST(Printable, InspectOfHostileNamesIsEscapedInTextAndJson) {
   GENERAL_NAME_set0_value(dns, GEN_DNS, ia5);
   sk_GENERAL_NAME_push(sans.get(), dns);
   ASSERT_TRUE(X509_add1_ext_i2d(x.get(), NID_subject_alt_name, sans.get(), 0, 0));
-  EvpPkeyPtr key = public_key_from_der(signer->public_key_der());
-  Certificate cert = SigningContext(*signer, key.get()).sign(x.get());
+  Certificate cert = testing::sign_edited(x.get(), *signer);
 
   nlohmann::json description = describe_file_content(cert.der(), "hostile.der");
   std::string json_text;

@@ -11,6 +11,7 @@
 #include "core/keys/certificate_signing.h"
 #include "core/util/error.h"
 #include "core/x509/public_key.h"
+#include "tests/support/edited_certificate.h"
 #include "tests/support/test_keys.h"
 
 namespace kpki {
@@ -52,10 +53,9 @@ TEST(FarFutureTimes, CaValidUntil9999IssuesAndReportsItsExactExpiry) {
   apply_profile(Profile::Ca, KeyType::Ec, request);
   request.subject_public_key = signer->public_key_der();
   request.validity = Validity::from_now(std::chrono::hours(24));
-  X509Ptr x = build_unsigned_certificate(request, IssuerIdentity{});
+  X509Ptr x = testing::editable_self_signed(request, *signer);
   ASSERT_EQ(ASN1_TIME_set_string(X509_getm_notAfter(x.get()), "99991231235959Z"), 1);
-  EvpPkeyPtr key = public_key_from_der(signer->public_key_der());
-  Certificate forever = SigningContext(*signer, key.get()).sign(x.get());
+  Certificate forever = testing::sign_edited(x.get(), *signer);
   EXPECT_EQ(forever.not_after(), kLastX509Time);
 
   Authority ca(Certificate::from_der(forever.der()), signer);
