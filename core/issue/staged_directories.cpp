@@ -83,12 +83,15 @@ void StagedDirectories::install(const std::string& root, CreatedFiles* created) 
 std::string missing_root(const std::string& directory,
                          std::unordered_map<std::string, std::string>& known) {
   if (auto it = known.find(directory); it != known.end()) return it->second;
-  std::string root;
-  struct stat st {};
-  if (::stat(directory.c_str(), &st) != 0 && errno == ENOENT) {
-    std::string parent = std::filesystem::path(directory).parent_path().string();
-    root = parent.empty() || parent == directory ? std::string() : missing_root(parent, known);
-    if (root.empty()) root = directory;  // its parent exists: the topmost missing one
+  std::string parent = std::filesystem::path(directory).parent_path().string();
+  // Parents first: under a missing directory nothing exists, so only a directory whose parent
+  // exists costs a stat (someone creating one meanwhile makes the staged root's no-replace rename
+  // fail, as it would any time after a stat).
+  std::string root =
+      parent.empty() || parent == directory ? std::string() : missing_root(parent, known);
+  if (root.empty()) {
+    struct stat st {};
+    if (::stat(directory.c_str(), &st) != 0 && errno == ENOENT) root = directory;
   }
   known.emplace(directory, root);
   return root;

@@ -43,7 +43,7 @@ class StagedDirectories {
 
 // The directory to stage for a file in `directory`: the topmost of `directory` and its parents
 // that does not exist (its parent does), or "" when `directory` exists. `known` remembers each
-// directory looked at, with its answer.
+// directory looked at, with its answer; a directory under a missing one is not looked at.
 std::string missing_root(const std::string& directory,
                          std::unordered_map<std::string, std::string>& known);
 

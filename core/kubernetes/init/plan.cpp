@@ -169,7 +169,7 @@ class InitPlanner {
     std::string path = node_dir + "/" + name;
     bool placed = std::any_of(leaves.begin(), leaves.end(),
                               [&](const LeafSpec& spec) { return spec.name == name; });
-    if (placed || !file_exists(path)) return;
+    if (placed || links_.absent(path) || !file_exists(path)) return;
     links_.refuse(path);
     std::string why = "not written on this node: only on the first control-plane node";
     if (!config_.super_admin_kubeconfig) why = "not written on any node (superAdminKubeconfig)";
