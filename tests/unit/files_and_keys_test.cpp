@@ -3,6 +3,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -27,6 +29,36 @@ mode_t mode_of(const std::string& path) {
   struct stat st {};
   stat(path.c_str(), &st);
   return st.st_mode & 07777;
+}
+
+// Files are created with their final mode and fchmod-ed only when the umask narrows it: under
+// the umask a process starts with (a child each, so the umask kpki reads first is that one),
+// every mode is exact.
+TEST(AtomicWrite, ModeIsExactUnderEveryStartingUmask) {
+  for (mode_t mask : {mode_t{0}, mode_t{022}, mode_t{077}, mode_t{0277}}) {
+    TempDir dir;
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      umask(mask);
+      int bad = 0;
+      for (mode_t mode : {mode_t{0600}, mode_t{0644}}) {
+        std::string path = dir.file("f" + std::to_string(mode));
+        try {
+          write_file_atomic(path, std::string("x"), mode, Overwrite::No);
+        } catch (...) {
+          _exit(100);
+        }
+        if (mode_of(path) != mode) bad |= mode == 0600 ? 1 : 2;
+      }
+      _exit(bad);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0)
+        << "umask " << std::oct << mask << " (1: a 0600 file, 2: a 0644 file came out wrong)";
+  }
 }
 
 TEST(AtomicWrite, ModeHoldsUnderPermissiveUmaskAndNoClobber) {
