@@ -151,9 +151,11 @@ Bytes FileKeyManager::read_private_key(const std::string& uri, const KeyOptions&
 
 ExportableKey FileKeyManager::generate_exportable(Algorithm algorithm) {
   EvpPkeyPtr key = generate_evp_key(algorithm);
-  std::optional<std::string> p256 = p256_private_key_pem(key.get());
-  Secret pem(p256 ? std::move(*p256) : private_key_to_pem(key.get(), ""));
-  return ExportableKey{std::make_shared<EvpSigner>(std::move(key)), std::move(pem)};
+  EVP_PKEY* raw = key.get();  // the signer's from here on
+  auto signer = std::make_shared<EvpSigner>(std::move(key));
+  std::optional<std::string> p256 = p256_private_key_pem(raw, signer->public_key_der());
+  Secret pem(p256 ? std::move(*p256) : private_key_to_pem(raw, ""));
+  return ExportableKey{std::move(signer), std::move(pem)};
 }
 
 ExportableKey FileKeyManager::from_pem(const std::string& pem, const std::string& origin) {

@@ -6,10 +6,12 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
 #include "core/util/error.h"
+#include "core/x509/pem.h"
 
 namespace kpki {
 
@@ -26,6 +28,9 @@ constexpr std::array<std::uint8_t, 36> kPkcs8Head = {
     0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
     0x03, 0x01, 0x07, 0x04, 0x6d, 0x30, 0x6b, 0x02, 0x01, 0x01, 0x04, 0x20};
 constexpr std::array<std::uint8_t, 5> kPkcs8Middle = {0xa1, 0x44, 0x03, 0x42, 0x00};
+constexpr std::array<std::uint8_t, 26> kSpkiHead = {
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+    0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
 constexpr size_t kPkcs8Size = kPkcs8Head.size() + kScalar + kPkcs8Middle.size() + kPoint;
 
 bool is_p256(EVP_PKEY* key) {
@@ -42,16 +47,6 @@ bool uncompressed_point(EVP_PKEY* key, std::uint8_t* out) {
   size_t len = 0;
   return EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out, kPoint, &len) == 1 &&
          len == kPoint && out[0] == 0x04;
-}
-
-// PEM's body: base64 in lines of 64 characters, each ending in '\n'.
-void append_base64_lines(std::string& out, const std::uint8_t* der, size_t size) {
-  unsigned char line[65];
-  for (size_t at = 0; at < size; at += 48) {
-    int n = EVP_EncodeBlock(line, der + at, static_cast<int>(std::min<size_t>(48, size - at)));
-    out.append(reinterpret_cast<const char*>(line), static_cast<size_t>(n)).push_back('\n');
-  }
-  OPENSSL_cleanse(line, sizeof line);
 }
 
 struct EvpPkeyCtxDeleter {
@@ -81,6 +76,10 @@ EvpPkeyPtr generate_p256_key() {
 }
 
 std::optional<std::string> p256_private_key_pem(EVP_PKEY* key) {
+  return p256_private_key_pem(key, ByteView());
+}
+
+std::optional<std::string> p256_private_key_pem(EVP_PKEY* key, ByteView spki_der) {
   if (!is_p256(key)) return std::nullopt;
   std::array<std::uint8_t, kPkcs8Size> der{};
   struct Wipe {
@@ -93,7 +92,12 @@ std::optional<std::string> p256_private_key_pem(EVP_PKEY* key) {
             BN_bn2binpad(scalar, at, kScalar) == static_cast<int>(kScalar);
   BN_clear_free(scalar);
   at = std::copy(kPkcs8Middle.begin(), kPkcs8Middle.end(), at + kScalar);
-  if (!ok || !uncompressed_point(key, at))
+  // SubjectPublicKeyInfo { AlgorithmIdentifier (as in the PKCS#8 head), BIT STRING point }.
+  bool from_spki = spki_der.size() == kSpkiHead.size() + kPoint &&
+                   std::equal(kSpkiHead.begin(), kSpkiHead.end(), spki_der.begin()) &&
+                   spki_der[kSpkiHead.size()] == 0x04;
+  if (from_spki) std::copy(spki_der.begin() + kSpkiHead.size(), spki_der.end(), at);
+  if (!ok || !(from_spki || uncompressed_point(key, at)))
     throw_openssl_error(ErrorCode::CryptoError, "cannot encode private key");
   static constexpr std::string_view kBegin = "-----BEGIN PRIVATE KEY-----\n";
   static constexpr std::string_view kEnd = "-----END PRIVATE KEY-----\n";
@@ -101,7 +105,7 @@ std::optional<std::string> p256_private_key_pem(EVP_PKEY* key) {
   // Sized once: growing would leave copies of the key in freed blocks.
   pem.reserve(kBegin.size() + kEnd.size() + (kPkcs8Size + 2) / 3 * 4 + kPkcs8Size / 48 + 1);
   pem.append(kBegin);
-  append_base64_lines(pem, der.data(), der.size());
+  append_base64_lines(pem, ByteView(der));
   pem.append(kEnd);
   return pem;
 }

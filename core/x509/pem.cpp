@@ -55,14 +55,25 @@ std::vector<PemBlock> decode_pem(ByteView content, const std::string& origin) {
 }
 
 std::string encode_pem(const std::string& label, ByteView der) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio ||
-      !PEM_write_bio(bio.get(), label.c_str(), "", der.data(), static_cast<long>(der.size()))) {
-    throw_openssl_error(ErrorCode::CryptoError, "cannot write PEM");
+  const std::string begin = "-----BEGIN " + label + "-----\n";
+  const std::string end = "-----END " + label + "-----\n";
+  std::string pem;
+  // Sized once: growing would leave copies of a key's encoding in freed blocks.
+  pem.reserve(begin.size() + end.size() + (der.size() + 2) / 3 * 4 + der.size() / 48 + 1);
+  pem.append(begin);
+  append_base64_lines(pem, der);
+  pem.append(end);
+  return pem;
+}
+
+void append_base64_lines(std::string& out, ByteView der) {
+  unsigned char line[65];
+  for (size_t at = 0; at < der.size(); at += 48) {
+    int n = EVP_EncodeBlock(line, der.data() + at,
+                            static_cast<int>(std::min<size_t>(48, der.size() - at)));
+    out.append(reinterpret_cast<const char*>(line), static_cast<size_t>(n)).push_back('\n');
   }
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(len));
+  OPENSSL_cleanse(line, sizeof line);
 }
 
 namespace {

@@ -3,12 +3,14 @@
 // byte, over requests that reach every field, every length form and both time types.
 #include <gtest/gtest.h>
 #include <openssl/asn1.h>
+#include <openssl/pem.h>
 
 #include <random>
 
 #include "core/issue/certificate_builder.h"
 #include "core/util/error.h"
 #include "core/x509/der_writer.h"
+#include "core/x509/pem.h"
 #include "core/x509/public_key.h"
 #include "core/x509/x509_names.h"
 #include "tests/support/openssl_tbs.h"
@@ -215,6 +217,22 @@ TEST(DerWriter, TimesAreWhatAsn1TimeSetWrites) {
     int length = i2d_ASN1_TIME(time.get(), &der);
     OsslBytesPtr owner(der);
     EXPECT_EQ(hex(direct), hex(ByteView(der, static_cast<size_t>(length)))) << t;
+  }
+}
+
+// Certificates and keys go to PEM without a BIO (core/x509/pem.h): the text PEM_write_bio writes,
+// for every length of the last line and a few whole lines.
+TEST(PemEncoding, IsWhatPemWriteBioWrites) {
+  Bytes der = {0x30};  // PEM_write_bio refuses nothing at all
+  for (size_t size = 1; size <= 200; ++size) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    ASSERT_TRUE(
+        PEM_write_bio(bio.get(), "CERTIFICATE", "", der.data(), static_cast<long>(der.size())));
+    char* data = nullptr;
+    long length = BIO_get_mem_data(bio.get(), &data);
+    EXPECT_EQ(encode_pem("CERTIFICATE", der), std::string(data, static_cast<size_t>(length)))
+        << size;
+    der.push_back(static_cast<uint8_t>(size * 37 + 11));
   }
 }
 

@@ -53,6 +53,23 @@ TEST(P256LeafKey, PemIsOpenSslsOwnEncodingByteForByte) {
     std::optional<std::string> pem = p256_private_key_pem(key.get());
     ASSERT_TRUE(pem);
     EXPECT_EQ(*pem, openssl_pkcs8_pem(key.get()));
+    // The point taken from the key's SubjectPublicKeyInfo instead: the same bytes.
+    unsigned char* spki = nullptr;
+    int length = i2d_PUBKEY(key.get(), &spki);
+    ASSERT_GT(length, 0);
+    OsslBytesPtr owner(spki);
+    std::optional<std::string> from_spki =
+        p256_private_key_pem(key.get(), ByteView(spki, static_cast<size_t>(length)));
+    ASSERT_TRUE(from_spki);
+    EXPECT_EQ(*from_spki, *pem);
+    // And it is the SPKI's point that is used (another key's gives another encoding).
+    EvpPkeyPtr other = generate_p256_key();
+    unsigned char* other_spki = nullptr;
+    int other_length = i2d_PUBKEY(other.get(), &other_spki);
+    OsslBytesPtr other_owner(other_spki);
+    EXPECT_NE(
+        p256_private_key_pem(key.get(), ByteView(other_spki, static_cast<size_t>(other_length))),
+        pem);
   }
 }
 

@@ -128,7 +128,8 @@ class InitApply {
   }
 
   const NodeConfig& node_of(const PlannedFile& file) const {
-    if (const NodeConfig* node = config_.find_node(file.node)) return *node;
+    if (!last_node_ || last_node_->name != file.node) last_node_ = config_.find_node(file.node);
+    if (last_node_) return *last_node_;
     throw Error(ErrorCode::InvalidInput, "'" + file.path + "': the plan names node '" + file.node +
                                              "', which " + config_.source + " lacks");
   }
@@ -268,15 +269,14 @@ class InitApply {
   CreatedFiles created_;
   std::array<ClusterCa, 3> cas_;
   CopySources sources_;
-  std::string specs_node_;  // the node whose leaf specs specs_ holds
+  mutable const NodeConfig* last_node_ = nullptr;  // node_of's last: the plan groups a node's files
+  std::string specs_node_;                         // the node whose leaf specs specs_ holds
   std::vector<LeafSpec> specs_;
   std::vector<PendingLeaf> pending_;  // at most one group
   FileBatch batch_;                   // files written together: copies, then a group's leaves
   LeafKeysAhead keys_ahead_{keys_, config_.algorithm};
-  size_t keys_to_make_ = 0;  // new leaf keys in the whole run, for progress
-  size_t keys_made_ = 0;
-  size_t leaves_left_ = 0;  // leaves to issue in the whole run, before the pending group
-  size_t groups_issued_ = 0;
+  size_t keys_to_make_ = 0, keys_made_ = 0;     // new leaf keys in the whole run (progress), made
+  size_t leaves_left_ = 0, groups_issued_ = 0;  // leaves to issue before the pending group
   // Where the CA keys are does not change during a run: decided once, not per group.
   const size_t signing_threads_ = signing_threads(config_, registry_, options_.ca_key_options);
   std::vector<std::string> stale_;  // removed once the run has succeeded
