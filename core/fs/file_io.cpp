@@ -20,24 +20,6 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
-// The process's umask, read once from /proc (umask() can only be read by setting it, which races
-// with other threads creating files); 0777 when it cannot be read, so every mode is set
-// explicitly. kpki never changes its umask, and one changed later only takes bits away.
-mode_t process_umask() {
-  static const mode_t mask = [] {
-    FILE* status = std::fopen("/proc/self/status", "re");
-    if (!status) return mode_t{0777};
-    char line[256];
-    unsigned value = 0777;
-    while (std::fgets(line, sizeof line, status)) {
-      if (std::sscanf(line, "Umask: %o", &value) == 1) break;
-    }
-    std::fclose(status);
-    return static_cast<mode_t>(value & 0777);
-  }();
-  return mask;
-}
-
 class FileDescriptor {
  public:
   explicit FileDescriptor(int fd) : fd_(fd) {}
@@ -145,14 +127,27 @@ void write_file_atomic(const std::string& path, const std::string& data, mode_t 
 
 std::string temporary_name(const std::string& path) { return temp_name_for(path); }
 
-std::string write_temp_file(const std::string& path, ByteView data, mode_t mode, TempSync sync) {
+mode_t current_umask() {
+  FILE* status = std::fopen("/proc/self/status", "re");
+  if (!status) return kUnknownUmask;
+  char line[256];
+  unsigned value = kUnknownUmask;
+  while (std::fgets(line, sizeof line, status)) {
+    if (std::sscanf(line, "Umask: %o", &value) == 1) break;
+  }
+  std::fclose(status);
+  return static_cast<mode_t>(value & 0777);
+}
+
+std::string write_temp_file(const std::string& path, ByteView data, mode_t mode, TempSync sync,
+                            mode_t umask) {
   std::string temp = temp_name_for(path);
-  write_new_file(temp, path, data, mode, sync);
+  write_new_file(temp, path, data, mode, sync, umask);
   return temp;
 }
 
 void write_new_file(const std::string& temp, const std::string& path, ByteView data, mode_t mode,
-                    TempSync sync) {
+                    TempSync sync, mode_t umask) {
   // O_EXCL: nobody can pre-create the temp name. Created with its final mode, which the umask may
   // narrow (then fchmod restores it): never wider than `mode` at any moment.
   FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777));
@@ -163,7 +158,7 @@ void write_new_file(const std::string& temp, const std::string& path, ByteView d
     ::unlink(temp.c_str());
     throw Error(ErrorCode::InvalidInput, what + " '" + path + "'", cause);
   };
-  if ((mode & process_umask()) != 0 && ::fchmod(fd.get(), mode) != 0) fail("cannot set mode of");
+  if ((mode & umask) != 0 && ::fchmod(fd.get(), mode) != 0) fail("cannot set mode of");
   size_t written = 0;
   while (written < data.size()) {
     ssize_t n = ::write(fd.get(), data.data() + written, data.size() - written);

@@ -30,13 +30,20 @@ bool file_exists(const std::string& path);
 // onto `path` (no-clobber with Overwrite::No; the temp is removed on failure), then the
 // directory synced. With TempSync::Later the temp is not synced: the caller makes it durable with
 // the rest of its group (sync_file_systems) before it installs it.
+// A file is created with its final mode, then fchmod-ed when `umask` (the caller's snapshot of
+// current_umask()) could have narrowed it; kUnknownUmask always sets it.
 enum class TempSync { Now, Later };
+inline constexpr mode_t kUnknownUmask = 0777;
 std::string write_temp_file(const std::string& path, ByteView data, mode_t mode,
-                            TempSync sync = TempSync::Now);
+                            TempSync sync = TempSync::Now, mode_t umask = kUnknownUmask);
 // The same write to a name chosen by the caller (`temp`: a file in a directory only the caller
 // knows, core/issue/staged_directories.h); errors name `path`, the file it will become.
 void write_new_file(const std::string& temp, const std::string& path, ByteView data, mode_t mode,
-                    TempSync sync);
+                    TempSync sync, mode_t umask = kUnknownUmask);
+// The process's umask, read from /proc (umask() reads it only by setting it, which races with
+// other threads creating files); kUnknownUmask when it cannot be read. A large group of files
+// reads it once and saves an fchmod a file.
+mode_t current_umask();
 // A hidden sibling name of `path` that nobody else uses: ".NAME.<random>.tmp".
 std::string temporary_name(const std::string& path);
 void install_temp_file(const std::string& temp, const std::string& path, Overwrite overwrite);

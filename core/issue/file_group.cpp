@@ -140,21 +140,21 @@ std::unique_ptr<FileBatch::Prepared> prepare_group(
     group->record();  // in prepare, as a large group: a batch stores one group at a time
     return group;
   }
-  // A large group: its temporaries written on a few threads, and its records stored beside
-  // them (item 0, taken first); both done before install() renames anything, as before.
-  // Records stored for temporaries that then fail are settled by the recorder like any failed
-  // run's.
+  // A large group: its temporaries written on a few threads, its records stored beside them
+  // (item 0, taken first), both before install() renames anything. Records stored for
+  // temporaries that then fail are settled by the recorder like any failed run's.
   group->temps.resize(files.size());
   std::vector<std::string> staged_names(g.roots.size());  // made one by one: stage() is not shared
   for (size_t i = 0; i < staged_names.size(); ++i)
     if (g.staged_at(i)) staged_names[i] = g.staged.stage(g.roots[i], files[i].path);
+  const mode_t umask = current_umask();
   run_concurrently(files.size() + 1, kGroupWriters, [&](size_t item) {
     if (item == 0) return g.record();
     const FileWrite& f = files[item - 1];
     if (g.staged_at(item - 1))
-      write_new_file(staged_names[item - 1], f.path, f.data, f.mode, TempSync::Later);
+      write_new_file(staged_names[item - 1], f.path, f.data, f.mode, TempSync::Later, umask);
     else
-      g.temps.set(item - 1, write_temp_file(f.path, f.data, f.mode, TempSync::Later));
+      g.temps.set(item - 1, write_temp_file(f.path, f.data, f.mode, TempSync::Later, umask));
   });
   return group;
 }

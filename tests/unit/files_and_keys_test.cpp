@@ -15,6 +15,7 @@
 #include "core/fs/file_io.h"
 #include "core/issue/authority.h"
 #include "core/issue/csr.h"
+#include "core/issue/file_group.h"
 #include "core/issue/profiles.h"
 #include "core/util/error.h"
 #include "core/x509/chain_verifier.h"
@@ -31,10 +32,10 @@ mode_t mode_of(const std::string& path) {
   return st.st_mode & 07777;
 }
 
-// Files are created with their final mode and fchmod-ed only when the umask narrows it: under
-// the umask a process starts with (a child each, so the umask kpki reads first is that one),
-// every mode is exact.
-TEST(AtomicWrite, ModeIsExactUnderEveryStartingUmask) {
+// Files are created with their final mode and fchmod-ed when the umask could narrow it; a large
+// group of a FileBatch reads the umask once for its files. Under every umask, in a child each (the
+// test binary's own umask stays), every mode is exact.
+TEST(AtomicWrite, ModeIsExactUnderEveryUmask) {
   for (mode_t mask : {mode_t{0}, mode_t{022}, mode_t{077}, mode_t{0277}}) {
     TempDir dir;
     pid_t child = fork();
@@ -42,14 +43,23 @@ TEST(AtomicWrite, ModeIsExactUnderEveryStartingUmask) {
     if (child == 0) {
       umask(mask);
       int bad = 0;
-      for (mode_t mode : {mode_t{0600}, mode_t{0644}}) {
-        std::string path = dir.file("f" + std::to_string(mode));
-        try {
+      try {
+        FileBatch batch;
+        for (mode_t mode : {mode_t{0600}, mode_t{0644}}) {
+          std::string path = dir.file("single" + std::to_string(mode));
           write_file_atomic(path, std::string("x"), mode, Overwrite::No);
-        } catch (...) {
-          _exit(100);
+          if (mode_of(path) != mode) bad |= 1;
+          for (int i = 0; i < 20; ++i)  // a large group: its own umask snapshot
+            batch.add(dir.file("new/" + std::to_string(mode) + "-" + std::to_string(i)), "x", mode,
+                      Overwrite::No);
         }
-        if (mode_of(path) != mode) bad |= mode == 0600 ? 1 : 2;
+        batch.write(nullptr);
+        for (mode_t mode : {mode_t{0600}, mode_t{0644}})
+          for (int i = 0; i < 20; ++i)
+            if (mode_of(dir.file("new/" + std::to_string(mode) + "-" + std::to_string(i))) != mode)
+              bad |= 2;
+      } catch (...) {
+        _exit(100);
       }
       _exit(bad);
     }
@@ -57,7 +67,7 @@ TEST(AtomicWrite, ModeIsExactUnderEveryStartingUmask) {
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0)
-        << "umask " << std::oct << mask << " (1: a 0600 file, 2: a 0644 file came out wrong)";
+        << "umask " << std::oct << mask << " (1: a single file, 2: a group's file came out wrong)";
   }
 }
 
