@@ -75,10 +75,6 @@ EvpPkeyPtr generate_p256_key() {
   return EvpPkeyPtr(key);
 }
 
-std::optional<std::string> p256_private_key_pem(EVP_PKEY* key) {
-  return p256_private_key_pem(key, ByteView());
-}
-
 std::optional<std::string> p256_private_key_pem(EVP_PKEY* key, ByteView spki_der) {
   if (!is_p256(key)) return std::nullopt;
   std::array<std::uint8_t, kPkcs8Size> der{};
@@ -99,15 +95,7 @@ std::optional<std::string> p256_private_key_pem(EVP_PKEY* key, ByteView spki_der
   if (from_spki) std::copy(spki_der.begin() + kSpkiHead.size(), spki_der.end(), at);
   if (!ok || !(from_spki || uncompressed_point(key, at)))
     throw_openssl_error(ErrorCode::CryptoError, "cannot encode private key");
-  static constexpr std::string_view kBegin = "-----BEGIN PRIVATE KEY-----\n";
-  static constexpr std::string_view kEnd = "-----END PRIVATE KEY-----\n";
-  std::string pem;
-  // Sized once: growing would leave copies of the key in freed blocks.
-  pem.reserve(kBegin.size() + kEnd.size() + (kPkcs8Size + 2) / 3 * 4 + kPkcs8Size / 48 + 1);
-  pem.append(kBegin);
-  append_base64_lines(pem, ByteView(der));
-  pem.append(kEnd);
-  return pem;
+  return encode_pem("PRIVATE KEY", der);  // sized once: no copy of the key left in a freed block
 }
 
 }  // namespace kpki

@@ -19,9 +19,8 @@ EvpPkeyPtr generate_p256_key();
 // The key's PKCS#8 PrivateKeyInfo as PEM ("PRIVATE KEY"), exactly as
 // PEM_write_bio_PKCS8PrivateKey writes it; nullopt when the key is not P-256. No copy of the
 // private scalar is left behind in memory this function owned.
-std::optional<std::string> p256_private_key_pem(EVP_PKEY* key);
-// The same, with the public point taken from the key's SubjectPublicKeyInfo when the caller has
+// The public point is taken from `spki_der`, the key's SubjectPublicKeyInfo, when the caller has
 // it already (an EvpSigner has): encoding the point costs a field inversion each time.
-std::optional<std::string> p256_private_key_pem(EVP_PKEY* key, ByteView spki_der);
+std::optional<std::string> p256_private_key_pem(EVP_PKEY* key, ByteView spki_der = {});
 
 }  // namespace kpki

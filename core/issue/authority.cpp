@@ -29,7 +29,7 @@ Bytes subject_key_identifier_of(const Certificate& ca) {
 Bytes name_der_of(const X509_NAME* name) {
   const unsigned char* der = nullptr;
   size_t length = 0;
-  if (X509_NAME_get0_der(const_cast<X509_NAME*>(name), &der, &length) != 1)
+  if (X509_NAME_get0_der(name, &der, &length) != 1)
     throw_openssl_error(ErrorCode::CryptoError, "cannot encode the CA's subject");
   return Bytes(der, der + length);
 }

@@ -61,19 +61,15 @@ std::string encode_pem(const std::string& label, ByteView der) {
   // Sized once: growing would leave copies of a key's encoding in freed blocks.
   pem.reserve(begin.size() + end.size() + (der.size() + 2) / 3 * 4 + der.size() / 48 + 1);
   pem.append(begin);
-  append_base64_lines(pem, der);
-  pem.append(end);
-  return pem;
-}
-
-void append_base64_lines(std::string& out, ByteView der) {
-  unsigned char line[65];
+  unsigned char line[65];  // base64 in lines of 64 characters, as PEM_write_bio writes them
   for (size_t at = 0; at < der.size(); at += 48) {
     int n = EVP_EncodeBlock(line, der.data() + at,
                             static_cast<int>(std::min<size_t>(48, der.size() - at)));
-    out.append(reinterpret_cast<const char*>(line), static_cast<size_t>(n)).push_back('\n');
+    pem.append(reinterpret_cast<const char*>(line), static_cast<size_t>(n)).push_back('\n');
   }
   OPENSSL_cleanse(line, sizeof line);
+  pem.append(end);
+  return pem;
 }
 
 namespace {

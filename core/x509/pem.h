@@ -20,9 +20,6 @@ bool looks_like_pem(ByteView content);
 std::vector<PemBlock> decode_pem(ByteView content, const std::string& origin);
 
 std::string encode_pem(const std::string& label, ByteView der);
-// PEM's body: `der` in base64, in lines of 64 characters each ending in '\n' (what
-// PEM_write_bio writes between its BEGIN and END lines).
-void append_base64_lines(std::string& out, ByteView der);
 
 // A file that must hold one object (a certificate, CSR or key) and holds several is ambiguous:
 // reading "the first one" may not be what the writer meant, and another tool may read another.

@@ -4,8 +4,6 @@
 #include <openssl/obj_mac.h>
 #include <openssl/objects.h>
 
-#include <cstring>
-
 #include "core/util/error.h"
 #include "core/util/ossl_ptr.h"
 #include "core/x509/der_writer.h"
@@ -69,32 +67,6 @@ void check_key_algorithm(const X509_ALGOR* algorithm) {
 }
 
 }  // namespace
-
-void set_subject_public_key_info(X509* certificate, ByteView spki_der) {
-  SpkiParts parts = split(spki_der);
-  check_key_algorithm(parts.algorithm.get());
-  const ASN1_OBJECT* oid = nullptr;
-  int param_type = 0;
-  const void* param = nullptr;
-  X509_ALGOR_get0(&oid, &param_type, &param, parts.algorithm.get());
-  // set0 takes ownership of everything it is given: hand it copies.
-  ASN1_OBJECT* oid_copy = OBJ_dup(oid);
-  ASN1_OBJECT* param_copy =
-      param_type == V_ASN1_OBJECT ? OBJ_dup(static_cast<const ASN1_OBJECT*>(param)) : nullptr;
-  int key_length = ASN1_STRING_length(parts.key.get());
-  auto* key_copy = static_cast<unsigned char*>(OPENSSL_malloc(static_cast<size_t>(key_length) + 1));
-  if (!oid_copy || (param_type == V_ASN1_OBJECT && !param_copy) || !key_copy) {
-    ASN1_OBJECT_free(oid_copy);
-    ASN1_OBJECT_free(param_copy);
-    OPENSSL_free(key_copy);
-    throw_openssl_error(ErrorCode::CryptoError, "out of memory copying a public key");
-  }
-  std::memcpy(key_copy, ASN1_STRING_get0_data(parts.key.get()), static_cast<size_t>(key_length));
-  if (!X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(certificate), oid_copy, param_type, param_copy,
-                              key_copy, key_length)) {
-    throw_openssl_error(ErrorCode::CryptoError, "cannot set the certificate's public key");
-  }
-}
 
 void append_subject_public_key_info(Bytes& out, ByteView spki_der) {
   SpkiParts parts = split(spki_der);

@@ -9,14 +9,10 @@
 
 namespace kpki {
 
-// Sets `certificate`'s subjectPublicKeyInfo to `spki_der`, byte for byte. Throws InvalidInput when
-// it is not a SubjectPublicKeyInfo of a key type kpki certifies (RSA, EC on a named curve,
-// Ed25519). The key value itself is not decoded: callers hand in keys that came from a key
-// manager or a CSR whose signature has been checked.
-void set_subject_public_key_info(X509* certificate, ByteView spki_der);
-
-// The same checks, and `spki_der` appended in its DER form (re-encoded from its parts, so a BER
-// input never reaches a certificate).
+// Appends `spki_der` to `out` in its DER form (re-encoded from its parts, so a BER input never
+// reaches a certificate). Throws InvalidInput when it is not a SubjectPublicKeyInfo of a key type
+// kpki certifies (RSA, EC on a named curve, Ed25519). The key value itself is not decoded: callers
+// hand in keys that came from a key manager or a CSR whose signature has been checked.
 void append_subject_public_key_info(Bytes& out, ByteView spki_der);
 
 // The key algorithm's NID and, for an EC key, its named curve's (NID_undef otherwise), read from

@@ -7,7 +7,6 @@
 #include "core/util/error.h"
 #include "core/x509/public_key.h"
 #include "core/x509/serial.h"
-#include "core/x509/spki.h"
 #include "core/x509/x509_names.h"
 
 namespace kpki::testing {
@@ -121,7 +120,8 @@ Bytes openssl_tbs(const CertificateRequest& request, ByteView issuer_name,
     X509NamePtr name(d2i_X509_NAME(nullptr, &p, static_cast<long>(issuer_name.size())));
     check(name && X509_set_issuer_name(x.get(), name.get()), "issuer");
   }
-  set_subject_public_key_info(x.get(), request.subject_public_key);
+  EvpPkeyPtr key = public_key_from_der(request.subject_public_key);  // OpenSSL re-encodes it
+  check(X509_set_pubkey(x.get(), key.get()) == 1, "public key");
   add_basic_constraints(x.get(), request);
   add_key_usage(x.get(), request.key_usage);
   add_extended_key_usage(x.get(), request.extended_key_usage);
